@@ -1,0 +1,1 @@
+"""trialscreen: eligibility-criteria screening for clinical trials."""

@@ -1,0 +1,1 @@
+"""The criteria language: normalisation, the cached Lark parser, the transformer."""

@@ -1,0 +1,1 @@
+"""The concept lexicon: conditions, treatments, drugs and procedures with synonyms and codes."""

@@ -1,0 +1,1 @@
+"""Pydantic models: trials and their criteria, patients, and predicate trees."""

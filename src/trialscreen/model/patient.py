@@ -1,0 +1,108 @@
+"""The patient record: the JSON contract users write and the FHIR importer produces."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Comparator = Literal["<", "<=", ">=", ">"]
+ConditionStatus = Literal["active", "resolved", "absent", "history", "suspected"]
+TreatmentCategory = Literal[
+    "drug",
+    "chemotherapy",
+    "immunotherapy",
+    "hormonal",
+    "targeted",
+    "radiotherapy",
+    "surgery",
+    "procedure",
+    "biopsy",
+    "transplant",
+    "dialysis",
+    "investigational",
+    "other",
+]
+TreatmentStatus = Literal["active", "completed", "stopped", "planned", "unknown"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReferenceRange(_Record):
+    """The patient's own normal range for one test: `high` is the ULN, `low` the LLN."""
+
+    low: float | None = None
+    high: float | None = None
+
+
+class Observation(_Record):
+    """A lab value, vital sign or score. Scores (ECOG, Karnofsky, NYHA) carry no unit."""
+
+    name: str | None = None
+    code: str | None = None  # LOINC
+    value: float | str | bool | None = None
+    unit: str | None = None
+    comparator: Comparator | None = None  # a FHIR "<0.5" keeps its comparator
+    date: date | None = None
+    reference_range: ReferenceRange | None = None
+    source: str | None = None  # e.g. "Observation/1234" when imported from FHIR
+
+
+class Condition(_Record):
+    """A diagnosis; `status: absent` means known absent, anything unmentioned is unknown."""
+
+    name: str
+    code: str | None = None
+    system: str | None = None  # "snomed", "icd10", ...
+    status: ConditionStatus = "active"
+    onset: date | None = None
+    end: date | None = None
+    source: str | None = None
+
+
+class Treatment(_Record):
+    """A drug, radiotherapy course, surgery or other procedure."""
+
+    name: str
+    code: str | None = None
+    system: str | None = None  # "rxnorm", "snomed", ...
+    category: TreatmentCategory = "drug"
+    status: TreatmentStatus | None = None
+    start: date | None = None
+    end: date | None = None
+    date: date | None = None
+    major: bool | None = None  # surgery: major or not
+    source: str | None = None
+
+
+class AdverseEvent(_Record):
+    """An adverse event with its CTCAE grade."""
+
+    term: str
+    grade: int | None = Field(default=None, ge=1, le=5)
+    date: date | None = None
+    status: Literal["active", "resolved"] | None = None
+    source: str | None = None
+
+
+class Patient(_Record):
+    """One patient's screening record."""
+
+    id: str
+    as_of: date = Field(default_factory=date.today)
+    birth_date: date | None = None
+    age: float | None = Field(default=None, ge=0, le=130)
+    sex: Literal["female", "male", "other", "unknown"] | None = None
+    observations: list[Observation] = []
+    conditions: list[Condition] = []
+    treatments: list[Treatment] = []
+    adverse_events: list[AdverseEvent] = []
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
+    childbearing_potential: bool | None = None
+    menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
+    life_expectancy_months: float | None = Field(default=None, ge=0)
+    healthy_volunteer: bool | None = None

@@ -1,0 +1,87 @@
+"""The Trial model: one record, whatever its source, with its bullets and headings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+CriterionKind = Literal["inclusion", "exclusion"]
+TrialFormat = Literal["ctgov_json", "ctgov_xml", "seed_page"]
+Sex = Literal["all", "female", "male"]
+AgeUnit = Literal["years", "months", "weeks", "days", "hours", "minutes"]
+
+_DAYS_PER_UNIT: dict[str, float] = {
+    "years": 365.25,
+    "months": 365.25 / 12,
+    "weeks": 7.0,
+    "days": 1.0,
+    "hours": 1 / 24,
+    "minutes": 1 / 1440,
+}
+
+
+class AgeLimit(BaseModel):
+    """An age bound as the registry states it ("18 Years", "6 Months")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float
+    unit: AgeUnit
+
+    @property
+    def years(self) -> float:
+        """The bound in years (months are 1/12 of a Julian year)."""
+        return self.value * _DAYS_PER_UNIT[self.unit] / 365.25
+
+    def __str__(self) -> str:
+        value = int(self.value) if self.value == int(self.value) else self.value
+        return f"{value} {self.unit}"
+
+
+class Heading(BaseModel):
+    """A heading line of the criteria text ("Inclusion Criteria:", "PATIENT CHARACTERISTICS:")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    span: tuple[int, int]
+    kind: CriterionKind | None = None  # the kind it switches to, if any
+    section: str | None = None  # the section it opens, if any
+
+
+class Criterion(BaseModel):
+    """One bullet of the criteria text, with its exact span in `Trial.criteria_text`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    kind: CriterionKind
+    section: str | None = None
+    parent: int | None = None
+    text: str
+    span: tuple[int, int]
+
+
+class Trial(BaseModel):
+    """A clinical trial record: identity, structured eligibility, criteria text and bullets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str = ""
+    conditions: list[str] = []
+    source: str = ""
+    format: TrialFormat
+    minimum_age: AgeLimit | None = None
+    maximum_age: AgeLimit | None = None
+    sex: Sex = "all"
+    healthy_volunteers: bool | None = None
+    criteria_text: str = ""
+    bullets: list[Criterion] = []
+    headings: list[Heading] = []
+    warnings: list[str] = []
+
+    def count(self, kind: CriterionKind) -> int:
+        """Number of bullets of one kind."""
+        return sum(1 for bullet in self.bullets if bullet.kind == kind)

@@ -1,0 +1,1 @@
+"""Trial record readers (ClinicalTrials.gov JSON and XML, seed pages) and bullet segmentation."""

@@ -1,0 +1,1 @@
+"""The one pint registry, clinical unit definitions and the analyte lexicon."""
