@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,7 +46,7 @@ class Observation(_Record):
     value: float | str | bool | None = None
     unit: str | None = None
     comparator: Comparator | None = None  # a FHIR "<0.5" keeps its comparator
-    date: date | None = None
+    date: dt.date | None = None
     reference_range: ReferenceRange | None = None
     source: str | None = None  # e.g. "Observation/1234" when imported from FHIR
 
@@ -58,8 +58,8 @@ class Condition(_Record):
     code: str | None = None
     system: str | None = None  # "snomed", "icd10", ...
     status: ConditionStatus = "active"
-    onset: date | None = None
-    end: date | None = None
+    onset: dt.date | None = None
+    end: dt.date | None = None
     source: str | None = None
 
 
@@ -71,9 +71,9 @@ class Treatment(_Record):
     system: str | None = None  # "rxnorm", "snomed", ...
     category: TreatmentCategory = "drug"
     status: TreatmentStatus | None = None
-    start: date | None = None
-    end: date | None = None
-    date: date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    date: dt.date | None = None
     major: bool | None = None  # surgery: major or not
     source: str | None = None
 
@@ -83,7 +83,7 @@ class AdverseEvent(_Record):
 
     term: str
     grade: int | None = Field(default=None, ge=1, le=5)
-    date: date | None = None
+    date: dt.date | None = None
     status: Literal["active", "resolved"] | None = None
     source: str | None = None
 
@@ -92,8 +92,8 @@ class Patient(_Record):
     """One patient's screening record."""
 
     id: str
-    as_of: date = Field(default_factory=date.today)
-    birth_date: date | None = None
+    as_of: dt.date = Field(default_factory=dt.date.today)
+    birth_date: dt.date | None = None
     age: float | None = Field(default=None, ge=0, le=130)
     sex: Literal["female", "male", "other", "unknown"] | None = None
     observations: list[Observation] = []
