@@ -1,0 +1,186 @@
+"""Compile one bullet into a predicate tree: lex, find clauses, combine, map spans back.
+
+From every token that can start a clause the LALR parser is fed tokens one by one; the longest
+prefix after which the parse table accepts end-of-input is the clause. Clauses of an inclusion
+bullet combine with AND, of an exclusion bullet with OR (either way the safe reading when a
+bullet lists several things). Text outside clauses that carries meaning makes the bullet
+`partial`; a bullet with no clause is `unparsed`. Nothing here raises on any text.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from typing import Any
+
+from lark import Lark, Token
+from lark.exceptions import LarkError
+
+from trialscreen.language.normalize import Normalized, normalize
+from trialscreen.language.parser import get_parser
+from trialscreen.language.render import render
+from trialscreen.model.compiled import CompiledCriterion, Status
+from trialscreen.model.predicate import (
+    AllOf,
+    AnyOf,
+    HasConcept,
+    Predicate,
+    SexIs,
+    Span,
+    Unparsed,
+)
+from trialscreen.model.trial import CriterionKind
+
+MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
+_NOISE_TYPES = frozenset(
+    {"COMMA", "COLON", "LPAR", "RPAR", "DASH", "SLASH", "OTHER", "_AND", "_OR", "CLASS",
+     "WORD_LEVEL", "WITHIN", "FEMALE", "MALE", "HISTORY", "CURRENT", "COND_INTRO", "TO"}
+)
+_STOPWORDS = frozenset(
+    """a an the of to be is are was were been must should will may can have has had having
+    with who whom which that this these those for in on at by as any all other each either
+    patient patients subject subjects participant participants person persons individual
+    individuals people adult adults child children eligible eligibility criteria criterion
+    following include includes including e.g i.e etc allowed permitted required study
+    also such than their there they them its it do does""".split()
+)
+
+
+_SEX_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
+
+
+@cache
+def _machinery() -> tuple[Lark, Any, frozenset[str]]:
+    parser = get_parser()
+    base = parser.parse_interactive(None, start="clause")
+    table = base.parser_state.parse_conf.parse_table
+    starters = frozenset(table.states[table.start_states["clause"]].keys())
+    return parser, base, starters
+
+
+def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, Any] | None:
+    state = base.copy()
+    accept_states = state.parser_state.parse_conf.parse_table.states
+    best: tuple[int, Any] | None = None
+    for j in range(start, len(tokens)):
+        try:
+            state.feed_token(tokens[j])
+        except LarkError:
+            break
+        if "$END" in accept_states[state.parser_state.position]:
+            best = (j + 1, state.copy())
+    if best is None:
+        return None
+    end, snapshot = best
+    try:
+        return end, snapshot.feed_eof()
+    except LarkError:
+        return None
+
+
+def _remap(node: Any, norm: Normalized) -> Any:
+    """Map a node's spans (and its children's) from normalised text to the bullet text."""
+    update: dict[str, Any] = {"span": norm.span(*node.span)}
+    for name in ("items",):
+        if hasattr(node, name):
+            update[name] = tuple(_remap(item, norm) for item in getattr(node, name))
+    for name in ("item", "then", "otherwise"):
+        if hasattr(node, name):
+            update[name] = _remap(getattr(node, name), norm)
+    return node.model_copy(update=update)
+
+
+def _is_content(token: Token) -> bool:
+    if token.type in _NOISE_TYPES:
+        return False
+    if token.type in ("WORD", "NEG"):
+        return str(token).lower().strip("'") not in _STOPWORDS and token.type == "WORD"
+    return True
+
+
+def _scan(tokens: list[Token]) -> tuple[list[tuple[int, int, Predicate]], list[int]]:
+    """Clauses as (first token, end token, node), and indexes of tokens outside them."""
+    _, base, starters = _machinery()
+    clauses: list[tuple[int, int, Predicate]] = []
+    outside: list[int] = []
+    i = 0
+    while i < len(tokens):
+        found = _longest_clause(base, tokens, i) if tokens[i].type in starters else None
+        if found is not None and hasattr(found[1], "kind"):
+            clauses.append((i, found[0], found[1]))
+            i = found[0]
+            continue
+        outside.append(i)
+        i += 1
+    return clauses, outside
+
+
+def _keep_sex(nodes: list[Predicate], kind: CriterionKind) -> list[Predicate]:
+    """SexIs stands only in a bullet about sex ("Female", "postmenopausal women")."""
+    others = [n for n in nodes if not isinstance(n, SexIs)]
+    if len(others) == len(nodes):
+        return nodes
+    if not others:
+        return nodes
+    states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for n in others)
+    return nodes if (kind == "inclusion" and states_only) else others
+
+
+def _combine(nodes: list[Predicate], kind: CriterionKind, span: Span) -> Predicate:
+    if len(nodes) == 1:
+        return nodes[0]
+    cls = AllOf if kind == "inclusion" else AnyOf
+    return cls(items=tuple(nodes), span=span)
+
+
+@lru_cache(maxsize=65536)
+def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledCriterion:
+    """Compile one bullet. Total: any text gives a CompiledCriterion, never an exception."""
+    flags: list[str] = []
+    source = text
+    if len(source) > MAX_BULLET_CHARS:
+        source = source[:MAX_BULLET_CHARS]
+        flags.append("truncated")
+    norm = normalize(source)
+    parser, *_ = _machinery()
+    try:
+        tokens = list(parser.lex(norm.text))
+    except LarkError:  # pragma: no cover - OTHER matches any character
+        tokens = []
+    clauses, outside = _scan(tokens)
+    nodes = _keep_sex([_remap(node, norm) for _, _, node in clauses], kind)
+    uncovered = [norm.span(tokens[i].start_pos or 0, tokens[i].end_pos or 0)
+                 for i in outside if _is_content(tokens[i])]
+    uncovered = _merge(uncovered, text)
+    if not nodes:
+        reason = "no computable clause" if tokens else "empty"
+        node: Predicate = Unparsed(text=text, reason=reason, span=(0, len(text)))
+        status: Status = "unparsed"
+    else:
+        node = _combine(nodes, kind, (0, len(text)))
+        status = "partial" if uncovered else "compiled"
+    node_flags = sorted({f for f in _all_flags(node)})
+    return CompiledCriterion(
+        text=text, kind=kind, predicate=node, status=status,
+        flags=tuple(flags + node_flags), uncovered=tuple(uncovered), canonical=render(node),
+    )
+
+
+def _merge(spans: list[Span], text: str) -> list[Span]:
+    """Join uncovered spans separated only by whitespace."""
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and not text[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _all_flags(node: Any) -> list[str]:
+    out = list(node.flags)
+    for item in getattr(node, "items", ()):
+        out += _all_flags(item)
+    for name in ("item", "then", "otherwise"):
+        if hasattr(node, name):
+            out += _all_flags(getattr(node, name))
+    return out

@@ -1,0 +1,89 @@
+"""Normalise bullet text for the lexer, keeping a map from each normalised character back.
+
+Symbols with several spellings become one ASCII spelling (≥ → ">=", × → "x", µ → "u",
+10⁹ → "10^9", thin spaces → " ", Markdown escapes dropped). `Normalized.span` maps a span of
+the normalised text back to the original, so every predicate can underline its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_CHAR_MAP: dict[str, str] = {
+    "≥": ">=", "⩾": ">=", "≧": ">=", "≤": "<=", "⩽": "<=", "≦": "<=",
+    "×": "x", "✕": "x", "µ": "u", "μ": "u", "–": "-", "—": "-", "−": "-", "‐": "-",
+    "‒": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "·": " ", "•": " ",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\t": " ",
+    "\r": " ", "\n": " ", "\ufeff": " ",
+}
+# Rewrites applied after the character map: (pattern, replacement). Each keeps offsets through
+# `_rewrite`, which maps every character of a replacement to the start of what it replaced.
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\\([<>*\[\]_#+\-.()!|~`])"), r"\1"),  # Markdown escapes
+    (re.compile(r"(?<![\d.])10\s*(?:\^|\*\*?|e)\s*\(?\s*(-?\d{1,2})\s*\)?(?!\d)"), r"10^\1"),
+    (re.compile(r"(?<![\d.])10\s*\(\s*(\d{1,2})\s*\)"), r"10^\1"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text and, for each of its characters, the offset in the original."""
+
+    text: str
+    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text to the original text."""
+        if end <= start:
+            return (self.offsets[start], self.offsets[start])
+        return (self.offsets[start], self.offsets[end - 1] + 1)
+
+
+def _map_chars(text: str) -> tuple[str, list[int]]:
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _CHAR_MAP:
+            rep = _CHAR_MAP[ch]
+        elif "⁰" <= ch <= "⁹" or ch in "¹²³⁻":
+            prev_sup = i > 0 and (text[i - 1] in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+            rep = ch.translate(_SUPERSCRIPTS)
+            if not prev_sup:
+                rep = "^" + rep
+        else:
+            rep = ch
+        out.append(rep)
+        offsets.extend([i] * len(rep))
+    return "".join(out), offsets
+
+
+def _rewrite(text: str, offsets: list[int], pattern: re.Pattern[str], repl: str) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    new_offsets: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(text[last : match.start()])
+        new_offsets.extend(offsets[last : match.start()])
+        replacement = match.expand(repl)
+        pieces.append(replacement)
+        anchor = offsets[match.start()] if match.start() < len(offsets) else offsets[-1]
+        end_anchor = offsets[match.end() - 1] if match.end() > match.start() else anchor
+        # characters of the replacement map onto the matched region, last one onto its end
+        for k in range(len(replacement)):
+            new_offsets.append(end_anchor if k == len(replacement) - 1 else anchor)
+        last = match.end()
+    pieces.append(text[last:])
+    new_offsets.extend(offsets[last:])
+    return "".join(pieces), new_offsets
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise `text`; see the module docstring for what changes."""
+    norm, offsets = _map_chars(text)
+    for pattern, repl in _REWRITES:
+        if pattern.search(norm):
+            norm, offsets = _rewrite(norm, offsets, pattern, repl)
+    offsets.append(len(text))
+    return Normalized(norm, tuple(offsets))

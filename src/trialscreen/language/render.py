@@ -1,0 +1,139 @@
+"""Canonical text for a predicate: short, unambiguous, and parsed back to the same tree.
+
+One function per node kind, named `_render_<kind>`; `render` dispatches on `kind`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trialscreen.lexicon import concepts
+from trialscreen.model.predicate import (
+    AgeCompare,
+    AllOf,
+    AnyOf,
+    Conditional,
+    HasConcept,
+    LabCompare,
+    LifeExpectancy,
+    NormalMultiple,
+    Not,
+    Predicate,
+    ScoreCompare,
+    SexIs,
+    TimeSince,
+    Unparsed,
+)
+from trialscreen.units import analytes
+
+
+def number(value: float) -> str:
+    """Shortest text that reads back as the same float ("1500", "2.5")."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _op(op: str) -> str:
+    return "=" if op == "==" else op
+
+
+def analyte_label(analyte_id: str) -> str:
+    """The analyte's display name when the lexicon reads it back, else its id."""
+    try:
+        info = analytes.get(analyte_id)
+    except KeyError:
+        return analyte_id
+    found = analytes.lookup(info.name)
+    return info.name if found is not None and found.id == analyte_id else analyte_id
+
+
+def concept_label(concept_id: str) -> str:
+    """A phrase the concept lexicon reads back as this concept."""
+    try:
+        concept = concepts.get(concept_id)
+    except KeyError:
+        return concept_id
+    for phrase in (concept.name.lower(), *concept.synonyms):
+        found = concepts.lookup(phrase)
+        if found is not None and found.id == concept_id:
+            return phrase
+    return concept_id
+
+
+def _threshold(node: LabCompare) -> str:
+    t = node.threshold
+    if isinstance(t, NormalMultiple):
+        return f"{number(t.factor)} x {t.limit}"
+    return number(t.value) + (f" {t.unit}" if t.unit else "")
+
+
+def _render_lab_compare(node: LabCompare) -> str:
+    return f"{analyte_label(node.analyte)} {_op(node.op)} {_threshold(node)}"
+
+
+def _render_score_compare(node: ScoreCompare) -> str:
+    return f"{analyte_label(node.scale)} {_op(node.op)} {number(node.value)}"
+
+
+def _render_age_compare(node: AgeCompare) -> str:
+    return f"age {_op(node.op)} {number(node.years)} years"
+
+
+def _render_life_expectancy(node: LifeExpectancy) -> str:
+    return f"life expectancy {_op(node.op)} {number(node.months)} months"
+
+
+def _render_sex_is(node: SexIs) -> str:
+    return node.sex
+
+
+def _render_has_concept(node: HasConcept) -> str:
+    words = list(node.qualifiers)
+    if node.timing == "history":
+        words.append("history of")
+    elif node.timing == "current":
+        words.append("current")
+    words.append(concept_label(node.concept))
+    if node.grade is not None and node.grade_op is not None:
+        words.append(f"grade {_op(node.grade_op)} {node.grade}")
+    if node.within_days is not None:
+        words.append(f"within {number(node.within_days)} days")
+    return " ".join(words)
+
+
+def _render_time_since(node: TimeSince) -> str:
+    return f"{_op(node.op)} {number(node.days)} days since {concept_label(node.concept)}"
+
+
+def _render_all_of(node: AllOf) -> str:
+    return " and ".join(render(item) for item in node.items)
+
+
+def _render_any_of(node: AnyOf) -> str:
+    return " or ".join(render(item) for item in node.items)
+
+
+def _render_not(node: Not) -> str:
+    return f"no {render(node.item)}"
+
+
+def _render_conditional(node: Conditional) -> str:
+    then = node.then
+    alt = _threshold(then) if isinstance(then, LabCompare) else render(then)
+    alt_op = f"{_op(then.op)} " if isinstance(then, LabCompare) else ""
+    return f"{render(node.otherwise)} ({alt_op}{alt} if {concept_label(node.condition)})"
+
+
+def _render_unparsed(node: Unparsed) -> str:
+    return f"unparsed: {node.reason}"
+
+
+RENDERERS: dict[str, Callable[[Any], str]] = {
+    name.removeprefix("_render_"): fn for name, fn in globals().items() if name.startswith("_render_")
+}
+
+
+def render(node: Predicate) -> str:
+    """The canonical text of a predicate tree."""
+    return RENDERERS[node.kind](node)

@@ -1,0 +1,169 @@
+"""Turn written bounds into nodes with thresholds in canonical units, flagging defects.
+
+This is where pint is used: once per threshold, at compile time. Flags name what is wrong
+(`implausible_value`, `unit_mismatch`, `unknown_unit`, `missing_comparator`) or what was
+inferred by a documented policy (`unit_inferred:<unit>`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from trialscreen.language.values import BoundSpec, CondSpec, MultipleSpec, QuantitySpec, ScoreBound
+from trialscreen.lexicon import concepts
+from trialscreen.model.predicate import (
+    AllOf,
+    AnyOf,
+    Conditional,
+    LabCompare,
+    NormalMultiple,
+    Op,
+    Predicate,
+    Quantity,
+    ScoreCompare,
+    Span,
+)
+from trialscreen.units import analytes
+from trialscreen.units.registry import UnitError, conversion_factor
+
+# When a threshold has no unit, these units are tried in order (the canonical unit first); the
+# first that puts the value inside the analyte's plausible range is used and flagged as inferred.
+_ALTERNATE_UNITS: dict[str, tuple[str, ...]] = {
+    "count": ("10^9/L", "10^3/uL"),
+    "mass_concentration": ("g/L", "mg/dL", "umol/L"),
+    "substance_concentration": ("mg/dL",),
+}
+_SCALE_MAX = {"ecog": 5.0, "nyha": 4.0, "karnofsky": 100.0, "lansky": 100.0}
+
+
+@cache
+def analyte_id(text: str) -> str:
+    """The analyte id of a lexicon phrase matched by the ANALYTE or SCALE terminal."""
+    found = analytes.lookup(" ".join(text.split()))
+    return found.id if found else text.lower()
+
+
+@cache
+def concept_id(text: str) -> str:
+    """The concept id of a phrase matched by the CONCEPT terminal."""
+    found = concepts.lookup(" ".join(text.split()))
+    return found.id if found else text.lower()
+
+
+@cache
+def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None, tuple[str, ...]]:
+    """The value in the analyte's canonical unit, and flags; None when it cannot be trusted."""
+    info = analytes.get(analyte)
+    canonical = info.canonical_unit
+    low, high = info.plausible_low, info.plausible_high
+
+    def plausible(x: float) -> bool:
+        return (low is None or x >= low) and (high is None or x <= high)
+
+    if unit is None:
+        if not canonical:
+            return value, ()
+        for candidate in (canonical, *_ALTERNATE_UNITS.get(info.kind, ())):
+            try:
+                converted = value * conversion_factor(candidate, canonical, analyte)
+            except UnitError:
+                continue
+            if plausible(converted):
+                flags = () if candidate == canonical else (f"unit_inferred:{candidate}",)
+                return converted, (*flags, "unit_missing")
+        return None, ("unit_missing", "implausible_value")
+    try:
+        converted = value * conversion_factor(unit, canonical or "dimensionless", analyte)
+    except UnitError:
+        return None, ("unit_mismatch",)
+    if not plausible(converted):
+        return None, ("implausible_value",)
+    return converted, ()
+
+
+def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) -> LabCompare:
+    if isinstance(value, MultipleSpec):
+        limit = "LLN" if value.limit == "LLN" else "ULN"
+        return LabCompare(
+            analyte=analyte, op=op, threshold=NormalMultiple(factor=value.factor, limit=limit),
+            span=span,
+        )
+    try:
+        info = analytes.get(analyte)
+    except KeyError:
+        quantity = Quantity(value=value.value, unit=value.unit)
+        return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span,
+                          flags=("unknown_analyte",))
+    canonical, flags = _convert(value.value, value.unit, analyte)
+    quantity = Quantity(
+        value=value.value, unit=value.unit, canonical=canonical,
+        canonical_unit=info.canonical_unit if canonical is not None else None,
+    )
+    return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span, flags=flags)
+
+
+def lab_bound(analyte: str, bound: BoundSpec, span: Span) -> Predicate:
+    """One LabCompare per comparison of the bound (a range gives an AllOf of two)."""
+    leaves: list[Predicate] = [_leaf(analyte, op, value, span) for op, value in bound.parts]
+    if bound.flags:
+        leaves = [leaf.model_copy(update={"flags": leaf.flags + bound.flags}) for leaf in leaves]
+    return leaves[0] if len(leaves) == 1 else AllOf(items=tuple(leaves), span=span)
+
+
+def score_bound(scale: str, bound: ScoreBound, span: Span) -> Predicate:
+    """ScoreCompare nodes; "performance status >= 70" is read as Karnofsky, and flagged."""
+    flags: tuple[str, ...] = ()
+    if scale == "ecog" and any(v > _SCALE_MAX["ecog"] for _, v in bound.parts):
+        scale, flags = "karnofsky", ("scale_inferred:karnofsky",)
+    top = _SCALE_MAX.get(scale)
+    if top is not None and any(v < 0 or v > top for _, v in bound.parts):
+        flags += ("implausible_value",)
+    leaves: list[Predicate] = [
+        ScoreCompare(scale=scale, op=op, value=v, span=span, flags=flags) for op, v in bound.parts
+    ]
+    if len(leaves) == 1:
+        return leaves[0]
+    if bound.any_of:
+        return AnyOf(items=tuple(leaves), span=span)
+    return AllOf(items=tuple(leaves), span=span)
+
+
+def lab_analytes(node: Predicate) -> list[str]:
+    """The analytes of the lab leaves of a node, in order."""
+    if isinstance(node, LabCompare):
+        return [node.analyte]
+    if isinstance(node, (AllOf, AnyOf)):
+        return [a for item in node.items for a in lab_analytes(item)]
+    if isinstance(node, Conditional):
+        return lab_analytes(node.otherwise)
+    return []
+
+
+def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
+    """Give each subject-less bound the analytes of the lab clause before it.
+
+    "ALT <= 3 x ULN or <= 5 x ULN if liver metastases" becomes a Conditional; a bound with no
+    condition becomes another comparison of the same analytes. A bound with no lab clause before
+    it is dropped (the compiler then reports its text as uncovered).
+    """
+    out: list[Predicate] = []
+    for child in children:
+        if not isinstance(child, CondSpec):
+            if not isinstance(child, tuple):
+                out.append(child)
+            continue
+        if not out or not lab_analytes(out[-1]):
+            continue
+        names = list(dict.fromkeys(lab_analytes(out[-1])))
+        alternative = [lab_bound(a, child.bound, child.span) for a in names]
+        alt = alternative[0] if len(alternative) == 1 else AllOf(items=tuple(alternative),
+                                                                 span=child.span)
+        if child.condition is not None:
+            previous = out.pop()
+            span = (min(previous.span[0], child.span[0]), max(previous.span[1], child.span[1]))
+            out.append(Conditional(condition=child.condition.concept, then=alt,
+                                   otherwise=previous, span=span))
+        else:
+            out.append(alt)
+    return out

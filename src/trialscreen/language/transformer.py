@@ -1,0 +1,369 @@
+"""The Lark transformer: one method per grammar rule, each returning a typed value or node.
+
+Spans here are in the *normalised* text; the compiler maps them back to the bullet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lark import Token, Transformer
+
+from trialscreen.language import thresholds
+from trialscreen.language.values import (
+    NUMBER_WORDS,
+    ROMAN,
+    BoundSpec,
+    CondSpec,
+    ConceptRef,
+    GradeSpec,
+    MultipleSpec,
+    Num,
+    QuantitySpec,
+    ScoreBound,
+    Subject,
+    Value,
+    WindowSpec,
+    Word,
+    days_per,
+)
+from trialscreen.model.predicate import (
+    AgeCompare,
+    AllOf,
+    AnyOf,
+    Conditional,
+    HasConcept,
+    LabCompare,
+    LifeExpectancy,
+    Not,
+    Op,
+    Predicate,
+    ScoreCompare,
+    SexIs,
+    Span,
+    TimeSince,
+)
+
+_CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
+_UNVERIFIABLE = frozenset(
+    {"uncontrolled", "poorly controlled", "symptomatic", "clinically significant", "significant",
+     "serious", "severe", "unstable", "untreated", "suspected", "known or suspected"}
+)
+
+
+def span_of(children: list[Any]) -> Span:
+    """The smallest span covering every child that has a position."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for child in children:
+        if isinstance(child, Token):
+            starts.append(child.start_pos or 0)
+            ends.append(child.end_pos or 0)
+        elif hasattr(child, "span"):
+            starts.append(child.span[0])
+            ends.append(child.span[1])
+        elif isinstance(child, list):
+            inner = span_of(child)
+            if inner != (0, 0):
+                starts.append(inner[0])
+                ends.append(inner[1])
+    return (min(starts), max(ends)) if starts else (0, 0)
+
+
+def _of(children: list[Any], cls: type) -> list[Any]:
+    return [c for c in children if isinstance(c, cls)]
+
+
+def _tokens(children: list[Any], *types: str) -> list[Token]:
+    return [c for c in children if isinstance(c, Token) and c.type in types]
+
+
+def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predicate, ...]:
+    out: list[Predicate] = []
+    for item in items:
+        out.extend(item.items if isinstance(item, cls) else (item,))
+    return tuple(out)
+
+
+def _any(items: list[Predicate], span: Span) -> Predicate:
+    """AnyOf of the items, nested AnyOfs flattened (so canonical text reads back the same)."""
+    return items[0] if len(items) == 1 else AnyOf(items=_flat(items, AnyOf), span=span)
+
+
+def _all(items: list[Predicate], span: Span) -> Predicate:
+    """AllOf of the items, nested AllOfs flattened."""
+    return items[0] if len(items) == 1 else AllOf(items=_flat(items, AllOf), span=span)
+
+
+class CriteriaTransformer(Transformer[Token, Any]):
+    """Builds predicate nodes; method names are the grammar's rule names."""
+
+    # ---- numbers, comparators, quantities ----
+    def number(self, c: list[Token]) -> Num:
+        text = str(c[0])
+        value = NUMBER_WORDS[text.lower()] if c[0].type == "NUMWORD" else float(text.replace(",", ""))
+        return Num(value, span_of(c))
+
+    def cmp(self, c: list[Token]) -> tuple[Op, Span]:
+        return (_CMP[c[0].type], span_of(c))
+
+    def quantity(self, c: list[Any]) -> QuantitySpec:
+        units = _tokens(c, "UNIT")
+        return QuantitySpec(c[0].value, str(units[0]) if units else None, span_of(c))
+
+    def limit(self, c: list[Token]) -> str:
+        return "LLN" if c[0].type == "LLN" else "ULN"
+
+    def normal_multiple(self, c: list[Any]) -> MultipleSpec:
+        nums = _of(c, Num)
+        limit = [x for x in c if isinstance(x, str) and not isinstance(x, Token)][0]
+        return MultipleSpec(nums[0].value if nums else 1.0, limit, span_of(c))
+
+    # ---- bounds ----
+    def compare(self, c: list[Any]) -> BoundSpec:
+        (op, _), value = c[0], c[1]
+        return BoundSpec(((op, value),), span_of([c[0][1], value]))
+
+    def compare_or_more(self, c: list[Any]) -> BoundSpec:
+        return BoundSpec(((">=", c[0]),), span_of(c))
+
+    def compare_or_less(self, c: list[Any]) -> BoundSpec:
+        return BoundSpec((("<=", c[0]),), span_of(c))
+
+    def range(self, c: list[Any]) -> BoundSpec:
+        low, high = [x for x in c if isinstance(x, (Num, QuantitySpec, MultipleSpec))]
+        low_value: Value
+        if isinstance(low, Num):
+            unit = high.unit if isinstance(high, QuantitySpec) else None
+            low_value = QuantitySpec(low.value, unit, low.span)
+        else:
+            low_value = low
+        return BoundSpec(((">=", low_value), ("<=", high)), span_of(c))
+
+    def normal_limits(self, c: list[Token]) -> BoundSpec:
+        span = span_of(c)
+        parts: tuple[tuple[Op, Value], ...] = (
+            (">=", MultipleSpec(1.0, "LLN", span)),
+            ("<=", MultipleSpec(1.0, "ULN", span)),
+        )
+        return BoundSpec(parts, span, ("within_normal_limits",))
+
+    def condition(self, c: list[Any]) -> ConceptRef:
+        concept = _of(c, ConceptRef)[0]
+        return ConceptRef(concept.concept, span_of(c))
+
+    def alt_bound(self, c: list[Any]) -> CondSpec:
+        return CondSpec(_of(c, BoundSpec)[0], _of(c, ConceptRef)[0], span_of(c))
+
+    def bare_bound(self, c: list[Any]) -> CondSpec:
+        conds = _of(c, ConceptRef)
+        return CondSpec(_of(c, BoundSpec)[0], conds[0] if conds else None, span_of(c))
+
+    # ---- labs ----
+    def subject(self, c: list[Token]) -> Subject:
+        return Subject(thresholds.analyte_id(str(c[0])), span_of(c))
+
+    def subjects(self, c: list[Any]) -> list[Subject]:
+        return _of(c, Subject)
+
+    def lab_compare(self, c: list[Any]) -> Predicate:
+        subjects: list[Subject] = c[0]
+        bound = _of(c, BoundSpec)[0]
+        alts = _of(c, CondSpec)
+        span = span_of(c)
+        per_subject: list[Predicate] = []
+        for subject in subjects:
+            main = thresholds.lab_bound(subject.analyte, bound, span)
+            if alts and alts[0].condition is not None:
+                other = thresholds.lab_bound(subject.analyte, alts[0].bound, alts[0].span)
+                main = Conditional(
+                    condition=alts[0].condition.concept, then=other, otherwise=main, span=span
+                )
+            per_subject.append(main)
+        return _all(per_subject, span)
+
+    def lab_missing_cmp(self, c: list[Any]) -> Predicate:
+        """A bound with no comparator: "<=" is inferred for a multiple of ULN, else unknown."""
+        subjects: list[Subject] = c[0]
+        value = c[-1]
+        span = span_of(c)
+        if isinstance(value, MultipleSpec):
+            op: Op = ">=" if value.limit == "LLN" else "<="
+            flags: tuple[str, ...] = ("missing_comparator", f"comparator_inferred:{op}")
+        else:
+            op, flags = ">=", ("missing_comparator",)
+        bound = BoundSpec(((op, value),), span, flags)
+        return _all([thresholds.lab_bound(s.analyte, bound, span) for s in subjects], span)
+
+    def bp_pair(self, c: list[Any]) -> Predicate:
+        (op, _) = c[0]
+        nums = _of(c, Num)
+        units = _tokens(c, "UNIT")
+        words = [str(w).lower() for w in _tokens(c, "WORD")]
+        items: list[Predicate] = []
+        for num, unit, word in zip(nums, units, words, strict=False):
+            analyte = "diastolic_bp" if word.startswith("dia") else "systolic_bp"
+            bound = BoundSpec(((op, QuantitySpec(num.value, str(unit), num.span)),), num.span)
+            items.append(thresholds.lab_bound(analyte, bound, span_of([num, unit])))
+        return _any(items, span_of(c))
+
+    # ---- connectives ----
+    def any_of(self, c: list[Any]) -> Predicate:
+        return _any(thresholds.attach_bare_bounds(c), span_of(c))
+
+    def all_of(self, c: list[Any]) -> Predicate:
+        return _all(thresholds.attach_bare_bounds(c), span_of(c))
+
+    # ---- scores ----
+    def score_value(self, c: list[Token]) -> Num:
+        tok = c[0]
+        if tok.type == "ROMAN":
+            return Num(ROMAN[str(tok).lower()], span_of(c))
+        if tok.type == "NUMWORD":
+            return Num(NUMBER_WORDS[str(tok).lower()], span_of(c))
+        return Num(float(str(tok).replace(",", "")), span_of(c))
+
+    def score_cmp(self, c: list[Any]) -> ScoreBound:
+        return ScoreBound([(c[0][0], c[1].value)], False, span_of([c[0][1], c[1]]))
+
+    def score_range(self, c: list[Any]) -> ScoreBound:
+        low, high = _of(c, Num)
+        return ScoreBound([(">=", low.value), ("<=", high.value)], False, span_of(c))
+
+    def score_set(self, c: list[Any]) -> ScoreBound:
+        return ScoreBound([("==", n.value) for n in _of(c, Num)], True, span_of(c))
+
+    def score_eq(self, c: list[Any]) -> ScoreBound:
+        return ScoreBound([("==", c[0].value)], False, span_of(c))
+
+    def score_compare(self, c: list[Any]) -> Predicate:
+        scale = thresholds.analyte_id(str(_tokens(c, "SCALE")[0]))
+        bound = _of(c, ScoreBound)[0]
+        return thresholds.score_bound(scale, bound, span_of(c))
+
+    def score_compare_prefix(self, c: list[Any]) -> Predicate:
+        (op, op_span) = c[0]
+        num = _of(c, Num)[0]
+        scale = thresholds.analyte_id(str(_tokens(c, "SCALE")[0]))
+        return thresholds.score_bound(scale, ScoreBound([(op, num.value)], False, op_span), span_of(c))
+
+    # ---- age and life expectancy ----
+    def _years(self, c: list[Any]) -> float:
+        units = _tokens(c, "TIME_UNIT")
+        return days_per(str(units[0])) / 365.25 if units else 1.0
+
+    def age_cmp(self, c: list[Any]) -> list[tuple[Op, float]]:
+        return [(c[0][0], c[1].value * self._years(c))]
+
+    def age_or_more(self, c: list[Any]) -> list[tuple[Op, float]]:
+        return [(">=", c[0].value * self._years(c))]
+
+    def age_or_less(self, c: list[Any]) -> list[tuple[Op, float]]:
+        return [("<=", c[0].value * self._years(c))]
+
+    def age_range(self, c: list[Any]) -> list[tuple[Op, float]]:
+        low, high = _of(c, Num)
+        k = self._years(c)
+        return [(">=", low.value * k), ("<=", high.value * k)]
+
+    age_range_between = age_range
+
+    def age_compare(self, c: list[Any]) -> Predicate:
+        parts = [x for x in c if isinstance(x, list)][0]
+        span = span_of(c)
+        return _all([AgeCompare(op=op, years=round(v, 9), span=span) for op, v in parts], span)
+
+    def duration_cmp(self, c: list[Any]) -> tuple[Op, float]:
+        return (c[0][0], c[1].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
+
+    def duration_or_more(self, c: list[Any]) -> tuple[Op, float]:
+        return (">=", c[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
+
+    def life_expectancy(self, c: list[Any]) -> Predicate:
+        op, months = [x for x in c if isinstance(x, tuple)][0]
+        return LifeExpectancy(op=op, months=round(months, 9), span=span_of(c))
+
+    def sex_is(self, c: list[Token]) -> Predicate:
+        return SexIs(sex="female" if c[0].type == "FEMALE" else "male", span=span_of(c))
+
+    # ---- concepts ----
+    def concept(self, c: list[Token]) -> ConceptRef:
+        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c))
+
+    def history(self, c: list[Token]) -> Word:
+        return Word("history", str(c[0]).lower(), span_of(c))
+
+    def current(self, c: list[Token]) -> Word:
+        return Word("current", str(c[0]).lower(), span_of(c))
+
+    def severity(self, c: list[Token]) -> Word:
+        return Word("severity", str(c[0]).lower(), span_of(c))
+
+    def negation(self, c: list[Token]) -> Word:
+        return Word("negation", str(c[0]).lower(), span_of(c))
+
+    def concept_list(self, c: list[Any]) -> list[ConceptRef]:
+        out: list[ConceptRef] = []
+        pending: list[str] = []
+        for child in c:
+            if isinstance(child, Word):
+                pending.append(child.text)
+            elif isinstance(child, ConceptRef):
+                out.append(ConceptRef(child.concept, child.span, tuple(pending)))
+                pending = []
+        return out
+
+    def grade_bound(self, c: list[Any]) -> GradeSpec:
+        op = [x for x in c if isinstance(x, tuple)][0][0]
+        return GradeSpec(op, int(_of(c, Num)[0].value), span_of(c))
+
+    def grade_or_more(self, c: list[Any]) -> GradeSpec:
+        return GradeSpec(">=", int(_of(c, Num)[0].value), span_of(c))
+
+    def window(self, c: list[Any]) -> WindowSpec:
+        nums = _of(c, Num)
+        count = nums[0].value if nums else 1.0
+        return WindowSpec(count * days_per(str(_tokens(c, "TIME_UNIT")[0])), span_of(c))
+
+    window_before = window
+
+    def definition(self, c: list[Any]) -> Predicate:
+        return [x for x in c if not isinstance(x, Token)][0]  # type: ignore[no-any-return]
+
+    def has_concept(self, c: list[Any]) -> Predicate:
+        words = _of(c, Word)
+        negated = any(w.role == "negation" for w in words)
+        timing = "history" if any(w.role == "history" for w in words) else "any"
+        if any(w.role == "current" for w in words):
+            timing = "current"
+        quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
+        grades = _of(c, GradeSpec)
+        windows = _of(c, WindowSpec)
+        concept_refs = [x for x in c if isinstance(x, list)][0]
+        span = span_of(c)
+        items: list[Predicate] = []
+        for ref in concept_refs:
+            extra = tuple(q for q in ref.qualifiers if q in _UNVERIFIABLE)
+            items.append(
+                HasConcept(
+                    concept=ref.concept,
+                    timing=timing,  # type: ignore[arg-type]
+                    within_days=windows[0].days if windows else None,
+                    grade_op=grades[0].op if grades else None,
+                    grade=grades[0].grade if grades else None,
+                    qualifiers=quals + extra,
+                    span=ref.span,
+                )
+            )
+        inner = _any(items, span)
+        definitions = [x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))]
+        if definitions:
+            inner = _any([inner, definitions[0]], span)
+        return Not(item=inner, span=span) if negated else inner
+
+    def time_since(self, c: list[Any]) -> Predicate:
+        (op, _) = c[0]
+        num = _of(c, Num)[0]
+        days = num.value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        ref = _of(c, ConceptRef)[0]
+        return TimeSince(concept=ref.concept, op=op, days=days, span=span_of(c))

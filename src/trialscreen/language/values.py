@@ -1,0 +1,107 @@
+"""Intermediate values the transformer passes between rules before nodes are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trialscreen.model.predicate import Op, Span
+
+TIME_UNIT_DAYS: dict[str, float] = {
+    "y": 365.25, "mo": 365.25 / 12, "m": 365.25 / 12, "w": 7.0, "d": 1.0, "h": 1 / 24,
+}
+NUMBER_WORDS: dict[str, float] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+}
+ROMAN: dict[str, float] = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+
+
+def days_per(unit_text: str) -> float:
+    """Days in one of a time unit as written ("weeks", "mo", "yrs.")."""
+    word = unit_text.lower().rstrip(".")
+    if word.startswith("mo"):
+        return TIME_UNIT_DAYS["mo"]
+    return TIME_UNIT_DAYS.get(word[0], 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: float
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QuantitySpec:
+    value: float
+    unit: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MultipleSpec:
+    factor: float
+    limit: str  # "ULN" | "LLN"
+    span: Span
+
+
+Value = QuantitySpec | MultipleSpec
+
+
+@dataclass(frozen=True, slots=True)
+class BoundSpec:
+    """One or two comparisons ("<= 2.5 x ULN"; a range is two)."""
+
+    parts: tuple[tuple[Op, Value], ...]
+    span: Span
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    analyte: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptRef:
+    concept: str
+    span: Span
+    qualifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CondSpec:
+    """A bound that applies under a condition: "(<= 5 x ULN for liver metastases)"."""
+
+    bound: BoundSpec
+    condition: ConceptRef | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSpec:
+    days: float
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GradeSpec:
+    op: Op
+    grade: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A qualifier or connective kept for its meaning ("prior", "uncontrolled", "no")."""
+
+    role: str
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class ScoreBound:
+    parts: list[tuple[Op, float]] = field(default_factory=list)
+    any_of: bool = False
+    span: Span = (0, 0)

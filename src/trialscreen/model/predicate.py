@@ -1,0 +1,180 @@
+"""Predicate trees: what a criterion requires, as typed, frozen nodes with spans.
+
+Every node has `kind` (the tag of the union, the same name as its grammar rule) and `span`
+(start, end) in the bullet text it was compiled from. Thresholds are stored as written
+(`value`, `unit`) and in the analyte's canonical unit (`canonical`), converted once at compile
+time, so evaluation compares floats.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Op = Literal[">=", ">", "<=", "<", "=="]
+Span = tuple[int, int]
+Timing = Literal["any", "history", "current"]
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span = (0, 0)
+    flags: tuple[str, ...] = ()
+
+
+class Quantity(BaseModel):
+    """A threshold as written and in the analyte's canonical unit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float
+    unit: str | None = None
+    canonical: float | None = None  # None when the unit could not be converted
+    canonical_unit: str | None = None
+
+
+class NormalMultiple(BaseModel):
+    """A multiple of the patient's normal limit: `factor` x ULN (or LLN)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    factor: float = 1.0
+    limit: Literal["ULN", "LLN"] = "ULN"
+
+
+class LabCompare(_Node):
+    """A lab value or vital sign compared with a quantity or a multiple of a normal limit."""
+
+    kind: Literal["lab_compare"] = "lab_compare"
+    analyte: str
+    op: Op
+    threshold: Quantity | NormalMultiple
+
+
+class ScoreCompare(_Node):
+    """A performance or functional score (ECOG, Karnofsky, Lansky, NYHA) compared with a value."""
+
+    kind: Literal["score_compare"] = "score_compare"
+    scale: str
+    op: Op
+    value: float
+
+
+class AgeCompare(_Node):
+    """The patient's age in years compared with a bound."""
+
+    kind: Literal["age_compare"] = "age_compare"
+    op: Op
+    years: float
+
+
+class LifeExpectancy(_Node):
+    """The patient's life expectancy in months compared with a bound."""
+
+    kind: Literal["life_expectancy"] = "life_expectancy"
+    op: Op
+    months: float
+
+
+class SexIs(_Node):
+    """The patient's sex is the one named."""
+
+    kind: Literal["sex_is"] = "sex_is"
+    sex: Literal["female", "male"]
+
+
+class HasConcept(_Node):
+    """The patient has (had, receives) a concept: condition, treatment, drug, procedure or state.
+
+    `timing` says when counts ("history": ever, "current": now); `within_days` restricts to
+    events in that many days before the screening date; `grade` to adverse events of that CTCAE
+    grade; `qualifiers` are words the record cannot check ("uncontrolled"): a present concept
+    with such a qualifier is unknown, an absent one is still absent.
+    """
+
+    kind: Literal["has_concept"] = "has_concept"
+    concept: str
+    timing: Timing = "any"
+    within_days: float | None = None
+    grade_op: Op | None = None
+    grade: int | None = None
+    qualifiers: tuple[str, ...] = ()
+
+
+class TimeSince(_Node):
+    """Days since the concept last happened (its end, or its date) compared with a bound."""
+
+    kind: Literal["time_since"] = "time_since"
+    concept: str
+    op: Op
+    days: float
+
+
+class AllOf(_Node):
+    """Every item must hold (Kleene AND)."""
+
+    kind: Literal["all_of"] = "all_of"
+    items: tuple[Predicate, ...]
+
+
+class AnyOf(_Node):
+    """At least one item must hold (Kleene OR)."""
+
+    kind: Literal["any_of"] = "any_of"
+    items: tuple[Predicate, ...]
+
+
+class Not(_Node):
+    """The item must not hold (Kleene NOT)."""
+
+    kind: Literal["not"] = "not"
+    item: Predicate
+
+
+class Conditional(_Node):
+    """`then` applies when the patient has `condition`, `otherwise` when not."""
+
+    kind: Literal["conditional"] = "conditional"
+    condition: str
+    then: Predicate
+    otherwise: Predicate
+
+
+class Unparsed(_Node):
+    """Text that compiled to nothing computable, with the reason."""
+
+    kind: Literal["unparsed"] = "unparsed"
+    text: str
+    reason: str
+
+
+Predicate = Annotated[
+    LabCompare
+    | ScoreCompare
+    | AgeCompare
+    | LifeExpectancy
+    | SexIs
+    | HasConcept
+    | TimeSince
+    | AllOf
+    | AnyOf
+    | Not
+    | Conditional
+    | Unparsed,
+    Field(discriminator="kind"),
+]
+
+NODE_TYPES: tuple[type[_Node], ...] = (
+    LabCompare, ScoreCompare, AgeCompare, LifeExpectancy, SexIs, HasConcept, TimeSince,
+    AllOf, AnyOf, Not, Conditional, Unparsed,
+)
+
+for _cls in (AllOf, AnyOf, Not, Conditional):
+    _cls.model_rebuild()
+
+
+def node_kind(cls: type[_Node]) -> str:
+    """The `kind` tag of a node class."""
+    return str(cls.model_fields["kind"].default)
