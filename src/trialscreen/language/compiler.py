@@ -58,23 +58,27 @@ def _machinery() -> tuple[Lark, Any, frozenset[str]]:
 
 
 def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, Any] | None:
-    state = base.copy()
+    """The longest clause starting at `start`, as (end token index, value), or None.
+
+    The parse table says where end-of-input may follow; LALR lookahead merging can say so
+    wrongly, so candidates are tried longest first until one really completes.
+    """
+    state = base.copy(deepcopy_values=False)
     accept_states = state.parser_state.parse_conf.parse_table.states
-    best: tuple[int, Any] | None = None
+    candidates: list[tuple[int, Any]] = []
     for j in range(start, len(tokens)):
         try:
             state.feed_token(tokens[j])
         except LarkError:
             break
         if "$END" in accept_states[state.parser_state.position]:
-            best = (j + 1, state.copy())
-    if best is None:
-        return None
-    end, snapshot = best
-    try:
-        return end, snapshot.feed_eof()
-    except LarkError:
-        return None
+            candidates.append((j + 1, state.copy(deepcopy_values=False)))
+    for end, snapshot in reversed(candidates):
+        try:
+            return end, snapshot.feed_eof()
+        except LarkError:
+            continue
+    return None
 
 
 def _remap(node: Any, norm: Normalized) -> Any:

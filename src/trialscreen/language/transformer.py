@@ -199,7 +199,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         (op, _) = c[0]
         nums = _of(c, Num)
         units = _tokens(c, "UNIT")
-        words = [str(w).lower() for w in _tokens(c, "WORD")]
+        words = [str(w).lower() for w in _tokens(c, "WORD", "ANALYTE")]
         items: list[Predicate] = []
         for num, unit, word in zip(nums, units, words, strict=False):
             analyte = "diastolic_bp" if word.startswith("dia") else "systolic_bp"

@@ -106,3 +106,4 @@ class Patient(_Record):
     menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
     life_expectancy_months: float | None = Field(default=None, ge=0)
     healthy_volunteer: bool | None = None
+    provenance: dict[str, str] = {}  # field path -> source resource, kept from a FHIR import

@@ -1,0 +1,57 @@
+"""The Python API: load trials and patients, compile a criterion, evaluate, screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trialscreen.facts import PatientFacts, build_facts, read_patient
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.patient import Patient
+from trialscreen.model.trial import Trial
+from trialscreen.screening import Outcome, TrialResult, judge
+from trialscreen.screening import screen as _screen
+from trialscreen.trials.load import load_trials
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """One criterion for one patient: met (True/False/None), outcome, reason, evidence, needs."""
+
+    met: bool | None
+    outcome: Outcome
+    reason: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+
+def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
+    """A patient record from a JSON file, FHIR Bundle / NDJSON file, dict, or Patient."""
+    if isinstance(source, (str, Path)):
+        from trialscreen.inputs import read_patient_input
+
+        return read_patient_input(source).patient
+    if isinstance(source, dict) and "resourceType" in source:
+        from trialscreen.fhir import import_fhir
+
+        return import_fhir(source).patient
+    return read_patient(source)
+
+
+def evaluate(compiled: CompiledCriterion | str, patient: Patient | PatientFacts) -> Evaluation:
+    """Evaluate one compiled criterion (or criterion text, read as inclusion) for a patient."""
+    if isinstance(compiled, str):
+        compiled = compile_criterion(compiled)
+    facts = patient if isinstance(patient, PatientFacts) else build_facts(patient)
+    result, outcome = judge(compiled, facts)
+    return Evaluation(result.met, outcome, result.reason, result.evidence, result.needs)
+
+
+def screen(patient: Patient, trials: list[Trial]) -> list[TrialResult]:
+    """Screen one patient against trials: per trial `.verdict`, `.needs`, `.criteria`."""
+    return _screen(patient, trials)
+
+
+__all__ = ["Evaluation", "compile_criterion", "evaluate", "load_patient", "load_trials", "screen"]

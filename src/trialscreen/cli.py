@@ -1,0 +1,245 @@
+"""The `trialscreen` command line. Exit 0 when a run worked (whatever the verdicts), 2 for bad
+usage or input that cannot be read at all. `--json` prints one JSON document on stdout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from trialscreen import report
+from trialscreen.facts import PatientError, build_facts
+from trialscreen.inputs import read_patient_input
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.model.patient import Patient
+from trialscreen.model.trial import Trial
+from trialscreen.screening import judge, rank, screen
+from trialscreen.trials.load import load_records
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Screen patients against clinical-trial eligibility criteria.")
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+TRIALS_OPT = typer.Option(None, "--trials", help="Trial file or folder (repeatable); default: seeds/")
+JSON_OPT = typer.Option(False, "--json", help="Print one JSON document for programs")
+AS_OF_OPT = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the record's)")
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit 2."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(2)
+
+
+def emit(doc: Any) -> None:
+    """Print a JSON document (deterministic: sorted keys are not used, insertion order is)."""
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
+    for path in paths or []:
+        if not path.exists():
+            fail(f"{path}: no such file or folder")
+    started = time.perf_counter()
+    with err.status("loading trials…") if err.is_terminal else _null():
+        loaded = load_records(*(paths or []))
+    for line in loaded.warnings:
+        err.print(f"[yellow]warning:[/] {line}", highlight=False)
+    for line in loaded.errors:
+        err.print(f"[red]error:[/] {line}", highlight=False)
+    if not loaded.trials and loaded.errors:
+        fail("no trial could be read")
+    del started
+    return loaded.trials, loaded.warnings, loaded.errors
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], list[str]]:
+    day = None
+    if as_of:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+    try:
+        got = read_patient_input(path, day)
+    except PatientError as exc:
+        fail(str(exc))
+    for line in got.warnings:
+        err.print(f"[yellow]warning:[/] {line}", highlight=False)
+    return got.patient, got.provenance, got.warnings
+
+
+def _find(trials: list[Trial], trial_id: str) -> list[Trial]:
+    found = [t for t in trials if t.id.lower() == trial_id.lower()]
+    if not found:
+        ids = sorted({t.id for t in trials})
+        close = difflib.get_close_matches(trial_id.upper(), ids, n=5, cutoff=0.5)
+        hint = f"closest: {', '.join(close)}" if close else f"ids: {', '.join(ids[:10])}"
+        fail(f"no trial {trial_id!r} ({hint})")
+    return found
+
+
+@app.command("trials")
+def trials_cmd(trials: list[Path] = TRIALS_OPT, as_json: bool = JSON_OPT) -> None:
+    """One row per trial: id, title, format, ages, sex, bullet counts, warnings."""
+    loaded, warnings, errors = _load(trials)
+    rows = [report.trial_row(t) for t in loaded]
+    totals = {"trials": len(loaded), "bullets": sum(len(t.bullets) for t in loaded),
+              "warnings": len(warnings), "errors": len(errors)}
+    if as_json:
+        emit({"trials": rows, "totals": totals, "warnings": warnings, "errors": errors})
+    else:
+        report.print_trials(out, rows, totals)
+
+
+@app.command("audit")
+def audit_cmd(trial_id: str, trials: list[Path] = TRIALS_OPT, as_json: bool = JSON_OPT) -> None:
+    """Each bullet of a trial: index, kind, section, parent, span, text, and its compiled parse."""
+    loaded, _, _ = _load(trials)
+    for trial in _find(loaded, trial_id):
+        compiled = [compile_criterion(b.text, b.kind) for b in trial.bullets]
+        if as_json:
+            emit(report.audit_json(trial, compiled))
+        else:
+            report.print_audit(out, trial, compiled)
+
+
+@app.command("parse")
+def parse_cmd(
+    text: str,
+    kind: str = typer.Option("inclusion", "--kind", help="inclusion or exclusion"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Compile one criterion and show its predicate tree, canonical text, status and flags."""
+    if kind not in ("inclusion", "exclusion"):
+        fail(f"--kind: {kind!r} is not inclusion or exclusion")
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    if as_json:
+        emit(report.compiled_json(compiled))
+    else:
+        report.print_compiled(out, compiled)
+
+
+@app.command("coverage")
+def coverage_cmd(
+    trials: list[Path] = TRIALS_OPT,
+    as_json: bool = JSON_OPT,
+    top: int = typer.Option(20, "--top", help="How many uncovered phrases to list"),
+) -> None:
+    """Over a trial set: bullets by status, typed numeric share, frequent uncovered phrases."""
+    loaded, _, _ = _load(trials)
+    doc = report.coverage(loaded, top)
+    if as_json:
+        emit(doc)
+    else:
+        report.print_coverage(out, doc)
+
+
+@app.command("screen")
+def screen_cmd(
+    patient: Path,
+    trial: list[str] = typer.Option(None, "--trial", help="Only this trial id (repeatable)"),
+    trials: list[Path] = TRIALS_OPT,
+    as_json: bool = JSON_OPT,
+    as_of: str = AS_OF_OPT,
+) -> None:
+    """Per trial: the verdict and every criterion with outcome, reason and evidence."""
+    record, provenance, _ = _patient(patient, as_of)
+    loaded, _, _ = _load(trials)
+    chosen = [t for tid in trial for t in _find(loaded, tid)] if trial else loaded
+    results = screen(record, chosen)
+    if as_json:
+        emit({"patient": record.id, "as_of": record.as_of.isoformat(),
+              "trials": [r.to_json() for r in results]})
+    else:
+        report.print_screen(out, record, results)
+
+
+@app.command("match")
+def match_cmd(
+    patient: Path,
+    trials: list[Path] = TRIALS_OPT,
+    as_json: bool = JSON_OPT,
+    limit: int = typer.Option(0, "--limit", help="At most N rows (0: all)"),
+    show_all: bool = typer.Option(False, "--all", help="Also list ineligible trials"),
+    as_of: str = AS_OF_OPT,
+) -> None:
+    """Trials the patient might qualify for: eligible first, then undetermined by fewest unknowns."""
+    record, _, _ = _patient(patient, as_of)
+    loaded, _, _ = _load(trials)
+    ranked = rank(screen(record, loaded), include_ineligible=show_all)
+    if limit > 0:
+        ranked = ranked[:limit]
+    rows = [report.match_row(r) for r in ranked]
+    if as_json:
+        emit({"patient": record.id, "as_of": record.as_of.isoformat(), "matches": rows})
+    else:
+        report.print_match(out, record, rows, len(loaded))
+
+
+@app.command("check")
+def check_cmd(
+    text: str,
+    patient: Path,
+    exclusion: bool = typer.Option(False, "--exclusion", help="Read TEXT as an exclusion"),
+    as_json: bool = JSON_OPT,
+    as_of: str = AS_OF_OPT,
+) -> None:
+    """One criterion against one patient."""
+    record, _, _ = _patient(patient, as_of)
+    compiled = compile_criterion(text, "exclusion" if exclusion else "inclusion")
+    result, outcome = judge(compiled, build_facts(record))
+    doc = {"text": text, "kind": compiled.kind, "met": result.met, "outcome": outcome,
+           "reason": result.reason, "evidence": result.evidence, "needs": result.needs,
+           "canonical": compiled.canonical, "status": compiled.status}
+    if as_json:
+        emit(doc)
+    else:
+        report.print_check(out, doc)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the patient record."""
+    emit(Patient.model_json_schema())
+
+
+@app.command("import-fhir")
+def import_fhir_cmd(bundle: Path, as_of: str = AS_OF_OPT, as_json: bool = JSON_OPT) -> None:
+    """The patient record a FHIR Bundle or NDJSON export maps to, with each field's source."""
+    record, provenance, warnings = _patient(bundle, as_of)
+    doc = {"patient": json.loads(record.model_dump_json(exclude_none=True)),
+           "provenance": provenance, "warnings": warnings}
+    if as_json:
+        emit(doc)
+    else:
+        report.print_import(out, doc)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+
+
+__all__ = ["app", "main", "Counter"]

@@ -1,0 +1,344 @@
+"""Three-valued evaluation of predicate trees against a patient's facts.
+
+`met` is True, False or None (unknown), combined by Kleene logic: False AND unknown is False,
+True OR unknown is True. One function per node kind, `_eval_<kind>`, each returning a Result
+with the reason, the facts it read and, when unknown, the data that would decide it.
+Thresholds and patient values are already floats in one unit, so this module never calls pint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from trialscreen.facts import ConceptFact, LabFact, PatientFacts
+from trialscreen.language.render import analyte_label, concept_label, number, render
+from trialscreen.model.predicate import (
+    AgeCompare,
+    AllOf,
+    AnyOf,
+    Conditional,
+    HasConcept,
+    LabCompare,
+    LifeExpectancy,
+    NormalMultiple,
+    Not,
+    Predicate,
+    ScoreCompare,
+    SexIs,
+    TimeSince,
+    Unparsed,
+)
+from trialscreen.units import analytes
+
+REL_TOL = 1e-9
+STALE_DAYS = {"score": 60}  # other analytes: DEFAULT_STALE_DAYS
+DEFAULT_STALE_DAYS = 30
+BLOCKING_FLAGS = ("implausible_value", "unit_mismatch", "unknown_unit", "unknown_analyte")
+# ECOG <-> Karnofsky (ECOG-ACRIN; see ../shared/reference/ecog_karnofsky): each ECOG grade
+# covers a Karnofsky interval, so a conversion decides only when the whole interval agrees.
+ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome of one node: met (True/False/None), why, what was read, what is needed."""
+
+    met: bool | None
+    reason: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+
+def close(a: float, b: float) -> bool:
+    """Equal within 1e-9 relative (so 1.5 x10^9/L meets >= 1,500/mm3)."""
+    return abs(a - b) <= REL_TOL * max(abs(a), abs(b), 1e-300)
+
+
+def compare(a: float, op: str, b: float) -> bool:
+    """`a op b` with equality tolerant to float noise."""
+    if op == "==":
+        return close(a, b)
+    if op == ">=":
+        return a > b or close(a, b)
+    if op == "<=":
+        return a < b or close(a, b)
+    if op == ">":
+        return a > b and not close(a, b)
+    return a < b and not close(a, b)
+
+
+def _censored(comparator: str, v: float, op: str, t: float) -> bool | None:
+    """Decide `x op t` knowing only `x comparator v` (a FHIR "<0.5"); None if it stays open."""
+    below = comparator in ("<", "<=")
+    if op in ("<", "<="):
+        if below and compare(v, "<=", t) and not (comparator == "<=" and op == "<" and close(v, t)):
+            return True
+        if not below and compare(v, ">=", t):
+            return False
+    if op in (">", ">="):
+        if not below and compare(v, ">=", t) and not (comparator == ">=" and op == ">" and close(v, t)):
+            return True
+        if below and compare(v, "<=", t):
+            return False
+    return None
+
+
+def _all(results: list[Result], reason_join: str = "; ") -> Result:
+    mets = [r.met for r in results]
+    met = False if False in mets else (True if all(m is True for m in mets) else None)
+    return _merge(met, results, reason_join)
+
+
+def _any(results: list[Result]) -> Result:
+    mets = [r.met for r in results]
+    met = True if True in mets else (False if all(m is False for m in mets) else None)
+    return _merge(met, results, "; ")
+
+
+def _merge(met: bool | None, results: list[Result], join: str) -> Result:
+    deciding = [r for r in results if r.met == met] or results
+    evidence = [e for r in results for e in r.evidence]
+    needs = [n for r in results if r.met is None for n in r.needs] if met is None else []
+    return Result(met, join.join(r.reason for r in deciding), evidence, list(dict.fromkeys(needs)))
+
+
+def _lab_evidence(fact: LabFact, label: str) -> dict[str, Any]:
+    return {
+        "item": label, "value": fact.raw_value, "unit": fact.raw_unit,
+        "date": fact.date.isoformat() if fact.date else None, "days_old": fact.days_old,
+        "converted": fact.value, "canonical_unit": fact.unit, "source": fact.source,
+    }
+
+
+def _limit(node: LabCompare, fact: LabFact) -> tuple[float | None, str]:
+    t = node.threshold
+    assert isinstance(t, NormalMultiple)
+    own = fact.uln if t.limit == "ULN" else fact.lln
+    if own is not None:
+        return t.factor * own, f"{t.limit} {number(own)} from the patient's reference range"
+    info = analytes.get(node.analyte)
+    default = info.default_uln if t.limit == "ULN" else info.default_lln
+    if default is None:
+        return None, ""
+    return t.factor * default, f"assumed {t.limit} {number(default)} {info.canonical_unit} (default table)"
+
+
+def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
+    label = analyte_label(node.analyte)
+    blocking = [f for f in node.flags if f in BLOCKING_FLAGS]
+    if "missing_comparator" in node.flags and not any(f.startswith("comparator_inferred") for f in node.flags):
+        blocking.append("missing_comparator")
+    if blocking:
+        return Result(None, f"criterion defect ({', '.join(blocking)}): {render(node)}", [], [])
+    fact = facts.labs.get(node.analyte)
+    if fact is None or fact.value is None:
+        return Result(None, f"no {label} value in the record", [], [label])
+    evidence = _lab_evidence(fact, label)
+    stale = STALE_DAYS.get(analytes.get(node.analyte).kind, DEFAULT_STALE_DAYS)
+    if fact.days_old is not None and fact.days_old > stale:
+        return Result(None, f"{label} is {fact.days_old} days old (older than {stale} days)",
+                      [evidence], [f"{label} (recent)"])
+    if isinstance(node.threshold, NormalMultiple):
+        threshold, how = _limit(node, fact)
+        if threshold is None:
+            return Result(None, f"{node.threshold.limit} of {label} not known", [evidence],
+                          [f"{label} reference range"])
+    else:
+        threshold, how = node.threshold.canonical, ""
+        if threshold is None:
+            return Result(None, f"threshold of {label} could not be converted", [evidence], [])
+    evidence.update(op=node.op, threshold=threshold, limit=how or None)
+    if fact.comparator:
+        met = _censored(fact.comparator, fact.value, node.op, threshold)
+    else:
+        met = compare(fact.value, node.op, threshold)
+    shown = f"{label} {fact.comparator or ''}{number(fact.value)} {fact.unit}".rstrip()
+    if met is None:
+        return Result(None, f"{shown} leaves {node.op} {number(threshold)} open", [evidence],
+                      [f"{label} (exact value)"])
+    verb = "meets" if met else "does not meet"
+    reason = f"{shown} {verb} {node.op} {number(threshold)} {fact.unit}".rstrip()
+    if how:
+        reason += f" ({how})"
+    return Result(met, reason, [evidence])
+
+
+def _score(facts: PatientFacts, scale: str) -> tuple[tuple[float, float] | None, LabFact | None, str]:
+    fact = facts.labs.get(scale)
+    if fact is not None and fact.value is not None:
+        return (fact.value, fact.value), fact, ""
+    if scale == "karnofsky":
+        ecog = facts.labs.get("ecog")
+        if ecog is not None and ecog.value is not None and int(ecog.value) in ECOG_TO_KARNOFSKY:
+            low, high = ECOG_TO_KARNOFSKY[int(ecog.value)]
+            return (float(low), float(high)), ecog, f" (from ECOG {number(ecog.value)})"
+    if scale == "ecog":
+        kps = facts.labs.get("karnofsky")
+        if kps is not None and kps.value is not None:
+            for grade, (low, high) in ECOG_TO_KARNOFSKY.items():
+                if low <= kps.value <= high:
+                    return (float(grade), float(grade)), kps, f" (from Karnofsky {number(kps.value)})"
+    return None, None, ""
+
+
+def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
+    label = analyte_label(node.scale)
+    if any(f in BLOCKING_FLAGS for f in node.flags):
+        return Result(None, f"criterion defect: {render(node)}", [], [])
+    interval, fact, via = _score(facts, node.scale)
+    if interval is None or fact is None:
+        return Result(None, f"no {label} score in the record", [], [label])
+    evidence = [_lab_evidence(fact, label) | {"op": node.op, "threshold": node.value}]
+    low_ok, high_ok = compare(interval[0], node.op, node.value), compare(interval[1], node.op, node.value)
+    shown = f"{label} {number(interval[0])}" if interval[0] == interval[1] else \
+        f"{label} {number(interval[0])}-{number(interval[1])}"
+    if low_ok != high_ok:
+        return Result(None, f"{shown}{via} leaves {node.op} {number(node.value)} open", evidence, [label])
+    return Result(low_ok, f"{shown}{via} {'meets' if low_ok else 'does not meet'} {node.op} "
+                  f"{number(node.value)}", evidence)
+
+
+def _eval_age_compare(node: AgeCompare, facts: PatientFacts) -> Result:
+    if facts.age_years is None:
+        return Result(None, "age not known", [], ["birth date or age"])
+    met = compare(facts.age_years, node.op, node.years)
+    ev = {"item": "age", "value": facts.age_years, "unit": "years", "op": node.op, "threshold": node.years}
+    return Result(met, f"age {number(facts.age_years)} {'meets' if met else 'does not meet'} "
+                  f"{node.op} {number(node.years)} years", [ev])
+
+
+def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
+    months = facts.patient.life_expectancy_months
+    if months is None:
+        return Result(None, "life expectancy not in the record", [], ["life expectancy"])
+    met = compare(months, node.op, node.months)
+    ev = {"item": "life expectancy", "value": months, "unit": "months", "op": node.op, "threshold": node.months}
+    return Result(met, f"life expectancy {number(months)} months {'meets' if met else 'does not meet'} "
+                  f"{node.op} {number(node.months)}", [ev])
+
+
+def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:
+    sex = facts.patient.sex
+    if sex is None or sex == "unknown":
+        return Result(None, "sex not known", [], ["sex"])
+    met = sex == node.sex
+    return Result(met, f"patient is {sex}", [{"item": "sex", "value": sex}])
+
+
+def _fact_evidence(fact: ConceptFact) -> dict[str, Any]:
+    return {
+        "item": fact.label, "concept": fact.concept, "status": fact.status,
+        "first": fact.first.isoformat() if fact.first else None,
+        "last": fact.last.isoformat() if fact.last else None, "grade": fact.grade,
+        "source": fact.source,
+    }
+
+
+def _fact_matches(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool | None:
+    """Does one record entry satisfy the node's timing, window and grade? None if undecidable."""
+    checks: list[bool | None] = []
+    if node.timing == "current":
+        checks.append(fact.ongoing or fact.status == "active")
+    if node.within_days is not None:
+        if fact.ongoing:
+            checks.append(True)
+        elif fact.last is None:
+            checks.append(None)
+        else:
+            checks.append((facts.as_of - fact.last).days <= node.within_days + REL_TOL)
+    if node.grade is not None and node.grade_op is not None:
+        checks.append(None if fact.grade is None else compare(fact.grade, node.grade_op, node.grade))
+    if False in checks:
+        return False
+    return None if None in checks else True
+
+
+def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
+    label = concept_label(node.concept)
+    found = facts.concepts.get(node.concept, [])
+    if not found:
+        return Result(None, f"record does not mention {label}", [], [f"{label} status"])
+    evidence = [_fact_evidence(f) for f in found]
+    present = [f for f in found if f.status != "absent"]
+    if not present:
+        return Result(False, f"{label} known absent", evidence)
+    verdicts = [_fact_matches(node, f, facts) for f in present]
+    if True in verdicts:
+        if node.qualifiers:
+            quals = " ".join(node.qualifiers)
+            return Result(None, f"{label} present; the record cannot tell whether it is {quals}",
+                          evidence, [f"whether {label} is {quals}"])
+        return Result(True, f"{label} present ({present[verdicts.index(True)].label})", evidence)
+    if None in verdicts:
+        return Result(None, f"{label} present but its date or grade is not recorded", evidence,
+                      [f"{label} date/grade"])
+    return Result(False, f"{label} in the record, but not {render(node)}", evidence)
+
+
+def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
+    label = concept_label(node.concept)
+    found = facts.concepts.get(node.concept, [])
+    if not found:
+        return Result(None, f"record does not mention {label}", [], [f"{label} dates"])
+    evidence = [_fact_evidence(f) for f in found]
+    present = [f for f in found if f.status != "absent"]
+    if not present:
+        return Result(True, f"no {label} (known absent), so none recent", evidence)
+    if any(f.ongoing for f in present):
+        days = 0
+    else:
+        dates = [f.last for f in present]
+        if any(d is None for d in dates):
+            return Result(None, f"date of {label} not recorded", evidence, [f"{label} dates"])
+        days = min((facts.as_of - d).days for d in dates if d is not None)
+    met = compare(days, node.op, node.days)
+    return Result(met, f"{days} days since {label} {'meets' if met else 'does not meet'} "
+                  f"{node.op} {number(node.days)} days", evidence)
+
+
+def _eval_all_of(node: AllOf, facts: PatientFacts) -> Result:
+    return _all([evaluate_node(item, facts) for item in node.items])
+
+
+def _eval_any_of(node: AnyOf, facts: PatientFacts) -> Result:
+    return _any([evaluate_node(item, facts) for item in node.items])
+
+
+def _eval_not(node: Not, facts: PatientFacts) -> Result:
+    inner = evaluate_node(node.item, facts)
+    met = None if inner.met is None else not inner.met
+    return Result(met, inner.reason, inner.evidence, inner.needs)
+
+
+def _eval_conditional(node: Conditional, facts: PatientFacts) -> Result:
+    cond = _eval_has_concept(HasConcept(concept=node.condition), facts)
+    if cond.met is True:
+        chosen = evaluate_node(node.then, facts)
+    elif cond.met is False:
+        chosen = evaluate_node(node.otherwise, facts)
+    else:
+        then, otherwise = evaluate_node(node.then, facts), evaluate_node(node.otherwise, facts)
+        if then.met is not None and then.met == otherwise.met:
+            return Result(then.met, f"{otherwise.reason} (either way: {cond.reason})",
+                          then.evidence + otherwise.evidence + cond.evidence)
+        return Result(None, f"depends on {concept_label(node.condition)}: {cond.reason}",
+                      then.evidence + otherwise.evidence, cond.needs + then.needs + otherwise.needs)
+    return Result(chosen.met, f"{chosen.reason} ({cond.reason})", chosen.evidence + cond.evidence,
+                  chosen.needs)
+
+
+def _eval_unparsed(node: Unparsed, facts: PatientFacts) -> Result:
+    return Result(None, f"not computable ({node.reason}); needs a person to check", [],
+                  ["manual review"])
+
+
+EVALUATORS: dict[str, Callable[[Any, PatientFacts], Result]] = {
+    name.removeprefix("_eval_"): fn for name, fn in globals().items() if name.startswith("_eval_")
+}
+
+
+def evaluate_node(node: Predicate, facts: PatientFacts) -> Result:
+    """Evaluate one predicate node."""
+    return EVALUATORS[node.kind](node, facts)

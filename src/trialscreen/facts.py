@@ -1,0 +1,332 @@
+"""The patient normalised once: labs as floats in canonical units, ages, concept facts.
+
+`load_patient` validates a record (JSON file, dict or Patient) and checks what pydantic cannot:
+that every analyte is known and every unit can belong to it. `PatientFacts` is what evaluation
+reads; building it is the only place patient values meet pint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from trialscreen.lexicon import concepts
+from trialscreen.model.patient import Observation, Patient
+from trialscreen.units import analytes
+from trialscreen.units.registry import UnitError, conversion_factor
+
+
+class PatientError(ValueError):
+    """A patient record that cannot be used; the message names the field path."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabFact:
+    """The newest observation of one analyte, converted to the analyte's canonical unit."""
+
+    analyte: str
+    value: float | None  # canonical unit; None for a non-numeric or absent value
+    comparator: str | None
+    raw_value: Any
+    raw_unit: str | None
+    unit: str  # canonical unit
+    date: dt.date | None
+    days_old: int | None
+    uln: float | None  # from the patient's own reference range, canonical unit
+    lln: float | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptFact:
+    """One record entry (condition, treatment, adverse event, state) bearing on a concept."""
+
+    concept: str
+    status: str  # active / resolved / absent / history / completed / stopped / ...
+    first: dt.date | None  # onset or start
+    last: dt.date | None  # end, or the event date; None while ongoing or undated
+    ongoing: bool
+    grade: int | None
+    source: str
+    label: str
+
+
+@dataclass(slots=True)
+class PatientFacts:
+    """Everything evaluation needs about one patient, precomputed."""
+
+    patient: Patient
+    as_of: dt.date
+    age_years: float | None
+    labs: dict[str, LabFact] = field(default_factory=dict)
+    concepts: dict[str, list[ConceptFact]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def add_concept(self, fact: ConceptFact) -> None:
+        """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy)."""
+        for concept_id in _ancestors(fact.concept):
+            self.concepts.setdefault(concept_id, []).append(fact)
+
+
+def _ancestors(concept_id: str) -> frozenset[str]:
+    try:
+        return concepts.ancestors(concept_id)
+    except KeyError:
+        return frozenset({concept_id})
+
+
+def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
+    """Validate a patient record; PatientError names the file and the field path."""
+    if isinstance(source, Patient):
+        return source
+    where = ""
+    data: Any = source
+    if isinstance(source, (str, Path)):
+        where = f"{source}: "
+        try:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PatientError(f"{source}: no such file") from None
+        except UnicodeDecodeError:
+            raise PatientError(f"{source}: not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise PatientError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        except RecursionError:
+            raise PatientError(f"{source}: JSON nested too deeply") from None
+    if not isinstance(data, dict):
+        raise PatientError(f"{where}a patient record must be a JSON object, not {type(data).__name__}")
+    try:
+        patient = Patient.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = _path(first["loc"])
+        raise PatientError(f"{where}{path}: {first['msg']}") from None
+    _check_semantics(patient, where)
+    return patient
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "record"
+
+
+def _check_semantics(patient: Patient, where: str) -> None:
+    """Unknown analytes, units that cannot belong to the analyte, impossible dates."""
+    for i, obs in enumerate(patient.observations):
+        analyte = resolve_analyte(obs)
+        if analyte is None:
+            name = obs.name or obs.code or ""
+            hint = analytes.suggest(name) if obs.name else []
+            tail = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            raise PatientError(f"{where}observations[{i}].name: unknown analyte {name!r}{tail}")
+        info = analytes.get(analyte)
+        if isinstance(obs.value, (int, float)) and not isinstance(obs.value, bool):
+            if obs.unit is None and info.canonical_unit:
+                raise PatientError(
+                    f"{where}observations[{i}].unit: missing (a value of {info.name} needs a unit)"
+                )
+            if obs.unit is not None and not analytes.unit_allowed(info, obs.unit):
+                raise PatientError(
+                    f"{where}observations[{i}].unit: {obs.unit!r} cannot be a unit of {info.name}"
+                )
+        _check_date(obs.date, patient, f"{where}observations[{i}].date")
+    for name, items, attrs in (
+        ("conditions", patient.conditions, ("onset", "end")),
+        ("treatments", patient.treatments, ("start", "end", "date")),
+        ("adverse_events", patient.adverse_events, ("date",)),
+    ):
+        for i, item in enumerate(items):
+            for attr in attrs:
+                _check_date(getattr(item, attr), patient, f"{where}{name}[{i}].{attr}")
+    if patient.birth_date and patient.birth_date > patient.as_of:
+        raise PatientError(f"{where}birth_date: {patient.birth_date} is after as_of {patient.as_of}")
+
+
+def _check_date(value: dt.date | None, patient: Patient, path: str) -> None:
+    if value is None:
+        return
+    if value > patient.as_of:
+        raise PatientError(f"{path}: {value} is after as_of {patient.as_of}")
+    if patient.birth_date and value < patient.birth_date:
+        raise PatientError(f"{path}: {value} is before birth_date {patient.birth_date}")
+
+
+def resolve_analyte(obs: Observation) -> str | None:
+    """The analyte id of an observation, by LOINC code first, then by name."""
+    if obs.code:
+        found = analytes.by_loinc(obs.code)
+        if found is not None:
+            return found.id
+    if obs.name:
+        found = analytes.lookup(obs.name)
+        if found is not None:
+            return found.id
+    return None
+
+
+def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> LabFact:
+    info = analytes.get(analyte)
+    factor = 1.0
+    if obs.unit is not None and info.canonical_unit:
+        try:
+            factor = conversion_factor(obs.unit, info.canonical_unit, analyte)
+        except UnitError:
+            factor = float("nan")
+    value: float | None = None
+    if isinstance(obs.value, (int, float)) and not isinstance(obs.value, bool):
+        value = float(obs.value) * factor
+    rr = obs.reference_range
+    uln = rr.high * factor if rr and rr.high is not None else None
+    lln = rr.low * factor if rr and rr.low is not None else None
+    return LabFact(
+        analyte=analyte, value=value, comparator=obs.comparator, raw_value=obs.value,
+        raw_unit=obs.unit, unit=info.canonical_unit, date=obs.date,
+        days_old=(as_of - obs.date).days if obs.date else None, uln=uln, lln=lln,
+        source=obs.source or f"observations[{index}]",
+    )
+
+
+_CATEGORY_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "chemotherapy": ("chemotherapy",),
+    "immunotherapy": ("immunotherapy",),
+    "hormonal": ("endocrine_therapy",),
+    "targeted": ("targeted_therapy",),
+    "radiotherapy": ("radiotherapy",),
+    "surgery": ("surgery",),
+    "biopsy": ("biopsy",),
+    "transplant": ("transplant",),
+    "dialysis": ("dialysis",),
+    "investigational": ("investigational_agent",),
+}
+_ACTIVE_TREATMENT = {"active", None}
+
+
+def concept_of(name: str, code: str | None = None, system: str | None = None) -> str | None:
+    """The concept id of a record entry, by code first, then by its name."""
+    if code and system:
+        found = concepts.by_code(system, code)
+        if found is not None:
+            return found.id
+    found = concepts.lookup(name)
+    if found is not None:
+        return found.id
+    hits = concepts.find_in(name)
+    return hits[0][2].id if hits else None
+
+
+def _known(concept_id: str) -> bool:
+    try:
+        concepts.get(concept_id)
+    except KeyError:
+        return False
+    return True
+
+
+def _add_conditions(facts: PatientFacts) -> None:
+    for i, cond in enumerate(facts.patient.conditions):
+        cid = concept_of(cond.name, cond.code, cond.system)
+        label = f"conditions[{i}]"
+        if cid is None:
+            facts.warnings.append(f"{label}.name: {cond.name!r} matches no known concept")
+            continue
+        facts.add_concept(ConceptFact(
+            concept=cid, status=cond.status, first=cond.onset, last=cond.end,
+            ongoing=cond.status == "active", grade=None, source=cond.source or label,
+            label=cond.name,
+        ))
+
+
+def _add_treatments(facts: PatientFacts) -> None:
+    for i, item in enumerate(facts.patient.treatments):
+        label = f"treatments[{i}]"
+        ids = set(_CATEGORY_CONCEPTS.get(item.category, ()))
+        cid = concept_of(item.name, item.code, item.system)
+        if cid is not None:
+            ids.add(cid)
+        if item.category == "surgery" and item.major:
+            ids.add("major_surgery")
+        ids = {x for x in ids if _known(x)} or ({cid} if cid else set())
+        if not ids:
+            facts.warnings.append(f"{label}.name: {item.name!r} matches no known concept")
+            continue
+        status = item.status or ("completed" if (item.end or item.date) else "active")
+        ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
+        last = item.end or item.date or (None if ongoing else item.start)
+        for concept_id in ids:
+            facts.add_concept(ConceptFact(
+                concept=concept_id, status=status, first=item.start or item.date, last=last,
+                ongoing=ongoing, grade=None, source=item.source or label, label=item.name,
+            ))
+
+
+def _add_adverse_events(facts: PatientFacts) -> None:
+    for i, event in enumerate(facts.patient.adverse_events):
+        label = f"adverse_events[{i}]"
+        cid = concept_of(event.term)
+        if cid is None:
+            facts.warnings.append(f"{label}.term: {event.term!r} matches no known concept")
+            continue
+        facts.add_concept(ConceptFact(
+            concept=cid, status=event.status or "active", first=event.date, last=event.date,
+            ongoing=event.status != "resolved", grade=event.grade, source=event.source or label,
+            label=event.term,
+        ))
+
+
+def _add_states(facts: PatientFacts) -> None:
+    p = facts.patient
+    states = {
+        "pregnancy": p.pregnant,
+        "breastfeeding": p.breastfeeding,
+        "childbearing_potential": p.childbearing_potential,
+    }
+    if p.menopausal_status is not None:
+        for status in ("premenopausal", "perimenopausal", "postmenopausal"):
+            states[status] = p.menopausal_status == status
+    for concept_id, value in states.items():
+        if value is None or not _known(concept_id):
+            continue
+        facts.add_concept(ConceptFact(
+            concept=concept_id, status="active" if value else "absent", first=None, last=None,
+            ongoing=bool(value), grade=None, source=concept_id, label=concept_id,
+        ))
+
+
+def age_in_years(patient: Patient) -> float | None:
+    """Age on `as_of`, from birth_date (exact) or the record's `age`."""
+    if patient.birth_date is not None:
+        born, on = patient.birth_date, patient.as_of
+        years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return float(years)
+    return patient.age
+
+
+def build_facts(patient: Patient) -> PatientFacts:
+    """Normalise a validated patient once, for every criterion of every trial."""
+    facts = PatientFacts(patient=patient, as_of=patient.as_of, age_years=age_in_years(patient))
+    newest: dict[str, tuple[dt.date, int]] = {}
+    for i, obs in enumerate(patient.observations):
+        analyte = resolve_analyte(obs)
+        if analyte is None:
+            continue
+        key = (obs.date or dt.date.min, i)
+        if analyte not in newest or key >= newest[analyte]:
+            newest[analyte] = key
+            facts.labs[analyte] = _lab_fact(obs, analyte, patient.as_of, i)
+    _add_conditions(facts)
+    _add_treatments(facts)
+    _add_adverse_events(facts)
+    _add_states(facts)
+    return facts
+
+
+def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
+    """Read and validate a patient record (see `read_patient`)."""
+    return read_patient(source)

@@ -1,0 +1,199 @@
+"""FHIR R4 resources → one trialscreen Patient, with provenance and warnings.
+
+Each resource is validated on its own against the small models of `resources`; one that is
+invalid, lacks a required part (an Observation without code) or does not count (a preliminary
+result, an entered-in-error condition) is skipped with a one-line warning naming it, and the rest
+is kept. Resources whose `subject` names another patient are skipped the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from trialscreen.fhir import resources as fr
+from trialscreen.fhir.load import Collected, Entry, collect, one_line, read_entries
+from trialscreen.fhir.observations import map_observation, pregnancy
+from trialscreen.fhir.treatments import map_condition, map_medication, map_procedure
+from trialscreen.model.patient import Condition, Observation, Patient, Treatment
+
+_MODELS: dict[str, type[fr.Resource]] = {
+    "Observation": fr.Observation,
+    "Condition": fr.Condition,
+    "MedicationRequest": fr.MedicationUse,
+    "MedicationStatement": fr.MedicationUse,
+    "MedicationAdministration": fr.MedicationUse,
+    "Procedure": fr.Procedure,
+}
+_SEX = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+M = TypeVar("M", bound=fr.Resource)
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FhirImport:
+    """The imported patient, where each field came from, and what could not be read."""
+
+    patient: Patient
+    provenance: dict[str, str]  # "observations[3]" / "birth_date" → "Observation/abc"
+    warnings: list[str]
+
+
+def import_fhir(
+    source: str | Path | dict[str, Any] | list[Any], *, as_of: dt.date | None = None
+) -> FhirImport:
+    """Import one patient from a FHIR R4 file path (JSON, NDJSON, bulk folder) or parsed JSON.
+
+    Raises FhirError for what makes the whole input unreadable; everything else is a warning.
+    """
+    if isinstance(source, str | Path):
+        collected = read_entries(source)[1]
+    else:
+        collected = collect(source, "input")
+    return _Builder(collected).build(as_of or dt.date.today())
+
+
+def to_record_json(result: FhirImport) -> dict[str, Any]:
+    """The patient record as JSON, with `provenance` (field path → FHIR resource) beside it."""
+    record = result.patient.model_dump(mode="json", exclude_none=True)
+    record["provenance"] = dict(result.provenance)
+    return record
+
+
+@dataclass
+class _Builder:
+    collected: Collected
+    warnings: list[str] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    observations: list[Observation] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    treatments: list[Treatment] = field(default_factory=list)
+    index: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pregnant: tuple[dt.date, bool, str] | None = None
+    patient_refs: set[str] = field(default_factory=set)  # how resources may name the patient
+
+    def build(self, as_of: dt.date) -> FhirImport:
+        self.warnings.extend(one_line(w) for w in self.collected.warnings)
+        for entry in self.collected.entries:
+            self._index(entry)
+        patient = self._patient(self.collected.patient)
+        self.patient_refs = {f"Patient/{patient['id']}", f"urn:uuid:{patient['id']}"}
+        if self.collected.patient.full_url:
+            self.patient_refs.add(self.collected.patient.full_url)
+        for number, entry in enumerate(self.collected.entries, start=1):
+            self._add(entry, number)
+        if self.pregnant is not None:
+            patient["pregnant"] = self.pregnant[1]
+            self.provenance["pregnant"] = self.pregnant[2]
+        record = Patient(
+            as_of=as_of,
+            observations=self.observations,
+            conditions=self.conditions,
+            treatments=self.treatments,
+            **patient,
+        )
+        return FhirImport(record, self.provenance, self.warnings)
+
+    def _index(self, entry: Entry) -> None:
+        kind, rid = entry.resource["resourceType"], entry.resource.get("id")
+        if entry.full_url:
+            self.index[entry.full_url] = entry.resource
+        if isinstance(rid, str):
+            self.index[f"{kind}/{rid}"] = entry.resource
+
+    def _resolve(self, reference: str) -> dict[str, Any] | None:
+        """A reference by fullUrl, `Type/id`, or an absolute URL ending in `Type/id`."""
+        reference = reference.split("/_history/")[0]
+        found = self.index.get(reference)
+        if found is None and reference.count("/") > 1:
+            found = self.index.get("/".join(reference.rsplit("/", 2)[-2:]))
+        return found
+
+    def _warn(self, label: str, reason: str) -> None:
+        self.warnings.append(one_line(f"{label}: {reason}"))
+
+    def _patient(self, entry: Entry) -> dict[str, Any]:
+        """id, sex and birth_date of the one Patient (with their provenance)."""
+        raw = entry.resource
+        fallback = (entry.full_url or "unknown").rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+        label = f"Patient/{raw.get('id') or fallback}"
+        warn = partial(self._warn, label)
+        found = _validate(fr.Patient, raw, warn) or fr.Patient(resource_type="Patient")
+        fields: dict[str, Any] = {"id": found.id or fallback}
+        if not found.id:
+            warn(f"no id; the record is named {fallback!r}")
+        fields["sex"] = _SEX.get(found.gender or "")
+        if found.gender and fields["sex"] is None:
+            warn(f"gender {found.gender!r} not known; left out")
+        fields["birth_date"] = fr.read_date(found.birth_date, "birthDate", warn)
+        if found.deceased_date_time or found.deceased_boolean:
+            warn(f"the patient is deceased ({found.deceased_date_time or 'deceasedBoolean'})")
+        for name in ("id", "sex", "birth_date"):
+            if fields[name] is not None:
+                self.provenance[name] = label
+        return fields
+
+    def _add(self, entry: Entry, number: int) -> None:
+        raw = entry.resource
+        kind = raw["resourceType"]
+        if kind not in _MODELS:
+            return
+        rid = raw.get("id")
+        label = f"{kind}/{rid}" if isinstance(rid, str) and rid else f"{kind} (entry {number})"
+        warn = partial(self._warn, label)
+        model = _validate(_MODELS[kind], raw, warn)
+        if model is None or not self._about_patient(model.subject, warn):
+            return
+        if isinstance(model, fr.Observation):
+            items = map_observation(model, label, warn)
+            for item in items:
+                self._keep("observations", self.observations, item, label)
+            answer = pregnancy(model) if items else None
+            if answer is not None:
+                self._pregnancy(items[0].date, answer, label)
+        elif isinstance(model, fr.Condition):
+            self._keep("conditions", self.conditions, map_condition(model, label, warn), label)
+        elif isinstance(model, fr.MedicationUse):
+            drug = map_medication(model, kind, label, self._resolve, warn)
+            self._keep("treatments", self.treatments, drug, label)
+        elif isinstance(model, fr.Procedure):
+            self._keep("treatments", self.treatments, map_procedure(model, label, warn), label)
+
+    def _keep(self, name: str, items: list[Any], item: object, label: str) -> None:
+        if item is not None:
+            self.provenance[f"{name}[{len(items)}]"] = label
+            items.append(item)
+
+    def _about_patient(self, subject: fr.Reference | None, warn: Warn) -> bool:
+        """True unless `subject` names another patient (conditional references are trusted)."""
+        if subject is None or not subject.reference:
+            return True
+        ref = subject.reference.split("/_history/")[0]
+        pid = next(r for r in sorted(self.patient_refs) if r.startswith("Patient/"))
+        if ref in self.patient_refs or ref.startswith("Patient?") or ref.endswith("/" + pid):
+            return True
+        warn(f"skipped: its subject {subject.reference!r} is not {pid}")
+        return False
+
+    def _pregnancy(self, date: dt.date | None, answer: bool, label: str) -> None:
+        """The latest pregnancy-status answer (undated ones first) sets Patient.pregnant."""
+        date = date or dt.date.min
+        if self.pregnant is None or date >= self.pregnant[0]:
+            self.pregnant = (date, answer, label)
+
+
+def _validate(model: type[M], raw: dict[str, Any], warn: Warn) -> M | None:
+    """The resource as `model`, or None with a warning naming the first invalid field."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        warn(f"skipped: invalid {where} ({first['msg']})")
+        return None

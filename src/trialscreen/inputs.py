@@ -1,0 +1,73 @@
+"""Read what the command line is given: trial sets and patient files (JSON record or FHIR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trialscreen.facts import PatientError, read_patient
+from trialscreen.model.patient import Patient
+
+
+@dataclass(slots=True)
+class PatientInput:
+    """A patient read from a file, with where each field came from when it was FHIR."""
+
+    patient: Patient
+    format: str  # "record" or "fhir"
+    provenance: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_json_or_ndjson(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PatientError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PatientError(f"{path}: is a directory, not a patient file") from None
+    except UnicodeDecodeError:
+        raise PatientError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        raise PatientError(f"{path}: empty file")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise PatientError(f"{path}: JSON nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) > 1:
+            try:
+                return [json.loads(ln) for ln in lines]
+            except (json.JSONDecodeError, RecursionError):
+                pass
+        raise PatientError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> PatientInput:
+    """A patient record or a FHIR Bundle / NDJSON export, told apart by content."""
+    from trialscreen.fhir import FhirError, import_fhir, is_fhir
+
+    path = Path(path)
+    data = _read_json_or_ndjson(path)
+    if is_fhir(data):
+        try:
+            imported = import_fhir(data, as_of=as_of)
+        except FhirError as exc:
+            raise PatientError(f"{path}: {exc}") from None
+        return PatientInput(imported.patient, "fhir", dict(imported.provenance),
+                            list(imported.warnings))
+    if isinstance(data, dict) and as_of is not None:
+        data = {**data, "as_of": as_of.isoformat()}
+    if not isinstance(data, dict):
+        raise PatientError(f"{path}: a patient record must be a JSON object (or a FHIR Bundle)")
+    try:
+        patient = read_patient(data)
+    except PatientError as exc:
+        raise PatientError(f"{path}: {exc}") from None
+    return PatientInput(patient, "record")

@@ -1,0 +1,288 @@
+"""The concept lexicon: conditions, findings, drugs, treatments and procedures.
+
+Each concept has an id, synonyms as criteria write them, SNOMED CT / ICD-10-CM / RxNorm codes and
+parent ids ("letrozole" is an aromatase inhibitor is an endocrine therapy). The data lives in
+concepts.json beside this module and is loaded once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Category = Literal["condition", "finding", "drug", "drug_class", "treatment", "procedure", "state"]
+CODE_SYSTEMS = ("snomed", "icd10", "rxnorm")
+
+_SYSTEM_ALIASES = {
+    "snomed": "snomed",
+    "snomedct": "snomed",
+    "sct": "snomed",
+    "http://snomed.info/sct": "snomed",
+    "icd10": "icd10",
+    "icd-10": "icd10",
+    "icd10cm": "icd10",
+    "icd-10-cm": "icd10",
+    "http://hl7.org/fhir/sid/icd-10-cm": "icd10",
+    "http://hl7.org/fhir/sid/icd-10": "icd10",
+    "rxnorm": "rxnorm",
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "rxnorm",
+}
+
+
+class Concept(BaseModel):
+    """One clinical concept with the phrases that name it, its codes and its broader concepts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    category: Category
+    synonyms: list[str] = []
+    codes: dict[str, list[str]] = {}
+    parents: list[str] = []
+
+
+class _ConceptFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    concepts: list[Concept]
+
+
+# ---- normalisation ---------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_DASHES = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014/]+")
+_DROPPED = re.compile(r"['.,;:()\[\]\"]")
+_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+
+
+def _key(phrase: str) -> str:
+    """Lowercase; apostrophes, periods and brackets dropped; hyphens/slashes as spaces."""
+    text = phrase.translate(_APOSTROPHES).lower()
+    text = _DASHES.sub(" ", _DROPPED.sub("", text))
+    return " ".join(text.split())
+
+
+def _candidate_keys(phrase: str) -> list[str]:
+    """The phrase's key, then its simple singulars ("metastases" stays a synonym of its own)."""
+    key = _key(phrase)
+    keys = [key]
+    if len(key) > 3 and key.endswith("es"):
+        keys.append(key[:-2])
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        keys.append(key[:-1])
+    if key.endswith("ies") and len(key) > 4:
+        keys.append(key[:-3] + "y")
+    return keys
+
+
+# ---- the loaded lexicon ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    concepts: tuple[Concept, ...]
+    by_id: dict[str, Concept]
+    by_key: dict[str, Concept]
+    by_compact: dict[str, Concept]
+    synonyms: dict[str, str]
+    codes: dict[str, dict[str, Concept]]
+
+
+def _check_concept(concept: Concept) -> None:
+    if not _ID.match(concept.id):
+        raise ValueError(f"concept id {concept.id!r} is not snake_case")
+    for system in concept.codes:
+        if system not in CODE_SYSTEMS:
+            raise ValueError(f"{concept.id}: unknown code system {system!r}")
+    for synonym in concept.synonyms:
+        if synonym != synonym.lower() or synonym != synonym.strip() or not _key(synonym):
+            raise ValueError(f"{concept.id}: synonym {synonym!r} is not a lowercase phrase")
+
+
+def _index_codes(concepts: tuple[Concept, ...]) -> dict[str, dict[str, Concept]]:
+    codes: dict[str, dict[str, Concept]] = {system: {} for system in CODE_SYSTEMS}
+    for concept in concepts:
+        for system, values in concept.codes.items():
+            for value in values:
+                code = _code_key(system, value)
+                if codes[system].setdefault(code, concept) is not concept:
+                    owner = codes[system][code].id
+                    raise ValueError(f"{system} {value} of {concept.id} is also {owner}")
+    return codes
+
+
+def _check_parents(by_id: dict[str, Concept]) -> None:
+    """Every parent exists and the parent graph has no cycle."""
+    for concept in by_id.values():
+        for parent in concept.parents:
+            if parent not in by_id:
+                raise ValueError(f"{concept.id}: unknown parent {parent!r}")
+    done: set[str] = set()
+
+    def visit(concept_id: str, path: tuple[str, ...]) -> None:
+        if concept_id in path:
+            raise ValueError(f"parent cycle: {' -> '.join((*path, concept_id))}")
+        if concept_id in done:
+            return
+        for parent in by_id[concept_id].parents:
+            visit(parent, (*path, concept_id))
+        done.add(concept_id)
+
+    for concept_id in by_id:
+        visit(concept_id, ())
+
+
+def _index(data: _ConceptFile) -> _Lexicon:
+    """Build the indices; any collision (id, phrase, code) is a data error."""
+    by_id: dict[str, Concept] = {}
+    by_key: dict[str, Concept] = {}
+    words: dict[str, str] = {}
+    for concept in data.concepts:
+        _check_concept(concept)
+        if by_id.setdefault(concept.id, concept) is not concept:
+            raise ValueError(f"duplicate concept id {concept.id!r}")
+        for phrase in (concept.name.lower(), *concept.synonyms):
+            if words.setdefault(phrase, concept.id) != concept.id:
+                raise ValueError(f"{phrase!r} of {concept.id} is also {words[phrase]}")
+            owner = by_key.setdefault(_key(phrase), concept)
+            if owner is not concept:
+                raise ValueError(f"{phrase!r} of {concept.id} collides with {owner.id}")
+    _check_parents(by_id)
+    compact: dict[str, Concept | None] = {}
+    for key, concept in by_key.items():
+        squeezed = key.replace(" ", "")
+        if compact.setdefault(squeezed, concept) is not concept:
+            compact[squeezed] = None  # ambiguous once spaces are ignored: not used
+    by_compact = {k: c for k, c in compact.items() if c is not None}
+    concepts = tuple(data.concepts)
+    return _Lexicon(concepts, by_id, by_key, by_compact, words, _index_codes(concepts))
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    """Load concepts.json once, from the package (works from an installed wheel)."""
+    text = resources.files("trialscreen.lexicon").joinpath("concepts.json").read_text("utf-8")
+    return _index(_ConceptFile.model_validate(json.loads(text)))
+
+
+# ---- codes -----------------------------------------------------------------------------------
+
+
+def _system(system: str) -> str | None:
+    return _SYSTEM_ALIASES.get(system.strip().lower().rstrip("/"))
+
+
+def _code_key(system: str, code: str) -> str:
+    code = code.strip()
+    return code.upper().replace(".", "") if system == "icd10" else code
+
+
+def by_code(system: str, code: str) -> Concept | None:
+    """The concept with this code; ICD-10 also matches a more specific code ("C79.31")."""
+    name = _system(system)
+    if name is None or not code.strip():
+        return None
+    table = _lexicon().codes[name]
+    key = _code_key(name, code)
+    if name != "icd10":
+        return table.get(key)
+    for end in range(len(key), 2, -1):
+        if key[:end] in table:
+            return table[key[:end]]
+    return None
+
+
+# ---- public functions ------------------------------------------------------------------------
+
+
+def lookup(phrase: str) -> Concept | None:
+    """The concept a phrase names ("Breast-feeding", "St John's wort", "brain mets"), else None."""
+    lexicon = _lexicon()
+    keys = _candidate_keys(phrase)
+    for key in keys:
+        if key in lexicon.by_key:
+            return lexicon.by_key[key]
+    for key in keys:
+        found = lexicon.by_compact.get(key.replace(" ", ""))
+        if found is not None:
+            return found
+    return None
+
+
+def get(concept_id: str) -> Concept:
+    """The concept with this id; KeyError if there is none."""
+    try:
+        return _lexicon().by_id[concept_id]
+    except KeyError:
+        raise KeyError(f"unknown concept id {concept_id!r}") from None
+
+
+@functools.cache
+def ancestors(concept_id: str) -> frozenset[str]:
+    """The id itself and every transitive parent; KeyError for an unknown id."""
+    found = {concept_id}
+    for parent in get(concept_id).parents:
+        found |= ancestors(parent)
+    return frozenset(found)
+
+
+def is_a(concept_id: str, ancestor: str) -> bool:
+    """True if `ancestor` is the concept itself or one of its transitive parents."""
+    return ancestor in ancestors(concept_id)
+
+
+def all_concepts() -> list[Concept]:
+    """Every concept, in file order."""
+    return list(_lexicon().concepts)
+
+
+def synonyms() -> dict[str, str]:
+    """Every synonym and every lowercased name -> concept id."""
+    return dict(_lexicon().synonyms)
+
+
+# ---- finding concepts in text ----------------------------------------------------------------
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A regex for a phrase: flexible spaces, hyphens, apostrophes and periods; simple plurals."""
+    parts: list[str] = []
+    for char in phrase:
+        if char.isspace():
+            parts.append(r"[\s\-]+")
+        elif char in "-\u2010\u2011":
+            parts.append(r"[\s\-\u2010\u2011]?")
+        elif char in "'\u2019":
+            parts.append(r"['\u2019]?")
+        elif char == ".":
+            parts.append(r"\.?")
+        else:
+            parts.append(re.escape(char))
+    if phrase[-1].isalpha():
+        parts.append("(?:e?s)?")
+    return "".join(parts)
+
+
+@functools.cache
+def _matcher() -> re.Pattern[str]:
+    """One alternation of every phrase, longest first, bounded by non-word characters."""
+    phrases = sorted(_lexicon().synonyms, key=lambda p: (-len(p), p))
+    body = "|".join(_phrase_pattern(p) for p in phrases)
+    return re.compile(rf"(?<![\w\-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def find_in(text: str) -> list[tuple[int, int, Concept]]:
+    """Non-overlapping concept mentions in text, leftmost-longest: (start, end, concept)."""
+    hits: list[tuple[int, int, Concept]] = []
+    for match in _matcher().finditer(text):
+        concept = lookup(match.group())
+        if concept is not None:
+            hits.append((match.start(), match.end(), concept))
+    return hits

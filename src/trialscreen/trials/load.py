@@ -1,0 +1,129 @@
+"""Load trial records from files and directories, whatever their format.
+
+The format is read from the content: JSON (a study with `protocolSection`, a list of them, or an
+API page `{"studies": [...]}`), XML with root `clinical_study`, or a plain-text trial page (a
+`.txt` file, or text with "Ages Eligible for Study" / "Inclusion Criteria" lines). Directories
+are read recursively in sorted order, skipping hidden entries. A file of another kind is
+skipped with a warning; a malformed file is an error; neither stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import trialscreen
+from trialscreen.model.trial import Trial
+from trialscreen.trials.ctgov_json import read_json
+from trialscreen.trials.ctgov_xml import ROOT, parse_xml, read_xml
+from trialscreen.trials.report import LoadReport
+from trialscreen.trials.seed_page import looks_like_page, read_page
+
+__all__ = ["LoadReport", "default_trials_path", "load_records", "load_trials", "read_file"]
+
+
+def default_trials_path() -> Path:
+    """The project's seeds: the copy packaged in the wheel, else the checkout's seeds/."""
+    packaged = Path(trialscreen.__file__).parent / "seeds"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "seeds"
+
+
+def load_trials(*paths: str | Path) -> list[Trial]:
+    """The trials in the given files and directories (the default seeds when none are given)."""
+    return load_records(*paths).trials
+
+
+def load_records(*paths: str | Path) -> LoadReport:
+    """Trials, warnings and errors for files and directories (default: the seeds)."""
+    report = LoadReport()
+    for path in _files(paths or (default_trials_path(),), report):
+        report.extend(read_file(path))
+    _warn_duplicates(report)
+    return report
+
+
+def read_file(path: Path) -> LoadReport:
+    """The trials of one file, with a warning or an error instead of an exception."""
+    report = LoadReport()
+    try:
+        data = path.read_bytes()
+    except OSError as failure:
+        report.errors.append(f"{path}: cannot read: {failure.strerror or failure}")
+        return report
+    if not data.strip():
+        report.errors.append(f"{path}: empty file")
+        return report
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        report.errors.append(f"{path}: not UTF-8 (byte {data[failure.start]:#04x} at offset {failure.start})")
+        return report
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        return _read_json_text(text, path)
+    if head == "<":
+        return _read_xml_text(text, path)
+    if path.suffix.lower() == ".txt" or looks_like_page(text):
+        return read_page(text, path)
+    report.warnings.append(f"{path}: skipped: not JSON, ClinicalTrials.gov XML or a trial page")
+    return report
+
+
+def _read_json_text(text: str, path: Path) -> LoadReport:
+    """A JSON file; a page that merely starts with a bracket is read as a page."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as failure:
+        if path.suffix.lower() == ".txt":
+            return read_page(text, path)
+        report = LoadReport()
+        reason = f"malformed JSON: {failure}" if isinstance(failure, ValueError) else "JSON nested too deeply"
+        report.errors.append(f"{path}: {reason}")
+        return report
+    return read_json(data, str(path))
+
+
+def _read_xml_text(text: str, path: Path) -> LoadReport:
+    """An XML file: a `clinical_study` document, or a warning for other XML."""
+    root = parse_xml(text)
+    report = LoadReport()
+    if isinstance(root, str):
+        report.errors.append(f"{path}: {root}")
+    elif root.tag != ROOT:
+        report.warnings.append(f"{path}: skipped: XML root <{root.tag}> is not <{ROOT}>")
+    else:
+        report = read_xml(root, str(path))
+    return report
+
+
+def _files(paths: tuple[str | Path, ...], report: LoadReport) -> Iterator[Path]:
+    """Files named, and files under directories named, in a deterministic order."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists():
+            yield path
+        else:
+            report.errors.append(f"{path}: no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under a directory, sorted, skipping hidden files and directories."""
+    for folder, directories, files in os.walk(root):
+        directories[:] = sorted(name for name in directories if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder, name)
+
+
+def _warn_duplicates(report: LoadReport) -> None:
+    """Keep trials that share an id, but say so."""
+    first: dict[str, str] = {}
+    for trial in report.trials:
+        if trial.id in first:
+            report.warnings.append(f"{trial.source}: duplicate trial id {trial.id} (also in {first[trial.id]})")
+        else:
+            first[trial.id] = trial.source

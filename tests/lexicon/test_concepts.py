@@ -1,0 +1,313 @@
+"""The concept lexicon: data integrity, lookups, codes, the hierarchy and finding phrases in text."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import FHIR_BUNDLES, need_shared
+from trialscreen.lexicon import concepts
+
+REQUIRED = """
+pregnancy breastfeeding childbearing_potential postmenopausal premenopausal perimenopausal
+chemotherapy immunotherapy endocrine_therapy targeted_therapy radiotherapy surgery major_surgery
+biopsy open_biopsy transplant dialysis investigational_agent brain_metastases liver_metastases
+metastatic_disease hiv_infection hepatitis_b hepatitis_c myocardial_infarction
+congestive_heart_failure unstable_angina cardiac_arrhythmia hypertension bleeding_diathesis
+hemorrhage thromboembolic_event stroke infection organ_allograft seizure_disorder
+gilberts_syndrome breast_cancer renal_cell_carcinoma neuroendocrine_tumor cancer diabetes sorafenib
+cyclophosphamide everolimus rifampin bevacizumab warfarin heparin anticoagulation st_johns_wort
+cyp3a4_inducer enzyme_inducing_antiepileptic phenytoin carbamazepine phenobarbital
+aromatase_inhibitor letrozole anastrozole exemestane tamoxifen trastuzumab steroids g_csf
+erythropoietin biologic_response_modifier vegf_inhibitor bone_marrow_transplant
+""".split()
+
+IS_A = [
+    ("letrozole", "aromatase_inhibitor"),
+    ("letrozole", "endocrine_therapy"),
+    ("anastrozole", "aromatase_inhibitor"),
+    ("exemestane", "endocrine_therapy"),
+    ("tamoxifen", "endocrine_therapy"),
+    ("cyclophosphamide", "chemotherapy"),
+    ("paclitaxel", "chemotherapy"),
+    ("docetaxel", "chemotherapy"),
+    ("doxorubicin", "chemotherapy"),
+    ("carboplatin", "chemotherapy"),
+    ("capecitabine", "chemotherapy"),
+    ("sorafenib", "targeted_therapy"),
+    ("sorafenib", "vegf_inhibitor"),
+    ("sunitinib", "vegf_inhibitor"),
+    ("bevacizumab", "vegf_inhibitor"),
+    ("everolimus", "targeted_therapy"),
+    ("phenytoin", "enzyme_inducing_antiepileptic"),
+    ("carbamazepine", "cyp3a4_inducer"),
+    ("phenobarbital", "cyp3a4_inducer"),
+    ("rifampin", "cyp3a4_inducer"),
+    ("st_johns_wort", "cyp3a4_inducer"),
+    ("liver_metastases", "metastatic_disease"),
+    ("brain_metastases", "metastatic_disease"),
+    ("major_surgery", "surgery"),
+    ("mastectomy", "surgery"),
+    ("lumpectomy", "surgery"),
+    ("nephrectomy", "surgery"),
+    ("metastasectomy", "surgery"),
+    ("breast_cancer", "cancer"),
+    ("renal_cell_carcinoma", "cancer"),
+    ("neuroendocrine_tumor", "cancer"),
+    ("warfarin", "anticoagulation"),
+    ("heparin", "anticoagulation"),
+    ("g_csf", "biologic_response_modifier"),
+    ("erythropoietin", "biologic_response_modifier"),
+]
+
+LOOKUPS = [
+    ("HIV", "hiv_infection"),
+    ("HIV-positive", "hiv_infection"),
+    ("brain metastases", "brain_metastases"),
+    ("Brain  Metastasis", "brain_metastases"),
+    ("St. John's wort", "st_johns_wort"),
+    ("St John\u2019s Wort", "st_johns_wort"),
+    ("breast-feeding", "breastfeeding"),
+    ("breast feeding", "breastfeeding"),
+    ("Breastfeeding", "breastfeeding"),
+    ("Gilbert's disease", "gilberts_syndrome"),
+    ("Gilbert\u2019s syndrome", "gilberts_syndrome"),
+    ("liver involvement", "liver_metastases"),
+    ("coumadin", "warfarin"),
+    ("Rifampicin", "rifampin"),
+    ("pregnancies", "pregnancy"),
+    ("investigational agents", "investigational_agent"),
+    ("Investigational drugs", "investigational_agent"),
+    ("child-bearing potential", "childbearing_potential"),
+    ("seizure disorders", "seizure_disorder"),
+    ("aromatase inhibitors", "aromatase_inhibitor"),
+    ("Hormonal therapy", "endocrine_therapy"),
+    ("XRT", "radiotherapy"),
+    ("G-CSF", "g_csf"),
+    ("corticosteroids", "steroids"),
+]
+
+
+def test_at_least_250_concepts() -> None:
+    assert len(concepts.all_concepts()) >= 250
+
+
+def test_required_ids_exist() -> None:
+    for concept_id in REQUIRED:
+        assert concepts.get(concept_id).id == concept_id
+
+
+def test_unknown_id_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        concepts.get("no_such_concept")
+    with pytest.raises(KeyError):
+        concepts.ancestors("no_such_concept")
+
+
+def test_ids_unique_and_snake_case() -> None:
+    ids = [c.id for c in concepts.all_concepts()]
+    assert len(ids) == len(set(ids))
+    assert all(i.replace("_", "").isalnum() and i == i.lower() for i in ids)
+
+
+def test_no_synonym_collisions() -> None:
+    owners: dict[str, set[str]] = {}
+    for concept in concepts.all_concepts():
+        for phrase in (concept.name.lower(), *concept.synonyms):
+            owners.setdefault(phrase, set()).add(concept.id)
+    clashes = {phrase: ids for phrase, ids in owners.items() if len(ids) > 1}
+    assert clashes == {}
+    assert set(concepts.synonyms()) == set(owners)
+
+
+def test_synonyms_are_lowercase_and_read_back() -> None:
+    for phrase, concept_id in concepts.synonyms().items():
+        assert phrase == phrase.lower().strip()
+        found = concepts.lookup(phrase)
+        assert found is not None and found.id == concept_id, phrase
+
+
+def test_no_generic_words_as_synonyms() -> None:
+    generic = {"on", "use", "disease", "history", "prior", "no", "other", "treatment", "therapy"}
+    assert generic.isdisjoint(concepts.synonyms())
+
+
+def test_every_parent_exists_and_no_cycles() -> None:
+    ids = {c.id for c in concepts.all_concepts()}
+    for concept in concepts.all_concepts():
+        assert set(concept.parents) <= ids, concept.id
+        assert concept.id not in concept.parents
+        for parent in concept.parents:
+            assert concept.id not in concepts.ancestors(parent), f"cycle through {concept.id}"
+
+
+def test_code_systems_and_no_shared_codes() -> None:
+    seen: Counter[tuple[str, str]] = Counter()
+    for concept in concepts.all_concepts():
+        assert set(concept.codes) <= {"snomed", "icd10", "rxnorm"}
+        for system, codes in concept.codes.items():
+            seen.update((system, code) for code in codes)
+    assert [key for key, n in seen.items() if n > 1] == []
+
+
+@pytest.mark.parametrize(("child", "ancestor"), IS_A)
+def test_is_a(child: str, ancestor: str) -> None:
+    assert concepts.is_a(child, ancestor)
+
+
+def test_ancestors_include_self_and_are_transitive() -> None:
+    found = concepts.ancestors("letrozole")
+    assert {"letrozole", "aromatase_inhibitor", "endocrine_therapy"} <= found
+    assert isinstance(found, frozenset)
+    assert not concepts.is_a("tamoxifen", "aromatase_inhibitor")
+    assert not concepts.is_a("endocrine_therapy", "letrozole")
+
+
+@pytest.mark.parametrize(("phrase", "concept_id"), LOOKUPS)
+def test_lookup(phrase: str, concept_id: str) -> None:
+    found = concepts.lookup(phrase)
+    assert found is not None and found.id == concept_id
+
+
+def test_lookup_misses() -> None:
+    for phrase in ("", "   ", "history", "the patient", "platelets", "ecog"):
+        assert concepts.lookup(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "concept_id"),
+    [
+        ("snomed", "86406008", "hiv_infection"),
+        ("http://snomed.info/sct", "94225005", "brain_metastases"),
+        ("http://snomed.info/sct", "254837009", "breast_cancer"),
+        ("http://snomed.info/sct", "59621000", "hypertension"),
+        ("icd10", "B20", "hiv_infection"),
+        ("http://hl7.org/fhir/sid/icd-10-cm", "C79.31", "brain_metastases"),
+        ("http://hl7.org/fhir/sid/icd-10-cm", "C79.32", "metastatic_disease"),
+        ("http://hl7.org/fhir/sid/icd-10", "C78.7", "liver_metastases"),
+        ("http://hl7.org/fhir/sid/icd-10-cm", "I21.4", "myocardial_infarction"),
+        ("icd10", "c50.911", "breast_cancer"),
+        ("icd10", "I10", "hypertension"),
+        ("rxnorm", "72965", "letrozole"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "11289", "warfarin"),
+    ],
+)
+def test_by_code(system: str, code: str, concept_id: str) -> None:
+    found = concepts.by_code(system, code)
+    assert found is not None and found.id == concept_id
+
+
+def test_by_code_misses() -> None:
+    assert concepts.by_code("snomed", "0") is None
+    assert concepts.by_code("loinc", "718-7") is None
+    assert concepts.by_code("icd10", "") is None
+    assert concepts.by_code("snomed", "8640") is None  # an RxNorm code is not a SNOMED code
+
+
+def test_find_in_seed_sentence() -> None:
+    text = "No concurrent Hypericum perforatum (St. John's wort), rifampin, bevacizumab"
+    hits = concepts.find_in(text)
+    ids = [c.id for _, _, c in hits]
+    assert "st_johns_wort" in ids and "rifampin" in ids and "bevacizumab" in ids
+    spans = {c.id: text[s:e] for s, e, c in reversed(hits)}
+    assert spans["rifampin"] == "rifampin"
+    assert spans["bevacizumab"] == "bevacizumab"
+    assert text[hits[0][0] : hits[0][1]] == "Hypericum perforatum"
+
+
+def test_find_in_prefers_longest_and_respects_word_boundaries() -> None:
+    text = "Known brain metastases or major surgery; mission; unstable angina pectoris."
+    found = [(text[s:e], c.id) for s, e, c in concepts.find_in(text)]
+    assert ("brain metastases", "brain_metastases") in found
+    assert ("major surgery", "major_surgery") in found
+    assert ("unstable angina pectoris", "unstable_angina") in found
+    assert all(phrase.lower() != "mi" for phrase, _ in found)
+
+
+def test_find_in_handles_variants() -> None:
+    text = "Women who are breast feeding, or with Gilbert\u2019s syndrome, or on hemodialysis"
+    ids = [c.id for _, _, c in concepts.find_in(text)]
+    assert ids == ["breastfeeding", "gilberts_syndrome", "dialysis"]
+
+
+def test_every_synonym_is_found_in_itself() -> None:
+    for phrase, concept_id in concepts.synonyms().items():
+        hits = concepts.find_in(f"({phrase})")
+        assert [(s, e, c.id) for s, e, c in hits] == [(1, len(phrase) + 1, concept_id)], phrase
+
+
+@given(st.text(max_size=200))
+def test_find_in_is_total(text: str) -> None:
+    hits = concepts.find_in(text)
+    end = 0
+    for start, stop, concept in hits:
+        assert end <= start < stop <= len(text)
+        assert isinstance(concept, concepts.Concept)
+        end = stop
+
+
+@given(
+    st.lists(
+        st.sampled_from(sorted(concepts.synonyms()) + ["and", "no", "prior", ",", "(", "x"]),
+        max_size=8,
+    )
+)
+def test_find_in_on_phrase_soup(words: list[str]) -> None:
+    text = " ".join(words)
+    end = 0
+    for start, stop, _ in concepts.find_in(text):
+        assert end <= start < stop <= len(text)
+        end = stop
+
+
+def _bundle_codings(resource_type: str, field: str) -> set[tuple[str, str, str]]:
+    codings: set[tuple[str, str, str]] = set()
+    for path in sorted(need_shared(FHIR_BUNDLES).glob("*.json")):
+        bundle = json.loads(path.read_text("utf-8"))
+        for entry in bundle.get("entry", []):
+            resource = entry.get("resource", {})
+            if resource.get("resourceType") != resource_type:
+                continue
+            for coding in resource.get(field, {}).get("coding", []):
+                codings.add((coding.get("system", ""), coding.get("code", ""), coding["display"]))
+    return codings
+
+
+def _claimed(system: str) -> set[str]:
+    return {code for c in concepts.all_concepts() for code in c.codes.get(system, [])}
+
+
+def test_synthea_condition_codes_resolve() -> None:
+    codings = _bundle_codings("Condition", "code")
+    claimed = _claimed("snomed")
+    resolved = 0
+    for system, code, display in codings:
+        if code in claimed:
+            found = concepts.by_code(system, code)
+            assert found is not None, f"{code} {display}"
+            resolved += 1
+    assert resolved >= 20
+
+
+def test_synthea_medication_and_procedure_codes_resolve() -> None:
+    meds = _bundle_codings("MedicationRequest", "medicationCodeableConcept")
+    procs = _bundle_codings("Procedure", "code")
+    for system, code, display in meds | procs:
+        if code in _claimed("rxnorm") | _claimed("snomed"):
+            assert concepts.by_code(system, code) is not None, f"{code} {display}"
+
+
+def test_synthea_cancer_drugs_are_chemotherapy_or_endocrine() -> None:
+    need_shared(FHIR_BUNDLES)
+    for system, code, display in _bundle_codings("MedicationRequest", "medicationCodeableConcept"):
+        name = display.lower()
+        if any(d in name for d in ("cyclophosphamide", "paclitaxel", "doxorubicin", "docetaxel")):
+            found = concepts.by_code(system, code)
+            assert found is not None and concepts.is_a(found.id, "chemotherapy"), display
+        if any(d in name for d in ("letrozole", "anastrozole", "exemestane", "tamoxifen")):
+            found = concepts.by_code(system, code)
+            assert found is not None and concepts.is_a(found.id, "endocrine_therapy"), display
