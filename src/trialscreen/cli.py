@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -240,6 +240,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise SystemExit(130) from None
+    except Exception as exc:  # a bug: say so in one line; the traceback on request
+        if os.environ.get("TRIALSCREEN_DEBUG"):
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc} (TRIALSCREEN_DEBUG=1 shows the "
+                  "traceback; please report it)", highlight=False, markup=False)
+        raise SystemExit(1) from None
 
 
-__all__ = ["app", "main", "Counter"]
+__all__ = ["app", "main"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trialscreen.facts import ConceptFact, LabFact, PatientFacts
-from trialscreen.language.render import analyte_label, concept_label, number, render
+from trialscreen.language.render import analyte_label, concept_label, render
 from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
@@ -49,6 +49,11 @@ class Result:
     reason: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+
+
+def shown(value: float) -> str:
+    """A number for people: six significant digits ("1.8", not "1.7999999999999998")."""
+    return f"{value:.6g}"
 
 
 def close(a: float, b: float) -> bool:
@@ -117,12 +122,12 @@ def _limit(node: LabCompare, fact: LabFact) -> tuple[float | None, str]:
     assert isinstance(t, NormalMultiple)
     own = fact.uln if t.limit == "ULN" else fact.lln
     if own is not None:
-        return t.factor * own, f"{t.limit} {number(own)} from the patient's reference range"
+        return t.factor * own, f"{t.limit} {shown(own)} from the patient's reference range"
     info = analytes.get(node.analyte)
     default = info.default_uln if t.limit == "ULN" else info.default_lln
     if default is None:
         return None, ""
-    return t.factor * default, f"assumed {t.limit} {number(default)} {info.canonical_unit} (default table)"
+    return t.factor * default, f"assumed {t.limit} {shown(default)} {info.canonical_unit} (default table)"
 
 
 def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
@@ -154,12 +159,12 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
         met = _censored(fact.comparator, fact.value, node.op, threshold)
     else:
         met = compare(fact.value, node.op, threshold)
-    shown = f"{label} {fact.comparator or ''}{number(fact.value)} {fact.unit}".rstrip()
+    seen = f"{label} {fact.comparator or ''}{shown(fact.value)} {fact.unit}".rstrip()
     if met is None:
-        return Result(None, f"{shown} leaves {node.op} {number(threshold)} open", [evidence],
+        return Result(None, f"{seen} leaves {node.op} {shown(threshold)} open", [evidence],
                       [f"{label} (exact value)"])
     verb = "meets" if met else "does not meet"
-    reason = f"{shown} {verb} {node.op} {number(threshold)} {fact.unit}".rstrip()
+    reason = f"{seen} {verb} {node.op} {shown(threshold)} {fact.unit}".rstrip()
     if how:
         reason += f" ({how})"
     return Result(met, reason, [evidence])
@@ -173,13 +178,13 @@ def _score(facts: PatientFacts, scale: str) -> tuple[tuple[float, float] | None,
         ecog = facts.labs.get("ecog")
         if ecog is not None and ecog.value is not None and int(ecog.value) in ECOG_TO_KARNOFSKY:
             low, high = ECOG_TO_KARNOFSKY[int(ecog.value)]
-            return (float(low), float(high)), ecog, f" (from ECOG {number(ecog.value)})"
+            return (float(low), float(high)), ecog, f" (from ECOG {shown(ecog.value)})"
     if scale == "ecog":
         kps = facts.labs.get("karnofsky")
         if kps is not None and kps.value is not None:
             for grade, (low, high) in ECOG_TO_KARNOFSKY.items():
                 if low <= kps.value <= high:
-                    return (float(grade), float(grade)), kps, f" (from Karnofsky {number(kps.value)})"
+                    return (float(grade), float(grade)), kps, f" (from Karnofsky {shown(kps.value)})"
     return None, None, ""
 
 
@@ -192,12 +197,12 @@ def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
         return Result(None, f"no {label} score in the record", [], [label])
     evidence = [_lab_evidence(fact, label) | {"op": node.op, "threshold": node.value}]
     low_ok, high_ok = compare(interval[0], node.op, node.value), compare(interval[1], node.op, node.value)
-    shown = f"{label} {number(interval[0])}" if interval[0] == interval[1] else \
-        f"{label} {number(interval[0])}-{number(interval[1])}"
+    seen = f"{label} {shown(interval[0])}" if interval[0] == interval[1] else \
+        f"{label} {shown(interval[0])}-{shown(interval[1])}"
     if low_ok != high_ok:
-        return Result(None, f"{shown}{via} leaves {node.op} {number(node.value)} open", evidence, [label])
-    return Result(low_ok, f"{shown}{via} {'meets' if low_ok else 'does not meet'} {node.op} "
-                  f"{number(node.value)}", evidence)
+        return Result(None, f"{seen}{via} leaves {node.op} {shown(node.value)} open", evidence, [label])
+    return Result(low_ok, f"{seen}{via} {'meets' if low_ok else 'does not meet'} {node.op} "
+                  f"{shown(node.value)}", evidence)
 
 
 def _eval_age_compare(node: AgeCompare, facts: PatientFacts) -> Result:
@@ -205,8 +210,8 @@ def _eval_age_compare(node: AgeCompare, facts: PatientFacts) -> Result:
         return Result(None, "age not known", [], ["birth date or age"])
     met = compare(facts.age_years, node.op, node.years)
     ev = {"item": "age", "value": facts.age_years, "unit": "years", "op": node.op, "threshold": node.years}
-    return Result(met, f"age {number(facts.age_years)} {'meets' if met else 'does not meet'} "
-                  f"{node.op} {number(node.years)} years", [ev])
+    return Result(met, f"age {shown(facts.age_years)} {'meets' if met else 'does not meet'} "
+                  f"{node.op} {shown(node.years)} years", [ev])
 
 
 def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
@@ -215,8 +220,8 @@ def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
         return Result(None, "life expectancy not in the record", [], ["life expectancy"])
     met = compare(months, node.op, node.months)
     ev = {"item": "life expectancy", "value": months, "unit": "months", "op": node.op, "threshold": node.months}
-    return Result(met, f"life expectancy {number(months)} months {'meets' if met else 'does not meet'} "
-                  f"{node.op} {number(node.months)}", [ev])
+    return Result(met, f"life expectancy {shown(months)} months {'meets' if met else 'does not meet'} "
+                  f"{node.op} {shown(node.months)}", [ev])
 
 
 def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:
@@ -295,7 +300,7 @@ def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
         days = min((facts.as_of - d).days for d in dates if d is not None)
     met = compare(days, node.op, node.days)
     return Result(met, f"{days} days since {label} {'meets' if met else 'does not meet'} "
-                  f"{node.op} {number(node.days)} days", evidence)
+                  f"{node.op} {shown(node.days)} days", evidence)
 
 
 def _eval_all_of(node: AllOf, facts: PatientFacts) -> Result:

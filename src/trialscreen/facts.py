@@ -68,8 +68,13 @@ class PatientFacts:
     warnings: list[str] = field(default_factory=list)
 
     def add_concept(self, fact: ConceptFact) -> None:
-        """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy)."""
-        for concept_id in _ancestors(fact.concept):
+        """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy).
+
+        Absence is filed under the concept alone: no brain metastases says nothing about
+        metastatic disease elsewhere.
+        """
+        targets = {fact.concept} if fact.status == "absent" else _ancestors(fact.concept)
+        for concept_id in targets:
             self.concepts.setdefault(concept_id, []).append(fact)
 
 
@@ -290,6 +295,13 @@ def _add_states(facts: PatientFacts) -> None:
     if p.menopausal_status is not None:
         for status in ("premenopausal", "perimenopausal", "postmenopausal"):
             states[status] = p.menopausal_status == status
+    # Documented inferences: a postmenopausal woman or a man has no childbearing potential, and
+    # a man is neither pregnant nor breastfeeding.
+    if p.childbearing_potential is None and (p.menopausal_status == "postmenopausal" or p.sex == "male"):
+        states["childbearing_potential"] = False
+    if p.sex == "male":
+        states["pregnancy"] = False if p.pregnant is None else p.pregnant
+        states["breastfeeding"] = False if p.breastfeeding is None else p.breastfeeding
     for concept_id, value in states.items():
         if value is None or not _known(concept_id):
             continue

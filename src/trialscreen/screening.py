@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,7 +12,7 @@ from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
-from trialscreen.model.predicate import AgeCompare, Predicate, SexIs
+from trialscreen.model.predicate import AgeCompare, Not, Predicate, SexIs
 from trialscreen.model.trial import CriterionKind, Trial
 
 Outcome = Literal["pass", "fail", "unknown"]
@@ -126,13 +127,35 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
     hv = _healthy_volunteers(trial, facts)
     if hv is not None:
         results.append(hv)
+    negating = negating_parents(trial)
     for bullet in trial.bullets:
         compiled = compile_criterion(bullet.text, bullet.kind)
+        if bullet.parent in negating:
+            compiled = negate(compiled)
         r, outcome = judge(compiled, facts)
         results.append(CriterionResult(bullet.index, bullet.kind, bullet.section, bullet.text,
                                        r.met, outcome, r.reason, r.evidence, r.needs,
                                        compiled.status, compiled.canonical))
     return TrialResult(trial.id, trial.title, verdict_of(trial, results), needs_of(results), results)
+
+
+_NEGATED_HEADER = re.compile(r"^\s*(?:no|not|none of|without|must not have)\b", re.IGNORECASE)
+
+
+def negating_parents(trial: Trial) -> set[int]:
+    """Bullets like "No clinically significant cardiac disease, including any of the following:"
+    whose children are listed things the patient must NOT have."""
+    return {b.index for b in trial.bullets
+            if _NEGATED_HEADER.match(b.text) and b.text.rstrip().endswith(":")}
+
+
+def negate(compiled: CompiledCriterion) -> CompiledCriterion:
+    """A child of a negated list header: its predicate must not hold."""
+    if compiled.predicate.kind == "unparsed":
+        return compiled
+    node = Not(item=compiled.predicate, span=compiled.predicate.span)
+    return compiled.model_copy(update={"predicate": node, "canonical": f"no ({compiled.canonical})",
+                                       "flags": compiled.flags + ("negated_by_parent",)})
 
 
 def verdict_of(trial: Trial, results: list[CriterionResult]) -> Verdict:

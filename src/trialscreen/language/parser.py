@@ -22,15 +22,32 @@ def grammar_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "grammar"
 
 
-def phrase_terminal(name: str, priority: int, phrases: list[str]) -> str:
-    """A case-insensitive, word-bounded terminal matching any phrase, longest first."""
+def _alternation(phrases: list[str]) -> str:
     alternatives = []
     for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
         escaped = re.escape(phrase.strip())
         escaped = escaped.replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]?")
         alternatives.append(escaped.replace("/", r"\/"))
-    body = "|".join(alternatives) if alternatives else "(?!x)x"
-    return f"{name}.{priority}: /(?i:(?<![\\w-])(?:{body})(?![\\w]))/"
+    return "|".join(alternatives) if alternatives else "(?!x)x"
+
+
+def phrase_terminal(
+    name: str, priority: int, phrases: list[str], short: int = 0, capitalized: bool = False
+) -> str:
+    """A word-bounded terminal matching any phrase, longest first, case-insensitive.
+
+    Abbreviations of at most `short` letters ("ALL", "MI", "NET") match only in upper case,
+    so that the words "all", "mi" and "net" do not become concepts.
+    """
+    is_short = [p for p in phrases if short and len(p) <= short and p.isalpha()]
+    long = [p for p in phrases if p not in set(is_short)]
+    body = f"(?i:{_alternation(long)})"
+    if is_short:
+        forms = [p.upper() for p in is_short]
+        if capitalized:  # "Hb", "Cr"
+            forms += [p.capitalize() for p in is_short]
+        body += "|" + _alternation(forms)
+    return f"{name}.{priority}: /(?<![\\w-])(?:{body})(?![\\w])/"
 
 
 def lexicon_terminals() -> str:
@@ -49,9 +66,9 @@ def lexicon_terminals() -> str:
     concept_phrases = [p for p in concepts.synonyms() if p.lower() not in taken]
     return "\n".join(
         (
-            phrase_terminal("SCALE", 6, scale_phrases),
-            phrase_terminal("ANALYTE", 5, analyte_phrases),
-            phrase_terminal("CONCEPT", 4, concept_phrases),
+            phrase_terminal("SCALE", 6, scale_phrases, short=2),
+            phrase_terminal("ANALYTE", 5, analyte_phrases, short=2, capitalized=True),
+            phrase_terminal("CONCEPT", 4, concept_phrases, short=4),
         )
     )
 

@@ -9,7 +9,7 @@ from trialscreen.model.trial import AgeLimit
 from trialscreen.trials.fields import make_trial, parse_age, parse_sex
 from trialscreen.trials.report import LoadReport
 
-SHAPE_ERROR = "JSON is not a ClinicalTrials.gov study, a list of studies, or a page {'studies': [...]}"
+SHAPE_ERROR = "JSON is not a ClinicalTrials.gov study, a list of studies, or a page of studies"
 
 
 def studies_of(data: object) -> list[object] | None:
@@ -63,7 +63,7 @@ def _read_study(study: object, where: str, report: LoadReport) -> None:
         warnings=warnings,
         id=nct_id,
         title=_text(ident, "briefTitle") or _text(ident, "officialTitle") or "",
-        conditions=[c for c in conditions if isinstance(c, str)] if isinstance(conditions, list) else [],
+        conditions=_strings(conditions),
         source=where,
         format="ctgov_json",
         minimum_age=minimum,
@@ -85,6 +85,11 @@ def _text(module: Mapping[str, Any], key: str) -> str | None:
     """A string field, or None when absent or of another type."""
     value = module.get(key)
     return value if isinstance(value, str) else None
+
+
+def _strings(value: object) -> list[str]:
+    """The strings of a JSON list (anything else gives none)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _age(eligibility: Mapping[str, Any], key: str, warnings: list[str]) -> AgeLimit | None:

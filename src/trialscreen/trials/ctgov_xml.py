@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element, ParseError, XMLParser
 
-from defusedxml import DefusedXmlException, EntitiesForbidden
-from defusedxml.ElementTree import fromstring
+from defusedxml import DefusedXmlException, EntitiesForbidden  # type: ignore[import-untyped]
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from trialscreen.model.trial import AgeLimit
 from trialscreen.trials.fields import make_trial, parse_age, parse_healthy, parse_sex
@@ -59,9 +59,10 @@ def read_xml(root: Element, source: str) -> LoadReport:
         report.errors.append(f"{source}: clinical_study has no id_info/nct_id")
         return report
     warnings: list[str] = []
-    sex, known = parse_sex(_text(root, "eligibility/gender"))
+    gender = _text(root, "eligibility/gender")
+    sex, known = parse_sex(gender)
     if not known:
-        warnings.append(f"gender {_text(root, 'eligibility/gender')!r} not understood; taken as all")
+        warnings.append(f"gender {gender!r} not understood; taken as all")
     trial = make_trial(
         style="plain",
         warnings=warnings,

@@ -5,21 +5,51 @@ Heading levels (see `segment` for what each does to the running state):
 - MAJOR   "Inclusion Criteria:", "Key exclusion criteria", "INCLUSION:", "PROTOCOL ENTRY CRITERIA:"
 - TOP     NCI sections ("DISEASE CHARACTERISTICS:", "--Patient Characteristics--") and
           ALL-CAPS lines of two or more words ending with ':'
-- SUB     short labels ending with ':' ("Age:", "Performance status:", "Prior Medication:", "OTHER:")
-- LEAF    qualifying labels ("Excluded:", "Allowed:", "Required:", "Excluded within 30 days of ...:")
+- SUB     short labels ending with ':' ("Age:", "Performance status:", "Prior Medication:"),
+          and a short label set apart just above a list ("Obesity-related")
+- LEAF    qualifying labels ("Excluded:", "Allowed:", "Required:", "Excluded within 30 days:")
 - INTRO   sentences that introduce a list ("Patients must have:", "Patients with the following
           are excluded:"); they may switch the kind but open no section
-- DECOR   lines without a letter or digit ("---", "***"): no effect at all
+- DECOR   lines without a letter or digit ("---", "***") and notes ("NOTE:", "PER AMENDMENT
+          4/3/96:"): no effect at all
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from trialscreen.model.trial import CriterionKind
 
 MAJOR, TOP, SUB, LEAF, INTRO, DECOR = range(6)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank line of criteria text."""
+
+    begin: int  # start of the line
+    start: int  # first non-blank character
+    end: int  # after the last non-blank character
+    indent: int  # column of `start`, tabs expanded
+    blanks: int  # blank lines just before this one
+
+
+def split_lines(text: str) -> Iterator[Line]:
+    """The non-blank lines of `text` with their offsets."""
+    position = blanks = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.strip()
+        if body:
+            lead = len(raw) - len(raw.lstrip())
+            width = len(raw[:lead].expandtabs(4))
+            yield Line(position, position + lead, position + len(raw.rstrip()), width, blanks)
+            blanks = 0
+        else:
+            blanks += 1
+        position += len(raw)
+
 
 _MARKER = re.compile(
     r"""
@@ -120,6 +150,7 @@ _MAJOR_START = re.compile(
     re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"\b(?:unless|except|provided|overrides?)\b", re.IGNORECASE)
+_CONNECTORS = frozenset({"or", "and", "and/or", "either", "plus"})
 _DIGIT = re.compile(r"(?<![A-Za-z])\d")
 _SENTENCE_BREAK = re.compile(r"[.;]\s+[A-Z]")
 _NO_CRITERIA = re.compile(r"no\s+(?:eligibility\s+)?criteria\.?$", re.IGNORECASE)
@@ -209,9 +240,7 @@ def _major(head: str, colon: bool = True) -> tuple[CriterionKind | None] | None:
     return ("exclusion",) if excluding else ("inclusion",)
 
 
-def _whole_heading(
-    core: str, marked: bool, fresh: bool, before_first: bool
-) -> HeadingMatch | None:
+def _whole_heading(core: str, marked: bool, fresh: bool, before_first: bool) -> HeadingMatch | None:
     """Headings that fill the whole line and end with ':' (LEAF, SUB, TOP, INTRO)."""
     if not core.endswith(":"):
         if fresh and not marked and _NO_CRITERIA.match(core):
@@ -257,7 +286,7 @@ def list_label(text: str) -> HeadingMatch | None:
     words = text.split()
     if len(words) > 6 or not text[0].isupper() or text[-1] in ".;,:)]" or _DIGIT.search(text):
         return None
-    if not _label_like(words) or _line_kind(text) is not None:
+    if not _label_like(words) or _line_kind(text) is not None or text.lower() in _CONNECTORS:
         return None
     return HeadingMatch(SUB, None, (text,), 0, len(text))
 

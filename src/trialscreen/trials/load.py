@@ -58,7 +58,9 @@ def read_file(path: Path) -> LoadReport:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
-        report.errors.append(f"{path}: not UTF-8 (byte {data[failure.start]:#04x} at offset {failure.start})")
+        report.errors.append(
+            f"{path}: not UTF-8 (byte {data[failure.start]:#04x} at offset {failure.start})"
+        )
         return report
     head = text.lstrip()[:1]
     if head in ("{", "["):
@@ -79,7 +81,11 @@ def _read_json_text(text: str, path: Path) -> LoadReport:
         if path.suffix.lower() == ".txt":
             return read_page(text, path)
         report = LoadReport()
-        reason = f"malformed JSON: {failure}" if isinstance(failure, ValueError) else "JSON nested too deeply"
+        reason = (
+            f"malformed JSON: {failure}"
+            if isinstance(failure, ValueError)
+            else "JSON nested too deeply"
+        )
         report.errors.append(f"{path}: {reason}")
         return report
     return read_json(data, str(path))
@@ -124,6 +130,8 @@ def _warn_duplicates(report: LoadReport) -> None:
     first: dict[str, str] = {}
     for trial in report.trials:
         if trial.id in first:
-            report.warnings.append(f"{trial.source}: duplicate trial id {trial.id} (also in {first[trial.id]})")
+            report.warnings.append(
+                f"{trial.source}: duplicate trial id {trial.id} (also in {first[trial.id]})"
+            )
         else:
             first[trial.id] = trial.source

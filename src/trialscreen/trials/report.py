@@ -9,7 +9,7 @@ from trialscreen.model.trial import Trial
 
 @dataclass
 class LoadReport:
-    """Trials read, with warnings (loaded anyway, or skipped) and errors (file or study not read)."""
+    """Trials read, with warnings (loaded anyway, or skipped) and errors (nothing read)."""
 
     trials: list[Trial] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -25,7 +25,6 @@ lies in exactly one bullet or heading span. Rules, in order of precedence:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from trialscreen.model.trial import Criterion, CriterionKind, Heading
@@ -37,11 +36,13 @@ from trialscreen.trials.lines import (
     SUB,
     TOP,
     HeadingMatch,
+    Line,
     classify_heading,
     is_decoration,
     list_label,
     match_marker,
     paragraph_heading,
+    split_lines,
 )
 from trialscreen.trials.text import join_pieces, unescape_markdown
 
@@ -54,34 +55,10 @@ def segment(text: str, *, style: str | None = None) -> tuple[list[Criterion], li
     if chosen not in STYLES:
         raise ValueError(f"unknown segmentation style {style!r}; expected one of {STYLES}")
     builder = _Builder(text, chosen)
-    lines = list(_lines(text))
+    lines = list(split_lines(text))
     for number, line in enumerate(lines, 1):
         builder.line(line, lines[number] if number < len(lines) else None)
     return builder.finish()
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    begin: int  # start of the line
-    start: int  # first non-blank character
-    end: int  # after the last non-blank character
-    indent: int  # column of `start`, tabs expanded
-    blanks: int  # blank lines just before this one
-
-
-def _lines(text: str) -> Iterator[_Line]:
-    """The non-blank lines of `text` with their offsets."""
-    position = blanks = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.strip()
-        if body:
-            lead = len(raw) - len(raw.lstrip())
-            width = len(raw[:lead].expandtabs(4))
-            yield _Line(position, position + lead, position + len(raw.rstrip()), width, blanks)
-            blanks = 0
-        else:
-            blanks += 1
-        position += len(raw)
 
 
 @dataclass(slots=True)
@@ -153,7 +130,7 @@ class _Builder:
         self.last_was_bullet = False
         self.after_heading = False
 
-    def line(self, line: _Line, after: _Line | None) -> None:
+    def line(self, line: Line, after: Line | None) -> None:
         """Classify one non-blank line and add it to the bullets or headings."""
         marker = match_marker(self.text, line.start)
         content = self._skip_spaces(marker.end, line.end) if marker else line.start
@@ -206,14 +183,14 @@ class _Builder:
             position += 1
         return position
 
-    def _lone(self, line: _Line, family: str) -> None:
+    def _lone(self, line: Line, family: str) -> None:
         """A marker alone on its line: it belongs to the next item."""
         self._close()
         self.group = None
         if self.pending is None:
             self.pending = _Pending(line.start, family, line.indent)
 
-    def _label_before_list(self, line: _Line, after: _Line | None, body: str) -> HeadingMatch | None:
+    def _label_before_list(self, line: Line, after: Line | None, body: str) -> HeadingMatch | None:
         """A short label line set apart above a list ("Obesity-related") is a SUB heading."""
         if after is None or not after.blanks or after.indent > line.indent:
             return None
@@ -221,12 +198,14 @@ class _Builder:
             return None
         return list_label(body)
 
-    def _fresh(self, line: _Line) -> bool:
+    def _fresh(self, line: Line) -> bool:
         """Whether a line can be a heading: it starts a paragraph or is dedented from a bullet."""
         current = self.open
-        return current is None or line.blanks > 0 or (current.marked and line.indent < current.indent)
+        return (
+            current is None or line.blanks > 0 or (current.marked and line.indent < current.indent)
+        )
 
-    def _continues(self, line: _Line) -> bool:
+    def _continues(self, line: Line) -> bool:
         """Whether an unmarked line continues the open bullet."""
         current = self.open
         if current is None:
@@ -244,7 +223,9 @@ class _Builder:
         self.after_heading = found.level != DECOR
         raw = self.text[start if text_start is None else text_start : end].strip()
         text = unescape_markdown(raw) if self.markdown else raw
-        self.headings.append(Heading(text=text, span=(start, end), kind=found.kind, section=section))
+        self.headings.append(
+            Heading(text=text, span=(start, end), kind=found.kind, section=section)
+        )
 
     def _apply(self, found: HeadingMatch) -> str | None:
         """Update the running state for a heading; returns the section it opens."""
@@ -276,7 +257,7 @@ class _Builder:
 
     def _start(
         self,
-        line: _Line,
+        line: Line,
         start: int,
         text_start: int,
         family: str,
@@ -382,7 +363,9 @@ class _Builder:
             self.criteria[-1] = last.model_copy(update={"span": (last.span[0], end)})
         elif self.headings:
             last_heading = self.headings[-1]
-            self.headings[-1] = last_heading.model_copy(update={"span": (last_heading.span[0], end)})
+            self.headings[-1] = last_heading.model_copy(
+                update={"span": (last_heading.span[0], end)}
+            )
         else:
             marker = self.text[start:end]
             self.headings.append(Heading(text=marker, span=(start, end)))

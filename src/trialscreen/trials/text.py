@@ -42,3 +42,21 @@ def source_offsets(source: str, text: str, span: tuple[int, int]) -> list[int] |
 def _same(source_char: str, text_char: str) -> bool:
     """A text character matches its source (any whitespace stands for the joining space)."""
     return source_char == text_char or (text_char == " " and source_char.isspace())
+
+
+def span_problems(source: str, spans: list[tuple[int, int]]) -> list[str]:
+    """What breaks "nothing is lost": overlapping spans, or non-blank text outside every span."""
+    problems: list[str] = []
+    covered = 0
+    for start, end in sorted(spans):
+        if not 0 <= start < end <= len(source):
+            problems.append(f"span {(start, end)} is empty or outside the text")
+            continue
+        if start < covered:
+            problems.append(f"span {(start, end)} overlaps the span ending at {covered}")
+        elif source[covered:start].strip():
+            problems.append(f"text {source[covered:start].strip()[:40]!r} at {covered} is in no span")
+        covered = max(covered, end)
+    if source[covered:].strip():
+        problems.append(f"text {source[covered:].strip()[:40]!r} at {covered} is in no span")
+    return problems
