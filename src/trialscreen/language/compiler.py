@@ -23,6 +23,7 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     HasConcept,
+    Not,
     Predicate,
     SexIs,
     Span,
@@ -129,6 +130,14 @@ def _keep_sex(nodes: list[Predicate], kind: CriterionKind) -> list[Predicate]:
     return nodes if (kind == "inclusion" and states_only) else others
 
 
+def _negate_rest(nodes: list[Predicate], clauses: list[tuple[int, int, Predicate]]) -> list[Predicate]:
+    """In a bullet that opens with a negation ("No chronic hepatitis B or hepatitis C
+    infection"), every later clause is negated too: the patient must have none of them."""
+    if len(nodes) < 2 or not clauses or clauses[0][0] != 0 or not isinstance(nodes[0], Not):
+        return nodes
+    return [nodes[0]] + [n if isinstance(n, Not) else Not(item=n, span=n.span) for n in nodes[1:]]
+
+
 def _combine(nodes: list[Predicate], kind: CriterionKind, span: Span) -> Predicate:
     if len(nodes) == 1:
         return nodes[0]
@@ -152,6 +161,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         tokens = []
     clauses, outside = _scan(tokens)
     nodes = _keep_sex([_remap(node, norm) for _, _, node in clauses], kind)
+    nodes = _negate_rest(nodes, clauses)
     uncovered = [norm.span(tokens[i].start_pos or 0, tokens[i].end_pos or 0)
                  for i in outside if _is_content(tokens[i])]
     uncovered = _merge(uncovered, text)

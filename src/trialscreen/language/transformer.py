@@ -79,9 +79,16 @@ def _tokens(children: list[Any], *types: str) -> list[Token]:
 
 
 def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predicate, ...]:
+    """Nested nodes of the same kind flattened, repeats ("transplant or stem cell rescue",
+    both one concept) dropped."""
     out: list[Predicate] = []
+    seen: set[str] = set()
     for item in items:
-        out.extend(item.items if isinstance(item, cls) else (item,))
+        for child in item.items if isinstance(item, cls) else (item,):
+            key = child.model_dump_json(exclude={"span"})
+            if key not in seen:
+                seen.add(key)
+                out.append(child)
     return tuple(out)
 
 
@@ -355,7 +362,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     span=ref.span,
                 )
             )
-        inner = _any(items, span)
+        inner = _any(items, span) if len(_flat(items, AnyOf)) > 1 else items[0]
         definitions = [x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))]
         if definitions:
             inner = _any([inner, definitions[0]], span)
