@@ -26,8 +26,8 @@ from trialscreen.trials.load import load_records
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen patients against clinical-trial eligibility criteria.")
-out = Console(soft_wrap=False)
-err = Console(stderr=True)
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True)
 
 TRIALS_OPT = typer.Option(None, "--trials", help="Trial file or folder (repeatable); default: seeds/")
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON document for programs")
