@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PATIENTS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PATIENTS, ROOT
 from trialscreen.cli import app
 
 runner = CliRunner()
@@ -50,7 +50,9 @@ def test_audit_unknown_id_suggests() -> None:
 
 
 def test_parse_json() -> None:
-    code, out, _ = run("parse", "ALT and AST ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)", "--json")
+    code, out, _ = run(
+        "parse", "ALT and AST ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)", "--json"
+    )
     doc = json.loads(out)
     assert code == 0 and doc["status"] == "compiled" and doc["predicate"]["kind"] == "all_of"
     code, out, _ = run("parse", "Signed informed consent")
@@ -74,7 +76,9 @@ def test_screen_json_shape() -> None:
     assert code == 0 and doc["patient"] == "pt-0001" and doc["as_of"] == "2026-11-01"
     trial = doc["trials"][0]
     assert {"trial_id", "title", "verdict", "needs", "criteria"} <= set(trial)
-    assert {"index", "kind", "section", "text", "met", "outcome", "reason", "evidence"} <= set(trial["criteria"][0])
+    assert {"index", "kind", "section", "text", "met", "outcome", "reason", "evidence"} <= set(
+        trial["criteria"][0]
+    )
 
 
 def test_match_ranks_and_hides_ineligible() -> None:
@@ -107,13 +111,24 @@ def test_schema() -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("", "empty file"), ("{", "not valid JSON"), ("[1, 2]", "must be a JSON object"),
-     ('{"id": "x", "observations": [{"name": "platelets", "value": 100, "unit": "mg/dL"}]}',
-      "observations[0].unit: 'mg/dL' cannot be a unit of Platelets"),
-     ('{"id": "x", "observations": [{"name": "hemoglobn", "value": 9, "unit": "g/dL"}]}', "did you mean"),
-     ('{"id": "x", "age": "old"}', "age:"),
-     ('{"id": "x", "as_of": "2026-01-01", "observations": [{"name": "ANC", "value": 1, "unit": "10^9/L", "date": "2027-01-01"}]}',
-      "is after as_of")],
+    [
+        ("", "empty file"),
+        ("{", "not valid JSON"),
+        ("[1, 2]", "must be a JSON object"),
+        (
+            '{"id": "x", "observations": [{"name": "platelets", "value": 100, "unit": "mg/dL"}]}',
+            "observations[0].unit: 'mg/dL' cannot be a unit of Platelets",
+        ),
+        (
+            '{"id": "x", "observations": [{"name": "hemoglobn", "value": 9, "unit": "g/dL"}]}',
+            "did you mean",
+        ),
+        ('{"id": "x", "age": "old"}', "age:"),
+        (
+            '{"id": "x", "as_of": "2026-01-01", "observations": [{"name": "ANC", "value": 1, "unit": "10^9/L", "date": "2027-01-01"}]}',
+            "is after as_of",
+        ),
+    ],
 )
 def test_bad_patient_is_one_line_exit_2(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "p.json"

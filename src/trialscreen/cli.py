@@ -24,12 +24,18 @@ from trialscreen.model.trial import Trial
 from trialscreen.screening import judge, rank, screen
 from trialscreen.trials.load import load_records
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Screen patients against clinical-trial eligibility criteria.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Screen patients against clinical-trial eligibility criteria.",
+)
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
-TRIALS_OPT = typer.Option(None, "--trials", help="Trial file or folder (repeatable); default: seeds/")
+TRIALS_OPT = typer.Option(
+    None, "--trials", help="Trial file or folder (repeatable); default: seeds/"
+)
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON document for programs")
 AS_OF_OPT = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the record's)")
 
@@ -101,8 +107,12 @@ def trials_cmd(trials: list[Path] = TRIALS_OPT, as_json: bool = JSON_OPT) -> Non
     """One row per trial: id, title, format, ages, sex, bullet counts, warnings."""
     loaded, warnings, errors = _load(trials)
     rows = [report.trial_row(t) for t in loaded]
-    totals = {"trials": len(loaded), "bullets": sum(len(t.bullets) for t in loaded),
-              "warnings": len(warnings), "errors": len(errors)}
+    totals = {
+        "trials": len(loaded),
+        "bullets": sum(len(t.bullets) for t in loaded),
+        "warnings": len(warnings),
+        "errors": len(errors),
+    }
     if as_json:
         emit({"trials": rows, "totals": totals, "warnings": warnings, "errors": errors})
     else:
@@ -130,7 +140,7 @@ def parse_cmd(
     """Compile one criterion and show its predicate tree, canonical text, status and flags."""
     if kind not in ("inclusion", "exclusion"):
         fail(f"--kind: {kind!r} is not inclusion or exclusion")
-    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    compiled = compile_criterion(text, "exclusion" if kind == "exclusion" else "inclusion")
     if as_json:
         emit(report.compiled_json(compiled))
     else:
@@ -166,8 +176,13 @@ def screen_cmd(
     chosen = [t for tid in trial for t in _find(loaded, tid)] if trial else loaded
     results = screen(record, chosen)
     if as_json:
-        emit({"patient": record.id, "as_of": record.as_of.isoformat(),
-              "trials": [r.to_json() for r in results]})
+        emit(
+            {
+                "patient": record.id,
+                "as_of": record.as_of.isoformat(),
+                "trials": [r.to_json() for r in results],
+            }
+        )
     else:
         report.print_screen(out, record, results)
 
@@ -206,9 +221,17 @@ def check_cmd(
     record, _, _ = _patient(patient, as_of)
     compiled = compile_criterion(text, "exclusion" if exclusion else "inclusion")
     result, outcome = judge(compiled, build_facts(record))
-    doc = {"text": text, "kind": compiled.kind, "met": result.met, "outcome": outcome,
-           "reason": result.reason, "evidence": result.evidence, "needs": result.needs,
-           "canonical": compiled.canonical, "status": compiled.status}
+    doc = {
+        "text": text,
+        "kind": compiled.kind,
+        "met": result.met,
+        "outcome": outcome,
+        "reason": result.reason,
+        "evidence": result.evidence,
+        "needs": result.needs,
+        "canonical": compiled.canonical,
+        "status": compiled.status,
+    }
     if as_json:
         emit(doc)
     else:
@@ -225,8 +248,11 @@ def schema_cmd() -> None:
 def import_fhir_cmd(bundle: Path, as_of: str = AS_OF_OPT, as_json: bool = JSON_OPT) -> None:
     """The patient record a FHIR Bundle or NDJSON export maps to, with each field's source."""
     record, provenance, warnings = _patient(bundle, as_of)
-    doc = {"patient": json.loads(record.model_dump_json(exclude_none=True)),
-           "provenance": provenance, "warnings": warnings}
+    doc = {
+        "patient": json.loads(record.model_dump_json(exclude_none=True)),
+        "provenance": provenance,
+        "warnings": warnings,
+    }
     if as_json:
         emit(doc)
     else:
@@ -243,8 +269,12 @@ def main() -> None:
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("TRIALSCREEN_DEBUG"):
             raise
-        err.print(f"internal error: {type(exc).__name__}: {exc} (TRIALSCREEN_DEBUG=1 shows the "
-                  "traceback; please report it)", highlight=False, markup=False)
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (TRIALSCREEN_DEBUG=1 shows the "
+            "traceback; please report it)",
+            highlight=False,
+            markup=False,
+        )
         raise SystemExit(1) from None
 
 

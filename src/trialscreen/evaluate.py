@@ -83,7 +83,11 @@ def _censored(comparator: str, v: float, op: str, t: float) -> bool | None:
         if not below and compare(v, ">=", t):
             return False
     if op in (">", ">="):
-        if not below and compare(v, ">=", t) and not (comparator == ">=" and op == ">" and close(v, t)):
+        if (
+            not below
+            and compare(v, ">=", t)
+            and not (comparator == ">=" and op == ">" and close(v, t))
+        ):
             return True
         if below and compare(v, "<=", t):
             return False
@@ -111,9 +115,14 @@ def _merge(met: bool | None, results: list[Result], join: str) -> Result:
 
 def _lab_evidence(fact: LabFact, label: str) -> dict[str, Any]:
     return {
-        "item": label, "value": fact.raw_value, "unit": fact.raw_unit,
-        "date": fact.date.isoformat() if fact.date else None, "days_old": fact.days_old,
-        "converted": fact.value, "canonical_unit": fact.unit, "source": fact.source,
+        "item": label,
+        "value": fact.raw_value,
+        "unit": fact.raw_unit,
+        "date": fact.date.isoformat() if fact.date else None,
+        "days_old": fact.days_old,
+        "converted": fact.value,
+        "canonical_unit": fact.unit,
+        "source": fact.source,
     }
 
 
@@ -127,13 +136,18 @@ def _limit(node: LabCompare, fact: LabFact) -> tuple[float | None, str]:
     default = info.default_uln if t.limit == "ULN" else info.default_lln
     if default is None:
         return None, ""
-    return t.factor * default, f"assumed {t.limit} {shown(default)} {info.canonical_unit} (default table)"
+    return (
+        t.factor * default,
+        f"assumed {t.limit} {shown(default)} {info.canonical_unit} (default table)",
+    )
 
 
 def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     label = analyte_label(node.analyte)
     blocking = [f for f in node.flags if f in BLOCKING_FLAGS]
-    if "missing_comparator" in node.flags and not any(f.startswith("comparator_inferred") for f in node.flags):
+    if "missing_comparator" in node.flags and not any(
+        f.startswith("comparator_inferred") for f in node.flags
+    ):
         blocking.append("missing_comparator")
     if blocking:
         return Result(None, f"criterion defect ({', '.join(blocking)}): {render(node)}", [], [])
@@ -143,13 +157,21 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     evidence = _lab_evidence(fact, label)
     stale = STALE_DAYS.get(analytes.get(node.analyte).kind, DEFAULT_STALE_DAYS)
     if fact.days_old is not None and fact.days_old > stale:
-        return Result(None, f"{label} is {fact.days_old} days old (older than {stale} days)",
-                      [evidence], [f"{label} (recent)"])
+        return Result(
+            None,
+            f"{label} is {fact.days_old} days old (older than {stale} days)",
+            [evidence],
+            [f"{label} (recent)"],
+        )
     if isinstance(node.threshold, NormalMultiple):
         threshold, how = _limit(node, fact)
         if threshold is None:
-            return Result(None, f"{node.threshold.limit} of {label} not known", [evidence],
-                          [f"{label} reference range"])
+            return Result(
+                None,
+                f"{node.threshold.limit} of {label} not known",
+                [evidence],
+                [f"{label} reference range"],
+            )
     else:
         threshold, how = node.threshold.canonical, ""
         if threshold is None:
@@ -161,8 +183,12 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
         met = compare(fact.value, node.op, threshold)
     seen = f"{label} {fact.comparator or ''}{shown(fact.value)} {fact.unit}".rstrip()
     if met is None:
-        return Result(None, f"{seen} leaves {node.op} {shown(threshold)} open", [evidence],
-                      [f"{label} (exact value)"])
+        return Result(
+            None,
+            f"{seen} leaves {node.op} {shown(threshold)} open",
+            [evidence],
+            [f"{label} (exact value)"],
+        )
     verb = "meets" if met else "does not meet"
     reason = f"{seen} {verb} {node.op} {shown(threshold)} {fact.unit}".rstrip()
     if how:
@@ -170,7 +196,9 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     return Result(met, reason, [evidence])
 
 
-def _score(facts: PatientFacts, scale: str) -> tuple[tuple[float, float] | None, LabFact | None, str]:
+def _score(
+    facts: PatientFacts, scale: str
+) -> tuple[tuple[float, float] | None, LabFact | None, str]:
     fact = facts.labs.get(scale)
     if fact is not None and fact.value is not None:
         return (fact.value, fact.value), fact, ""
@@ -184,7 +212,11 @@ def _score(facts: PatientFacts, scale: str) -> tuple[tuple[float, float] | None,
         if kps is not None and kps.value is not None:
             for grade, (low, high) in ECOG_TO_KARNOFSKY.items():
                 if low <= kps.value <= high:
-                    return (float(grade), float(grade)), kps, f" (from Karnofsky {shown(kps.value)})"
+                    return (
+                        (float(grade), float(grade)),
+                        kps,
+                        f" (from Karnofsky {shown(kps.value)})",
+                    )
     return None, None, ""
 
 
@@ -196,22 +228,43 @@ def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
     if interval is None or fact is None:
         return Result(None, f"no {label} score in the record", [], [label])
     evidence = [_lab_evidence(fact, label) | {"op": node.op, "threshold": node.value}]
-    low_ok, high_ok = compare(interval[0], node.op, node.value), compare(interval[1], node.op, node.value)
-    seen = f"{label} {shown(interval[0])}" if interval[0] == interval[1] else \
-        f"{label} {shown(interval[0])}-{shown(interval[1])}"
+    low_ok, high_ok = (
+        compare(interval[0], node.op, node.value),
+        compare(interval[1], node.op, node.value),
+    )
+    seen = (
+        f"{label} {shown(interval[0])}"
+        if interval[0] == interval[1]
+        else f"{label} {shown(interval[0])}-{shown(interval[1])}"
+    )
     if low_ok != high_ok:
-        return Result(None, f"{seen}{via} leaves {node.op} {shown(node.value)} open", evidence, [label])
-    return Result(low_ok, f"{seen}{via} {'meets' if low_ok else 'does not meet'} {node.op} "
-                  f"{shown(node.value)}", evidence)
+        return Result(
+            None, f"{seen}{via} leaves {node.op} {shown(node.value)} open", evidence, [label]
+        )
+    return Result(
+        low_ok,
+        f"{seen}{via} {'meets' if low_ok else 'does not meet'} {node.op} {shown(node.value)}",
+        evidence,
+    )
 
 
 def _eval_age_compare(node: AgeCompare, facts: PatientFacts) -> Result:
     if facts.age_years is None:
         return Result(None, "age not known", [], ["birth date or age"])
     met = compare(facts.age_years, node.op, node.years)
-    ev = {"item": "age", "value": facts.age_years, "unit": "years", "op": node.op, "threshold": node.years}
-    return Result(met, f"age {shown(facts.age_years)} {'meets' if met else 'does not meet'} "
-                  f"{node.op} {shown(node.years)} years", [ev])
+    ev = {
+        "item": "age",
+        "value": facts.age_years,
+        "unit": "years",
+        "op": node.op,
+        "threshold": node.years,
+    }
+    return Result(
+        met,
+        f"age {shown(facts.age_years)} {'meets' if met else 'does not meet'} "
+        f"{node.op} {shown(node.years)} years",
+        [ev],
+    )
 
 
 def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
@@ -219,9 +272,19 @@ def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
     if months is None:
         return Result(None, "life expectancy not in the record", [], ["life expectancy"])
     met = compare(months, node.op, node.months)
-    ev = {"item": "life expectancy", "value": months, "unit": "months", "op": node.op, "threshold": node.months}
-    return Result(met, f"life expectancy {shown(months)} months {'meets' if met else 'does not meet'} "
-                  f"{node.op} {shown(node.months)}", [ev])
+    ev = {
+        "item": "life expectancy",
+        "value": months,
+        "unit": "months",
+        "op": node.op,
+        "threshold": node.months,
+    }
+    return Result(
+        met,
+        f"life expectancy {shown(months)} months {'meets' if met else 'does not meet'} "
+        f"{node.op} {shown(node.months)}",
+        [ev],
+    )
 
 
 def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:
@@ -234,9 +297,12 @@ def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:
 
 def _fact_evidence(fact: ConceptFact) -> dict[str, Any]:
     return {
-        "item": fact.label, "concept": fact.concept, "status": fact.status,
+        "item": fact.label,
+        "concept": fact.concept,
+        "status": fact.status,
         "first": fact.first.isoformat() if fact.first else None,
-        "last": fact.last.isoformat() if fact.last else None, "grade": fact.grade,
+        "last": fact.last.isoformat() if fact.last else None,
+        "grade": fact.grade,
         "source": fact.source,
     }
 
@@ -254,7 +320,9 @@ def _fact_matches(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> b
         else:
             checks.append((facts.as_of - fact.last).days <= node.within_days + REL_TOL)
     if node.grade is not None and node.grade_op is not None:
-        checks.append(None if fact.grade is None else compare(fact.grade, node.grade_op, node.grade))
+        checks.append(
+            None if fact.grade is None else compare(fact.grade, node.grade_op, node.grade)
+        )
     if False in checks:
         return False
     return None if None in checks else True
@@ -273,12 +341,20 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     if True in verdicts:
         if node.qualifiers:
             quals = " ".join(node.qualifiers)
-            return Result(None, f"{label} present; the record cannot tell whether it is {quals}",
-                          evidence, [f"whether {label} is {quals}"])
+            return Result(
+                None,
+                f"{label} present; the record cannot tell whether it is {quals}",
+                evidence,
+                [f"whether {label} is {quals}"],
+            )
         return Result(True, f"{label} present ({present[verdicts.index(True)].label})", evidence)
     if None in verdicts:
-        return Result(None, f"{label} present but its date or grade is not recorded", evidence,
-                      [f"{label} date/grade"])
+        return Result(
+            None,
+            f"{label} present but its date or grade is not recorded",
+            evidence,
+            [f"{label} date/grade"],
+        )
     return Result(False, f"{label} in the record, but not {render(node)}", evidence)
 
 
@@ -299,8 +375,12 @@ def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
             return Result(None, f"date of {label} not recorded", evidence, [f"{label} dates"])
         days = min((facts.as_of - d).days for d in dates if d is not None)
     met = compare(days, node.op, node.days)
-    return Result(met, f"{days} days since {label} {'meets' if met else 'does not meet'} "
-                  f"{node.op} {shown(node.days)} days", evidence)
+    return Result(
+        met,
+        f"{days} days since {label} {'meets' if met else 'does not meet'} "
+        f"{node.op} {shown(node.days)} days",
+        evidence,
+    )
 
 
 def _eval_all_of(node: AllOf, facts: PatientFacts) -> Result:
@@ -326,17 +406,29 @@ def _eval_conditional(node: Conditional, facts: PatientFacts) -> Result:
     else:
         then, otherwise = evaluate_node(node.then, facts), evaluate_node(node.otherwise, facts)
         if then.met is not None and then.met == otherwise.met:
-            return Result(then.met, f"{otherwise.reason} (either way: {cond.reason})",
-                          then.evidence + otherwise.evidence + cond.evidence)
-        return Result(None, f"depends on {concept_label(node.condition)}: {cond.reason}",
-                      then.evidence + otherwise.evidence, cond.needs + then.needs + otherwise.needs)
-    return Result(chosen.met, f"{chosen.reason} ({cond.reason})", chosen.evidence + cond.evidence,
-                  chosen.needs)
+            return Result(
+                then.met,
+                f"{otherwise.reason} (either way: {cond.reason})",
+                then.evidence + otherwise.evidence + cond.evidence,
+            )
+        return Result(
+            None,
+            f"depends on {concept_label(node.condition)}: {cond.reason}",
+            then.evidence + otherwise.evidence,
+            cond.needs + then.needs + otherwise.needs,
+        )
+    return Result(
+        chosen.met,
+        f"{chosen.reason} ({cond.reason})",
+        chosen.evidence + cond.evidence,
+        chosen.needs,
+    )
 
 
 def _eval_unparsed(node: Unparsed, facts: PatientFacts) -> Result:
-    return Result(None, f"not computable ({node.reason}); needs a person to check", [],
-                  ["manual review"])
+    return Result(
+        None, f"not computable ({node.reason}); needs a person to check", [], ["manual review"]
+    )
 
 
 EVALUATORS: dict[str, Callable[[Any, PatientFacts], Result]] = {

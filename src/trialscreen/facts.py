@@ -100,11 +100,15 @@ def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
         except UnicodeDecodeError:
             raise PatientError(f"{source}: not UTF-8 text") from None
         except json.JSONDecodeError as exc:
-            raise PatientError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+            raise PatientError(
+                f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
         except RecursionError:
             raise PatientError(f"{source}: JSON nested too deeply") from None
     if not isinstance(data, dict):
-        raise PatientError(f"{where}a patient record must be a JSON object, not {type(data).__name__}")
+        raise PatientError(
+            f"{where}a patient record must be a JSON object, not {type(data).__name__}"
+        )
     try:
         patient = Patient.model_validate(data)
     except ValidationError as exc:
@@ -151,7 +155,9 @@ def _check_semantics(patient: Patient, where: str) -> None:
             for attr in attrs:
                 _check_date(getattr(item, attr), patient, f"{where}{name}[{i}].{attr}")
     if patient.birth_date and patient.birth_date > patient.as_of:
-        raise PatientError(f"{where}birth_date: {patient.birth_date} is after as_of {patient.as_of}")
+        raise PatientError(
+            f"{where}birth_date: {patient.birth_date} is after as_of {patient.as_of}"
+        )
 
 
 def _check_date(value: dt.date | None, patient: Patient, path: str) -> None:
@@ -191,9 +197,16 @@ def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> Lab
     uln = rr.high * factor if rr and rr.high is not None else None
     lln = rr.low * factor if rr and rr.low is not None else None
     return LabFact(
-        analyte=analyte, value=value, comparator=obs.comparator, raw_value=obs.value,
-        raw_unit=obs.unit, unit=info.canonical_unit, date=obs.date,
-        days_old=(as_of - obs.date).days if obs.date else None, uln=uln, lln=lln,
+        analyte=analyte,
+        value=value,
+        comparator=obs.comparator,
+        raw_value=obs.value,
+        raw_unit=obs.unit,
+        unit=info.canonical_unit,
+        date=obs.date,
+        days_old=(as_of - obs.date).days if obs.date else None,
+        uln=uln,
+        lln=lln,
         source=obs.source or f"observations[{index}]",
     )
 
@@ -241,11 +254,18 @@ def _add_conditions(facts: PatientFacts) -> None:
         if cid is None:
             facts.warnings.append(f"{label}.name: {cond.name!r} matches no known concept")
             continue
-        facts.add_concept(ConceptFact(
-            concept=cid, status=cond.status, first=cond.onset, last=cond.end,
-            ongoing=cond.status == "active", grade=None, source=cond.source or label,
-            label=cond.name,
-        ))
+        facts.add_concept(
+            ConceptFact(
+                concept=cid,
+                status=cond.status,
+                first=cond.onset,
+                last=cond.end,
+                ongoing=cond.status == "active",
+                grade=None,
+                source=cond.source or label,
+                label=cond.name,
+            )
+        )
 
 
 def _add_treatments(facts: PatientFacts) -> None:
@@ -265,10 +285,18 @@ def _add_treatments(facts: PatientFacts) -> None:
         ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
         last = item.end or item.date or (None if ongoing else item.start)
         for concept_id in ids:
-            facts.add_concept(ConceptFact(
-                concept=concept_id, status=status, first=item.start or item.date, last=last,
-                ongoing=ongoing, grade=None, source=item.source or label, label=item.name,
-            ))
+            facts.add_concept(
+                ConceptFact(
+                    concept=concept_id,
+                    status=status,
+                    first=item.start or item.date,
+                    last=last,
+                    ongoing=ongoing,
+                    grade=None,
+                    source=item.source or label,
+                    label=item.name,
+                )
+            )
 
 
 def _add_adverse_events(facts: PatientFacts) -> None:
@@ -278,11 +306,18 @@ def _add_adverse_events(facts: PatientFacts) -> None:
         if cid is None:
             facts.warnings.append(f"{label}.term: {event.term!r} matches no known concept")
             continue
-        facts.add_concept(ConceptFact(
-            concept=cid, status=event.status or "active", first=event.date, last=event.date,
-            ongoing=event.status != "resolved", grade=event.grade, source=event.source or label,
-            label=event.term,
-        ))
+        facts.add_concept(
+            ConceptFact(
+                concept=cid,
+                status=event.status or "active",
+                first=event.date,
+                last=event.date,
+                ongoing=event.status != "resolved",
+                grade=event.grade,
+                source=event.source or label,
+                label=event.term,
+            )
+        )
 
 
 def _add_states(facts: PatientFacts) -> None:
@@ -297,7 +332,9 @@ def _add_states(facts: PatientFacts) -> None:
             states[status] = p.menopausal_status == status
     # Documented inferences: a postmenopausal woman or a man has no childbearing potential, and
     # a man is neither pregnant nor breastfeeding.
-    if p.childbearing_potential is None and (p.menopausal_status == "postmenopausal" or p.sex == "male"):
+    if p.childbearing_potential is None and (
+        p.menopausal_status == "postmenopausal" or p.sex == "male"
+    ):
         states["childbearing_potential"] = False
     if p.sex == "male":
         states["pregnancy"] = False if p.pregnant is None else p.pregnant
@@ -305,10 +342,18 @@ def _add_states(facts: PatientFacts) -> None:
     for concept_id, value in states.items():
         if value is None or not _known(concept_id):
             continue
-        facts.add_concept(ConceptFact(
-            concept=concept_id, status="active" if value else "absent", first=None, last=None,
-            ongoing=bool(value), grade=None, source=concept_id, label=concept_id,
-        ))
+        facts.add_concept(
+            ConceptFact(
+                concept=concept_id,
+                status="active" if value else "absent",
+                first=None,
+                last=None,
+                ongoing=bool(value),
+                grade=None,
+                source=concept_id,
+                label=concept_id,
+            )
+        )
 
 
 def age_in_years(patient: Patient) -> float | None:

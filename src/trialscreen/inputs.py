@@ -60,8 +60,9 @@ def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> Patien
             imported = import_fhir(data, as_of=as_of)
         except FhirError as exc:
             raise PatientError(f"{path}: {exc}") from None
-        return PatientInput(imported.patient, "fhir", dict(imported.provenance),
-                            list(imported.warnings))
+        return PatientInput(
+            imported.patient, "fhir", dict(imported.provenance), list(imported.warnings)
+        )
     if isinstance(data, dict) and as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
     if not isinstance(data, dict):

@@ -18,21 +18,36 @@ from trialscreen.model.predicate import AllOf, AnyOf, Conditional, Not, Predicat
 from trialscreen.model.trial import Trial
 from trialscreen.screening import TrialResult
 
-_COLOURS = {"pass": "green", "fail": "red", "unknown": "yellow", "eligible": "green",
-            "ineligible": "red", "undetermined": "yellow", "no_criteria": "dim"}
-_NUMERIC_KINDS = frozenset({"lab_compare", "score_compare", "age_compare", "life_expectancy",
-                            "time_since"})
-_HAS_COMPARISON = re.compile(r"(?:[<>≤≥]|=<|=>|\b(?:greater|less|more|fewer|at least|at most|"
-                             r"no more|up to|minimum|maximum|above|below|exceed\w*)\b)[^\d]{0,40}\d",
-                             re.IGNORECASE)
+_COLOURS = {
+    "pass": "green",
+    "fail": "red",
+    "unknown": "yellow",
+    "eligible": "green",
+    "ineligible": "red",
+    "undetermined": "yellow",
+    "no_criteria": "dim",
+}
+_NUMERIC_KINDS = frozenset(
+    {"lab_compare", "score_compare", "age_compare", "life_expectancy", "time_since"}
+)
+_HAS_COMPARISON = re.compile(
+    r"(?:[<>≤≥]|=<|=>|\b(?:greater|less|more|fewer|at least|at most|"
+    r"no more|up to|minimum|maximum|above|below|exceed\w*)\b)[^\d]{0,40}\d",
+    re.IGNORECASE,
+)
 
 
 def trial_row(t: Trial) -> dict[str, Any]:
     return {
-        "id": t.id, "title": t.title, "format": t.format, "source": t.source,
+        "id": t.id,
+        "title": t.title,
+        "format": t.format,
+        "source": t.source,
         "minimum_age": str(t.minimum_age) if t.minimum_age else None,
-        "maximum_age": str(t.maximum_age) if t.maximum_age else None, "sex": t.sex,
-        "inclusion": t.count("inclusion"), "exclusion": t.count("exclusion"),
+        "maximum_age": str(t.maximum_age) if t.maximum_age else None,
+        "sex": t.sex,
+        "inclusion": t.count("inclusion"),
+        "exclusion": t.count("exclusion"),
         "warnings": t.warnings,
     }
 
@@ -41,8 +56,16 @@ def print_trials(out: Console, rows: list[dict[str, Any]], totals: dict[str, int
     table = Table("id", "title", "format", "ages", "sex", "incl", "excl", "warnings")
     for r in rows:
         ages = f"{r['minimum_age'] or '-'} to {r['maximum_age'] or '-'}"
-        table.add_row(r["id"], r["title"][:60], r["format"], ages, r["sex"], str(r["inclusion"]),
-                      str(r["exclusion"]), "; ".join(r["warnings"])[:60])
+        table.add_row(
+            r["id"],
+            r["title"][:60],
+            r["format"],
+            ages,
+            r["sex"],
+            str(r["inclusion"]),
+            str(r["exclusion"]),
+            "; ".join(r["warnings"])[:60],
+        )
     out.print(table)
     out.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
 
@@ -60,9 +83,14 @@ def leaves(node: Predicate) -> list[Predicate]:
 
 def compiled_json(c: CompiledCriterion) -> dict[str, Any]:
     return {
-        "text": c.text, "kind": c.kind, "status": c.status, "canonical": c.canonical,
-        "flags": list(c.flags), "uncovered": [list(s) for s in c.uncovered],
-        "uncovered_text": c.uncovered_text(), "predicate": c.predicate.model_dump(mode="json"),
+        "text": c.text,
+        "kind": c.kind,
+        "status": c.status,
+        "canonical": c.canonical,
+        "flags": list(c.flags),
+        "uncovered": [list(s) for s in c.uncovered],
+        "uncovered_text": c.uncovered_text(),
+        "predicate": c.predicate.model_dump(mode="json"),
     }
 
 
@@ -91,21 +119,39 @@ def print_compiled(out: Console, c: CompiledCriterion) -> None:
 def audit_json(trial: Trial, compiled: list[CompiledCriterion]) -> dict[str, Any]:
     bullets = []
     for b, c in zip(trial.bullets, compiled, strict=True):
-        bullets.append({"index": b.index, "kind": b.kind, "section": b.section, "parent": b.parent,
-                        "span": list(b.span), "text": b.text} | {
-                            k: v for k, v in compiled_json(c).items() if k not in ("text", "kind")})
-    return {"trial_id": trial.id, "title": trial.title, "source": trial.source,
-            "format": trial.format, "headings": [h.model_dump() for h in trial.headings],
-            "bullets": bullets, "warnings": trial.warnings}
+        bullets.append(
+            {
+                "index": b.index,
+                "kind": b.kind,
+                "section": b.section,
+                "parent": b.parent,
+                "span": list(b.span),
+                "text": b.text,
+            }
+            | {k: v for k, v in compiled_json(c).items() if k not in ("text", "kind")}
+        )
+    return {
+        "trial_id": trial.id,
+        "title": trial.title,
+        "source": trial.source,
+        "format": trial.format,
+        "headings": [h.model_dump() for h in trial.headings],
+        "bullets": bullets,
+        "warnings": trial.warnings,
+    }
 
 
 def print_audit(out: Console, trial: Trial, compiled: list[CompiledCriterion]) -> None:
-    out.print(f"[bold]{trial.id}[/] {trial.title}  ({trial.format}, {trial.source})", highlight=False)
+    out.print(
+        f"[bold]{trial.id}[/] {trial.title}  ({trial.format}, {trial.source})", highlight=False
+    )
     for b, c in zip(trial.bullets, compiled, strict=True):
         parent = f" parent={b.parent}" if b.parent is not None else ""
-        out.print(f"\n[bold]#{b.index}[/] {b.kind} section={b.section or '-'}{parent} "
-                  f"span={b.span[0]}-{b.span[1]} [{_COLOURS.get(c.status, 'white')}]{c.status}[/]",
-                  highlight=False)
+        out.print(
+            f"\n[bold]#{b.index}[/] {b.kind} section={b.section or '-'}{parent} "
+            f"span={b.span[0]}-{b.span[1]} [{_COLOURS.get(c.status, 'white')}]{c.status}[/]",
+            highlight=False,
+        )
         out.print(marked(c))
         out.print(Text(f"  → {c.canonical}", style="cyan"))
         if c.flags:
@@ -130,18 +176,26 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     status = Counter(c.status for c in compiled)
     numeric = [c for c in compiled if is_numeric_bullet(c.text)]
-    typed = [c for c in numeric if any(leaf.kind in _NUMERIC_KINDS or getattr(leaf, "within_days", None)
-                                       for leaf in leaves(c.predicate))]
+    typed = [
+        c
+        for c in numeric
+        if any(
+            leaf.kind in _NUMERIC_KINDS or getattr(leaf, "within_days", None)
+            for leaf in leaves(c.predicate)
+        )
+    ]
     phrases: Counter[str] = Counter()
     for c in compiled:
         for piece in c.uncovered_text():
             phrases[" ".join(piece.lower().split()[:4])] += 1
     n = max(len(compiled), 1)
     return {
-        "trials": len(trials), "bullets": len(compiled),
+        "trials": len(trials),
+        "bullets": len(compiled),
         "status": {k: status.get(k, 0) for k in ("compiled", "partial", "unparsed")},
         "share": {k: round(status.get(k, 0) / n, 4) for k in ("compiled", "partial", "unparsed")},
-        "numeric_bullets": len(numeric), "numeric_typed": len(typed),
+        "numeric_bullets": len(numeric),
+        "numeric_typed": len(typed),
         "numeric_typed_share": round(len(typed) / max(len(numeric), 1), 4),
         "top_uncovered": [{"phrase": p, "count": k} for p, k in phrases.most_common(top)],
         "compile_seconds": round(seconds, 3),
@@ -153,8 +207,10 @@ def print_coverage(out: Console, doc: dict[str, Any]) -> None:
     out.print(f"trials {doc['trials']}, bullets {doc['bullets']}")
     for k, v in doc["status"].items():
         out.print(f"  {k:9} {v:7}  {doc['share'][k]:.1%}")
-    out.print(f"bullets with a comparator and a number: {doc['numeric_bullets']}, typed numeric "
-              f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%})")
+    out.print(
+        f"bullets with a comparator and a number: {doc['numeric_bullets']}, typed numeric "
+        f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%})"
+    )
     out.print(f"compile: {doc['bullets_per_second']} bullets/s")
     table = Table("count", "uncovered phrase")
     for row in doc["top_uncovered"]:
@@ -165,32 +221,58 @@ def print_coverage(out: Console, doc: dict[str, Any]) -> None:
 def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> None:
     for r in results:
         colour = _COLOURS[r.verdict]
-        out.print(f"\n[bold]{r.trial_id}[/] {r.title[:80]} — [{colour}]{r.verdict}[/]", highlight=False)
+        out.print(
+            f"\n[bold]{r.trial_id}[/] {r.title[:80]} — [{colour}]{r.verdict}[/]", highlight=False
+        )
         table = Table("#", "kind", "outcome", "criterion", "reason", show_lines=False)
         for c in r.criteria:
             oc = _COLOURS[c.outcome]
-            table.add_row(str(c.index), c.kind[:4], f"[{oc}]{c.outcome}[/]", Text(c.text[:70]),
-                          Text("" if c.outcome == "pass" else c.reason[:90]))
+            table.add_row(
+                str(c.index),
+                c.kind[:4],
+                f"[{oc}]{c.outcome}[/]",
+                Text(c.text[:70]),
+                Text("" if c.outcome == "pass" else c.reason[:90]),
+            )
         out.print(table)
-        out.print(f"pass {r.count('pass')}, fail {r.count('fail')}, unknown {r.count('unknown')}"
-                  + (f"; needs: {', '.join(r.needs[:5])}" if r.needs else ""), highlight=False)
+        out.print(
+            f"pass {r.count('pass')}, fail {r.count('fail')}, unknown {r.count('unknown')}"
+            + (f"; needs: {', '.join(r.needs[:5])}" if r.needs else ""),
+            highlight=False,
+        )
     out.print(f"\npatient {patient.id} as of {patient.as_of}: {len(results)} trials screened")
 
 
 def match_row(r: TrialResult) -> dict[str, Any]:
-    return {"trial_id": r.trial_id, "title": r.title, "verdict": r.verdict, "pass": r.count("pass"),
-            "fail": r.count("fail"), "unknown": r.count("unknown"), "needs": r.needs[:5]}
+    return {
+        "trial_id": r.trial_id,
+        "title": r.title,
+        "verdict": r.verdict,
+        "pass": r.count("pass"),
+        "fail": r.count("fail"),
+        "unknown": r.count("unknown"),
+        "needs": r.needs[:5],
+    }
 
 
 def print_match(out: Console, patient: Patient, rows: list[dict[str, Any]], total: int) -> None:
     table = Table("trial", "title", "verdict", "pass", "fail", "unknown", "top needs")
     for r in rows:
         colour = _COLOURS[r["verdict"]]
-        table.add_row(r["trial_id"], Text(r["title"][:50]), f"[{colour}]{r['verdict']}[/]",
-                      str(r["pass"]), str(r["fail"]), str(r["unknown"]), Text(", ".join(r["needs"][:3])))
+        table.add_row(
+            r["trial_id"],
+            Text(r["title"][:50]),
+            f"[{colour}]{r['verdict']}[/]",
+            str(r["pass"]),
+            str(r["fail"]),
+            str(r["unknown"]),
+            Text(", ".join(r["needs"][:3])),
+        )
     out.print(table)
-    out.print(f"patient {patient.id} as of {patient.as_of}: {len(rows)} of {total} trials listed",
-              highlight=False)
+    out.print(
+        f"patient {patient.id} as of {patient.as_of}: {len(rows)} of {total} trials listed",
+        highlight=False,
+    )
 
 
 def print_check(out: Console, doc: dict[str, Any]) -> None:

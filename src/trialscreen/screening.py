@@ -37,9 +37,16 @@ class CriterionResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "index": self.index, "kind": self.kind, "section": self.section, "text": self.text,
-            "met": self.met, "outcome": self.outcome, "reason": self.reason,
-            "evidence": self.evidence, "needs": self.needs, "status": self.status,
+            "index": self.index,
+            "kind": self.kind,
+            "section": self.section,
+            "text": self.text,
+            "met": self.met,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "needs": self.needs,
+            "status": self.status,
             "canonical": self.canonical,
         }
 
@@ -59,9 +66,14 @@ class TrialResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "trial_id": self.trial_id, "title": self.title, "verdict": self.verdict,
-            "needs": self.needs, "pass": self.count("pass"), "fail": self.count("fail"),
-            "unknown": self.count("unknown"), "criteria": [c.to_json() for c in self.criteria],
+            "trial_id": self.trial_id,
+            "title": self.title,
+            "verdict": self.verdict,
+            "needs": self.needs,
+            "pass": self.count("pass"),
+            "fail": self.count("fail"),
+            "unknown": self.count("unknown"),
+            "criteria": [c.to_json() for c in self.criteria],
         }
 
 
@@ -82,7 +94,8 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
             None,
             f"partly understood: the compiled part says {outcome} ({result.reason}), "
             f"but {missing} was not understood",
-            result.evidence, ["manual review"],
+            result.evidence,
+            ["manual review"],
         )
         outcome = "unknown"
     return result, outcome
@@ -92,9 +105,13 @@ def structured_criteria(trial: Trial) -> list[tuple[str, Predicate]]:
     """The registry's structured eligibility (age limits, sex) as criteria of their own."""
     out: list[tuple[str, Predicate]] = []
     if trial.minimum_age is not None:
-        out.append((f"minimum age {trial.minimum_age}", AgeCompare(op=">=", years=trial.minimum_age.years)))
+        out.append(
+            (f"minimum age {trial.minimum_age}", AgeCompare(op=">=", years=trial.minimum_age.years))
+        )
     if trial.maximum_age is not None:
-        out.append((f"maximum age {trial.maximum_age}", AgeCompare(op="<=", years=trial.maximum_age.years)))
+        out.append(
+            (f"maximum age {trial.maximum_age}", AgeCompare(op="<=", years=trial.maximum_age.years))
+        )
     if trial.sex != "all":
         out.append((f"sex: {trial.sex}", SexIs(sex=trial.sex)))
     return out
@@ -108,12 +125,24 @@ def _healthy_volunteers(trial: Trial, facts: PatientFacts) -> CriterionResult | 
     if healthy is None and any(c.status == "active" for c in p.conditions):
         healthy = False
     met = None if healthy is None else not healthy
-    reason = ("healthy volunteer status not known" if met is None else
-              ("patient has an active condition" if met else "patient is a healthy volunteer"))
-    return CriterionResult("healthy_volunteers", "inclusion", "structured",
-                           "does not accept healthy volunteers", met, outcome_of("inclusion", met),
-                           reason, [], [] if met is not None else ["healthy volunteer status"],
-                           "compiled", "not healthy volunteer")
+    reason = (
+        "healthy volunteer status not known"
+        if met is None
+        else ("patient has an active condition" if met else "patient is a healthy volunteer")
+    )
+    return CriterionResult(
+        "healthy_volunteers",
+        "inclusion",
+        "structured",
+        "does not accept healthy volunteers",
+        met,
+        outcome_of("inclusion", met),
+        reason,
+        [],
+        [] if met is not None else ["healthy volunteer status"],
+        "compiled",
+        "not healthy volunteer",
+    )
 
 
 def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
@@ -121,9 +150,21 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
     results: list[CriterionResult] = []
     for label, node in structured_criteria(trial):
         r = evaluate_node(node, facts)
-        results.append(CriterionResult(label, "inclusion", "structured", label, r.met,
-                                       outcome_of("inclusion", r.met), r.reason, r.evidence,
-                                       r.needs, "compiled", label))
+        results.append(
+            CriterionResult(
+                label,
+                "inclusion",
+                "structured",
+                label,
+                r.met,
+                outcome_of("inclusion", r.met),
+                r.reason,
+                r.evidence,
+                r.needs,
+                "compiled",
+                label,
+            )
+        )
     hv = _healthy_volunteers(trial, facts)
     if hv is not None:
         results.append(hv)
@@ -133,10 +174,24 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
         if bullet.parent in negating:
             compiled = negate(compiled)
         r, outcome = judge(compiled, facts)
-        results.append(CriterionResult(bullet.index, bullet.kind, bullet.section, bullet.text,
-                                       r.met, outcome, r.reason, r.evidence, r.needs,
-                                       compiled.status, compiled.canonical))
-    return TrialResult(trial.id, trial.title, verdict_of(trial, results), needs_of(results), results)
+        results.append(
+            CriterionResult(
+                bullet.index,
+                bullet.kind,
+                bullet.section,
+                bullet.text,
+                r.met,
+                outcome,
+                r.reason,
+                r.evidence,
+                r.needs,
+                compiled.status,
+                compiled.canonical,
+            )
+        )
+    return TrialResult(
+        trial.id, trial.title, verdict_of(trial, results), needs_of(results), results
+    )
 
 
 _NEGATED_HEADER = re.compile(r"^\s*(?:no|not|none of|without|must not have)\b", re.IGNORECASE)
@@ -145,8 +200,11 @@ _NEGATED_HEADER = re.compile(r"^\s*(?:no|not|none of|without|must not have)\b", 
 def negating_parents(trial: Trial) -> set[int]:
     """Bullets like "No clinically significant cardiac disease, including any of the following:"
     whose children are listed things the patient must NOT have."""
-    return {b.index for b in trial.bullets
-            if _NEGATED_HEADER.match(b.text) and b.text.rstrip().endswith(":")}
+    return {
+        b.index
+        for b in trial.bullets
+        if _NEGATED_HEADER.match(b.text) and b.text.rstrip().endswith(":")
+    }
 
 
 def negate(compiled: CompiledCriterion) -> CompiledCriterion:
@@ -154,8 +212,13 @@ def negate(compiled: CompiledCriterion) -> CompiledCriterion:
     if compiled.predicate.kind == "unparsed":
         return compiled
     node = Not(item=compiled.predicate, span=compiled.predicate.span)
-    return compiled.model_copy(update={"predicate": node, "canonical": f"no ({compiled.canonical})",
-                                       "flags": compiled.flags + ("negated_by_parent",)})
+    return compiled.model_copy(
+        update={
+            "predicate": node,
+            "canonical": f"no ({compiled.canonical})",
+            "flags": compiled.flags + ("negated_by_parent",),
+        }
+    )
 
 
 def verdict_of(trial: Trial, results: list[CriterionResult]) -> Verdict:

@@ -31,11 +31,31 @@ def lab(text: str) -> LabCompare:
 
 @pytest.mark.parametrize(
     ("spelling", "op"),
-    [("≥", ">="), (">=", ">="), ("=>", ">="), ("≧", ">="), ("⩾", ">="), (">", ">"),
-     ("greater than or equal to", ">="), ("greater than", ">"), ("at least", ">="),
-     ("more than", ">"), ("no less than", ">="), ("minimum of", ">="), ("≤", "<="),
-     ("<=", "<="), ("=<", "<="), ("<", "<"), ("less than", "<"), ("no more than", "<="),
-     ("up to", "<="), ("not exceeding", "<="), ("maximum", "<="), ("below", "<"), ("above", ">")],
+    [
+        ("≥", ">="),
+        (">=", ">="),
+        ("=>", ">="),
+        ("≧", ">="),
+        ("⩾", ">="),
+        (">", ">"),
+        ("greater than or equal to", ">="),
+        ("greater than", ">"),
+        ("at least", ">="),
+        ("more than", ">"),
+        ("no less than", ">="),
+        ("minimum of", ">="),
+        ("≤", "<="),
+        ("<=", "<="),
+        ("=<", "<="),
+        ("<", "<"),
+        ("less than", "<"),
+        ("no more than", "<="),
+        ("up to", "<="),
+        ("not exceeding", "<="),
+        ("maximum", "<="),
+        ("below", "<"),
+        ("above", ">"),
+    ],
 )
 def test_comparator_spellings(spelling: str, op: str) -> None:
     assert lab(f"Hemoglobin {spelling} 9 g/dL").op == op
@@ -43,11 +63,20 @@ def test_comparator_spellings(spelling: str, op: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "per_ul"),
-    [("ANC ≥ 1,500/mm³", 1500), ("ANC >= 1,500/mm^3", 1500), ("ANC >= 1500/mm3", 1500),
-     ("ANC >= 1.5 x 10^9/L", 1500), ("ANC >= 1.5 × 10⁹/L", 1500), ("ANC >= 1.5x10(9)/L", 1500),
-     ("ANC >= 1.5 10e9/L", 1500), ("ANC >= 1500 cells/µL", 1500), ("ANC >= 1.5 K/uL", 1500),
-     ("Platelets >= 100 x 10³/µL", 100000), ("Platelets >= 100,000/mm3", 100000),
-     ("ANC >= .5 x 10^9/L", 500)],
+    [
+        ("ANC ≥ 1,500/mm³", 1500),
+        ("ANC >= 1,500/mm^3", 1500),
+        ("ANC >= 1500/mm3", 1500),
+        ("ANC >= 1.5 x 10^9/L", 1500),
+        ("ANC >= 1.5 × 10⁹/L", 1500),
+        ("ANC >= 1.5x10(9)/L", 1500),
+        ("ANC >= 1.5 10e9/L", 1500),
+        ("ANC >= 1500 cells/µL", 1500),
+        ("ANC >= 1.5 K/uL", 1500),
+        ("Platelets >= 100 x 10³/µL", 100000),
+        ("Platelets >= 100,000/mm3", 100000),
+        ("ANC >= .5 x 10^9/L", 500),
+    ],
 )
 def test_number_and_unit_spellings(text: str, per_ul: float) -> None:
     threshold = lab(text).threshold
@@ -64,10 +93,13 @@ def test_molar_threshold_converted_at_compile_time() -> None:
 
 @pytest.mark.parametrize(
     ("text", "factor", "limit", "op"),
-    [("Total bilirubin ≤ 2.5 × ULN", 2.5, "ULN", "<="),
-     ("Total bilirubin < 1.5 times the upper limit of normal", 1.5, "ULN", "<"),
-     ("AST ≤ 3 x institutional ULN", 3, "ULN", "<="), ("Albumin ≥ LLN", 1, "LLN", ">="),
-     ("Creatinine ≤ ULN", 1, "ULN", "<=")],
+    [
+        ("Total bilirubin ≤ 2.5 × ULN", 2.5, "ULN", "<="),
+        ("Total bilirubin < 1.5 times the upper limit of normal", 1.5, "ULN", "<"),
+        ("AST ≤ 3 x institutional ULN", 3, "ULN", "<="),
+        ("Albumin ≥ LLN", 1, "LLN", ">="),
+        ("Creatinine ≤ ULN", 1, "ULN", "<="),
+    ],
 )
 def test_normal_multiples(text: str, factor: float, limit: str, op: str) -> None:
     node = lab(text)
@@ -79,14 +111,19 @@ def test_within_normal_limits_is_between_lln_and_uln() -> None:
     node = compile_criterion("PTT within normal limits").predicate
     assert isinstance(node, AllOf)
     assert [(n.op, n.threshold) for n in node.items] == [  # type: ignore[union-attr]
-        (">=", NormalMultiple(factor=1, limit="LLN")), ("<=", NormalMultiple(factor=1, limit="ULN"))
+        (">=", NormalMultiple(factor=1, limit="LLN")),
+        ("<=", NormalMultiple(factor=1, limit="ULN")),
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "analytes"),
-    [("ALT and AST ≤ 2.5 × ULN", ["alt", "ast"]), ("Amylase and lipase < 1.5 X ULN", ["amylase", "lipase"]),
-     ("PT-INR/PTT < 1.5 x ULN", ["inr", "ptt"]), ("AST/ALT ≤ 3 x ULN", ["ast", "alt"])],
+    [
+        ("ALT and AST ≤ 2.5 × ULN", ["alt", "ast"]),
+        ("Amylase and lipase < 1.5 X ULN", ["amylase", "lipase"]),
+        ("PT-INR/PTT < 1.5 x ULN", ["inr", "ptt"]),
+        ("AST/ALT ≤ 3 x ULN", ["ast", "alt"]),
+    ],
 )
 def test_shared_subjects(text: str, analytes: list[str]) -> None:
     node = compile_criterion(text).predicate
@@ -96,9 +133,11 @@ def test_shared_subjects(text: str, analytes: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)",
-     "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)",
-     "ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases"],
+    [
+        "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)",
+        "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)",
+        "ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases",
+    ],
 )
 def test_conditional_thresholds(text: str) -> None:
     node = compile_criterion(text).predicate
@@ -109,7 +148,9 @@ def test_conditional_thresholds(text: str) -> None:
 
 
 def test_gilbert_condition() -> None:
-    node = compile_criterion("Bilirubin ≤ 1.5 x ULN (< 3 x ULN if Gilbert's disease is present)").predicate
+    node = compile_criterion(
+        "Bilirubin ≤ 1.5 x ULN (< 3 x ULN if Gilbert's disease is present)"
+    ).predicate
     assert isinstance(node, Conditional)
     assert node.condition == "gilberts_syndrome"
 
@@ -124,9 +165,14 @@ def test_alternatives() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ECOG ≤2", [("<=", 2)]), ("ECOG performance status 0-1", [(">=", 0), ("<=", 1)]),
-     ("ECOG 0 to 2", [(">=", 0), ("<=", 2)]), ("Zubrod performance status 0-1", [(">=", 0), ("<=", 1)]),
-     ("WHO performance status ≤ 1", [("<=", 1)]), ("Karnofsky ≥ 70%", [(">=", 70)])],
+    [
+        ("ECOG ≤2", [("<=", 2)]),
+        ("ECOG performance status 0-1", [(">=", 0), ("<=", 1)]),
+        ("ECOG 0 to 2", [(">=", 0), ("<=", 2)]),
+        ("Zubrod performance status 0-1", [(">=", 0), ("<=", 1)]),
+        ("WHO performance status ≤ 1", [("<=", 1)]),
+        ("Karnofsky ≥ 70%", [(">=", 70)]),
+    ],
 )
 def test_scales(text: str, expected: list[tuple[str, float]]) -> None:
     node = compile_criterion(text).predicate
@@ -147,15 +193,25 @@ def test_nyha() -> None:
     leaves = node.items if isinstance(node, (AnyOf, AllOf)) else (node,)
     scores = [leaf for leaf in leaves if isinstance(leaf, ScoreCompare)]
     assert scores and scores[0].scale == "nyha" and scores[0].op == ">" and scores[0].value == 2
-    node = compile_criterion("New York Heart Association class III-IV congestive heart failure").predicate
-    found = [leaf for leaf in (node.items if isinstance(node, AllOf) else (node,)) if isinstance(leaf, (AllOf, ScoreCompare))]
+    node = compile_criterion(
+        "New York Heart Association class III-IV congestive heart failure"
+    ).predicate
+    found = [
+        leaf
+        for leaf in (node.items if isinstance(node, AllOf) else (node,))
+        if isinstance(leaf, (AllOf, ScoreCompare))
+    ]
     assert found
 
 
 @pytest.mark.parametrize(
     ("text", "bounds"),
-    [("Age ≥ 18 years", [(">=", 18)]), ("18 to 75 years old", [(">=", 18), ("<=", 75)]),
-     ("Age between 18 and 75 years", [(">=", 18), ("<=", 75)]), ("aged 18 years or older", [(">=", 18)])],
+    [
+        ("Age ≥ 18 years", [(">=", 18)]),
+        ("18 to 75 years old", [(">=", 18), ("<=", 75)]),
+        ("Age between 18 and 75 years", [(">=", 18), ("<=", 75)]),
+        ("aged 18 years or older", [(">=", 18)]),
+    ],
 )
 def test_age(text: str, bounds: list[tuple[str, float]]) -> None:
     node = compile_criterion(text).predicate
@@ -166,14 +222,19 @@ def test_age(text: str, bounds: list[tuple[str, float]]) -> None:
 
 def test_sex_only_when_the_bullet_is_about_sex() -> None:
     assert compile_criterion("Female").predicate == SexIs(sex="female", span=(0, 6))
-    node = compile_criterion("Pregnant women and women who are breastfeeding", "exclusion").predicate
+    node = compile_criterion(
+        "Pregnant women and women who are breastfeeding", "exclusion"
+    ).predicate
     assert "sex_is" not in node.model_dump_json()
 
 
 @pytest.mark.parametrize(
     ("text", "months"),
-    [("Life expectancy > 3 months", 3), ("Life expectancy of at least 12 weeks", 12 * 7 / (365.25 / 12)),
-     ("Life expectancy of greater than 3 months", 3)],
+    [
+        ("Life expectancy > 3 months", 3),
+        ("Life expectancy of at least 12 weeks", 12 * 7 / (365.25 / 12)),
+        ("Life expectancy of greater than 3 months", 3),
+    ],
 )
 def test_life_expectancy(text: str, months: float) -> None:
     node = compile_criterion(text).predicate
@@ -183,8 +244,11 @@ def test_life_expectancy(text: str, months: float) -> None:
 
 @pytest.mark.parametrize(
     ("text", "days"),
-    [("Myocardial infarction within the past 6 months", 182.625),
-     ("Major surgery within 4 weeks of start of study", 28), ("major surgery within the last 4 weeks", 28)],
+    [
+        ("Myocardial infarction within the past 6 months", 182.625),
+        ("Major surgery within 4 weeks of start of study", 28),
+        ("major surgery within the last 4 weeks", 28),
+    ],
 )
 def test_windows(text: str, days: float) -> None:
     node = compile_criterion(text, "exclusion").predicate
@@ -208,8 +272,9 @@ def test_negated_concepts() -> None:
 
 
 def test_blood_pressure_pair() -> None:
-    node = compile_criterion("uncontrolled hypertension (>= 160 mmHg systolic and/or 90 mmHg diastolic)",
-                             "exclusion").predicate
+    node = compile_criterion(
+        "uncontrolled hypertension (>= 160 mmHg systolic and/or 90 mmHg diastolic)", "exclusion"
+    ).predicate
     text = node.model_dump_json()
     assert "systolic_bp" in text and "diastolic_bp" in text
 
@@ -221,15 +286,21 @@ def test_not_computable_is_unparsed_with_reason() -> None:
 
 
 def test_partial_lists_uncovered_text() -> None:
-    compiled = compile_criterion("More than 2 weeks since prior radiotherapy, except if to a non-target lesion only")
+    compiled = compile_criterion(
+        "More than 2 weeks since prior radiotherapy, except if to a non-target lesion only"
+    )
     assert compiled.status == "partial"
     assert any("non-target" in piece for piece in compiled.uncovered_text())
 
 
 @pytest.mark.parametrize(
     ("text", "flag"),
-    [("Platelet count 100,000/ml", "missing_comparator"), ("Alkaline phosphatase 4 x ULN", "missing_comparator"),
-     ("Platelets >= 100 mg/dL", "unit_mismatch"), ("Hemoglobin >= 900 g/dL", "implausible_value")],
+    [
+        ("Platelet count 100,000/ml", "missing_comparator"),
+        ("Alkaline phosphatase 4 x ULN", "missing_comparator"),
+        ("Platelets >= 100 mg/dL", "unit_mismatch"),
+        ("Hemoglobin >= 900 g/dL", "implausible_value"),
+    ],
 )
 def test_defects_are_flagged(text: str, flag: str) -> None:
     assert flag in compile_criterion(text).flags
@@ -237,7 +308,10 @@ def test_defects_are_flagged(text: str, flag: str) -> None:
 
 def test_missing_comparator_inferred_only_for_multiples_of_uln() -> None:
     assert "comparator_inferred:<=" in compile_criterion("Alkaline phosphatase 4 x ULN").flags
-    assert not any(f.startswith("comparator_inferred") for f in compile_criterion("Platelet count 100,000/ml").flags)
+    assert not any(
+        f.startswith("comparator_inferred")
+        for f in compile_criterion("Platelet count 100,000/ml").flags
+    )
 
 
 def test_spans_point_at_the_source() -> None:

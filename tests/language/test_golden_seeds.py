@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import ROOT, SEEDS
 from golden_files import check_golden
-
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.trials.load import load_trials
 
@@ -19,7 +19,9 @@ def test_seed_parse_golden(trial: object) -> None:
     for bullet in trial.bullets:  # type: ignore[attr-defined]
         c = compile_criterion(bullet.text, bullet.kind)
         flags = f"  [{', '.join(c.flags)}]" if c.flags else ""
-        lines.append(f"#{bullet.index} {bullet.kind} {c.status}: {bullet.text}\n    => {c.canonical}{flags}")
+        lines.append(
+            f"#{bullet.index} {bullet.kind} {c.status}: {bullet.text}\n    => {c.canonical}{flags}"
+        )
         if c.uncovered:
             lines.append(f"    uncovered: {' | '.join(c.uncovered_text())}")
     check_golden(GOLDEN / f"{trial.id}.txt", "\n".join(lines) + "\n")  # type: ignore[attr-defined]
@@ -39,6 +41,14 @@ def test_seed_004_defects_are_flagged() -> None:
 
 
 def test_seed_003_labs_compile_fully() -> None:
-    for start in ("Hemoglobin", "ANC", "Platelet count", "Total bilirubin", "ALT and AST", "INR",
-                  "PTT within", "Creatinine"):
+    for start in (
+        "Hemoglobin",
+        "ANC",
+        "Platelet count",
+        "Total bilirubin",
+        "ALT and AST",
+        "INR",
+        "PTT within",
+        "Creatinine",
+    ):
         assert by_text("NCT00573755", start).status == "compiled", start  # type: ignore[attr-defined]

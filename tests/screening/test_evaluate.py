@@ -16,8 +16,17 @@ T, F, U = True, False, None
 
 @pytest.mark.parametrize(
     ("a", "b", "and_", "or_"),
-    [(T, T, T, T), (T, F, F, T), (T, U, U, T), (F, F, F, F), (F, U, F, U), (U, U, U, U),
-     (F, T, F, T), (U, T, U, T), (U, F, F, U)],
+    [
+        (T, T, T, T),
+        (T, F, F, T),
+        (T, U, U, T),
+        (F, F, F, F),
+        (F, U, F, U),
+        (U, U, U, U),
+        (F, T, F, T),
+        (U, T, U, T),
+        (U, F, F, U),
+    ],
 )
 def test_kleene_tables(a: bool | None, b: bool | None, and_: bool | None, or_: bool | None) -> None:
     ra, rb = Result(a, "a"), Result(b, "b")
@@ -26,12 +35,19 @@ def test_kleene_tables(a: bool | None, b: bool | None, and_: bool | None, or_: b
 
 
 def patient(**extra: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": "t", "as_of": "2026-11-01", "birth_date": "1960-01-01", "sex": "female"}
+    base: dict[str, Any] = {
+        "id": "t",
+        "as_of": "2026-11-01",
+        "birth_date": "1960-01-01",
+        "sex": "female",
+    }
     base.update(extra)
     return base
 
 
-def check(text: str, record: dict[str, Any], kind: str = "inclusion") -> tuple[bool | None, str, str]:
+def check(
+    text: str, record: dict[str, Any], kind: str = "inclusion"
+) -> tuple[bool | None, str, str]:
     compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
     result, outcome = judge(compiled, build_facts(read_patient(record)))
     return result.met, outcome, result.reason
@@ -53,7 +69,9 @@ def test_anc_in_si_meets_threshold_in_per_mm3_exactly() -> None:
 
 @pytest.mark.parametrize(("op", "at"), [(">=", True), (">", False), ("<=", True), ("<", False)])
 def test_exactly_at_threshold(op: str, at: bool) -> None:
-    met, _, _ = check(f"Hemoglobin {op} 9 g/dL", patient(observations=[obs("hemoglobin", 90, "g/L")]))
+    met, _, _ = check(
+        f"Hemoglobin {op} 9 g/dL", patient(observations=[obs("hemoglobin", 90, "g/L")])
+    )
     assert met is at
 
 
@@ -75,8 +93,12 @@ def test_uln_from_patient_range_then_assumed_default() -> None:
 def test_conditional_threshold_uses_the_condition() -> None:
     alt = obs("ALT", 200, "U/L", reference_range={"high": 50})
     text = "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)"
-    with_mets = patient(observations=[alt], conditions=[{"name": "liver metastases", "status": "active"}])
-    without = patient(observations=[alt], conditions=[{"name": "liver metastases", "status": "absent"}])
+    with_mets = patient(
+        observations=[alt], conditions=[{"name": "liver metastases", "status": "active"}]
+    )
+    without = patient(
+        observations=[alt], conditions=[{"name": "liver metastases", "status": "absent"}]
+    )
     unknown = patient(observations=[alt])
     assert check(text, with_mets)[0] is True
     assert check(text, without)[0] is False
@@ -85,7 +107,9 @@ def test_conditional_threshold_uses_the_condition() -> None:
 
 def test_missing_and_stale_data_are_unknown() -> None:
     assert check("ANC ≥ 1500/mm3", patient())[1] == "unknown"
-    old = patient(observations=[{"name": "ANC", "value": 3, "unit": "10^9/L", "date": "2026-01-01"}])
+    old = patient(
+        observations=[{"name": "ANC", "value": 3, "unit": "10^9/L", "date": "2026-01-01"}]
+    )
     met, outcome, reason = check("ANC ≥ 1500/mm3", old)
     assert outcome == "unknown" and "days old" in reason
 
@@ -112,7 +136,12 @@ def test_nci_style_negation_is_inclusion() -> None:
 
 
 def test_time_windows() -> None:
-    surgery = {"name": "liver resection", "category": "surgery", "major": True, "date": "2026-10-15"}
+    surgery = {
+        "name": "liver resection",
+        "category": "surgery",
+        "major": True,
+        "date": "2026-10-15",
+    }
     record = patient(treatments=[surgery])
     assert check("Major surgery within 4 weeks of start of study", record, "exclusion")[1] == "fail"
     record = patient(as_of="2026-12-31", treatments=[surgery])
@@ -120,10 +149,18 @@ def test_time_windows() -> None:
 
 
 def test_time_since_radiotherapy() -> None:
-    rt = {"name": "radiotherapy", "category": "radiotherapy", "start": "2026-10-01", "end": "2026-10-25"}
+    rt = {
+        "name": "radiotherapy",
+        "category": "radiotherapy",
+        "start": "2026-10-01",
+        "end": "2026-10-25",
+    }
     assert check("At least 2 weeks since prior radiotherapy", patient(treatments=[rt]))[1] == "fail"
     rt_old = {**rt, "end": "2026-08-20"}
-    assert check("At least 2 weeks since prior radiotherapy", patient(treatments=[rt_old]))[1] == "pass"
+    assert (
+        check("At least 2 weeks since prior radiotherapy", patient(treatments=[rt_old]))[1]
+        == "pass"
+    )
 
 
 def test_unverifiable_qualifier_is_unknown_when_present() -> None:

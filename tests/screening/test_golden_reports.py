@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import PATIENTS, ROOT, SEEDS
 from golden_files import check_golden
-
 from trialscreen.facts import read_patient
 from trialscreen.screening import screen
 from trialscreen.trials.load import load_trials
@@ -20,8 +20,11 @@ GOLDEN = ROOT / "tests" / "golden" / "screen"
 def report(path: Path) -> dict[str, object]:
     patient = read_patient(path)
     results = screen(patient, TRIALS)
-    return {"patient": patient.id, "as_of": patient.as_of.isoformat(),
-            "trials": [r.to_json() for r in results]}
+    return {
+        "patient": patient.id,
+        "as_of": patient.as_of.isoformat(),
+        "trials": [r.to_json() for r in results],
+    }
 
 
 @pytest.mark.parametrize("path", sorted(PATIENTS.glob("*.json")), ids=lambda p: p.stem)

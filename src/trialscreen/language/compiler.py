@@ -33,8 +33,26 @@ from trialscreen.model.trial import CriterionKind
 
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(
-    {"COMMA", "COLON", "LPAR", "RPAR", "DASH", "SLASH", "OTHER", "_AND", "_OR", "CLASS",
-     "WORD_LEVEL", "WITHIN", "FEMALE", "MALE", "HISTORY", "CURRENT", "COND_INTRO", "TO"}
+    {
+        "COMMA",
+        "COLON",
+        "LPAR",
+        "RPAR",
+        "DASH",
+        "SLASH",
+        "OTHER",
+        "_AND",
+        "_OR",
+        "CLASS",
+        "WORD_LEVEL",
+        "WITHIN",
+        "FEMALE",
+        "MALE",
+        "HISTORY",
+        "CURRENT",
+        "COND_INTRO",
+        "TO",
+    }
 )
 _STOPWORDS = frozenset(
     """a an the of to be is are was were been must should will may can have has had having
@@ -121,21 +139,27 @@ def _scan(tokens: list[Token]) -> tuple[list[tuple[int, int, Predicate]], list[i
 
 def _keep_sex(nodes: list[Predicate], kind: CriterionKind) -> list[Predicate]:
     """SexIs stands only in a bullet about sex ("Female", "postmenopausal women")."""
-    others = [n for n in nodes if not isinstance(n, SexIs)]
+    others: list[Predicate] = [n for n in nodes if not isinstance(n, SexIs)]
     if len(others) == len(nodes):
         return nodes
     if not others:
         return nodes
     states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for n in others)
-    return nodes if (kind == "inclusion" and states_only) else others
+    kept: list[Predicate] = nodes if (kind == "inclusion" and states_only) else others
+    return kept
 
 
-def _negate_rest(nodes: list[Predicate], clauses: list[tuple[int, int, Predicate]]) -> list[Predicate]:
+def _negate_rest(
+    nodes: list[Predicate], clauses: list[tuple[int, int, Predicate]]
+) -> list[Predicate]:
     """In a bullet that opens with a negation ("No chronic hepatitis B or hepatitis C
     infection"), every later clause is negated too: the patient must have none of them."""
     if len(nodes) < 2 or not clauses or clauses[0][0] != 0 or not isinstance(nodes[0], Not):
         return nodes
-    return [nodes[0]] + [n if isinstance(n, Not) else Not(item=n, span=n.span) for n in nodes[1:]]
+    rest: list[Predicate] = [
+        n if isinstance(n, Not) else Not(item=n, span=n.span) for n in nodes[1:]
+    ]
+    return [nodes[0], *rest]
 
 
 def _combine(nodes: list[Predicate], kind: CriterionKind, span: Span) -> Predicate:
@@ -162,8 +186,11 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses, outside = _scan(tokens)
     nodes = _keep_sex([_remap(node, norm) for _, _, node in clauses], kind)
     nodes = _negate_rest(nodes, clauses)
-    uncovered = [norm.span(tokens[i].start_pos or 0, tokens[i].end_pos or 0)
-                 for i in outside if _is_content(tokens[i])]
+    uncovered = [
+        norm.span(tokens[i].start_pos or 0, tokens[i].end_pos or 0)
+        for i in outside
+        if _is_content(tokens[i])
+    ]
     uncovered = _merge(uncovered, text)
     if not nodes:
         reason = "no computable clause" if tokens else "empty"
@@ -174,8 +201,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         status = "partial" if uncovered else "compiled"
     node_flags = sorted({f for f in _all_flags(node)})
     return CompiledCriterion(
-        text=text, kind=kind, predicate=node, status=status,
-        flags=tuple(flags + node_flags), uncovered=tuple(uncovered), canonical=render(node),
+        text=text,
+        kind=kind,
+        predicate=node,
+        status=status,
+        flags=tuple(flags + node_flags),
+        uncovered=tuple(uncovered),
+        canonical=render(node),
     )
 
 

@@ -12,11 +12,36 @@ from dataclasses import dataclass
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _CHAR_MAP: dict[str, str] = {
-    "≥": ">=", "⩾": ">=", "≧": ">=", "≤": "<=", "⩽": "<=", "≦": "<=",
-    "×": "x", "✕": "x", "µ": "u", "μ": "u", "–": "-", "—": "-", "−": "-", "‐": "-",
-    "‒": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "·": " ", "•": " ",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\t": " ",
-    "\r": " ", "\n": " ", "\ufeff": " ",
+    "≥": ">=",
+    "⩾": ">=",
+    "≧": ">=",
+    "≤": "<=",
+    "⩽": "<=",
+    "≦": "<=",
+    "×": "x",
+    "✕": "x",
+    "µ": "u",
+    "μ": "u",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+    "‒": "-",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "·": " ",
+    "•": " ",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\t": " ",
+    "\r": " ",
+    "\n": " ",
+    "\ufeff": " ",
 }
 # Rewrites applied after the character map: (pattern, replacement). Each keeps offsets through
 # `_rewrite`, which maps every character of a replacement to the start of what it replaced.
@@ -59,7 +84,9 @@ def _map_chars(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-def _rewrite(text: str, offsets: list[int], pattern: re.Pattern[str], repl: str) -> tuple[str, list[int]]:
+def _rewrite(
+    text: str, offsets: list[int], pattern: re.Pattern[str], repl: str
+) -> tuple[str, list[int]]:
     pieces: list[str] = []
     new_offsets: list[int] = []
     last = 0

@@ -130,7 +130,9 @@ def _render_unparsed(node: Unparsed) -> str:
 
 
 RENDERERS: dict[str, Callable[[Any], str]] = {
-    name.removeprefix("_render_"): fn for name, fn in globals().items() if name.startswith("_render_")
+    name.removeprefix("_render_"): fn
+    for name, fn in globals().items()
+    if name.startswith("_render_")
 }
 
 

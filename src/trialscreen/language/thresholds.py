@@ -86,18 +86,23 @@ def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) 
     if isinstance(value, MultipleSpec):
         limit = "LLN" if value.limit == "LLN" else "ULN"
         return LabCompare(
-            analyte=analyte, op=op, threshold=NormalMultiple(factor=value.factor, limit=limit),
+            analyte=analyte,
+            op=op,
+            threshold=NormalMultiple(factor=value.factor, limit=limit),
             span=span,
         )
     try:
         info = analytes.get(analyte)
     except KeyError:
         quantity = Quantity(value=value.value, unit=value.unit)
-        return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span,
-                          flags=("unknown_analyte",))
+        return LabCompare(
+            analyte=analyte, op=op, threshold=quantity, span=span, flags=("unknown_analyte",)
+        )
     canonical, flags = _convert(value.value, value.unit, analyte)
     quantity = Quantity(
-        value=value.value, unit=value.unit, canonical=canonical,
+        value=value.value,
+        unit=value.unit,
+        canonical=canonical,
         canonical_unit=info.canonical_unit if canonical is not None else None,
     )
     return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span, flags=flags)
@@ -157,13 +162,19 @@ def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
             continue
         names = list(dict.fromkeys(lab_analytes(out[-1])))
         alternative = [lab_bound(a, child.bound, child.span) for a in names]
-        alt = alternative[0] if len(alternative) == 1 else AllOf(items=tuple(alternative),
-                                                                 span=child.span)
+        alt = (
+            alternative[0]
+            if len(alternative) == 1
+            else AllOf(items=tuple(alternative), span=child.span)
+        )
         if child.condition is not None:
             previous = out.pop()
             span = (min(previous.span[0], child.span[0]), max(previous.span[1], child.span[1]))
-            out.append(Conditional(condition=child.condition.concept, then=alt,
-                                   otherwise=previous, span=span))
+            out.append(
+                Conditional(
+                    condition=child.condition.concept, then=alt, otherwise=previous, span=span
+                )
+            )
         else:
             out.append(alt)
     return out

@@ -14,8 +14,8 @@ from trialscreen.language.values import (
     NUMBER_WORDS,
     ROMAN,
     BoundSpec,
-    CondSpec,
     ConceptRef,
+    CondSpec,
     GradeSpec,
     MultipleSpec,
     Num,
@@ -33,21 +33,31 @@ from trialscreen.model.predicate import (
     AnyOf,
     Conditional,
     HasConcept,
-    LabCompare,
     LifeExpectancy,
     Not,
     Op,
     Predicate,
-    ScoreCompare,
     SexIs,
     Span,
     TimeSince,
+    Timing,
 )
 
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
 _UNVERIFIABLE = frozenset(
-    {"uncontrolled", "poorly controlled", "symptomatic", "clinically significant", "significant",
-     "serious", "severe", "unstable", "untreated", "suspected", "known or suspected"}
+    {
+        "uncontrolled",
+        "poorly controlled",
+        "symptomatic",
+        "clinically significant",
+        "significant",
+        "serious",
+        "severe",
+        "unstable",
+        "untreated",
+        "suspected",
+        "known or suspected",
+    }
 )
 
 
@@ -108,7 +118,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
     # ---- numbers, comparators, quantities ----
     def number(self, c: list[Token]) -> Num:
         text = str(c[0])
-        value = NUMBER_WORDS[text.lower()] if c[0].type == "NUMWORD" else float(text.replace(",", ""))
+        value = (
+            NUMBER_WORDS[text.lower()] if c[0].type == "NUMWORD" else float(text.replace(",", ""))
+        )
         return Num(value, span_of(c))
 
     def cmp(self, c: list[Token]) -> tuple[Op, Span]:
@@ -145,6 +157,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             low_value = QuantitySpec(low.value, unit, low.span)
         else:
             low_value = low
+        assert not isinstance(high, Num)
         return BoundSpec(((">=", low_value), ("<=", high)), span_of(c))
 
     def normal_limits(self, c: list[Token]) -> BoundSpec:
@@ -252,7 +265,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
         (op, op_span) = c[0]
         num = _of(c, Num)[0]
         scale = thresholds.analyte_id(str(_tokens(c, "SCALE")[0]))
-        return thresholds.score_bound(scale, ScoreBound([(op, num.value)], False, op_span), span_of(c))
+        return thresholds.score_bound(
+            scale, ScoreBound([(op, num.value)], False, op_span), span_of(c)
+        )
 
     # ---- age and life expectancy ----
     def _years(self, c: list[Any]) -> float:
@@ -340,7 +355,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
         negated = any(w.role == "negation" for w in words)
-        timing = "history" if any(w.role == "history" for w in words) else "any"
+        timing: Timing = "history" if any(w.role == "history" for w in words) else "any"
         if any(w.role == "current" for w in words):
             timing = "current"
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
@@ -354,7 +369,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             items.append(
                 HasConcept(
                     concept=ref.concept,
-                    timing=timing,  # type: ignore[arg-type]
+                    timing=timing,
                     within_days=windows[0].days if windows else None,
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
@@ -363,7 +378,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 )
             )
         inner = _any(items, span) if len(_flat(items, AnyOf)) > 1 else items[0]
-        definitions = [x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))]
+        definitions = [
+            x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
+        ]
         if definitions:
             inner = _any([inner, definitions[0]], span)
         return Not(item=inner, span=span) if negated else inner

@@ -7,11 +7,29 @@ from dataclasses import dataclass, field
 from trialscreen.model.predicate import Op, Span
 
 TIME_UNIT_DAYS: dict[str, float] = {
-    "y": 365.25, "mo": 365.25 / 12, "m": 365.25 / 12, "w": 7.0, "d": 1.0, "h": 1 / 24,
+    "y": 365.25,
+    "mo": 365.25 / 12,
+    "m": 365.25 / 12,
+    "w": 7.0,
+    "d": 1.0,
+    "h": 1 / 24,
 }
 NUMBER_WORDS: dict[str, float] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
 }
 ROMAN: dict[str, float] = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 

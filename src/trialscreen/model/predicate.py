@@ -167,8 +167,18 @@ Predicate = Annotated[
 ]
 
 NODE_TYPES: tuple[type[_Node], ...] = (
-    LabCompare, ScoreCompare, AgeCompare, LifeExpectancy, SexIs, HasConcept, TimeSince,
-    AllOf, AnyOf, Not, Conditional, Unparsed,
+    LabCompare,
+    ScoreCompare,
+    AgeCompare,
+    LifeExpectancy,
+    SexIs,
+    HasConcept,
+    TimeSince,
+    AllOf,
+    AnyOf,
+    Not,
+    Conditional,
+    Unparsed,
 )
 
 for _cls in (AllOf, AnyOf, Not, Conditional):
