@@ -73,7 +73,7 @@ class PatientFacts:
         Absence is filed under the concept alone: no brain metastases says nothing about
         metastatic disease elsewhere.
         """
-        targets = {fact.concept} if fact.status == "absent" else _ancestors(fact.concept)
+        targets = [fact.concept] if fact.status == "absent" else sorted(_ancestors(fact.concept))
         for concept_id in targets:
             self.concepts.setdefault(concept_id, []).append(fact)
 
@@ -284,7 +284,7 @@ def _add_treatments(facts: PatientFacts) -> None:
         status = item.status or ("completed" if (item.end or item.date) else "active")
         ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
         last = item.end or item.date or (None if ongoing else item.start)
-        for concept_id in ids:
+        for concept_id in sorted(ids):
             facts.add_concept(
                 ConceptFact(
                     concept=concept_id,

@@ -1,4 +1,4 @@
-"""The concept lexicon: data integrity, lookups, codes, the hierarchy and finding phrases in text."""
+"""The concept lexicon: data integrity, lookups, codes, the hierarchy, finding phrases in text."""
 
 from __future__ import annotations
 
@@ -229,6 +229,27 @@ def test_find_in_prefers_longest_and_respects_word_boundaries() -> None:
     assert all(phrase.lower() != "mi" for phrase, _ in found)
 
 
+def test_find_in_respects_hyphenated_prefixes_and_short_words() -> None:
+    text = "Non-small cell lung cancer, hives, non-insulin-dependent diabetes"
+    found = [(text[s:e], c.id) for s, e, c in concepts.find_in(text)]
+    assert found == [
+        ("Non-small cell lung cancer", "non_small_cell_lung_cancer"),
+        ("hives", "skin_disorder"),
+        ("diabetes", "diabetes"),
+    ]
+
+
+def test_find_in_plurals_and_line_breaks() -> None:
+    text = "prior anthracyclines or taxanes; brain\n   metastases; Seizure Disorders"
+    found = [(text[s:e], c.id) for s, e, c in concepts.find_in(text)]
+    assert found == [
+        ("anthracyclines", "anthracycline"),
+        ("taxanes", "taxane"),
+        ("brain\n   metastases", "brain_metastases"),
+        ("Seizure Disorders", "seizure_disorder"),
+    ]
+
+
 def test_find_in_handles_variants() -> None:
     text = "Women who are breast feeding, or with Gilbert\u2019s syndrome, or on hemodialysis"
     ids = [c.id for _, _, c in concepts.find_in(text)]
@@ -265,6 +286,12 @@ def test_find_in_on_phrase_soup(words: list[str]) -> None:
         end = stop
 
 
+@given(st.text(max_size=60))
+def test_lookup_is_total(text: str) -> None:
+    found = concepts.lookup(text)
+    assert found is None or isinstance(found, concepts.Concept)
+
+
 def _bundle_codings(resource_type: str, field: str) -> set[tuple[str, str, str]]:
     codings: set[tuple[str, str, str]] = set()
     for path in sorted(need_shared(FHIR_BUNDLES).glob("*.json")):
@@ -280,6 +307,31 @@ def _bundle_codings(resource_type: str, field: str) -> set[tuple[str, str, str]]
 
 def _claimed(system: str) -> set[str]:
     return {code for c in concepts.all_concepts() for code in c.codes.get(system, [])}
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "concept_id"),
+    [
+        ("http://snomed.info/sct", "254837009", "breast_cancer"),
+        ("http://snomed.info/sct", "367336001", "chemotherapy"),
+        ("http://snomed.info/sct", "108290001", "radiotherapy"),
+        ("http://snomed.info/sct", "392021009", "lumpectomy"),
+        ("http://snomed.info/sct", "69031006", "mastectomy"),
+        ("http://snomed.info/sct", "385763009", "hospice_care"),
+        ("http://snomed.info/sct", "91861009", "acute_myeloid_leukemia"),
+        ("http://snomed.info/sct", "409089005", "febrile_neutropenia"),
+        ("http://snomed.info/sct", "15777000", "prediabetes"),
+        ("http://snomed.info/sct", "72892002", "pregnancy"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "583214", "paclitaxel"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "1734919", "cyclophosphamide"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "1732186", "epirubicin"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "198240", "tamoxifen"),
+        ("http://www.nlm.nih.gov/research/umls/rxnorm", "1601380", "palbociclib"),
+    ],
+)
+def test_synthea_codes_map_to_concepts(system: str, code: str, concept_id: str) -> None:
+    found = concepts.by_code(system, code)
+    assert found is not None and found.id == concept_id
 
 
 def test_synthea_condition_codes_resolve() -> None:

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 
 import trialscreen
+from conftest import SEEDS
 from trialscreen.trials import load_records, load_trials
 from trialscreen.trials.ctgov_xml import ENTITIES_REFUSED
 from trialscreen.trials.load import default_trials_path
+
 
 def write_study(path: Path, nct: str = "NCT00000001") -> Path:
     """A minimal study with one criterion (so it loads without warnings)."""
@@ -33,7 +34,7 @@ def write_study(path: Path, nct: str = "NCT00000001") -> Path:
         (b"\xff\xfe{}", "not UTF-8 (byte 0xff at offset 0)"),
         (b'{"study": 1}', "JSON is not a ClinicalTrials.gov study"),
         (b"42", "skipped"),
-        (b"[1, 2]", "[0]: not a ClinicalTrials.gov study (no protocolSection object)"),
+        (b"[1]", "[0]: not a ClinicalTrials.gov study (no protocolSection object)"),
         (b"<clinical_study><id_info>", "malformed XML: "),
         (b'{"protocolSection": {}}', "study has no protocolSection.identificationModule.nctId"),
         (b"[" * 100_000, "JSON nested too deeply"),
@@ -68,7 +69,9 @@ def test_unknown_kind_is_skipped_with_a_warning(tmp_path: Path) -> None:
     notes.write_text("# Notes\n\nNothing about trials here.\n")
     report = load_records(notes)
     assert (report.trials, report.errors) == ([], [])
-    assert report.warnings == [f"{notes}: skipped: not JSON, ClinicalTrials.gov XML or a trial page"]
+    assert report.warnings == [
+        f"{notes}: skipped: not JSON, ClinicalTrials.gov XML or a trial page"
+    ]
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:

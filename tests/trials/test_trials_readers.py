@@ -10,7 +10,9 @@ from trialscreen.model.trial import AgeLimit, Trial
 from trialscreen.trials.load import load_records
 from trialscreen.trials.seed_page import LOST_HEADINGS
 
-CRITERIA_MD = "Inclusion Criteria:\n\n* Age \\>= 18\n* HbA1c \\< 10 \\*\n\nExclusion Criteria:\n\n* Pregnant"
+CRITERIA_MD = (
+    "Inclusion Criteria:\n\n* Age \\>= 18\n* HbA1c \\< 10 \\*\n\nExclusion Criteria:\n\n* Pregnant"
+)
 
 
 def study(nct: str = "NCT01234567", **eligibility: Any) -> dict[str, Any]:
@@ -19,7 +21,11 @@ def study(nct: str = "NCT01234567", **eligibility: Any) -> dict[str, Any]:
     module.update(eligibility)
     return {
         "protocolSection": {
-            "identificationModule": {"nctId": nct, "briefTitle": "A trial", "officialTitle": "Long"},
+            "identificationModule": {
+                "nctId": nct,
+                "briefTitle": "A trial",
+                "officialTitle": "Long",
+            },
             "conditionsModule": {"conditions": ["Breast Cancer", "Obesity"]},
             "eligibilityModule": module,
         }
@@ -135,7 +141,10 @@ def test_xml_fields_and_line_ends(tmp_path: Path) -> None:
     assert (trial.sex, trial.healthy_volunteers) == ("all", False)
     assert "\r" not in trial.criteria_text
     assert [(b.section, b.text) for b in trial.bullets] == [
-        ("DISEASE CHARACTERISTICS", "Biopsy-proven soft tissue sarcoma with margins > 1 cm or re-excision"),
+        (
+            "DISEASE CHARACTERISTICS",
+            "Biopsy-proven soft tissue sarcoma with margins > 1 cm or re-excision",
+        ),
         ("PATIENT CHARACTERISTICS / Age", "18 and over"),
     ]
 
@@ -195,7 +204,11 @@ def test_page_fields_and_eligibility_block(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
     path.write_text(PAGE.format(criteria=criteria))
     trial = only(path)
-    assert (trial.id, trial.title, trial.format) == ("NCT00605566", "A Study of Drug X in Adults", "seed_page")
+    assert (trial.id, trial.title, trial.format) == (
+        "NCT00605566",
+        "A Study of Drug X in Adults",
+        "seed_page",
+    )
     assert trial.conditions == ["Lung Cancer"]
     assert (trial.minimum_age, trial.maximum_age) == (
         AgeLimit(value=18, unit="years"),
@@ -203,7 +216,10 @@ def test_page_fields_and_eligibility_block(tmp_path: Path) -> None:
     )
     assert (trial.sex, trial.healthy_volunteers) == ("male", True)
     assert trial.criteria_text == criteria
-    assert [(b.kind, b.text) for b in trial.bullets] == [("inclusion", "Adult"), ("exclusion", "Pregnant")]
+    assert [(b.kind, b.text) for b in trial.bullets] == [
+        ("inclusion", "Adult"),
+        ("exclusion", "Pregnant"),
+    ]
 
 
 def test_page_with_lost_headings_warns(tmp_path: Path) -> None:
@@ -220,7 +236,11 @@ def test_page_without_criteria_or_id_loads_with_warnings(tmp_path: Path) -> None
     path.write_text("Sorafenib in Neuroendocrine Tumors\nThis phase II trial is studying...\n")
     report = load_records(path)
     trial = report.trials[0]
-    assert (trial.id, trial.title, trial.bullets) == ("001_summary", "Sorafenib in Neuroendocrine Tumors", [])
+    assert (trial.id, trial.title, trial.bullets) == (
+        "001_summary",
+        "Sorafenib in Neuroendocrine Tumors",
+        [],
+    )
     assert trial.warnings == [
         "no NCT id in the page; the file name is used as the id",
         "no eligibility criteria text",
@@ -232,3 +252,34 @@ def test_page_brief_title_line(tmp_path: Path) -> None:
     path = tmp_path / "p.txt"
     path.write_text("Viewing Study NCT06592989\n\nBrief Title: Sorafenib With Gefitinib\n")
     assert only(path).title == "Sorafenib With Gefitinib"
+
+
+def test_page_table_layout_fields(tmp_path: Path) -> None:
+    path = tmp_path / "table.txt"
+    path.write_text(
+        "Sorafenib in Breast Cancer\nClinicalTrials.gov Identifier: NCT00573755 |\n"
+        "Condition or disease | Intervention/treatment | Phase |\n---|---|---|\n"
+        "Breast Cancer | Drug: sorafenib | Phase 2 |\n"
+        "Ages Eligible for Study: | up to 17 Years (Child) |\n"
+        "Genders Eligible for Study: | Both |\nAccepts Healthy Volunteers: | No |\n"
+        "DISEASE CHARACTERISTICS:\n- Metastatic disease\n\n"
+        "To learn more about this study, you or your doctor may contact the study staff.\n"
+    )
+    trial = only(path)
+    assert trial.conditions == ["Breast Cancer"]
+    assert (trial.minimum_age, trial.maximum_age) == (None, AgeLimit(value=17, unit="years"))
+    assert (trial.sex, trial.healthy_volunteers) == ("all", False)
+    assert [(b.section, b.text) for b in trial.bullets] == [
+        ("DISEASE CHARACTERISTICS", "Metastatic disease")
+    ]
+
+
+def test_page_with_criteria_before_the_fields(tmp_path: Path) -> None:
+    path = tmp_path / "new.txt"
+    path.write_text(
+        "Study NCT ID: NCT06592989\nEligibility Criteria\n\nInclusion Criteria:\n\n* Adult\n\n"
+        "Ages Eligible for Study: 18 Years and older\n\nContacts and Locations\nSomewhere\n"
+    )
+    trial = only(path)
+    assert [b.text for b in trial.bullets] == ["Adult"]
+    assert trial.criteria_text.startswith("Eligibility Criteria")

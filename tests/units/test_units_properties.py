@@ -51,7 +51,9 @@ def test_conversion_through_the_canonical_unit_agrees_with_direct(
     analyte, a, b = pair
     canonical = get(analyte).canonical_unit
     direct = value * conversion_factor(a, b, analyte)
-    via = value * conversion_factor(a, canonical, analyte) * conversion_factor(canonical, b, analyte)
+    via = (
+        value * conversion_factor(a, canonical, analyte) * conversion_factor(canonical, b, analyte)
+    )
     assert abs(direct - via) <= 1e-9 * abs(direct)
 
 

@@ -52,7 +52,9 @@ SAME = [
 
 
 @pytest.mark.parametrize(("reference", "spellings"), SAME)
-def test_spellings_of_one_unit_convert_with_factor_one(reference: str, spellings: list[str]) -> None:
+def test_spellings_of_one_unit_convert_with_factor_one(
+    reference: str, spellings: list[str]
+) -> None:
     for text in spellings:
         assert conversion_factor(text, reference) == 1.0, text
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,30 +56,45 @@ class _ConceptFile(BaseModel):
 
 # ---- normalisation ---------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_DASHES = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014/]+")
-_DROPPED = re.compile(r"['.,;:()\[\]\"]")
+_DROPPED = frozenset("'.\u2018\u2019\u02bc`")  # "St. John's" = "st johns"
+_SPACES = frozenset(',;:()[]{}"/\u201c\u201d')
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Lowercase text with apostrophes and periods dropped, dashes as "-", punctuation and
+    whitespace runs as one space; and, for each kept character, its index in `text`."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char in _DROPPED:
+            continue
+        if char in _DASHES:
+            char = "-"
+        elif char.isspace() or char in _SPACES:
+            if not chars or chars[-1] == " ":
+                continue
+            char = " "
+        for lowered in char.lower():
+            chars.append(lowered)
+            where.append(index)
+    return "".join(chars), where
+
+
 def _key(phrase: str) -> str:
-    """Lowercase; apostrophes, periods and brackets dropped; hyphens/slashes as spaces."""
-    text = phrase.translate(_APOSTROPHES).lower()
-    text = _DASHES.sub(" ", _DROPPED.sub("", text))
-    return " ".join(text.split())
+    """The lookup key: normalised, with hyphens as spaces ("Breast-feeding" -> "breast feeding")."""
+    return " ".join(_normalise(phrase)[0].replace("-", " ").split())
 
 
 def _candidate_keys(phrase: str) -> list[str]:
-    """The phrase's key, then its simple singulars ("metastases" stays a synonym of its own)."""
+    """The phrase's key, then its simple singulars when the last word keeps 4+ letters
+    ("seizure disorders", "viruses", "therapies"; but "hives" never becomes "hiv")."""
     key = _key(phrase)
-    keys = [key]
-    if len(key) > 3 and key.endswith("es"):
-        keys.append(key[:-2])
-    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
-        keys.append(key[:-1])
-    if key.endswith("ies") and len(key) > 4:
-        keys.append(key[:-3] + "y")
-    return keys
+    singulars = [key[:-1], key[:-2]] if key.endswith("s") and not key.endswith("ss") else []
+    if key.endswith("ies"):
+        singulars.append(key[:-3] + "y")
+    return [key] + [s for s in singulars if len(s.rsplit(" ", 1)[-1]) >= 4]
 
 
 # ---- the loaded lexicon ----------------------------------------------------------------------
@@ -251,38 +266,40 @@ def synonyms() -> dict[str, str]:
 # ---- finding concepts in text ----------------------------------------------------------------
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """A regex for a phrase: flexible spaces, hyphens, apostrophes and periods; simple plurals."""
-    parts: list[str] = []
-    for char in phrase:
-        if char.isspace():
-            parts.append(r"[\s\-]+")
-        elif char in "-\u2010\u2011":
-            parts.append(r"[\s\-\u2010\u2011]?")
-        elif char in "'\u2019":
-            parts.append(r"['\u2019]?")
-        elif char == ".":
-            parts.append(r"\.?")
-        else:
-            parts.append(re.escape(char))
-    if phrase[-1].isalpha():
-        parts.append("(?:e?s)?")
-    return "".join(parts)
+_END = ""  # trie key marking the end of a phrase
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    """A trie node's regex: its continuations first (the longest match wins), then its end."""
+    branches = [unit + _trie_regex(node[unit]) for unit in sorted(node) if unit]
+    if _END in node:
+        branches.append(node[_END])
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 @functools.cache
 def _matcher() -> re.Pattern[str]:
-    """One alternation of every phrase, longest first, bounded by non-word characters."""
-    phrases = sorted(_lexicon().synonyms, key=lambda p: (-len(p), p))
-    body = "|".join(_phrase_pattern(p) for p in phrases)
-    return re.compile(rf"(?<![\w\-])(?:{body})(?![\w])", re.IGNORECASE)
+    """Every phrase key in one trie-shaped regex over normalised text, word-bounded.
+
+    A space in a key matches a space or a hyphen; a last word of 4+ letters may take "s"/"es".
+    """
+    trie: dict[str, Any] = {}
+    for key in sorted({_key(phrase) for phrase in _lexicon().synonyms}):
+        node = trie
+        for char in key:
+            node = node.setdefault("[ -]" if char == " " else re.escape(char), {})
+        last = key.rsplit(" ", 1)[-1]
+        plural = "(?:e?s)?" if len(last) >= 4 and last[-1].isalpha() else ""
+        node[_END] = plural + r"(?![\w])"
+    return re.compile(r"(?<![\w-])" + _trie_regex(trie))
 
 
 def find_in(text: str) -> list[tuple[int, int, Concept]]:
     """Non-overlapping concept mentions in text, leftmost-longest: (start, end, concept)."""
+    normal, where = _normalise(text)
     hits: list[tuple[int, int, Concept]] = []
-    for match in _matcher().finditer(text):
+    for match in _matcher().finditer(normal):
         concept = lookup(match.group())
         if concept is not None:
-            hits.append((match.start(), match.end(), concept))
+            hits.append((where[match.start()], where[match.end() - 1] + 1, concept))
     return hits

@@ -33,7 +33,8 @@ _BLOCK_START = re.compile(
 )
 _BLOCK_END = re.compile(
     r"^[^\w\n]*(?:Contacts and Locations|To learn more about this study|Please refer to this study"
-    r"|Choosing to participate in a study|Sponsors and Collaborators|More Information)\b",
+    r"|Choosing to participate in a study|Sponsors and Collaborators|More Information"
+    r"|Locations|Study Contacts|Investigators|Publications)\b",
     re.MULTILINE,
 )
 _BRIEF_TITLE = re.compile(r"^\s*Brief Title\s*:\s*(?P<title>\S.*?)\s*$", re.MULTILINE)
@@ -89,14 +90,19 @@ def read_page(text: str, path: Path) -> LoadReport:
 
 def eligibility_block(text: str) -> tuple[int, int]:
     """Start and end of the eligibility block in a page ((0, 0) when there is none)."""
-    start = _after_fields(text)
-    if start is None:
-        heading = _BLOCK_START.search(text)
-        if heading is None:
-            return 0, 0
-        start = heading.start()
-    end_mark = _BLOCK_END.search(text, start)
-    end = end_mark.start() if end_mark else len(text)
+    heading = _BLOCK_START.search(text)
+    for start in (_after_fields(text), heading.start() if heading else None):
+        if start is not None:
+            block = _trimmed_block(text, start)
+            if block[0] < block[1]:
+                return block
+    return 0, 0
+
+
+def _trimmed_block(text: str, start: int) -> tuple[int, int]:
+    """From the line holding the first non-blank character after `start` to the end marker."""
+    marks = (_BLOCK_END.search(text, start), _FIELD.search(text, start))
+    end = min((mark.start() for mark in marks if mark), default=len(text))
     body = text[start:end]
     stripped = body.lstrip()
     if not stripped:

@@ -106,10 +106,12 @@ class _State:
 
     @property
     def kind(self) -> CriterionKind:
+        """The kind a bullet opened now gets."""
         return self.override or self.base
 
     @property
     def section(self) -> str | None:
+        """The open sections joined with " / "."""
         return " / ".join(label for label in self.labels if label) or None
 
 
@@ -139,29 +141,12 @@ class _Builder:
             return
         if line.blanks:
             self.group = None
+        if self._heading_line(line, after, marker is not None, content):
+            return
         pending = self.pending
-        direct = pending is not None and line.blanks == 0 and marker is None
-        body = self.text[content : line.end]
-        if pending is None and marker is None and is_decoration(body):
-            self._heading(line.start, line.end, HeadingMatch(DECOR, None, (), 0, len(body)))
-            return
-        found = classify_heading(
-            body,
-            marked=marker is not None or pending is not None,
-            fresh=self._fresh(line),
-            before_first=not self.headings and not self.criteria and self.open is None,
-        )
-        if found is None and marker is None and pending is None:
-            found = self._label_before_list(line, after, body)
-        if found is not None:
-            start = pending.start if pending else line.start
-            self._heading(start, content + found.end, found, content + found.start)
-            rest = self._skip_spaces(content + found.end, line.end)
-            if rest < line.end:
-                self._start(line, rest, rest, "para", line.indent, False)
-            return
         if pending is not None:
             family = marker.family if marker else pending.family
+            direct = line.blanks == 0 and marker is None
             self._start(line, pending.start, content, family, pending.indent, True, group=direct)
         elif marker is not None:
             self._start(line, line.start, content, marker.family, line.indent, True)
@@ -171,6 +156,31 @@ class _Builder:
         else:
             self._start(line, line.start, line.start, "para", line.indent, False)
 
+    def _heading_line(self, line: Line, after: Line | None, marked: bool, content: int) -> bool:
+        """Record the line as a heading (and any text after it as a bullet) if it is one."""
+        pending = self.pending
+        bare = not marked and pending is None
+        body = self.text[content : line.end]
+        if bare and is_decoration(body):
+            found: HeadingMatch | None = HeadingMatch(DECOR, None, (), 0, len(body))
+        else:
+            found = classify_heading(
+                body,
+                marked=not bare,
+                fresh=self._fresh(line),
+                before_first=not self.headings and not self.criteria and self.open is None,
+            )
+        if found is None and bare:
+            found = self._label_before_list(line, after, body)
+        if found is None:
+            return False
+        start = pending.start if pending else line.start
+        self._heading(start, content + found.end, found, content + found.start)
+        rest = self._skip_spaces(content + found.end, line.end)
+        if rest < line.end:
+            self._start(line, rest, rest, "para", line.indent, False)
+        return True
+
     def finish(self) -> tuple[list[Criterion], list[Heading]]:
         """Close the open bullet and place any trailing lone marker."""
         self._close()
@@ -179,6 +189,7 @@ class _Builder:
         return self.criteria, self.headings
 
     def _skip_spaces(self, position: int, end: int) -> int:
+        """The first non-space position from `position` (at most `end`)."""
         while position < end and self.text[position].isspace():
             position += 1
         return position

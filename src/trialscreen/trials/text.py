@@ -55,7 +55,9 @@ def span_problems(source: str, spans: list[tuple[int, int]]) -> list[str]:
         if start < covered:
             problems.append(f"span {(start, end)} overlaps the span ending at {covered}")
         elif source[covered:start].strip():
-            problems.append(f"text {source[covered:start].strip()[:40]!r} at {covered} is in no span")
+            problems.append(
+                f"text {source[covered:start].strip()[:40]!r} at {covered} is in no span"
+            )
         covered = max(covered, end)
     if source[covered:].strip():
         problems.append(f"text {source[covered:].strip()[:40]!r} at {covered} is in no span")

@@ -100,8 +100,11 @@ class Analyte(BaseModel):
             if self.molar_mass is not None and not self.molar_mass_source
             else "",
         ]
-        problems += [f"synonym {s!r} must be lowercase and trimmed" for s in self.synonyms
-                     if s != s.strip().lower() or not s]
+        problems += [
+            f"synonym {s!r} must be lowercase and trimmed"
+            for s in self.synonyms
+            if s != s.strip().lower() or not s
+        ]
         problems += [f"bad LOINC code {c!r}" for c in self.loinc if not _LOINC.fullmatch(c)]
         try:
             parse_unit(self.canonical_unit)

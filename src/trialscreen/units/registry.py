@@ -37,15 +37,17 @@ class UnitError(ValueError):
     """A unit text that does not parse, or two units that do not convert."""
 
 
-def _make_registry() -> pint.UnitRegistry:
+def _make_registry() -> pint.UnitRegistry[float]:
     """Pint's defaults plus clinical_units.txt, read as package data (works from a wheel)."""
-    registry = pint.UnitRegistry(cache_folder=None, on_redefinition="raise")
+    registry: pint.UnitRegistry[float] = pint.UnitRegistry(
+        cache_folder=None, on_redefinition="raise"
+    )
     text = resources.files(__package__).joinpath("clinical_units.txt").read_text("utf-8")
     registry.load_definitions(text.splitlines())
     return registry
 
 
-ureg: pint.UnitRegistry = _make_registry()
+ureg: pint.UnitRegistry[float] = _make_registry()
 
 # pint's registry is not thread-safe while contexts are enabled: one lock for every use here.
 _LOCK = threading.RLock()
@@ -95,15 +97,22 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"/\s*\(?\s*24\s*\.?\s*(?:h|hr|hrs|hours?)\s*\)?(?![A-Za-z])", re.I), "/day"),
     (re.compile(r"mm\s*\[?\s*Hg\s*\]?", re.I), "mmHg"),
     # counting multiples: 10^9, 10*9 (UCUM), x10^9, x 10(9), 10e9
-    (re.compile(r"(?<![\w.])(?:[xX×*]\s*)?10\s*(?:\^|\*\*|\*|[eE]|\()\s*(\d{1,2})\s*\)?"),
-     _count_multiple),
+    (
+        re.compile(r"(?<![\w.])(?:[xX×*]\s*)?10\s*(?:\^|\*\*|\*|[eE]|\()\s*(\d{1,2})\s*\)?"),
+        _count_multiple,
+    ),
     (re.compile(r"(?<![\w.])(?:K|k|thou|Tsd|tsd|thousand)(?=\s*/)"), "kilocount"),
     (re.compile(r"(?<![\w.])(?:Mio|mill|million)(?=\s*/)"), "megacount"),
     (re.compile(r"^\s*G\s*(?=/\s*[lL]\s*$)"), "gigacount"),
     (re.compile(r"^\s*T\s*(?=/\s*[lL]\s*$)"), "teracount"),
     # enzyme and arbitrary units: U, IU, [IU], [arb'U], units, with a prefix
-    (re.compile(r"(?<![A-Za-z_\]])([kmunp]?)(?:\[(?:IU|iU|U|arb'U)\]|IU|iu|U|[Uu]nits?)"
-                r"(?![A-Za-z_])"), r"\1IU"),
+    (
+        re.compile(
+            r"(?<![A-Za-z_\]])([kmunp]?)(?:\[(?:IU|iU|U|arb'U)\]|IU|iu|U|[Uu]nits?)"
+            r"(?![A-Za-z_])"
+        ),
+        r"\1IU",
+    ),
     (re.compile(r"(?<![A-Za-z_])(?:Cel|°C|℃)(?![A-Za-z_])"), "degC"),
     (re.compile(r"\[degF\]|°F"), "degF"),
     (re.compile(r"\b(m|cm|mm|um|dm|km|in|ft)([23])\b"), r"\1^\2"),  # mm3, m2

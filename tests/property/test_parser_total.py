@@ -1,0 +1,81 @@
+"""The compiler is total: any text gives a CompiledCriterion whose positions are sound.
+
+Text comes from three sources: arbitrary unicode, seed bullets mutated with the tokens criteria
+are made of ("≥", "x ULN", "10^9/L", "(", "or", ...), and soup of those tokens.
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.trial import CriterionKind
+
+from .strategies import bullet_texts, children, kinds, leaves, walk
+
+STATUSES = ("compiled", "partial", "unparsed")
+
+
+def _compile(text: str, kind: CriterionKind) -> CompiledCriterion:
+    compiled = compile_criterion(text, kind)
+    assert isinstance(compiled, CompiledCriterion)
+    return compiled
+
+
+@given(bullet_texts, kinds)
+@example("", "inclusion")
+@example("ALT and AST ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)", "inclusion")
+@example("ANC ≥ 1.5 × 10⁹/L", "exclusion")
+def test_compile_never_raises_and_status_is_one_of_three(text: str, kind: CriterionKind) -> None:
+    compiled = _compile(text, kind)
+    assert compiled.status in STATUSES
+    assert compiled.text == text
+    assert compiled.kind == kind
+    assert (compiled.status == "unparsed") == (compiled.predicate.kind == "unparsed")
+    if compiled.status == "compiled":
+        assert compiled.uncovered == ()
+    if compiled.status == "partial":
+        assert compiled.uncovered != ()
+
+
+@given(bullet_texts, kinds)
+def test_every_node_span_lies_inside_the_text(text: str, kind: CriterionKind) -> None:
+    compiled = _compile(text, kind)
+    for node in walk(compiled.predicate):
+        start, end = node.span
+        assert 0 <= start <= end <= len(text), (node.kind, node.span, len(text))
+
+
+@given(bullet_texts, kinds)
+@example("ALT and AST ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)", "inclusion")
+def test_children_lie_inside_their_parent(text: str, kind: CriterionKind) -> None:
+    compiled = _compile(text, kind)
+    for parent in walk(compiled.predicate):
+        for child in children(parent):
+            assert parent.span[0] <= child.span[0] <= child.span[1] <= parent.span[1], (
+                parent.kind, parent.span, child.kind, child.span, text,
+            )
+
+
+@given(bullet_texts, kinds)
+def test_uncovered_spans_are_in_the_text_in_order_and_disjoint(
+    text: str, kind: CriterionKind
+) -> None:
+    compiled = _compile(text, kind)
+    previous_end = 0
+    for start, end in compiled.uncovered:
+        assert 0 <= start < end <= len(text), ((start, end), len(text))
+        assert start >= previous_end, compiled.uncovered
+        previous_end = end
+
+
+@given(bullet_texts, kinds)
+def test_uncovered_spans_do_not_overlap_leaf_spans(text: str, kind: CriterionKind) -> None:
+    compiled = _compile(text, kind)
+    for leaf in leaves(compiled.predicate):
+        if leaf.kind == "unparsed":
+            continue  # an Unparsed node stands for the whole bullet, uncovered text included
+        for start, end in compiled.uncovered:
+            overlap = min(end, leaf.span[1]) - max(start, leaf.span[0])
+            assert overlap <= 0, (leaf.kind, leaf.span, (start, end), text)
