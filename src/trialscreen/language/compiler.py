@@ -12,8 +12,9 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
-from lark import Lark, Token
+from lark import Token
 from lark.exceptions import LarkError
+from lark.lexer import LexerThread
 
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
@@ -68,12 +69,18 @@ _SEX_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
 
 
 @cache
-def _machinery() -> tuple[Lark, Any, frozenset[str]]:
+def _machinery() -> tuple[Any, Any, frozenset[str]]:
+    """The lexer (built once), a fresh interactive parser to copy, and the clause starters."""
     parser = get_parser()
     base = parser.parse_interactive(None, start="clause")
     table = base.parser_state.parse_conf.parse_table
     starters = frozenset(table.states[table.start_states["clause"]].keys())
-    return parser, base, starters
+    return parser._build_lexer(), base, starters
+
+
+def _lex(text: str) -> list[Token]:
+    lexer, _, _ = _machinery()
+    return list(LexerThread.from_text(lexer, text).lex(None))
 
 
 def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, Any] | None:
@@ -178,9 +185,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         source = source[:MAX_BULLET_CHARS]
         flags.append("truncated")
     norm = normalize(source)
-    parser, *_ = _machinery()
     try:
-        tokens = list(parser.lex(norm.text))
+        tokens = _lex(norm.text)
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
     clauses, outside = _scan(tokens)

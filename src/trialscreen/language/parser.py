@@ -6,6 +6,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from lark import Lark
 
@@ -22,13 +23,33 @@ def grammar_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "grammar"
 
 
+def _char(ch: str) -> str:
+    if ch == " ":
+        return r"\s+"
+    if ch == "-":
+        return r"[-\s]?"
+    return re.escape(ch).replace("/", r"\/")
+
+
+def _trie(node: dict[str, Any]) -> str:
+    """A regex for the words of a trie, with shared prefixes factored out (fast to match)."""
+    branches = [_char(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+
 def _alternation(phrases: list[str]) -> str:
-    alternatives = []
-    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
-        escaped = re.escape(phrase.strip())
-        escaped = escaped.replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]?")
-        alternatives.append(escaped.replace("/", r"\/"))
-    return "|".join(alternatives) if alternatives else "(?!x)x"
+    """One regex matching any phrase; the longest match wins, as the lexer needs."""
+    root: dict[str, Any] = {}
+    for phrase in set(phrases):
+        node = root
+        for ch in " ".join(phrase.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie(root) or "(?!x)x"
 
 
 def phrase_terminal(
