@@ -180,7 +180,9 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
         c
         for c in numeric
         if any(
-            leaf.kind in _NUMERIC_KINDS or getattr(leaf, "within_days", None)
+            leaf.kind in _NUMERIC_KINDS
+            or getattr(leaf, "within_days", None) is not None
+            or getattr(leaf, "grade", None) is not None
             for leaf in leaves(c.predicate)
         )
     ]

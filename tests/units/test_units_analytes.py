@@ -10,7 +10,6 @@ import pytest
 
 from trialscreen.units import (
     Analyte,
-    UnitError,
     all_analytes,
     by_loinc,
     get,
@@ -190,8 +189,7 @@ def test_data_is_package_data_with_the_loinc_notice() -> None:
     assert set(sources()) >= {"lhncbc", "conventional"}
 
 
-def test_unit_error_is_not_raised_for_scores_without_unit() -> None:
-    try:
-        assert unit_allowed(get("ecog"), "")
-    except UnitError:  # pragma: no cover
-        pytest.fail("a score takes an empty unit")
+def test_scores_take_an_empty_unit_or_a_label() -> None:
+    assert unit_allowed(get("ecog"), "")
+    assert unit_allowed(get("karnofsky"), "%")
+    assert not unit_allowed(get("ecog"), "mg/dL")

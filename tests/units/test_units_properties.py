@@ -6,27 +6,33 @@ import pint
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trialscreen.units import UnitError, conversion_factor, get, parse_unit
+from trialscreen.units import (
+    UnitError,
+    all_analytes,
+    conversion_factor,
+    get,
+    parse_unit,
+    unit_allowed,
+)
 
-# Units a patient record or criterion may use for each analyte.
+# Spellings a patient record or criterion may use; each analyte draws the ones it accepts.
+POOL = [
+    "/uL", "/mm3", "10^9/L", "10^3/uL", "K/uL", "cells/uL", "/nL", "/L", "copies/mL",
+    "mg/dL", "mg/L", "g/dL", "g/L", "ug/dL", "ng/mL", "pg/mL", "ng/dL", "mg/mg", "mg/g",
+    "µmol/L", "umol/L", "mmol/L", "nmol/L", "pmol/L", "mEq/L",
+    "U/L", "IU/L", "mU/mL", "U/mL", "kU/L", "mIU/mL", "mIU/L", "uIU/mL", "IU/mL",
+    "mL/min/1.73m2", "mL/min", "L/h", "ms", "s", "msec", "min", "mmHg", "mm[Hg]", "kPa",
+    "kg", "g", "lb", "cm", "m", "in", "kg/m2", "m2", "%", "", "/min", "bpm",
+    "g/24h", "mg/24h", "g/d", "Cel",
+]  # fmt: skip
 UNITS = {
-    "anc": ["/uL", "/mm3", "10^9/L", "10^3/uL", "K/uL", "cells/uL", "/nL", "/L"],
-    "creatinine": ["mg/dL", "mg/L", "µmol/L", "umol/L", "mmol/L", "g/L"],
-    "total_bilirubin": ["mg/dL", "µmol/L", "mg/L"],
-    "glucose": ["mg/dL", "mmol/L", "g/L"],
-    "calcium": ["mg/dL", "mmol/L", "mEq/L"],
-    "magnesium": ["mg/dL", "mmol/L", "mEq/L"],
-    "sodium": ["mmol/L", "mEq/L"],
-    "hemoglobin": ["g/dL", "g/L", "mmol/L"],
-    "alt": ["U/L", "IU/L", "mU/mL", "U/mL", "kU/L"],
-    "egfr": ["mL/min/1.73m2", "mL/min", "L/h"],
-    "qtc": ["ms", "s", "msec"],
-    "systolic_bp": ["mmHg", "mm[Hg]", "kPa"],
-    "weight": ["kg", "g", "lb"],
-    "lvef": ["%", ""],
-    "proteinuria": ["g/24h", "mg/24h", "g/d"],
-    "testosterone": ["ng/dL", "nmol/L", "ng/mL"],
+    a.id: units for a in all_analytes() if len(units := [u for u in POOL if unit_allowed(a, u)]) > 1
 }
+
+
+def test_most_analytes_have_alternative_units() -> None:
+    assert len(UNITS) >= 50
+
 
 pairs = st.sampled_from(sorted(UNITS)).flatmap(
     lambda a: st.tuples(st.just(a), st.sampled_from(UNITS[a]), st.sampled_from(UNITS[a]))

@@ -61,7 +61,7 @@ _STOPWORDS = frozenset(
     patient patients subject subjects participant participants person persons individual
     individuals people adult adults child children eligible eligibility criteria criterion
     following include includes including e.g i.e etc allowed permitted required study
-    also such than their there they them its it do does""".split()
+    also such than their there they them its it do does e g i ie eg specified""".split()
 )
 
 
