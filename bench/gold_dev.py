@@ -168,6 +168,11 @@ def _outcome(tp: bool, item: Item, found: list[Any], where: list[int]) -> str:
     return "elsewhere" if found else "none"
 
 
+def _brief(failure: Exception) -> str:
+    """The exception's type and its first three message lines, on one line."""
+    return " | ".join(f"{type(failure).__name__}: {failure}".splitlines()[:3])
+
+
 def evaluate(path: Path, number: str, labels: frozenset[str], kind: str) -> dict[str, Any]:
     """Compile each line and score its numeric leaves against the gold items."""
     compile_criterion.cache_clear()
@@ -182,7 +187,7 @@ def evaluate(path: Path, number: str, labels: frozenset[str], kind: str) -> dict
         try:
             compiled = compile_criterion(new_text, kind)  # type: ignore[arg-type]
         except Exception as failure:  # a bug in the compiler: record it, score the line empty
-            errors.append({"text": new_text, "error": f"{type(failure).__name__}: {failure}"})
+            errors.append({"text": new_text, "error": _brief(failure)})
             status["exception"] += 1
             found = []
         else:
@@ -195,7 +200,11 @@ def evaluate(path: Path, number: str, labels: frozenset[str], kind: str) -> dict
 
 
 def summarise(
-    lines: int, predicted: int, outcomes: dict[Item, str], status: Counter[str], number: str,
+    lines: int,
+    predicted: int,
+    outcomes: dict[Item, str],
+    status: Counter[str],
+    number: str,
     labels: frozenset[str],
 ) -> dict[str, Any]:
     tp = sum(o == "tp" for o in outcomes.values())
@@ -208,13 +217,22 @@ def summarise(
     by_label = Counter(i.variable.label for i in outcomes)
     tp_label = Counter(i.variable.label for i, o in outcomes.items() if o == "tp")
     return {
-        "number": number, "labels": sorted(labels), "gold_lines": lines,
-        "line_status": dict(status), "gold_items": gold, "predicted": predicted,
-        "true_positives": tp, "precision": round(precision, 4), "recall": round(recall, 4),
-        "f1": round(f1, 4), "direction_located": len(directional),
+        "number": number,
+        "labels": sorted(labels),
+        "gold_lines": lines,
+        "line_status": dict(status),
+        "gold_items": gold,
+        "predicted": predicted,
+        "true_positives": tp,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "direction_located": len(directional),
         "direction_accuracy": round(right / len(directional), 4) if directional else None,
-        "recall_by_label": {k: {"items": v, "tp": tp_label[k], "recall": round(tp_label[k] / v, 4)}
-                            for k, v in sorted(by_label.items())},
+        "recall_by_label": {
+            k: {"items": v, "tp": tp_label[k], "recall": round(tp_label[k] / v, 4)}
+            for k, v in sorted(by_label.items())
+        },
         "missed_outcomes": dict(Counter(o for o in outcomes.values() if o != "tp")),
         "top_missed": top_missed(outcomes, 15),
     }
@@ -224,16 +242,25 @@ def top_missed(outcomes: dict[Item, str], n: int) -> list[dict[str, Any]]:
     """The most frequent missed variable texts, with why they were missed."""
     missed = [(i.text, o) for i, o in outcomes.items() if o != "tp"]
     counts = Counter(text for text, _ in missed)
-    return [{"variable": text, "missed": k,
-             "why": dict(Counter(o for t, o in missed if t == text).most_common())}
-            for text, k in counts.most_common(n)]
+    return [
+        {
+            "variable": text,
+            "missed": k,
+            "why": dict(Counter(o for t, o in missed if t == text).most_common()),
+        }
+        for text, k in counts.most_common(n)
+    ]
 
 
 def print_plain(doc: dict[str, Any]) -> None:
-    print(f"number substituted for @NUMBER: {doc['number']}; variable labels: "
-          f"{', '.join(doc['labels'])}")
-    print(f"gold lines:             {doc['gold_lines']}  "
-          + ", ".join(f"{k} {v}" for k, v in sorted(doc["line_status"].items())))
+    print(
+        f"number substituted for @NUMBER: {doc['number']}; variable labels: "
+        f"{', '.join(doc['labels'])}"
+    )
+    print(
+        f"gold lines:             {doc['gold_lines']}  "
+        + ", ".join(f"{k} {v}" for k, v in sorted(doc["line_status"].items()))
+    )
     print(f"gold numeric items:     {doc['gold_items']}")
     print(f"predicted numeric:      {doc['predicted']}")
     print(f"true positives:         {doc['true_positives']}")
@@ -241,28 +268,40 @@ def print_plain(doc: dict[str, Any]) -> None:
     print(f"recall:                 {doc['recall']:.3f}")
     print(f"F1:                     {doc['f1']:.3f}")
     acc = doc["direction_accuracy"]
-    print(f"bound-direction acc.:   {acc if acc is None else f'{acc:.3f}'} "
-          f"(of {doc['direction_located']} items located by a directional leaf)")
+    print(
+        f"bound-direction acc.:   {acc if acc is None else f'{acc:.3f}'} "
+        f"(of {doc['direction_located']} items located by a directional leaf)"
+    )
     for label, row in doc["recall_by_label"].items():
         print(f"  recall {label:18} {row['tp']:5} / {row['items']:5} = {row['recall']:.3f}")
-    print("missed items by reason: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(doc["missed_outcomes"].items())))
+    print(
+        "missed items by reason: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(doc["missed_outcomes"].items()))
+    )
     print(f"\n{'missed':>6}  variable  (why)")
     for row in doc["top_missed"]:
         why = ", ".join(f"{k} {v}" for k, v in row["why"].items())
         print(f"{row['missed']:6}  {row['variable']}  ({why})")
     print(f"\nexceptions in compile_criterion: {doc['exceptions']}")
     for row in doc["exception_examples"]:
-        print(f"  {row['error'].splitlines()[0][:160]}\n    bullet: {row['text']}")
+        print(f"  {row['error'][:300]}\n    bullet: {row['text']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD,
-                    help="the gold-dev folder or the TSV itself (default: ../shared/gold-dev)")
+    ap.add_argument(
+        "gold",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_GOLD,
+        help="the gold-dev folder or the TSV itself (default: ../shared/gold-dev)",
+    )
     ap.add_argument("--number", default="2", help="what replaces each @NUMBER (default 2)")
-    ap.add_argument("--labels", default="clinical_variable,age,bmi",
-                    help="span labels that count as variables (comma-separated)")
+    ap.add_argument(
+        "--labels",
+        default="clinical_variable,age,bmi",
+        help="span labels that count as variables (comma-separated)",
+    )
     ap.add_argument("--kind", default="inclusion", choices=("inclusion", "exclusion"))
     ap.add_argument("--json", action="store_true", help="print a JSON document")
     args = ap.parse_args(argv)

@@ -321,3 +321,17 @@ def test_spans_point_at_the_source() -> None:
     first, second = node.items
     assert compiled.text[first.span[0] : first.span[1]] == "ANC ≥ 1,500/mm³"
     assert compiled.text[second.span[0] : second.span[1]] == "hemoglobin > 9 g/dL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hypercalcemia (greater than 2.5 mmol/L).", "Untreated thoracic or abdominal aneurysm (6 cm or more)",
+     "No recent history of clinically significant anemia (less than or equal to 8.0 g/dL).",
+     "Patients with leukopenia (less than 2,000 /mm3), neutropenia (less than 1,000 /mm3), or lymphopenia",
+     "neutropenia ( < 2 / mm3 )",
+     "hypercalcemia : serum calcium > 2 mmol / l ( > 2 mg / dl ) or > 2 mmol / l ( > 2 mg / dl )"],
+)
+def test_concept_followed_by_a_bracketed_bound_compiles(text: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert compiled.status in ("compiled", "partial", "unparsed")
+    assert not compiled.canonical.endswith("and ") and " and  " not in compiled.canonical

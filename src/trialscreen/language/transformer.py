@@ -228,11 +228,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return _any(items, span_of(c))
 
     # ---- connectives ----
-    def any_of(self, c: list[Any]) -> Predicate:
-        return _any(thresholds.attach_bare_bounds(c), span_of(c))
+    def any_of(self, c: list[Any]) -> Any:
+        items = thresholds.attach_bare_bounds(c)
+        return _any(items, span_of(c)) if items else c[0]  # no node: the compiler skips it
 
-    def all_of(self, c: list[Any]) -> Predicate:
-        return _all(thresholds.attach_bare_bounds(c), span_of(c))
+    def all_of(self, c: list[Any]) -> Any:
+        items = thresholds.attach_bare_bounds(c)
+        return _all(items, span_of(c)) if items else c[0]
 
     # ---- scores ----
     def score_value(self, c: list[Token]) -> Num:
@@ -349,8 +351,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     window_before = window
 
-    def definition(self, c: list[Any]) -> Predicate:
-        return [x for x in c if not isinstance(x, Token)][0]  # type: ignore[no-any-return]
+    def definition(self, c: list[Any]) -> Any:
+        """The bracketed definition; a bound without a subject defines nothing."""
+        found = [x for x in c if not isinstance(x, Token)]
+        return found[0] if found and hasattr(found[0], "kind") else None
 
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
