@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from trialscreen.facts import ConceptFact, LabFact, PatientFacts
@@ -397,8 +398,14 @@ def _eval_not(node: Not, facts: PatientFacts) -> Result:
     return Result(met, inner.reason, inner.evidence, inner.needs)
 
 
+@lru_cache(maxsize=4096)
+def _presence(concept: str) -> HasConcept:
+    """The node "has <concept>", built once per concept, not per patient."""
+    return HasConcept(concept=concept)
+
+
 def _eval_conditional(node: Conditional, facts: PatientFacts) -> Result:
-    cond = _eval_has_concept(HasConcept(concept=node.condition), facts)
+    cond = _eval_has_concept(_presence(node.condition), facts)
     if cond.met is True:
         chosen = evaluate_node(node.then, facts)
     elif cond.met is False:

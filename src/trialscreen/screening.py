@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -170,9 +171,10 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
         results.append(hv)
     negating = negating_parents(trial)
     for bullet in trial.bullets:
-        compiled = compile_criterion(bullet.text, bullet.kind)
         if bullet.parent in negating:
-            compiled = negate(compiled)
+            compiled = compile_negated(bullet.text, bullet.kind)
+        else:
+            compiled = compile_criterion(bullet.text, bullet.kind)
         r, outcome = judge(compiled, facts)
         results.append(
             CriterionResult(
@@ -205,6 +207,12 @@ def negating_parents(trial: Trial) -> set[int]:
         for b in trial.bullets
         if _NEGATED_HEADER.match(b.text) and b.text.rstrip().endswith(":")
     }
+
+
+@lru_cache(maxsize=16384)
+def compile_negated(text: str, kind: CriterionKind) -> CompiledCriterion:
+    """Compiled once, like `compile_criterion`, so no model is built per patient."""
+    return negate(compile_criterion(text, kind))
 
 
 def negate(compiled: CompiledCriterion) -> CompiledCriterion:
