@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from conftest import SEEDS
 from hypothesis import strategies as st
 
+from conftest import SEEDS
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.trial import CriterionKind, Trial
 from trialscreen.trials.load import load_trials
@@ -88,6 +88,7 @@ def seed_texts() -> list[str]:
 # ---- text ----------------------------------------------------------------------------------
 
 # Pieces criteria are made of, spelled the ways the normaliser and lexer must cope with.
+# fmt: off
 TOKENS = (
     "≥", "≤", ">=", "<=", ">", "<", "=", "=>", "≧", "⩽", " or ", " and ", " and/or ", "or",
     "and", "(", ")", "[", "]", "x ULN", " × ULN", "times", "upper limit of normal", "LLN", "WNL",
@@ -101,6 +102,7 @@ TOKENS = (
     " to ", "one", "III-IV", " ", "\u2009", "\u00a0", "\n", "\t", "İ", "ß", "ﬁ", "\u0301",
     "\u200b", "\ufeff", "🙂", "\x00", "\\", "^", "³", "¹⁰",
 )
+# fmt: on
 pieces = st.one_of(st.sampled_from(TOKENS), st.characters(), st.text(max_size=4))
 
 
@@ -141,10 +143,29 @@ LAB_UNITS: dict[str, tuple[str, ...]] = {
     "INR": ("",),
 }
 ULN_ANALYTES = ("ALT", "AST", "total bilirubin", "creatinine", "INR", "alkaline phosphatase")
-OPS = (">=", ">", "<=", "<", "≥", "≤", "=", "at least", "greater than", "less than",
-       "no more than", "more than", "up to")
-LIMITS = ("ULN", "LLN", "upper limit of normal", "the upper limit of normal",
-          "institutional upper limit of normal", "lower limit of normal")
+OPS = (
+    ">=",
+    ">",
+    "<=",
+    "<",
+    "≥",
+    "≤",
+    "=",
+    "at least",
+    "greater than",
+    "less than",
+    "no more than",
+    "more than",
+    "up to",
+)
+LIMITS = (
+    "ULN",
+    "LLN",
+    "upper limit of normal",
+    "the upper limit of normal",
+    "institutional upper limit of normal",
+    "lower limit of normal",
+)
 
 
 @st.composite
@@ -176,9 +197,14 @@ def uln_criteria(draw: st.DrawFn) -> str:
 @st.composite
 def score_criteria(draw: st.DrawFn) -> str:
     n = draw(st.integers(0, 5))
-    forms = (f"ECOG <= {n}", f"ECOG {draw(st.sampled_from(OPS))} {n}",
-             f"ECOG performance status {n}", f"ECOG performance status 0-{n}",
-             f"Karnofsky >= {draw(st.integers(0, 10)) * 10}", f"NYHA class <= {min(n, 4)}")
+    forms = (
+        f"ECOG <= {n}",
+        f"ECOG {draw(st.sampled_from(OPS))} {n}",
+        f"ECOG performance status {n}",
+        f"ECOG performance status 0-{n}",
+        f"Karnofsky >= {draw(st.integers(0, 10)) * 10}",
+        f"NYHA class <= {min(n, 4)}",
+    )
     return draw(st.sampled_from(forms))
 
 
@@ -188,8 +214,14 @@ def age_criteria(draw: st.DrawFn) -> str:
     m = draw(st.integers(n, 130))
     op = draw(st.sampled_from(OPS))
     unit = draw(st.sampled_from(("years", "months", "weeks", "")))
-    forms = (f"age >= {n} years", f"age {op} {n} {unit}".rstrip(), f"{n} years of age or older",
-             f"aged {n}-{m} years", f"age between {n} and {m} years", f"Age ≥ {n} years")
+    forms = (
+        f"age >= {n} years",
+        f"age {op} {n} {unit}".rstrip(),
+        f"{n} years of age or older",
+        f"aged {n}-{m} years",
+        f"age between {n} and {m} years",
+        f"Age ≥ {n} years",
+    )
     return draw(st.sampled_from(forms))
 
 
@@ -225,8 +257,11 @@ CONDITIONS = ("brain metastases", "HIV infection", "liver metastases")
 
 def analyte_names(analyte_id: str) -> list[str]:
     """Synonyms of an analyte that the lexicon reads back as that analyte."""
-    return [s for s in analytes.get(analyte_id).synonyms
-            if (found := analytes.lookup(s)) is not None and found.id == analyte_id]
+    return [
+        s
+        for s in analytes.get(analyte_id).synonyms
+        if (found := analytes.lookup(s)) is not None and found.id == analyte_id
+    ]
 
 
 @st.composite
@@ -249,8 +284,10 @@ def observations(draw: st.DrawFn, analyte_id: str) -> dict[str, Any]:
     }
     if uln is not None:
         lln = draw(st.one_of(st.none(), st.floats(0, uln, allow_nan=False)))
-        obs["reference_range"] = {"low": None if lln is None else lln * to_unit,
-                                  "high": uln * to_unit}
+        obs["reference_range"] = {
+            "low": None if lln is None else lln * to_unit,
+            "high": uln * to_unit,
+        }
     return obs
 
 
@@ -261,10 +298,20 @@ def patients(draw: st.DrawFn) -> dict[str, Any]:
     labs = draw(st.lists(st.sampled_from(sorted(PATIENT_UNITS)), unique=True))
     obs = [draw(observations(a)) for a in labs]
     if draw(st.booleans()):
-        obs.append({"name": "ECOG", "value": draw(st.integers(0, 4)),
-                    "date": (AS_OF - dt.timedelta(days=draw(st.integers(0, 10)))).isoformat()})
+        obs.append(
+            {
+                "name": "ECOG",
+                "value": draw(st.integers(0, 4)),
+                "date": (AS_OF - dt.timedelta(days=draw(st.integers(0, 10)))).isoformat(),
+            }
+        )
     names = draw(st.lists(st.sampled_from(CONDITIONS), unique=True))
-    conditions = [{"name": n, "status": draw(st.sampled_from(("active", "absent")))}
-                  for n in names]
-    return {"id": "pt-hypothesis", "as_of": AS_OF.isoformat(), "birth_date": "1960-05-17",
-            "sex": "female", "observations": obs, "conditions": conditions}
+    conditions = [{"name": n, "status": draw(st.sampled_from(("active", "absent")))} for n in names]
+    return {
+        "id": "pt-hypothesis",
+        "as_of": AS_OF.isoformat(),
+        "birth_date": "1960-05-17",
+        "sex": "female",
+        "observations": obs,
+        "conditions": conditions,
+    }

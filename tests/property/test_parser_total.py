@@ -54,7 +54,11 @@ def test_children_lie_inside_their_parent(text: str, kind: CriterionKind) -> Non
     for parent in walk(compiled.predicate):
         for child in children(parent):
             assert parent.span[0] <= child.span[0] <= child.span[1] <= parent.span[1], (
-                parent.kind, parent.span, child.kind, child.span, text,
+                parent.kind,
+                parent.span,
+                child.kind,
+                child.span,
+                text,
             )
 
 

@@ -80,7 +80,7 @@ def _machinery() -> tuple[Any, Any, frozenset[str]]:
 
 def _lex(text: str) -> list[Token]:
     lexer, _, _ = _machinery()
-    return list(LexerThread.from_text(lexer, text).lex(None))
+    return list(LexerThread.from_text(lexer, text).lex(None))  # type: ignore[no-untyped-call]
 
 
 def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, Any] | None:
