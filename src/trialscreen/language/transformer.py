@@ -130,13 +130,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
         units = _tokens(c, "UNIT")
         return QuantitySpec(c[0].value, str(units[0]) if units else None, span_of(c))
 
-    def limit(self, c: list[Token]) -> str:
-        return "LLN" if c[0].type == "LLN" else "ULN"
+    def limit(self, c: list[Token]) -> Token:
+        """ "ULN" or "LLN", keeping the position of the words it was read from."""
+        return Token.new_borrow_pos("LIMIT", "LLN" if c[0].type == "LLN" else "ULN", c[0])
 
     def normal_multiple(self, c: list[Any]) -> MultipleSpec:
         nums = _of(c, Num)
-        limit = [x for x in c if isinstance(x, str) and not isinstance(x, Token)][0]
-        return MultipleSpec(nums[0].value if nums else 1.0, limit, span_of(c))
+        limit = _tokens(c, "LIMIT")[0]
+        return MultipleSpec(nums[0].value if nums else 1.0, str(limit), span_of(c))
 
     # ---- bounds ----
     def compare(self, c: list[Any]) -> BoundSpec:
@@ -296,6 +297,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
         parts = [x for x in c if isinstance(x, list)][0]
         span = span_of(c)
         return _all([AgeCompare(op=op, years=round(v, 9), span=span) for op, v in parts], span)
+
+    def age_suffix_or_more(self, c: list[Any]) -> Predicate:
+        return AgeCompare(op=">=", years=c[0].value, span=span_of(c))
+
+    def age_suffix_or_less(self, c: list[Any]) -> Predicate:
+        return AgeCompare(op="<=", years=c[0].value, span=span_of(c))
 
     def duration_cmp(self, c: list[Any]) -> tuple[Op, float]:
         return (c[0][0], c[1].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
