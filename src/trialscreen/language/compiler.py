@@ -36,6 +36,7 @@ MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(
     {
         "COMMA",
+        "OR_NUM",
         "COLON",
         "LPAR",
         "RPAR",
