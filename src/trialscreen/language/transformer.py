@@ -230,6 +230,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     # ---- connectives ----
     def any_of(self, c: list[Any]) -> Any:
+        c = [x for x in c if not isinstance(x, Token)]  # OR_NUM
         items = thresholds.attach_bare_bounds(c)
         return _any(items, span_of(c)) if items else c[0]  # no node: the compiler skips it
 
