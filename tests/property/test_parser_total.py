@@ -40,6 +40,7 @@ def test_compile_never_raises_and_status_is_one_of_three(text: str, kind: Criter
 
 
 @given(bullet_texts, kinds)
+@example("ANC ≥ 1,500/mm³ and " * 300, "inclusion")  # longer than the compiler reads
 def test_every_node_span_lies_inside_the_text(text: str, kind: CriterionKind) -> None:
     compiled = _compile(text, kind)
     for node in walk(compiled.predicate):
@@ -75,6 +76,7 @@ def test_uncovered_spans_are_in_the_text_in_order_and_disjoint(
 
 
 @given(bullet_texts, kinds)
+@example("≥ hemoglobin x ULN", "inclusion")
 def test_uncovered_spans_do_not_overlap_leaf_spans(text: str, kind: CriterionKind) -> None:
     compiled = _compile(text, kind)
     for leaf in leaves(compiled.predicate):

@@ -199,13 +199,15 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         if _is_content(tokens[i])
     ]
     uncovered = _merge(uncovered, text)
+    if len(text) > len(source):  # the truncated tail was not read
+        uncovered.append((len(source), len(text)))
     if not nodes:
         reason = "no computable clause" if tokens else "empty"
         node: Predicate = Unparsed(text=text, reason=reason, span=(0, len(text)))
         status: Status = "unparsed"
     else:
         node = _combine(nodes, kind, (0, len(text)))
-        status = "partial" if uncovered else "compiled"
+        status = "partial" if uncovered or flags else "compiled"
     node_flags = sorted({f for f in _all_flags(node)})
     return CompiledCriterion(
         text=text,

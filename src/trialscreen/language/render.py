@@ -6,6 +6,7 @@ One function per node kind, named `_render_<kind>`; `render` dispatches on `kind
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from trialscreen.lexicon import concepts
@@ -31,6 +32,8 @@ from trialscreen.units import analytes
 def number(value: float) -> str:
     """Shortest text that reads back as the same float ("1500", "2.5")."""
     text = repr(float(value))
+    if "e" in text or "E" in text:  # 1e-05 -> 0.00001: the grammar reads plain decimals only
+        text = format(Decimal(text), "f")
     return text[:-2] if text.endswith(".0") else text
 
 

@@ -104,12 +104,14 @@ def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predi
 
 def _any(items: list[Predicate], span: Span) -> Predicate:
     """AnyOf of the items, nested AnyOfs flattened (so canonical text reads back the same)."""
-    return items[0] if len(items) == 1 else AnyOf(items=_flat(items, AnyOf), span=span)
+    flat = _flat(items, AnyOf)
+    return flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
 
 
 def _all(items: list[Predicate], span: Span) -> Predicate:
     """AllOf of the items, nested AllOfs flattened."""
-    return items[0] if len(items) == 1 else AllOf(items=_flat(items, AllOf), span=span)
+    flat = _flat(items, AllOf)
+    return flat[0] if len(flat) == 1 else AllOf(items=flat, span=span)
 
 
 class CriteriaTransformer(Transformer[Token, Any]):
@@ -389,7 +391,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     span=ref.span,
                 )
             )
-        inner = _any(items, span) if len(_flat(items, AnyOf)) > 1 else items[0]
+        inner = _any(items, span)
         definitions = [
             x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
         ]
