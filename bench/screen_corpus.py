@@ -35,8 +35,10 @@ def main() -> int:
     for text, kind in bullets:
         compile_criterion(text, kind)
     compile_s = time.perf_counter() - started
-    print(f"trials {len(trials)}, bullets {len(bullets)}, first compile {compile_s:.1f} s "
-          f"({len(bullets) / compile_s:.0f} bullets/s, one core, lru cache cold)")
+    print(
+        f"trials {len(trials)}, bullets {len(bullets)}, first compile {compile_s:.1f} s "
+        f"({len(bullets) / compile_s:.0f} bullets/s, one core, lru cache cold)"
+    )
     for path in sorted((ROOT / "patients").glob("*.json")):
         facts = build_facts(read_patient(path))
         times = []
@@ -46,8 +48,10 @@ def main() -> int:
                 screen_trial(trial, facts)
             times.append(time.perf_counter() - t0)
         median = statistics.median(times)
-        print(f"{path.stem:32} {median:.3f} s per screen of {len(trials)} trials "
-              f"({median / len(trials) * 1e6:.0f} us/trial, {len(trials) / median:.0f} pairs/s)")
+        print(
+            f"{path.stem:32} {median:.3f} s per screen of {len(trials)} trials "
+            f"({median / len(trials) * 1e6:.0f} us/trial, {len(trials) / median:.0f} pairs/s)"
+        )
     return 0
 
 

@@ -196,7 +196,7 @@ def match_cmd(
     show_all: bool = typer.Option(False, "--all", help="Also list ineligible trials"),
     as_of: str = AS_OF_OPT,
 ) -> None:
-    """Trials the patient might qualify for: eligible first, then undetermined by fewest unknowns."""
+    """Trials the patient might qualify for: eligible first, then undetermined, fewest unknowns."""
     record, _, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials)
     ranked = rank(screen(record, loaded), include_ineligible=show_all)

@@ -325,11 +325,14 @@ def test_spans_point_at_the_source() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Hypercalcemia (greater than 2.5 mmol/L).", "Untreated thoracic or abdominal aneurysm (6 cm or more)",
-     "No recent history of clinically significant anemia (less than or equal to 8.0 g/dL).",
-     "Patients with leukopenia (less than 2,000 /mm3), neutropenia (less than 1,000 /mm3), or lymphopenia",
-     "neutropenia ( < 2 / mm3 )",
-     "hypercalcemia : serum calcium > 2 mmol / l ( > 2 mg / dl ) or > 2 mmol / l ( > 2 mg / dl )"],
+    [
+        "Hypercalcemia (greater than 2.5 mmol/L).",
+        "Untreated thoracic or abdominal aneurysm (6 cm or more)",
+        "No recent history of clinically significant anemia (less than or equal to 8.0 g/dL).",
+        "Patients with leukopenia (less than 2,000 /mm3), neutropenia (less than 1,000 /mm3), or lymphopenia",
+        "neutropenia ( < 2 / mm3 )",
+        "hypercalcemia : serum calcium > 2 mmol / l ( > 2 mg / dl ) or > 2 mmol / l ( > 2 mg / dl )",
+    ],
 )
 def test_concept_followed_by_a_bracketed_bound_compiles(text: str) -> None:
     compiled = compile_criterion(text, "exclusion")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CORPUS, need_shared
 
+from conftest import CORPUS, need_shared
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.trials.load import load_records
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FHIR_BUNDLES, SEEDS, need_shared
 
+from conftest import FHIR_BUNDLES, SEEDS, need_shared
 from trialscreen.fhir import import_fhir
 from trialscreen.screening import screen
 from trialscreen.trials.load import load_trials
