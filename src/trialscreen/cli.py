@@ -17,11 +17,12 @@ from rich.console import Console
 
 from trialscreen import report
 from trialscreen.facts import PatientError, build_facts
+from trialscreen.fastpath import rank_fast, screen_plan, trial_plan
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
-from trialscreen.screening import judge, rank, screen
+from trialscreen.screening import judge, screen
 from trialscreen.trials.load import load_records
 
 app = typer.Typer(
@@ -199,7 +200,9 @@ def match_cmd(
     """Trials the patient might qualify for: eligible first, then undetermined, fewest unknowns."""
     record, _, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials)
-    ranked = rank(screen(record, loaded), include_ineligible=show_all)
+    facts = build_facts(record)
+    results = [screen_plan(trial_plan(t), facts, t.healthy_volunteers) for t in loaded]
+    ranked = rank_fast(results, include_ineligible=show_all)
     if limit > 0:
         ranked = ranked[:limit]
     rows = [report.match_row(r) for r in ranked]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +17,9 @@ from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import AllOf, AnyOf, Conditional, Not, Predicate
 from trialscreen.model.trial import Trial
 from trialscreen.screening import TrialResult
+
+if TYPE_CHECKING:
+    from trialscreen.fastpath import FastResult
 
 _COLOURS = {
     "pass": "green",
@@ -245,14 +248,14 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
     out.print(f"\npatient {patient.id} as of {patient.as_of}: {len(results)} trials screened")
 
 
-def match_row(r: TrialResult) -> dict[str, Any]:
+def match_row(r: FastResult) -> dict[str, Any]:
     return {
         "trial_id": r.trial_id,
         "title": r.title,
         "verdict": r.verdict,
-        "pass": r.count("pass"),
-        "fail": r.count("fail"),
-        "unknown": r.count("unknown"),
+        "pass": r.passed,
+        "fail": r.failed,
+        "unknown": r.unknown,
         "needs": r.needs[:5],
     }
 

@@ -1,0 +1,393 @@
+"""The hot path: predicate trees turned once into closures that return (met, needs).
+
+A plan reads the same normalised `PatientFacts` as the reference evaluator (`evaluate.py`) and
+gives the same `met` and `needs`, without building reasons or evidence: plain float, set and dict
+operations, no pint, no pydantic validation, no regex in the per-trial loop. Reports for people
+still come from the reference evaluator; `match` and cohort screening use this.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trialscreen.evaluate import (
+    BLOCKING_FLAGS,
+    DEFAULT_STALE_DAYS,
+    STALE_DAYS,
+    _censored,
+    _fact_matches,
+    _score,
+    compare,
+)
+from trialscreen.facts import PatientFacts
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.render import analyte_label, concept_label
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.predicate import (
+    AgeCompare,
+    AllOf,
+    AnyOf,
+    Conditional,
+    HasConcept,
+    LabCompare,
+    LifeExpectancy,
+    NormalMultiple,
+    Not,
+    Predicate,
+    ScoreCompare,
+    SexIs,
+    TimeSince,
+)
+from trialscreen.model.trial import CriterionKind, Trial
+from trialscreen.screening import (
+    _RANK,
+    compile_negated,
+    negating_parents,
+    structured_criteria,
+)
+from trialscreen.units import analytes
+
+Met = bool | None
+Outcome = tuple[Met, tuple[str, ...]]
+Plan = Callable[[PatientFacts], Outcome]
+CriterionPlan = Callable[[PatientFacts], tuple[str, tuple[str, ...]]]
+_NONE: tuple[str, ...] = ()
+_MANUAL = ("manual review",)
+
+
+def _const(met: Met, needs: tuple[str, ...] = _NONE) -> Plan:
+    return lambda facts: (met, needs)
+
+
+def _plan_lab_compare(node: LabCompare) -> Plan:
+    blocked = any(f in BLOCKING_FLAGS for f in node.flags) or (
+        "missing_comparator" in node.flags
+        and not any(f.startswith("comparator_inferred") for f in node.flags)
+    )
+    if blocked:
+        return _const(None)
+    label = analyte_label(node.analyte)
+    info = analytes.get(node.analyte)
+    stale = STALE_DAYS.get(info.kind, DEFAULT_STALE_DAYS)
+    analyte, op = node.analyte, node.op
+    missing, old, exact = (label,), (f"{label} (recent)",), (f"{label} (exact value)",)
+    t = node.threshold
+    if isinstance(t, NormalMultiple):
+        factor, is_uln = t.factor, t.limit == "ULN"
+        default = info.default_uln if is_uln else info.default_lln
+        no_range = (f"{label} reference range",)
+    elif t.canonical is None:
+        return _const(None)
+    fixed = None if isinstance(t, NormalMultiple) else t.canonical
+
+    def plan(facts: PatientFacts) -> Outcome:
+        fact = facts.labs.get(analyte)
+        if fact is None or fact.value is None:
+            return None, missing
+        if fact.days_old is not None and fact.days_old > stale:
+            return None, old
+        threshold = fixed
+        if threshold is None:
+            own = fact.uln if is_uln else fact.lln
+            limit = own if own is not None else default
+            if limit is None:
+                return None, no_range
+            threshold = factor * limit
+        if fact.comparator:
+            met = _censored(fact.comparator, fact.value, op, threshold)
+            return (met, exact) if met is None else (met, _NONE)
+        return compare(fact.value, op, threshold), _NONE
+
+    return plan
+
+
+def _plan_score_compare(node: ScoreCompare) -> Plan:
+    if any(f in BLOCKING_FLAGS for f in node.flags):
+        return _const(None)
+    scale, op, value = node.scale, node.op, node.value
+    needs = (analyte_label(scale),)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        interval, fact, _ = _score(facts, scale)
+        if interval is None or fact is None:
+            return None, needs
+        low, high = compare(interval[0], op, value), compare(interval[1], op, value)
+        return (None, needs) if low != high else (low, _NONE)
+
+    return plan
+
+
+def _plan_age_compare(node: AgeCompare) -> Plan:
+    op, years, needs = node.op, node.years, ("birth date or age",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        age = facts.age_years
+        return (None, needs) if age is None else (compare(age, op, years), _NONE)
+
+    return plan
+
+
+def _plan_life_expectancy(node: LifeExpectancy) -> Plan:
+    op, months, needs = node.op, node.months, ("life expectancy",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        value = facts.patient.life_expectancy_months
+        return (None, needs) if value is None else (compare(value, op, months), _NONE)
+
+    return plan
+
+
+def _plan_sex_is(node: SexIs) -> Plan:
+    sex, needs = node.sex, ("sex",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        have = facts.patient.sex
+        return (None, needs) if have is None or have == "unknown" else (have == sex, _NONE)
+
+    return plan
+
+
+def _plan_has_concept(node: HasConcept) -> Plan:
+    label = concept_label(node.concept)
+    concept = node.concept
+    status = (f"{label} status",)
+    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+    dated = (f"{label} date/grade",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        found = facts.concepts.get(concept)
+        if not found:
+            return None, status
+        verdicts = [_fact_matches(node, f, facts) for f in found if f.status != "absent"]
+        if not verdicts:
+            return False, _NONE
+        if True in verdicts:
+            return (None, qualified) if qualified else (True, _NONE)
+        return (None, dated) if None in verdicts else (False, _NONE)
+
+    return plan
+
+
+def _plan_time_since(node: TimeSince) -> Plan:
+    concept, op, days = node.concept, node.op, node.days
+    needs = (f"{concept_label(concept)} dates",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        found = facts.concepts.get(concept)
+        if not found:
+            return None, needs
+        present = [f for f in found if f.status != "absent"]
+        if not present:
+            return True, _NONE
+        if any(f.ongoing for f in present):
+            since = 0
+        elif any(f.last is None for f in present):
+            return None, needs
+        else:
+            since = min((facts.as_of - f.last).days for f in present if f.last is not None)
+        return compare(since, op, days), _NONE
+
+    return plan
+
+
+def _unknown_needs(results: list[Outcome]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for met, needs in results if met is None for n in needs))
+
+
+def _plan_all_of(node: AllOf) -> Plan:
+    plans = [plan_for(item) for item in node.items]
+
+    def plan(facts: PatientFacts) -> Outcome:
+        results = [p(facts) for p in plans]
+        mets = [m for m, _ in results]
+        if False in mets:
+            return False, _NONE
+        if all(m is True for m in mets):
+            return True, _NONE
+        return None, _unknown_needs(results)
+
+    return plan
+
+
+def _plan_any_of(node: AnyOf) -> Plan:
+    plans = [plan_for(item) for item in node.items]
+
+    def plan(facts: PatientFacts) -> Outcome:
+        results = [p(facts) for p in plans]
+        mets = [m for m, _ in results]
+        if True in mets:
+            return True, _NONE
+        if all(m is False for m in mets):
+            return False, _NONE
+        return None, _unknown_needs(results)
+
+    return plan
+
+
+def _plan_not(node: Not) -> Plan:
+    inner = plan_for(node.item)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        met, needs = inner(facts)
+        return (None if met is None else not met), needs
+
+    return plan
+
+
+def _plan_conditional(node: Conditional) -> Plan:
+    cond = _plan_has_concept(HasConcept(concept=node.condition))
+    then, otherwise = plan_for(node.then), plan_for(node.otherwise)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        c_met, c_needs = cond(facts)
+        if c_met is True:
+            return then(facts)
+        if c_met is False:
+            return otherwise(facts)
+        t, o = then(facts), otherwise(facts)
+        if t[0] is not None and t[0] == o[0]:
+            return t[0], _NONE
+        return None, c_needs + t[1] + o[1]
+
+    return plan
+
+
+def _plan_unparsed(node: Predicate) -> Plan:
+    return _const(None, _MANUAL)
+
+
+PLANNERS: dict[str, Callable[..., Plan]] = {
+    name.removeprefix("_plan_"): fn for name, fn in globals().items() if name.startswith("_plan_")
+}
+
+
+def plan_for(node: Predicate) -> Plan:
+    """The closure for one predicate node (one `_plan_<kind>` per node kind)."""
+    return PLANNERS[node.kind](node)
+
+
+def criterion_plan(
+    compiled: CompiledCriterion,
+) -> Callable[[PatientFacts], tuple[str, tuple[str, ...]]]:
+    """Outcome ("pass"/"fail"/"unknown") and needs of one criterion, as `screening.judge` gives."""
+    inner = plan_for(compiled.predicate)
+    inclusion, partial = compiled.kind == "inclusion", compiled.status == "partial"
+
+    def plan(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
+        met, needs = inner(facts)
+        if met is None:
+            return "unknown", needs
+        if partial:
+            return "unknown", _MANUAL
+        return ("pass" if met == inclusion else "fail"), _NONE
+
+    return plan
+
+
+@lru_cache(maxsize=131072)
+def _bullet_plan(text: str, kind: CriterionKind, negated: bool) -> CriterionPlan:
+    compiled = compile_negated(text, kind) if negated else compile_criterion(text, kind)
+    return criterion_plan(compiled)
+
+
+@dataclass(slots=True)
+class TrialPlan:
+    """A trial ready for the hot path: its structured and bullet plans."""
+
+    trial_id: str
+    title: str
+    has_bullets: bool
+    structured: list[Plan]
+    bullets: list[CriterionPlan]
+
+
+def trial_plan(trial: Trial) -> TrialPlan:
+    """Plan a trial once (compiling its bullets if the cache has not)."""
+    negating = negating_parents(trial)
+    bullets = [_bullet_plan(b.text, b.kind, b.parent in negating) for b in trial.bullets]
+    structured = [plan_for(node) for _, node in structured_criteria(trial)]
+    return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
+
+
+@dataclass(slots=True)
+class FastResult:
+    """A trial's verdict for one patient, with counts and needs (no per-criterion detail)."""
+
+    trial_id: str
+    title: str
+    verdict: str
+    passed: int
+    failed: int
+    unknown: int
+    needs: list[str]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "trial_id": self.trial_id,
+            "title": self.title,
+            "verdict": self.verdict,
+            "pass": self.passed,
+            "fail": self.failed,
+            "unknown": self.unknown,
+            "needs": self.needs,
+        }
+
+
+def _healthy(trial_hv: bool | None, facts: PatientFacts) -> tuple[str, tuple[str, ...]] | None:
+    if trial_hv is not False:
+        return None
+    healthy = facts.patient.healthy_volunteer
+    if healthy is None and any(c.status == "active" for c in facts.patient.conditions):
+        healthy = False
+    if healthy is None:
+        return "unknown", ("healthy volunteer status",)
+    return ("fail" if healthy else "pass"), _NONE
+
+
+def screen_plan(
+    plan: TrialPlan, facts: PatientFacts, healthy_volunteers: bool | None
+) -> FastResult:
+    """Verdict, counts and needs of one planned trial: what `screening.screen_trial` gives."""
+    outcomes: list[tuple[str, tuple[str, ...]]] = []
+    for p in plan.structured:
+        met, needs = p(facts)
+        outcomes.append(("unknown", needs) if met is None else ("pass" if met else "fail", _NONE))
+    hv = _healthy(healthy_volunteers, facts)
+    if hv is not None:
+        outcomes.append(hv)
+    outcomes.extend(p(facts) for p in plan.bullets)
+    counts = Counter(o for o, _ in outcomes)
+    if counts["fail"]:
+        verdict = "ineligible"
+    elif not plan.has_bullets:
+        verdict = "no_criteria"
+    else:
+        verdict = "undetermined" if counts["unknown"] else "eligible"
+    return FastResult(
+        plan.trial_id,
+        plan.title,
+        verdict,
+        counts["pass"],
+        counts["fail"],
+        counts["unknown"],
+        _needs(outcomes),
+    )
+
+
+def _needs(outcomes: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    counts: Counter[str] = Counter()
+    for outcome, needs in outcomes:
+        if outcome == "unknown":
+            counts.update(dict.fromkeys(needs, 1))
+    manual = counts.pop("manual review", 0)
+    ranked = [item for item, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return ranked + (["manual review"] if manual else [])
+
+
+def rank_fast(results: list[FastResult], include_ineligible: bool = False) -> list[FastResult]:
+    """Eligible first, then undetermined by fewest unknowns; ineligible only when asked."""
+    kept = [r for r in results if include_ineligible or r.verdict != "ineligible"]
+    return sorted(kept, key=lambda r: (_RANK[r.verdict], r.unknown, r.trial_id))
