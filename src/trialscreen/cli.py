@@ -241,6 +241,42 @@ def check_cmd(
         report.print_check(out, doc)
 
 
+@app.command("screen-cohort")
+def screen_cohort_cmd(
+    patients: Path,
+    trials: list[Path] = TRIALS_OPT,
+    workers: int = typer.Option(1, "--workers", help="Worker processes"),
+    out_path: Path = typer.Option(None, "--out", help="NDJSON output (resumable); default stdout"),
+) -> None:
+    """Many patients (folder, NDJSON of records, or FHIR bulk NDJSON) against the trials: one
+    JSON line per patient x trial, then a summary line per patient."""
+    from trialscreen import cohort
+
+    if not patients.exists():
+        fail(f"{patients}: no such file or folder")
+    loaded, _, _ = _load(trials)
+    done = cohort.completed(out_path) if out_path else set()
+    sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
+    counts = {"screened": 0, "resumed": 0, "errors": 0}
+    try:
+        for patient_id, rows, error in cohort.run(loaded, cohort.sources(patients), workers, done):
+            if error:
+                counts["errors"] += 1
+                err.print(f"[red]error:[/] {error}", highlight=False)
+            elif not rows:
+                counts["resumed"] += 1
+            else:
+                sink.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+                sink.flush()
+                counts["screened"] += 1
+                if err.is_terminal:
+                    err.print(f"{patient_id}: {len(rows) - 1} trials", highlight=False)
+    finally:
+        if out_path:
+            sink.close()
+    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the patient record."""
