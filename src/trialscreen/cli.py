@@ -247,6 +247,8 @@ def screen_cohort_cmd(
     trials: list[Path] = TRIALS_OPT,
     workers: int = typer.Option(1, "--workers", help="Worker processes"),
     out_path: Path = typer.Option(None, "--out", help="NDJSON output (resumable); default stdout"),
+    backend: str = typer.Option("local", "--backend", help="local, or dask (extra [dask])"),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address"),
 ) -> None:
     """Many patients (folder, NDJSON of records, or FHIR bulk NDJSON) against the trials: one
     JSON line per patient x trial, then a summary line per patient."""
@@ -254,12 +256,25 @@ def screen_cohort_cmd(
 
     if not patients.exists():
         fail(f"{patients}: no such file or folder")
+    if backend not in ("local", "dask"):
+        fail(f"--backend: {backend!r} is not local or dask")
+    if backend == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            fail("--backend dask needs the extra: pip install 'trialscreen[dask]'")
     loaded, _, _ = _load(trials)
     done = cohort.completed(out_path) if out_path else set()
     sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
     counts = {"screened": 0, "resumed": 0, "errors": 0}
     try:
-        for patient_id, rows, error in cohort.run(loaded, cohort.sources(patients), workers, done):
+        if backend == "dask":
+            from trialscreen import dask_backend
+
+            stream = dask_backend.run(loaded, cohort.sources(patients), done, scheduler)
+        else:
+            stream = cohort.run(loaded, cohort.sources(patients), workers, done)
+        for patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1
                 err.print(f"[red]error:[/] {error}", highlight=False)
