@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.compiler import clear_caches, compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import AllOf, AnyOf, Conditional, Not, Predicate
@@ -172,7 +172,7 @@ def is_numeric_bullet(text: str) -> bool:
 
 def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     """Bullets by status, typed-numeric share, frequent uncovered phrases, compile throughput."""
-    compile_criterion.cache_clear()
+    clear_caches()
     bullets = [(b.text, b.kind) for t in trials for b in t.bullets]
     started = time.perf_counter()
     compiled = [compile_criterion(text, kind) for text, kind in bullets]

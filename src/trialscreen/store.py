@@ -1,0 +1,269 @@
+"""The compiled-trial store: each trial's compiled bullets in SQLite, so they compile once.
+
+One row per trial, keyed by its id and a hash of its bullets (kind and text: all that
+`compile_criterion` reads). Each row records the engine that compiled it; a row of another
+engine is stale and is recompiled and replaced. WAL mode lets readers run beside a writer;
+writes commit in batches, each batch atomic, so an interrupted index keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from platformdirs import user_cache_dir
+from pydantic import TypeAdapter, ValidationError
+
+import trialscreen
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.parser import grammar_text
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.trial import Trial
+
+__all__ = [
+    "IndexReport",
+    "StoreStats",
+    "TrialStore",
+    "default_store_path",
+    "engine_version",
+    "precompiled",
+    "trial_key",
+]
+
+STORE_FILE = "store.sqlite3"
+BATCH = 500  # trials per write transaction
+ENGINE_PACKAGES = ("language", "model", "units", "lexicon")  # code and data compiling reads
+ENGINE_SUFFIXES = (".py", ".json", ".txt")
+_QUERY_CHUNK = 500  # keys per SELECT ... IN (...)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS trials (
+    key TEXT PRIMARY KEY,
+    trial_id TEXT NOT NULL,
+    source_hash TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    compiled_json TEXT NOT NULL
+)
+"""
+_UPSERT = "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?)"
+
+_COMPILED = TypeAdapter(list[CompiledCriterion])
+
+Compiled = list[CompiledCriterion]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What `index` did: trials compiled, trials reused from the store, and wall time."""
+
+    compiled: int
+    reused: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """The store's file, its size, and its rows: all, of this engine, and stale."""
+
+    path: Path
+    bytes: int
+    rows: int
+    current: int
+    stale: int
+    engine: str
+
+
+def default_store_path() -> Path:
+    """`$TRIALSCREEN_STORE` (a file, or a folder to hold one), else the user cache folder."""
+    override = os.environ.get("TRIALSCREEN_STORE")
+    if override:
+        path = Path(override).expanduser()
+        return path / STORE_FILE if path.is_dir() else path
+    return Path(user_cache_dir("trialscreen")) / STORE_FILE
+
+
+@cache
+def engine_version() -> str:
+    """The package version and a hash of the grammar (with lexicon terminals) and compiler files."""
+    digest = hashlib.sha256(grammar_text().encode("utf-8"))
+    for path in _engine_files():
+        digest.update(path.relative_to(_package_dir()).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return f"{trialscreen.__version__}+{digest.hexdigest()[:16]}"
+
+
+def _package_dir() -> Path:
+    return Path(trialscreen.__file__).resolve().parent
+
+
+def _engine_files() -> list[Path]:
+    """Source and data files of the packages compiling depends on, in a fixed order."""
+    root = _package_dir()
+    files = (p for pkg in ENGINE_PACKAGES for p in (root / pkg).rglob("*"))
+    return sorted(p for p in files if p.suffix in ENGINE_SUFFIXES and p.is_file())
+
+
+def source_hash(trial: Trial) -> str:
+    """A hash of the trial's bullets, kind and text: the whole input of compiling it."""
+    bullets = [[bullet.kind, bullet.text] for bullet in trial.bullets]
+    return hashlib.sha256(json.dumps(bullets).encode("utf-8")).hexdigest()
+
+
+def trial_key(trial: Trial) -> str:
+    """The store key of a trial: its id and its source hash."""
+    return f"{trial.id}:{source_hash(trial)}"
+
+
+def compile_trial(trial: Trial) -> Compiled:
+    """Every bullet of a trial compiled, in bullet order."""
+    return [compile_criterion(bullet.text, bullet.kind) for bullet in trial.bullets]
+
+
+def _encode(compiled: Compiled) -> str:
+    """One JSON array for a trial's compiled bullets."""
+    return _COMPILED.dump_json(compiled).decode("utf-8")
+
+
+def _decode(text: str) -> Compiled | None:
+    """A trial's compiled bullets, or None when the row no longer validates."""
+    try:
+        return _COMPILED.validate_json(text)
+    except ValidationError:
+        return None
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC while decoding: the new objects hold no cycles, and collections that scan
+    a large heap (a loaded corpus) made decoding three times slower."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class TrialStore:
+    """A SQLite file of compiled trials; a context manager; safe for concurrent readers."""
+
+    def __init__(self, path: str | Path | None = None, engine: str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.engine = engine if engine is not None else engine_version()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute(_SCHEMA)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, engine: str | None = None) -> TrialStore:
+        """Open (creating if needed) the store at `path`, default `default_store_path()`."""
+        return cls(path, engine)
+
+    def __enter__(self) -> TrialStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def compiled_for(self, trials: Sequence[Trial]) -> list[Compiled]:
+        """Per trial, its compiled bullets: read from the store, compiled and saved if missing."""
+        return self._resolve(trials)[0]
+
+    def index(self, trials: Sequence[Trial]) -> IndexReport:
+        """Compile and save every trial not yet stored for this engine."""
+        started = time.perf_counter()
+        _, reused = self._resolve(trials)
+        seconds = time.perf_counter() - started
+        return IndexReport(len(trials) - reused, reused, round(seconds, 3))
+
+    def stats(self) -> StoreStats:
+        """Row counts and file size (the WAL file included)."""
+        rows, current = self._conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(engine = ?), 0) FROM trials", (self.engine,)
+        ).fetchone()
+        size = sum(p.stat().st_size for p in self._files() if p.exists())
+        return StoreStats(self.path, size, rows, current, rows - current, self.engine)
+
+    def _files(self) -> list[Path]:
+        return [self.path, self.path.with_name(self.path.name + "-wal")]
+
+    def _resolve(self, trials: Sequence[Trial]) -> tuple[list[Compiled], int]:
+        """Compiled bullets per trial, and how many trials the store already held."""
+        keys = [trial_key(trial) for trial in trials]
+        found = self._read(keys)
+        reused = sum(1 for key in keys if key in found)
+        missing = {key: trial for key, trial in zip(keys, trials, strict=True) if key not in found}
+        for chunk in _chunks(list(missing.items()), BATCH):
+            batch = [(key, trial, compile_trial(trial)) for key, trial in chunk]
+            self._write(batch)
+            found.update((key, compiled) for key, _, compiled in batch)
+        return [found[key] for key in keys], reused
+
+    def _read(self, keys: Sequence[str]) -> dict[str, Compiled]:
+        """Stored compiled bullets of this engine for the given keys; others are left out."""
+        found: dict[str, Compiled] = {}
+        unique = sorted(set(keys))
+        with _gc_paused():
+            for chunk in _chunks(unique, _QUERY_CHUNK):
+                found.update(self._read_chunk(chunk))
+        return found
+
+    def _read_chunk(self, chunk: Sequence[str]) -> Iterator[tuple[str, Compiled]]:
+        """The decodable rows of this engine among `chunk`'s keys."""
+        marks = ",".join("?" * len(chunk))
+        rows = self._conn.execute(
+            f"SELECT key, compiled_json FROM trials WHERE engine = ? AND key IN ({marks})",
+            (self.engine, *chunk),
+        )
+        for key, text in rows:
+            compiled = _decode(text)
+            if compiled is not None:
+                yield key, compiled
+
+    def _write(self, batch: list[tuple[str, Trial, Compiled]]) -> None:
+        """Save one batch in one transaction: all of it or, on any error, none of it."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for key, trial, compiled in batch:
+                row = (key, trial.id, key.rsplit(":", 1)[1], self.engine, _encode(compiled))
+                self._conn.execute(_UPSERT, row)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+
+def precompiled(trials: Sequence[Trial], path: str | Path | None = None) -> list[Compiled]:
+    """Compiled bullets per trial through the store at `path` (default: the user's store)."""
+    with TrialStore.open(path) as store:
+        return store.compiled_for(trials)
