@@ -20,3 +20,13 @@ def need_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test needs the ../shared folder beside the checkout")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands use the compiled-trial store: keep it out of the user's cache directory."""
+    import os
+
+    os.environ.setdefault(
+        "TRIALSCREEN_STORE", str(tmp_path_factory.mktemp("store") / "store.sqlite3")
+    )

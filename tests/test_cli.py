@@ -151,3 +151,18 @@ def test_import_fhir_and_screen_a_bundle() -> None:
     assert code == 0 and doc["provenance"]
     code, out, _ = run("match", str(bundle), "--json", "--all")
     assert code == 0 and json.loads(out)["matches"]
+
+
+def test_index_then_reuse(tmp_path: Path) -> None:
+    db = tmp_path / "store.sqlite3"
+    code, out, _ = run("index", "--db", str(db), "--json")
+    first = json.loads(out)
+    assert code == 0 and first["compiled"] == 5 and first["reused"] == 0
+    second = json.loads(run("index", "--db", str(db), "--json")[1])
+    assert second["compiled"] == 0 and second["reused"] == 5
+
+
+def test_no_cache_gives_the_same_match() -> None:
+    cached = json.loads(run("match", EXAMPLE, "--json", "--all")[1])
+    uncached = json.loads(run("--no-cache", "match", EXAMPLE, "--json", "--all")[1])
+    assert cached == uncached

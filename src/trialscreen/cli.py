@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,9 @@ def emit(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+_USE_STORE = {"on": True}
+
+
 def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
     for path in paths or []:
         if not path.exists():
@@ -65,8 +69,53 @@ def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
         err.print(f"[red]error:[/] {line}", highlight=False)
     if not loaded.trials and loaded.errors:
         fail("no trial could be read")
+    if _USE_STORE["on"]:
+        from trialscreen.language.compiler import prime
+        from trialscreen.store import precompiled
+
+        try:
+            for compiled in precompiled(loaded.trials):
+                prime(compiled)
+        except sqlite3.Error as exc:  # an unusable store: compile in memory instead
+            err.print(f"[yellow]warning:[/] compiled-trial store not used ({exc})", highlight=False)
     del started
     return loaded.trials, loaded.warnings, loaded.errors
+
+
+@app.callback()
+def _options(
+    no_cache: bool = typer.Option(False, "--no-cache", help="Compile everything; skip the store"),
+) -> None:
+    """Screen patients against clinical-trial eligibility criteria."""
+    _USE_STORE["on"] = not no_cache and not os.environ.get("TRIALSCREEN_NO_CACHE")
+
+
+@app.command("index")
+def index_cmd(
+    trials: list[Path] = TRIALS_OPT,
+    db: Path = typer.Option(None, "--db", help="Store file (default: the user cache directory)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Compile every trial once into the compiled-trial store (SQLite); reruns reuse it."""
+    from trialscreen.store import TrialStore
+
+    _USE_STORE["on"] = False
+    loaded, _, _ = _load(trials)
+    with TrialStore.open(db) as store:
+        result = store.index(loaded)
+        stats = store.stats()
+    doc = {
+        "trials": len(loaded),
+        "compiled": result.compiled,
+        "reused": result.reused,
+        "seconds": round(result.seconds, 3),
+        "store": str(stats.path),
+        "bytes": stats.bytes,
+    }
+    if as_json:
+        emit(doc)
+    else:
+        out.print(", ".join(f"{k}: {v}" for k, v in doc.items()), highlight=False)
 
 
 class _null:

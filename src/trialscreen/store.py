@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -197,12 +197,18 @@ class TrialStore:
 
     def compiled_for(self, trials: Sequence[Trial]) -> list[Compiled]:
         """Per trial, its compiled bullets: read from the store, compiled and saved if missing."""
-        return self._resolve(trials)[0]
+        keys = [trial_key(trial) for trial in trials]
+        found = self._read(keys)
+        found.update(self._compile_missing(keys, trials, found))
+        return [found[key] for key in keys]
 
     def index(self, trials: Sequence[Trial]) -> IndexReport:
         """Compile and save every trial not yet stored for this engine."""
         started = time.perf_counter()
-        _, reused = self._resolve(trials)
+        keys = [trial_key(trial) for trial in trials]
+        present = self._present(keys)
+        self._compile_missing(keys, trials, present)
+        reused = sum(1 for key in keys if key in present)
         seconds = time.perf_counter() - started
         return IndexReport(len(trials) - reused, reused, round(seconds, 3))
 
@@ -217,38 +223,40 @@ class TrialStore:
     def _files(self) -> list[Path]:
         return [self.path, self.path.with_name(self.path.name + "-wal")]
 
-    def _resolve(self, trials: Sequence[Trial]) -> tuple[list[Compiled], int]:
-        """Compiled bullets per trial, and how many trials the store already held."""
-        keys = [trial_key(trial) for trial in trials]
-        found = self._read(keys)
-        reused = sum(1 for key in keys if key in found)
-        missing = {key: trial for key, trial in zip(keys, trials, strict=True) if key not in found}
+    def _compile_missing(
+        self, keys: Sequence[str], trials: Sequence[Trial], have: Container[str]
+    ) -> dict[str, Compiled]:
+        """Compile the trials whose key is not in `have`; save them, one transaction per batch."""
+        missing = {key: trial for key, trial in zip(keys, trials, strict=True) if key not in have}
+        done: dict[str, Compiled] = {}
         for chunk in _chunks(list(missing.items()), BATCH):
             batch = [(key, trial, compile_trial(trial)) for key, trial in chunk]
             self._write(batch)
-            found.update((key, compiled) for key, _, compiled in batch)
-        return [found[key] for key in keys], reused
+            done.update((key, compiled) for key, _, compiled in batch)
+        return done
+
+    def _select(self, column: str, keys: Sequence[str]) -> Iterator[tuple[str, str]]:
+        """(key, column) of this engine's rows among `keys`, queried in chunks."""
+        for chunk in _chunks(sorted(set(keys)), _QUERY_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            yield from self._conn.execute(
+                f"SELECT key, {column} FROM trials WHERE engine = ? AND key IN ({marks})",
+                (self.engine, *chunk),
+            )
+
+    def _present(self, keys: Sequence[str]) -> set[str]:
+        """The keys stored for this engine."""
+        return {key for key, _ in self._select("key", keys)}
 
     def _read(self, keys: Sequence[str]) -> dict[str, Compiled]:
-        """Stored compiled bullets of this engine for the given keys; others are left out."""
+        """Stored compiled bullets of this engine for the keys; undecodable rows left out."""
         found: dict[str, Compiled] = {}
-        unique = sorted(set(keys))
         with _gc_paused():
-            for chunk in _chunks(unique, _QUERY_CHUNK):
-                found.update(self._read_chunk(chunk))
+            for key, text in self._select("compiled_json", keys):
+                compiled = _decode(text)
+                if compiled is not None:
+                    found[key] = compiled
         return found
-
-    def _read_chunk(self, chunk: Sequence[str]) -> Iterator[tuple[str, Compiled]]:
-        """The decodable rows of this engine among `chunk`'s keys."""
-        marks = ",".join("?" * len(chunk))
-        rows = self._conn.execute(
-            f"SELECT key, compiled_json FROM trials WHERE engine = ? AND key IN ({marks})",
-            (self.engine, *chunk),
-        )
-        for key, text in rows:
-            compiled = _decode(text)
-            if compiled is not None:
-                yield key, compiled
 
     def _write(self, batch: list[tuple[str, Trial, Compiled]]) -> None:
         """Save one batch in one transaction: all of it or, on any error, none of it."""

@@ -1,0 +1,1 @@
+"""Hostile input, nothing lost: bad trial files, bad patient records, bounded fuzzing."""
