@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import json
 import os
 import sqlite3
 import sys
-import time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -57,29 +57,45 @@ _USE_STORE = {"on": True}
 
 
 def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
+    """Trials from the paths (default: seeds), their compilations primed from the store."""
     for path in paths or []:
         if not path.exists():
             fail(f"{path}: no such file or folder")
-    started = time.perf_counter()
-    with err.status("loading trials…") if err.is_terminal else _null():
-        loaded = load_records(*(paths or []))
-    for line in loaded.warnings:
-        err.print(f"[yellow]warning:[/] {line}", highlight=False)
-    for line in loaded.errors:
-        err.print(f"[red]error:[/] {line}", highlight=False)
-    if not loaded.trials and loaded.errors:
-        fail("no trial could be read")
-    if _USE_STORE["on"]:
-        from trialscreen.language.compiler import prime
-        from trialscreen.store import precompiled
-
-        try:
-            for compiled in precompiled(loaded.trials):
-                prime(compiled)
-        except sqlite3.Error as exc:  # an unusable store: compile in memory instead
-            err.print(f"[yellow]warning:[/] compiled-trial store not used ({exc})", highlight=False)
-    del started
+    gc.disable()  # loading builds many long-lived objects: collecting them now is wasted work
+    try:
+        with err.status("loading trials…") if err.is_terminal else _null():
+            loaded = load_records(*(paths or []))
+        for line in loaded.warnings:
+            err.print(f"[yellow]warning:[/] {line}", highlight=False)
+        for line in loaded.errors:
+            err.print(f"[red]error:[/] {line}", highlight=False)
+        if not loaded.trials and loaded.errors:
+            fail("no trial could be read")
+        if _USE_STORE["on"]:
+            _prime_from_store(loaded.trials)
+        gc.freeze()  # trials and compiled trees live for the run: keep the collector off them
+    finally:
+        gc.enable()
     return loaded.trials, loaded.warnings, loaded.errors
+
+
+def _prime_from_store(trials: list[Trial]) -> None:
+    from trialscreen.language.compiler import prime
+    from trialscreen.store import precompiled
+
+    try:
+        for compiled in precompiled(trials):
+            prime(compiled)
+    except sqlite3.Error as exc:  # an unusable store: compile in memory instead
+        err.print(f"[yellow]warning:[/] compiled-trial store not used ({exc})", highlight=False)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
 
 
 @app.callback()
@@ -116,14 +132,6 @@ def index_cmd(
         emit(doc)
     else:
         out.print(", ".join(f"{k}: {v}" for k, v in doc.items()), highlight=False)
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], list[str]]:

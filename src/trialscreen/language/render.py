@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from trialscreen.lexicon import concepts
@@ -41,6 +42,7 @@ def _op(op: str) -> str:
     return "=" if op == "==" else op
 
 
+@lru_cache(maxsize=4096)
 def analyte_label(analyte_id: str) -> str:
     """The analyte's display name when the lexicon reads it back, else its id."""
     try:
@@ -51,6 +53,7 @@ def analyte_label(analyte_id: str) -> str:
     return info.name if found is not None and found.id == analyte_id else analyte_id
 
 
+@lru_cache(maxsize=16384)
 def concept_label(concept_id: str) -> str:
     """A phrase the concept lexicon reads back as this concept."""
     try:
