@@ -19,6 +19,7 @@ from lark.lexer import LexerThread
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
+from trialscreen.language.transformer import _all, _any
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
     AllOf,
@@ -171,10 +172,8 @@ def _negate_rest(
 
 
 def _combine(nodes: list[Predicate], kind: CriterionKind, span: Span) -> Predicate:
-    if len(nodes) == 1:
-        return nodes[0]
-    cls = AllOf if kind == "inclusion" else AnyOf
-    return cls(items=tuple(nodes), span=span)
+    """Clauses of one bullet: AND for an inclusion, OR for an exclusion (flattened, no repeats)."""
+    return _all(nodes, span) if kind == "inclusion" else _any(nodes, span)
 
 
 _PRIMED: dict[tuple[str, str], CompiledCriterion] = {}

@@ -112,16 +112,33 @@ def _render_time_since(node: TimeSince) -> str:
     return f"{_op(node.op)} {number(node.days)} days since {concept_label(node.concept)}"
 
 
+def _concept_like(node: Predicate) -> bool:
+    """Does the node's text end in a concept phrase (that a following "and"/"or" would extend)?"""
+    return isinstance(node, HasConcept)
+
+
+def _join(items: tuple[Predicate, ...], word: str, after_concept: str, bracket: type) -> str:
+    out = ""
+    for i, item in enumerate(items):
+        text = render(item)
+        if isinstance(item, bracket):
+            text = f"({text})"
+        if i:
+            out += after_concept if _concept_like(items[i - 1]) else word
+        out += text
+    return out
+
+
 def _render_all_of(node: AllOf) -> str:
-    return " and ".join(render(item) for item in node.items)
+    return _join(node.items, " and ", " and also ", AnyOf)
 
 
 def _render_any_of(node: AnyOf) -> str:
-    return " or ".join(render(item) for item in node.items)
+    return _join(node.items, " or ", " or else ", AllOf)
 
 
 def _render_not(node: Not) -> str:
-    return f"no {render(node.item)}"
+    return f"no ({render(node.item)})"
 
 
 def _render_conditional(node: Conditional) -> str:

@@ -336,12 +336,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def negation(self, c: list[Token]) -> Word:
         return Word("negation", str(c[0]).lower(), span_of(c))
 
+    def group(self, c: list[Any]) -> Any:
+        """A bracketed group of clauses: its content."""
+        return [x for x in c if not isinstance(x, Token)][0]
+
+    def not_group(self, c: list[Any]) -> Any:
+        """ "no (…)": the bracketed clauses must not hold."""
+        inner = [x for x in c if not isinstance(x, (Token, Word))][0]
+        return Not(item=inner, span=span_of(c)) if hasattr(inner, "kind") else inner
+
     def concept_list(self, c: list[Any]) -> list[ConceptRef]:
         out: list[ConceptRef] = []
         pending: list[str] = []
         for child in c:
             if isinstance(child, Word):
-                pending.append(child.text)
+                pending.append(f"{child.role}:{child.text}")
             elif isinstance(child, ConceptRef):
                 out.append(ConceptRef(child.concept, child.span, tuple(pending)))
                 pending = []
@@ -379,11 +388,16 @@ class CriteriaTransformer(Transformer[Token, Any]):
         span = span_of(c)
         items: list[Predicate] = []
         for ref in concept_refs:
-            extra = tuple(q for q in ref.qualifiers if q in _UNVERIFIABLE)
+            roles = {q.split(":", 1)[0] for q in ref.qualifiers}
+            own: Timing = (
+                "current" if "current" in roles else ("history" if "history" in roles else timing)
+            )
+            texts = [q.split(":", 1)[1] for q in ref.qualifiers]
+            extra = tuple(q for q in texts if q in _UNVERIFIABLE and q not in quals)
             items.append(
                 HasConcept(
                     concept=ref.concept,
-                    timing=timing,
+                    timing=own,
                     within_days=windows[0].days if windows else None,
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
