@@ -35,8 +35,9 @@ def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
         return read_patient_input(source).patient
     if isinstance(source, dict) and "resourceType" in source:
         from trialscreen.fhir import import_fhir
+        from trialscreen.inputs import checked_fhir_patient
 
-        return import_fhir(source).patient
+        return checked_fhir_patient(import_fhir(source).patient, "input")[0]
     return read_patient(source)
 
 

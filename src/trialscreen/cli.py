@@ -15,12 +15,14 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from trialscreen import report
 from trialscreen.facts import PatientError, build_facts
 from trialscreen.fastpath import rank_fast, screen_plan, trial_plan
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.messages import one_line
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
 from trialscreen.screening import judge, screen
@@ -42,9 +44,14 @@ JSON_OPT = typer.Option(False, "--json", help="Print one JSON document for progr
 AS_OF_OPT = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the record's)")
 
 
+def say(label: str, style: str, message: str) -> None:
+    """One line on stderr; text from the input is neither markup nor a line break."""
+    err.print(f"[{style}]{label}:[/] {escape(one_line(message))}", highlight=False)
+
+
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit 2."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    say("error", "bold red", message)
     raise typer.Exit(2)
 
 
@@ -66,11 +73,11 @@ def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
         with err.status("loading trials…") if err.is_terminal else _null():
             loaded = load_records(*(paths or []))
         for line in loaded.warnings:
-            err.print(f"[yellow]warning:[/] {line}", highlight=False)
+            say("warning", "yellow", line)
         for line in loaded.errors:
-            err.print(f"[red]error:[/] {line}", highlight=False)
-        if not loaded.trials and loaded.errors:
-            fail("no trial could be read")
+            say("error", "red", line)
+        if not loaded.trials:
+            fail(f"no trial could be read from {', '.join(str(p) for p in paths or [])}")
         if _USE_STORE["on"]:
             _prime_from_store(loaded.trials)
         gc.freeze()  # trials and compiled trees live for the run: keep the collector off them
@@ -87,7 +94,7 @@ def _prime_from_store(trials: list[Trial]) -> None:
         for compiled in precompiled(trials):
             prime(compiled)
     except sqlite3.Error as exc:  # an unusable store: compile in memory instead
-        err.print(f"[yellow]warning:[/] compiled-trial store not used ({exc})", highlight=False)
+        say("warning", "yellow", f"compiled-trial store not used ({exc})")
 
 
 class _null:
@@ -146,7 +153,7 @@ def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], li
     except PatientError as exc:
         fail(str(exc))
     for line in got.warnings:
-        err.print(f"[yellow]warning:[/] {line}", highlight=False)
+        say("warning", "yellow", line)
     return got.patient, got.provenance, got.warnings
 
 
@@ -334,7 +341,7 @@ def screen_cohort_cmd(
         for patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1
-                err.print(f"[red]error:[/] {error}", highlight=False)
+                say("error", "red", error)
             elif not rows:
                 counts["resumed"] += 1
             else:
@@ -342,7 +349,7 @@ def screen_cohort_cmd(
                 sink.flush()
                 counts["screened"] += 1
                 if err.is_terminal:
-                    err.print(f"{patient_id}: {len(rows) - 1} trials", highlight=False)
+                    err.print(escape(f"{patient_id}: {len(rows) - 1} trials"), highlight=False)
     finally:
         if out_path:
             sink.close()

@@ -81,11 +81,13 @@ def _patient(source: Source) -> Patient:
         isinstance(source.data, dict) and "resourceType" in source.data
     ):
         from trialscreen.fhir import FhirError, import_fhir
+        from trialscreen.inputs import checked_fhir_patient
 
         try:
-            return import_fhir(source.data).patient
+            patient = import_fhir(source.data).patient
         except FhirError as exc:
             raise PatientError(f"{source.label}: {exc}") from None
+        return checked_fhir_patient(patient, source.label)[0]
     try:
         return read_patient(source.data)
     except PatientError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from trialscreen.lexicon import concepts
+from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
 from trialscreen.units import analytes
 from trialscreen.units.registry import UnitError, conversion_factor
 
 
 class PatientError(ValueError):
-    """A patient record that cannot be used; the message names the field path."""
+    """A patient record that cannot be used; the message names the field path (one line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,8 @@ def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
             data = json.loads(Path(source).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise PatientError(f"{source}: no such file") from None
+        except IsADirectoryError:
+            raise PatientError(f"{source}: is a directory, not a patient file") from None
         except UnicodeDecodeError:
             raise PatientError(f"{source}: not UTF-8 text") from None
         except json.JSONDecodeError as exc:
@@ -127,25 +134,12 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 
 def _check_semantics(patient: Patient, where: str) -> None:
-    """Unknown analytes, units that cannot belong to the analyte, impossible dates."""
+    """Unknown analytes, impossible values, units that cannot belong, impossible dates."""
     for i, obs in enumerate(patient.observations):
-        analyte = resolve_analyte(obs)
-        if analyte is None:
-            name = obs.name or obs.code or ""
-            hint = analytes.suggest(name) if obs.name else []
-            tail = f" (did you mean {', '.join(hint)}?)" if hint else ""
-            raise PatientError(f"{where}observations[{i}].name: unknown analyte {name!r}{tail}")
-        info = analytes.get(analyte)
-        if isinstance(obs.value, (int, float)) and not isinstance(obs.value, bool):
-            if obs.unit is None and info.canonical_unit:
-                raise PatientError(
-                    f"{where}observations[{i}].unit: missing (a value of {info.name} needs a unit)"
-                )
-            if obs.unit is not None and not analytes.unit_allowed(info, obs.unit):
-                raise PatientError(
-                    f"{where}observations[{i}].unit: {obs.unit!r} cannot be a unit of {info.name}"
-                )
-        _check_date(obs.date, patient, f"{where}observations[{i}].date")
+        problem = observation_problem(obs, patient)
+        if problem is not None:
+            field, message = problem
+            raise PatientError(f"{where}observations[{i}].{field}: {message}")
     for name, items, attrs in (
         ("conditions", patient.conditions, ("onset", "end")),
         ("treatments", patient.treatments, ("start", "end", "date")),
@@ -158,6 +152,55 @@ def _check_semantics(patient: Patient, where: str) -> None:
         raise PatientError(
             f"{where}birth_date: {patient.birth_date} is after as_of {patient.as_of}"
         )
+
+
+def observation_problem(obs: Observation, patient: Patient) -> tuple[str, str] | None:
+    """Why an observation cannot be used, as (field, message), or None when it can."""
+    analyte = resolve_analyte(obs)
+    if analyte is None:
+        name = obs.name or obs.code or ""
+        hint = analytes.suggest(name) if obs.name else []
+        tail = f" (did you mean {', '.join(hint)}?)" if hint else ""
+        return "name", f"unknown analyte {name!r}{tail}"
+    info = analytes.get(analyte)
+    numeric = bool(info.canonical_unit) or info.kind == "score"
+    value = obs.value
+    if numeric and value is not None and (isinstance(value, (bool, str))):
+        return "value", f"{value!r} is not a number ({info.name} is numeric)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "value", f"{value!r} is not a finite number"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if obs.unit is None and info.canonical_unit:
+            return "unit", f"missing (a value of {info.name} needs a unit)"
+        if obs.unit is not None and not analytes.unit_allowed(info, obs.unit):
+            return "unit", f"{obs.unit!r} cannot be a unit of {info.name}"
+        if value < 0 and (info.plausible_low is None or info.plausible_low >= 0):
+            return "value", f"{value} is not a possible {info.name} (negative)"
+        if info.kind == "score":
+            low, high = info.plausible_low, info.plausible_high
+            if (low is not None and value < low) or (high is not None and value > high):
+                return "value", f"{value} is not a possible {info.name} score ({low}-{high})"
+    if obs.date is not None and obs.date > patient.as_of:
+        return "date", f"{obs.date} is after as_of {patient.as_of}"
+    if obs.date is not None and patient.birth_date and obs.date < patient.birth_date:
+        return "date", f"{obs.date} is before birth_date {patient.birth_date}"
+    return None
+
+
+def usable(patient: Patient) -> tuple[Patient, list[str]]:
+    """A patient without the observations that cannot be used, and a warning for each
+    (imports from FHIR, where one bad resource must not reject the record)."""
+    kept, warnings = [], []
+    for i, obs in enumerate(patient.observations):
+        problem = observation_problem(obs, patient)
+        if problem is None or (problem[0] == "name" and obs.code):
+            kept.append(obs)  # an analyte the lexicon does not know is simply never read
+            continue
+        source = obs.source or f"observations[{i}]"
+        warnings.append(one_line(f"{source}: skipped: {problem[0]} {problem[1]}"))
+    if len(kept) == len(patient.observations):
+        return patient, warnings
+    return patient.model_copy(update={"observations": kept}), warnings
 
 
 def _check_date(value: dt.date | None, patient: Patient, path: str) -> None:

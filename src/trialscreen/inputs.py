@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialscreen.facts import PatientError, read_patient
+from trialscreen.facts import PatientError, read_patient, usable
 from trialscreen.model.patient import Patient
 
 
@@ -49,6 +49,17 @@ def _read_json_or_ndjson(path: Path) -> Any:
         ) from None
 
 
+def checked_fhir_patient(patient: Patient, where: str) -> tuple[Patient, list[str]]:
+    """The checks a record gets, for an imported bundle: an impossible birth date refuses the
+    file; an observation that cannot be used (dated after as_of, impossible value or unit) is
+    dropped with a warning naming its resource."""
+    if patient.birth_date and patient.birth_date > patient.as_of:
+        raise PatientError(
+            f"{where}: birth_date {patient.birth_date} is after as_of {patient.as_of}"
+        )
+    return usable(patient)
+
+
 def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> PatientInput:
     """A patient record or a FHIR Bundle / NDJSON export, told apart by content."""
     from trialscreen.fhir import FhirError, import_fhir, is_fhir
@@ -60,8 +71,9 @@ def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> Patien
             imported = import_fhir(data, as_of=as_of)
         except FhirError as exc:
             raise PatientError(f"{path}: {exc}") from None
+        patient, dropped = checked_fhir_patient(imported.patient, str(path))
         return PatientInput(
-            imported.patient, "fhir", dict(imported.provenance), list(imported.warnings)
+            patient, "fhir", dict(imported.provenance), list(imported.warnings) + dropped
         )
     if isinstance(data, dict) and as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -60,14 +61,14 @@ def print_trials(out: Console, rows: list[dict[str, Any]], totals: dict[str, int
     for r in rows:
         ages = f"{r['minimum_age'] or '-'} to {r['maximum_age'] or '-'}"
         table.add_row(
-            r["id"],
-            r["title"][:60],
+            Text(r["id"]),
+            Text(r["title"][:60]),
             r["format"],
-            ages,
+            Text(ages),
             r["sex"],
             str(r["inclusion"]),
             str(r["exclusion"]),
-            "; ".join(r["warnings"])[:60],
+            Text("; ".join(r["warnings"])[:60]),
         )
     out.print(table)
     out.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
@@ -146,12 +147,14 @@ def audit_json(trial: Trial, compiled: list[CompiledCriterion]) -> dict[str, Any
 
 def print_audit(out: Console, trial: Trial, compiled: list[CompiledCriterion]) -> None:
     out.print(
-        f"[bold]{trial.id}[/] {trial.title}  ({trial.format}, {trial.source})", highlight=False
+        f"[bold]{escape(trial.id)}[/] {escape(trial.title)}  ({trial.format}, "
+        f"{escape(trial.source)})",
+        highlight=False,
     )
     for b, c in zip(trial.bullets, compiled, strict=True):
         parent = f" parent={b.parent}" if b.parent is not None else ""
         out.print(
-            f"\n[bold]#{b.index}[/] {b.kind} section={b.section or '-'}{parent} "
+            f"\n[bold]#{b.index}[/] {b.kind} section={escape(b.section or '-')}{parent} "
             f"span={b.span[0]}-{b.span[1]} [{_COLOURS.get(c.status, 'white')}]{c.status}[/]",
             highlight=False,
         )
@@ -227,7 +230,8 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
     for r in results:
         colour = _COLOURS[r.verdict]
         out.print(
-            f"\n[bold]{r.trial_id}[/] {r.title[:80]} — [{colour}]{r.verdict}[/]", highlight=False
+            f"\n[bold]{escape(r.trial_id)}[/] {escape(r.title[:80])} — [{colour}]{r.verdict}[/]",
+            highlight=False,
         )
         table = Table("#", "kind", "outcome", "criterion", "reason", show_lines=False)
         for c in r.criteria:
@@ -241,11 +245,12 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
             )
         out.print(table)
         out.print(
-            f"pass {r.count('pass')}, fail {r.count('fail')}, unknown {r.count('unknown')}"
-            + (f"; needs: {', '.join(r.needs[:5])}" if r.needs else ""),
-            highlight=False,
+            Text(
+                f"pass {r.count('pass')}, fail {r.count('fail')}, unknown {r.count('unknown')}"
+                + (f"; needs: {', '.join(r.needs[:5])}" if r.needs else "")
+            )
         )
-    out.print(f"\npatient {patient.id} as of {patient.as_of}: {len(results)} trials screened")
+    out.print(Text(f"\npatient {patient.id} as of {patient.as_of}: {len(results)} trials screened"))
 
 
 def match_row(r: FastResult) -> dict[str, Any]:
@@ -265,7 +270,7 @@ def print_match(out: Console, patient: Patient, rows: list[dict[str, Any]], tota
     for r in rows:
         colour = _COLOURS[r["verdict"]]
         table.add_row(
-            r["trial_id"],
+            Text(r["trial_id"]),
             Text(r["title"][:50]),
             f"[{colour}]{r['verdict']}[/]",
             str(r["pass"]),
@@ -275,8 +280,7 @@ def print_match(out: Console, patient: Patient, rows: list[dict[str, Any]], tota
         )
     out.print(table)
     out.print(
-        f"patient {patient.id} as of {patient.as_of}: {len(rows)} of {total} trials listed",
-        highlight=False,
+        Text(f"patient {patient.id} as of {patient.as_of}: {len(rows)} of {total} trials listed")
     )
 
 
@@ -297,12 +301,14 @@ def print_import(out: Console, doc: dict[str, Any]) -> None:
     prov = doc["provenance"]
     for key in ("id", "birth_date", "sex", "pregnant"):
         if key in patient:
-            table.add_row(key, str(patient[key]), prov.get(key, ""))
+            table.add_row(key, Text(str(patient[key])), Text(prov.get(key, "")))
     for group in ("observations", "conditions", "treatments", "adverse_events"):
         for i, item in enumerate(patient.get(group, [])):
             label = item.get("name") or item.get("term")
             value = " ".join(str(item[k]) for k in ("value", "unit", "status", "date") if k in item)
-            table.add_row(f"{group}[{i}]", Text(f"{label}: {value}"), prov.get(f"{group}[{i}]", ""))
+            table.add_row(
+                f"{group}[{i}]", Text(f"{label}: {value}"), Text(prov.get(f"{group}[{i}]", ""))
+            )
     out.print(table)
     for w in doc["warnings"]:
         out.print(Text(f"warning: {w}", style="yellow"))

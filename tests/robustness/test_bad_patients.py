@@ -158,6 +158,11 @@ def test_read_patient_on_a_dict_names_the_field() -> None:
         read_patient(record(obs(unit="furlongs")))
 
 
+def test_read_patient_on_a_folder_is_a_patient_error(tmp_path: Path) -> None:
+    with pytest.raises(PatientError, match=r"^" + str(tmp_path) + r": "):
+        read_patient(tmp_path)
+
+
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.json"
     result = runner.invoke(app, ["check", CRITERION, str(missing)])

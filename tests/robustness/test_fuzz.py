@@ -371,7 +371,7 @@ PATIENT_RECORDS = (
         ),
         st.dictionaries(HOSTILE_TEXT, JSON_VALUES, max_size=2) | st.just({}),
     )
-    | JSON_VALUES
+    | JSON_VALUES.filter(lambda value: not isinstance(value, str))  # a str is read as a path
 )
 
 
@@ -551,7 +551,10 @@ def check_trials_cli(case: tuple[str, bytes], workdir: Path) -> None:
     if report.trials:
         assert code == 0 and json.loads(out)["totals"]["trials"] == len(report.trials)
     else:
-        assert code == 2 and out == "" and lines[-1] == "error: no trial could be read", (code, err)
+        assert code == 2 and out == "" and lines[-1].startswith("error: no trial could be read"), (
+            code,
+            err,
+        )
         lines = lines[:-1]
     assert len(lines) == len(report.errors) + len(report.warnings), err
 

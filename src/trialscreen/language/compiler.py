@@ -22,8 +22,6 @@ from trialscreen.language.render import render
 from trialscreen.language.transformer import _all, _any
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
-    AllOf,
-    AnyOf,
     HasConcept,
     Not,
     Predicate,

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import trialscreen
+from trialscreen.messages import one_line
 from trialscreen.model.trial import Trial
 from trialscreen.trials.ctgov_json import read_json
 from trialscreen.trials.ctgov_xml import ROOT, parse_xml, read_xml
@@ -41,6 +42,8 @@ def load_records(*paths: str | Path) -> LoadReport:
     for path in _files(paths or (default_trials_path(),), report):
         report.extend(read_file(path))
     _warn_duplicates(report)
+    report.warnings[:] = [one_line(m) for m in report.warnings]
+    report.errors[:] = [one_line(m) for m in report.errors]
     return report
 
 
