@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -30,3 +34,20 @@ def _store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault(
         "TRIALSCREEN_STORE", str(tmp_path_factory.mktemp("store") / "store.sqlite3")
     )
+
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: dev (default, quick), ci (more examples,
+# derandomised, no deadline, reproduction blobs), fuzz (a long hunt, run by hand).
+settings.register_profile("dev", max_examples=100)
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=20000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# On a failure, hypothesis's pytest plugin imports its patch writer (hypothesis.extra._patching),
+# which imports libcst, which imports mypy_extensions.TypedDict: a DeprecationWarning that
+# `filterwarnings = error` turns into an INTERNALERROR ending the session before any failure is
+# reported. Importing it once here, with that one warning ignored, lets failures be reported.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "mypy_extensions.TypedDict is deprecated", DeprecationWarning)
+    with contextlib.suppress(ImportError):
+        import hypothesis.extra._patching  # noqa: F401
