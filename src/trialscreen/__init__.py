@@ -6,16 +6,17 @@ The API: `load_trials(*paths)`, `load_patient(path_or_dict)`, `compile_criterion
 
 from __future__ import annotations
 
-from typing import Any
-
-__all__ = ["compile_criterion", "evaluate", "load_patient", "load_trials", "screen"]
 __version__ = "0.1.0"
 
+# Imported eagerly: the names `evaluate` and `screen` must be these functions, not the
+# submodules `trialscreen.evaluate` / `trialscreen.screening` that importing them loads.
+from trialscreen.api import (  # noqa: E402
+    Evaluation,
+    compile_criterion,
+    evaluate,
+    load_patient,
+    load_trials,
+    screen,
+)
 
-def __getattr__(name: str) -> Any:
-    """Import the API lazily, so `import trialscreen` stays cheap."""
-    if name in __all__ or name == "Evaluation":
-        from trialscreen import api
-
-        return getattr(api, name)
-    raise AttributeError(name)
+__all__ = ["Evaluation", "compile_criterion", "evaluate", "load_patient", "load_trials", "screen"]
