@@ -167,9 +167,9 @@ def test_alternatives() -> None:
     ("text", "expected"),
     [
         ("ECOG ≤2", [("<=", 2)]),
-        ("ECOG performance status 0-1", [(">=", 0), ("<=", 1)]),
-        ("ECOG 0 to 2", [(">=", 0), ("<=", 2)]),
-        ("Zubrod performance status 0-1", [(">=", 0), ("<=", 1)]),
+        ("ECOG performance status 0-1", [("<=", 1)]),
+        ("ECOG 0 to 2", [("<=", 2)]),
+        ("Zubrod performance status 0-1", [("<=", 1)]),
         ("WHO performance status ≤ 1", [("<=", 1)]),
         ("Karnofsky ≥ 70%", [(">=", 70)]),
     ],
@@ -182,8 +182,12 @@ def test_scales(text: str, expected: list[tuple[str, float]]) -> None:
 
 def test_score_sets() -> None:
     node = compile_criterion("ECOG performance status of 0, 1, or 2").predicate
-    assert isinstance(node, AnyOf)
-    assert [i.value for i in node.items] == [0, 1, 2]  # type: ignore[union-attr]
+    assert isinstance(node, ScoreCompare) and (node.op, node.value) == ("<=", 2)  # 0-2 is <= 2
+    node = compile_criterion("ECOG 1-2").predicate
+    assert isinstance(node, AllOf) and [(i.op, i.value) for i in node.items] == [
+        (">=", 1),
+        ("<=", 2),
+    ]  # type: ignore[union-attr]
     node = compile_criterion("ECOG Performance Status of 0 or 2").predicate
     assert isinstance(node, AnyOf)
 

@@ -36,6 +36,7 @@ _NOISE_TYPES = frozenset(
     {
         "COMMA",
         "OR_NUM",
+        "AND_CMP",
         "COLON",
         "LPAR",
         "RPAR",

@@ -124,14 +124,36 @@ def score_bound(scale: str, bound: ScoreBound, span: Span) -> Predicate:
     top = _SCALE_MAX.get(scale)
     if top is not None and any(v < 0 or v > top for _, v in bound.parts):
         flags += ("implausible_value",)
+    parts, any_of = _simplest(scale, list(bound.parts), bound.any_of)
     leaves: list[Predicate] = [
-        ScoreCompare(scale=scale, op=op, value=v, span=span, flags=flags) for op, v in bound.parts
+        ScoreCompare(scale=scale, op=op, value=v, span=span, flags=flags) for op, v in parts
     ]
     if len(leaves) == 1:
         return leaves[0]
-    if bound.any_of:
+    if any_of:
         return AnyOf(items=tuple(leaves), span=span)
     return AllOf(items=tuple(leaves), span=span)
+
+
+def _simplest(
+    scale: str, parts: list[tuple[Op, float]], any_of: bool
+) -> tuple[list[tuple[Op, float]], bool]:
+    """Integer scores: "0, 1 or 2" is the range 0-2, and a range from the scale's lowest grade
+    is just its upper bound ("ECOG 0-1" is "ECOG <= 1"). Same meaning, simpler tree."""
+    values = sorted(v for _, v in parts)
+    if (
+        any_of
+        and all(op == "==" for op, _ in parts)
+        and values == list(range(int(values[0]), int(values[0]) + len(values)))
+    ):
+        parts, any_of = [(">=", values[0]), ("<=", values[-1])], False
+    try:
+        lowest = analytes.get(scale).plausible_low
+    except KeyError:
+        lowest = None
+    if not any_of and len(parts) == 2 and parts[0] == (">=", lowest) and parts[1][0] == "<=":
+        parts = [parts[1]]
+    return parts, any_of
 
 
 def lab_analytes(node: Predicate) -> list[str]:

@@ -237,6 +237,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return _any(items, span_of(c)) if items else c[0]  # no node: the compiler skips it
 
     def all_of(self, c: list[Any]) -> Any:
+        c = [x for x in c if not isinstance(x, Token)]  # AND_CMP
         items = thresholds.attach_bare_bounds(c)
         return _all(items, span_of(c)) if items else c[0]
 
@@ -300,6 +301,47 @@ class CriteriaTransformer(Transformer[Token, Any]):
         parts = [x for x in c if isinstance(x, list)][0]
         span = span_of(c)
         return _all([AgeCompare(op=op, years=round(v, 9), span=span) for op, v in parts], span)
+
+    def age_two_bounds(self, c: list[Any]) -> Predicate:
+        """ "aged >= 18 and <= 65 years": the time unit may be written once, at the end."""
+        cmps = [x for x in c if isinstance(x, tuple)]
+        nums = _of(c, Num)
+        k = self._years(c)
+        span = span_of(c)
+        items: list[Predicate] = [
+            AgeCompare(op=op, years=round(n.value * k, 9), span=span)
+            for (op, _), n in zip(cmps, nums, strict=True)
+        ]
+        return _all(items, span)
+
+    def age_cmp_prefix(self, c: list[Any]) -> Predicate:
+        """ "maximum age 65 years"."""
+        (op, _) = c[0]
+        return AgeCompare(
+            op=op, years=round(_of(c, Num)[0].value * self._years(c), 9), span=span_of(c)
+        )
+
+    def age_cmp_suffix(self, c: list[Any]) -> Predicate:
+        """ "older than 2 years of age"."""
+        (op, _) = c[0]
+        return AgeCompare(op=op, years=_of(c, Num)[0].value, span=span_of(c))
+
+    def age_between_prefix(self, c: list[Any]) -> Predicate:
+        """ "between the age of 18 and 65"."""
+        low, high = _of(c, Num)
+        k = self._years(c)
+        span = span_of(c)
+        return _all(
+            [
+                AgeCompare(op=">=", years=round(low.value * k, 9), span=span),
+                AgeCompare(op="<=", years=round(high.value * k, 9), span=span),
+            ],
+            span,
+        )
+
+    def age_years_or_more(self, c: list[Any]) -> Predicate:
+        """ "18 years and older" (a number of years with "or older" is an age)."""
+        return AgeCompare(op=">=", years=round(c[0].value * self._years(c), 9), span=span_of(c))
 
     def age_suffix_or_more(self, c: list[Any]) -> Predicate:
         return AgeCompare(op=">=", years=c[0].value, span=span_of(c))
