@@ -265,7 +265,11 @@ def match_cmd(
     record, _, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials)
     facts = build_facts(record)
-    results = [screen_plan(trial_plan(t), facts, t.healthy_volunteers) for t in loaded]
+    # without --all, ineligible trials are not listed: skip their bullets once age or sex fails
+    results = [
+        screen_plan(trial_plan(t), facts, t.healthy_volunteers, prefilter=not show_all)
+        for t in loaded
+    ]
     ranked = rank_fast(results, include_ineligible=show_all)
     if limit > 0:
         ranked = ranked[:limit]

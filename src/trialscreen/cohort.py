@@ -46,28 +46,41 @@ def _fhir_groups(resources: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 
 def sources(path: Path) -> Iterator[Source]:
-    """Patients in a folder (records or FHIR bundles), an NDJSON of records, or FHIR bulk NDJSON."""
+    """Patients in a folder (records or FHIR bundles), an NDJSON of records (streamed, one line
+    at a time), or a FHIR bulk NDJSON export (grouped by patient, so read whole)."""
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.is_file() and file.suffix.lower() in (".json", ".ndjson"):
                 yield Source(str(file), file)
         return
-    lines = path.read_text(encoding="utf-8").splitlines()
-    parsed: list[tuple[int, Any]] = []
-    for number, line in enumerate(lines, 1):
-        if line.strip():
+    with path.open(encoding="utf-8") as handle:
+        first = _first_value(handle)
+        if isinstance(first, dict) and "resourceType" in first:
+            handle.seek(0)
+            resources = [json.loads(line) for line in handle if line.strip()]
+            for key, group in _fhir_groups(resources).items():
+                yield Source(f"{path}:{key}", group)
+            return
+        handle.seek(0)
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
             try:
-                parsed.append((number, json.loads(line)))
+                yield Source(f"{path}:{number}", json.loads(line))
             except json.JSONDecodeError as exc:
                 yield Source(
                     f"{path}:{number}", PatientError(f"{path}:{number}: not JSON ({exc.msg})")
                 )
-    if parsed and all(isinstance(v, dict) and "resourceType" in v for _, v in parsed):
-        for key, group in _fhir_groups([v for _, v in parsed]).items():
-            yield Source(f"{path}:{key}", group)
-        return
-    for number, value in parsed:
-        yield Source(f"{path}:{number}", value)
+
+
+def _first_value(handle: Any) -> Any:
+    for line in handle:
+        if line.strip():
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                return None
+    return None
 
 
 def _patient(source: Source) -> Patient:

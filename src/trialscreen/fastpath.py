@@ -348,13 +348,32 @@ def _healthy(trial_hv: bool | None, facts: PatientFacts) -> tuple[str, tuple[str
 
 
 def screen_plan(
-    plan: TrialPlan, facts: PatientFacts, healthy_volunteers: bool | None
+    plan: TrialPlan,
+    facts: PatientFacts,
+    healthy_volunteers: bool | None,
+    prefilter: bool = False,
 ) -> FastResult:
-    """Verdict, counts and needs of one planned trial: what `screening.screen_trial` gives."""
+    """Verdict, counts and needs of one planned trial: what `screening.screen_trial` gives.
+
+    With `prefilter`, a trial whose structured age or sex already fails is returned as
+    ineligible without evaluating its bullets (its counts then cover the structured part only).
+    """
     outcomes: list[tuple[str, tuple[str, ...]]] = []
     for p in plan.structured:
         met, needs = p(facts)
         outcomes.append(("unknown", needs) if met is None else ("pass" if met else "fail", _NONE))
+    if prefilter and any(o == "fail" for o, _ in outcomes):
+        failed = sum(1 for o, _ in outcomes if o == "fail")
+        passed = sum(1 for o, _ in outcomes if o == "pass")
+        return FastResult(
+            plan.trial_id,
+            plan.title,
+            "ineligible",
+            passed,
+            failed,
+            len(outcomes) - failed - passed,
+            [],
+        )
     hv = _healthy(healthy_volunteers, facts)
     if hv is not None:
         outcomes.append(hv)

@@ -50,3 +50,15 @@ def test_identical_to_reference_on_the_corpus() -> None:
     trials = load_trials(need_shared(CORPUS))
     patients = sorted(PATIENTS.glob("*.json"))[:3]
     assert mismatches(trials, patients) == []
+
+
+def test_prefilter_keeps_every_verdict() -> None:
+    trials = load_trials(SEEDS)
+    young = {"id": "young", "as_of": "2026-11-01", "age": 12, "sex": "male"}
+    for record in (young, PATIENTS / "pt-0002-breast-candidate.json"):
+        facts = build_facts(read_patient(record))
+        for trial in trials:
+            plan = trial_plan(trial)
+            full = screen_plan(plan, facts, trial.healthy_volunteers)
+            quick = screen_plan(plan, facts, trial.healthy_volunteers, prefilter=True)
+            assert quick.verdict == full.verdict
