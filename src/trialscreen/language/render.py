@@ -55,7 +55,9 @@ def analyte_label(analyte_id: str) -> str:
 
 @lru_cache(maxsize=16384)
 def concept_label(concept_id: str) -> str:
-    """A phrase the concept lexicon reads back as this concept."""
+    """A phrase the concept lexicon reads back as this concept (free text as written)."""
+    if concept_id.startswith("text:"):
+        return concept_id.removeprefix("text:")
     try:
         concept = concepts.get(concept_id)
     except KeyError:

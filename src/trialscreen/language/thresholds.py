@@ -177,7 +177,7 @@ def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
     out: list[Predicate] = []
     for child in children:
         if not isinstance(child, CondSpec):
-            if not isinstance(child, tuple):
+            if hasattr(child, "kind"):  # a node; anything else is not one
                 out.append(child)
             continue
         if not out or not lab_analytes(out[-1]):

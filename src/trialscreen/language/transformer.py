@@ -455,9 +455,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = _any([inner, definitions[0]], span)
         return Not(item=inner, span=span) if negated else inner
 
-    def time_since(self, c: list[Any]) -> Predicate:
+    def time_since(self, c: list[Any]) -> Any:
+        """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
+        ("since prior cytokines") is kept as text, flagged, and evaluates to unknown."""
         (op, _) = c[0]
         num = _of(c, Num)[0]
         days = num.value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
-        ref = _of(c, ConceptRef)[0]
-        return TimeSince(concept=ref.concept, op=op, days=days, span=span_of(c))
+        refs = _of(c, ConceptRef)
+        if refs:
+            return TimeSince(concept=refs[0].concept, op=op, days=days, span=span_of(c))
+        words = " ".join(str(t).lower() for t in _tokens(c, "WORD"))
+        if not words:
+            return BoundSpec((), span_of(c))  # no node: nothing to measure from
+        return TimeSince(
+            concept=f"text:{words}", op=op, days=days, span=span_of(c), flags=("unknown_concept",)
+        )
