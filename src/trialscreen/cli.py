@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from trialscreen import report
 from trialscreen.facts import PatientError, build_facts
-from trialscreen.fastpath import rank_fast, screen_plan, trial_plan
+from trialscreen.fastpath import TrialPlan, plans_from_store, rank_fast, screen_plan, trial_plan
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.messages import one_line
@@ -63,7 +63,7 @@ def emit(doc: Any) -> None:
 _USE_STORE = {"on": True}
 
 
-def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
+def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], list[str], list[str]]:
     """Trials from the paths (default: seeds), their compilations primed from the store."""
     for path in paths or []:
         if not path.exists():
@@ -78,7 +78,7 @@ def _load(paths: list[Path] | None) -> tuple[list[Trial], list[str], list[str]]:
             say("error", "red", line)
         if not loaded.trials:
             fail(f"no trial could be read from {', '.join(str(p) for p in paths or [])}")
-        if _USE_STORE["on"]:
+        if _USE_STORE["on"] and prime:
             _prime_from_store(loaded.trials)
         gc.freeze()  # trials and compiled trees live for the run: keep the collector off them
     finally:
@@ -103,6 +103,16 @@ class _null:
 
     def __exit__(self, *args: object) -> None:
         return None
+
+
+def _plans(trials: list[Trial]) -> list[TrialPlan]:
+    """Hot-path plans: from the store a batch at a time (trees dropped once planned)."""
+    if _USE_STORE["on"]:
+        try:
+            return plans_from_store(trials)
+        except sqlite3.Error as exc:
+            say("warning", "yellow", f"compiled-trial store not used ({exc})")
+    return [trial_plan(t) for t in trials]
 
 
 @app.callback()
@@ -263,12 +273,13 @@ def match_cmd(
 ) -> None:
     """Trials the patient might qualify for: eligible first, then undetermined, fewest unknowns."""
     record, _, _ = _patient(patient, as_of)
-    loaded, _, _ = _load(trials)
+    loaded, _, _ = _load(trials, prime=False)
+    plans = _plans(loaded)
     facts = build_facts(record)
     # without --all, ineligible trials are not listed: skip their bullets once age or sex fails
     results = [
-        screen_plan(trial_plan(t), facts, t.healthy_volunteers, prefilter=not show_all)
-        for t in loaded
+        screen_plan(plan, facts, t.healthy_volunteers, prefilter=not show_all)
+        for plan, t in zip(plans, loaded, strict=True)
     ]
     ranked = rank_fast(results, include_ineligible=show_all)
     if limit > 0:
@@ -331,7 +342,7 @@ def screen_cohort_cmd(
             import dask.distributed  # noqa: F401
         except ImportError:
             fail("--backend dask needs the extra: pip install 'trialscreen[dask]'")
-    loaded, _, _ = _load(trials)
+    loaded, _, _ = _load(trials, prime=backend != "local")
     done = cohort.completed(out_path) if out_path else set()
     sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
     counts = {"screened": 0, "resumed": 0, "errors": 0}
@@ -341,7 +352,7 @@ def screen_cohort_cmd(
 
             stream = dask_backend.run(loaded, cohort.sources(patients), done, scheduler)
         else:
-            stream = cohort.run(loaded, cohort.sources(patients), workers, done)
+            stream = cohort.run(loaded, cohort.sources(patients), workers, done, _plans(loaded))
         for patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1

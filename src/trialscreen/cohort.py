@@ -152,10 +152,16 @@ def completed(out: Path) -> set[str]:
 
 
 def run(
-    trials: list[Trial], source_iter: Iterator[Source], workers: int, skip: set[str]
+    trials: list[Trial],
+    source_iter: Iterator[Source],
+    workers: int,
+    skip: set[str],
+    plans: list[TrialPlan] | None = None,
 ) -> Iterator[tuple[str | None, list[dict[str, Any]], str | None]]:
     """Screen patients in order, with `workers` processes; yields each patient's lines."""
-    _SHARED.update(plans=[trial_plan(t) for t in trials], trials=trials, skip=skip)
+    if plans is None:
+        plans = [trial_plan(t) for t in trials]
+    _SHARED.update(plans=plans, trials=trials, skip=skip)
     if workers <= 1:
         yield from map(screen_source, source_iter)
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from trialscreen.facts import ConceptFact, LabFact, PatientFacts
 from trialscreen.language.render import analyte_label, concept_label, render
@@ -308,7 +308,20 @@ def _fact_evidence(fact: ConceptFact) -> dict[str, Any]:
     }
 
 
-def _fact_matches(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool | None:
+class ConceptWant(Protocol):
+    """What `_fact_matches` reads of a HasConcept (the hot path passes a lighter object)."""
+
+    @property
+    def timing(self) -> str: ...
+    @property
+    def within_days(self) -> float | None: ...
+    @property
+    def grade_op(self) -> str | None: ...
+    @property
+    def grade(self) -> int | None: ...
+
+
+def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
     """Does one record entry satisfy the node's timing, window and grade? None if undecidable."""
     checks: list[bool | None] = []
     if node.timing == "current":

@@ -45,6 +45,7 @@ from trialscreen.model.trial import CriterionKind, Trial
 from trialscreen.screening import (
     _RANK,
     compile_negated,
+    negate,
     negating_parents,
     structured_criteria,
 )
@@ -150,11 +151,23 @@ def _plan_sex_is(node: SexIs) -> Plan:
     return plan
 
 
-def _plan_has_concept(node: HasConcept) -> Plan:
-    label = concept_label(node.concept)
-    concept = node.concept
+@dataclass(frozen=True, slots=True)
+class _Want:
+    """The fields of a HasConcept a plan needs, so that plans do not keep the tree alive."""
+
+    timing: str
+    within_days: float | None
+    grade_op: str | None
+    grade: int | None
+
+
+def _plan_has_concept(tree_node: HasConcept) -> Plan:
+    node = _Want(tree_node.timing, tree_node.within_days, tree_node.grade_op, tree_node.grade)
+    label = concept_label(tree_node.concept)
+    qualifiers = tree_node.qualifiers
+    concept = tree_node.concept
     status = (f"{label} status",)
-    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+    qualified = (f"whether {label} is {' '.join(qualifiers)}",) if qualifiers else None
     dated = (f"{label} date/grade",)
 
     def plan(facts: PatientFacts) -> Outcome:
@@ -304,12 +317,33 @@ class TrialPlan:
     bullets: list[CriterionPlan]
 
 
-def trial_plan(trial: Trial) -> TrialPlan:
-    """Plan a trial once (compiling its bullets if the cache has not)."""
+def trial_plan(trial: Trial, compiled: list[CompiledCriterion] | None = None) -> TrialPlan:
+    """Plan a trial once. Given its compiled bullets (from the store), nothing is compiled or
+    cached, and the trees can be dropped once planned; otherwise the compile cache is used."""
     negating = negating_parents(trial)
-    bullets = [_bullet_plan(b.text, b.kind, b.parent in negating) for b in trial.bullets]
+    if compiled is None:
+        bullets = [_bullet_plan(b.text, b.kind, b.parent in negating) for b in trial.bullets]
+    else:
+        bullets = [
+            criterion_plan(negate(c) if b.parent in negating else c)
+            for b, c in zip(trial.bullets, compiled, strict=True)
+        ]
     structured = [plan_for(node) for _, node in structured_criteria(trial)]
     return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
+
+
+def plans_from_store(trials: list[Trial], batch: int = 500) -> list[TrialPlan]:
+    """Plans for every trial, reading compiled bullets from the store a batch at a time, so the
+    decoded trees of the whole set are never in memory at once."""
+    from trialscreen.store import TrialStore
+
+    plans: list[TrialPlan] = []
+    with TrialStore.open() as store:
+        for start in range(0, len(trials), batch):
+            chunk = trials[start : start + batch]
+            for trial, compiled in zip(chunk, store.compiled_for(chunk), strict=True):
+                plans.append(trial_plan(trial, compiled))
+    return plans
 
 
 @dataclass(slots=True)
