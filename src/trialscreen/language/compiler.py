@@ -22,6 +22,9 @@ from trialscreen.language.render import render
 from trialscreen.language.transformer import _all, _any
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
+    AllOf,
+    AnyOf,
+    Conditional,
     HasConcept,
     Not,
     Predicate,
@@ -110,13 +113,16 @@ def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, An
 
 def _remap(node: Any, norm: Normalized) -> Any:
     """Map a node's spans (and its children's) from normalised text to the bullet text."""
+    if norm.identity:
+        return node
     update: dict[str, Any] = {"span": norm.span(*node.span)}
-    for name in ("items",):
-        if hasattr(node, name):
-            update[name] = tuple(_remap(item, norm) for item in getattr(node, name))
-    for name in ("item", "then", "otherwise"):
-        if hasattr(node, name):
-            update[name] = _remap(getattr(node, name), norm)
+    if isinstance(node, (AllOf, AnyOf)):
+        update["items"] = tuple(_remap(item, norm) for item in node.items)
+    elif isinstance(node, Not):
+        update["item"] = _remap(node.item, norm)
+    elif isinstance(node, Conditional):
+        update["then"] = _remap(node.then, norm)
+        update["otherwise"] = _remap(node.otherwise, norm)
     return node.model_copy(update=update)
 
 

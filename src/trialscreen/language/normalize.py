@@ -58,6 +58,7 @@ class Normalized:
 
     text: str
     offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    identity: bool = False  # the text did not change: spans need no mapping
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text to the original text."""
@@ -106,8 +107,13 @@ def _rewrite(
     return "".join(pieces), new_offsets
 
 
+_PLAIN = re.compile(r"[\x20-\x5b\x5d-\x7e]*")  # printable ASCII without "\\"
+
+
 def normalize(text: str) -> Normalized:
     """Normalise `text`; see the module docstring for what changes."""
+    if _PLAIN.fullmatch(text) and not any(p.search(text) for p, _ in _REWRITES):
+        return Normalized(text, tuple(range(len(text) + 1)), identity=True)
     norm, offsets = _map_chars(text)
     for pattern, repl in _REWRITES:
         if pattern.search(norm):
