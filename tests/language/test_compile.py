@@ -211,6 +211,29 @@ def test_nyha() -> None:
 @pytest.mark.parametrize(
     ("text", "bounds"),
     [
+        ("age at screening ≥ 18 years", [(">=", 18)]),
+        ("all adults over the age of 18", [(">", 18)]),
+        ("younger than 75 years", [("<", 75)]),
+        ("older than 65 years of age", [(">", 65)]),
+        ("patients ages 18 years to 65 years", [(">=", 18), ("<=", 65)]),
+        ("aged 2 to < 18 years", [(">=", 2), ("<", 18)]),
+        ("aged ≥ 18 and ≤ 65 years", [(">=", 18), ("<=", 65)]),
+        ("maximum age 65 years", [("<=", 65)]),
+        ("between the age of 18 and 65", [(">=", 18), ("<=", 65)]),
+        ("18 years and older", [(">=", 18)]),
+        ("> 6 months of age", [(">", 0.5)]),
+    ],
+)
+def test_more_age_phrasings(text: str, bounds: list[tuple[str, float]]) -> None:
+    node = compile_criterion(text).predicate
+    items = node.items if isinstance(node, AllOf) else (node,)
+    assert all(isinstance(i, AgeCompare) for i in items), node
+    assert [(i.op, round(i.years, 6)) for i in items] == bounds  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
         ("Age ≥ 18 years", [(">=", 18)]),
         ("18 to 75 years old", [(">=", 18), ("<=", 75)]),
         ("Age between 18 and 75 years", [(">=", 18), ("<=", 75)]),

@@ -290,12 +290,27 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def age_or_less(self, c: list[Any]) -> list[tuple[Op, float]]:
         return [("<=", c[0].value * self._years(c))]
 
+    def _per_number_years(self, c: list[Any]) -> list[float]:
+        """Each number in years, by the time unit after it (or the last one written)."""
+        values: list[float] = []
+        pending: list[float] = []
+        for child in c:
+            if isinstance(child, Num):
+                pending.append(child.value)
+            elif isinstance(child, Token) and child.type == "TIME_UNIT":
+                k = days_per(str(child)) / 365.25
+                values.extend(v * k for v in pending)
+                pending = []
+        return values + pending  # a number with no unit after it is in years
+
     def age_range(self, c: list[Any]) -> list[tuple[Op, float]]:
+        low, high = self._per_number_years(c)[:2]
+        return [(">=", low), ("<=", high)]
+
+    def age_range_between(self, c: list[Any]) -> list[tuple[Op, float]]:
         low, high = _of(c, Num)
         k = self._years(c)
         return [(">=", low.value * k), ("<=", high.value * k)]
-
-    age_range_between = age_range
 
     def age_compare(self, c: list[Any]) -> Predicate:
         parts = [x for x in c if isinstance(x, list)][0]
@@ -342,6 +357,26 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def age_years_or_more(self, c: list[Any]) -> Predicate:
         """ "18 years and older" (a number of years with "or older" is an age)."""
         return AgeCompare(op=">=", years=round(c[0].value * self._years(c), 9), span=span_of(c))
+
+    def age_word_cmp(self, c: list[Any]) -> Predicate:
+        """ "older than 65 years", "under the age of 18"."""
+        op: Op = ">" if _tokens(c, "OLDER") else "<"
+        return AgeCompare(
+            op=op, years=round(_of(c, Num)[0].value * self._years(c), 9), span=span_of(c)
+        )
+
+    def age_to_cmp(self, c: list[Any]) -> Predicate:
+        """ "aged 2 to < 18 years": the upper bound carries its own comparator."""
+        (op, _) = [x for x in c if isinstance(x, tuple)][0]
+        low, high = self._per_number_years(c)[:2]
+        span = span_of(c)
+        return _all(
+            [
+                AgeCompare(op=">=", years=round(low, 9), span=span),
+                AgeCompare(op=op, years=round(high, 9), span=span),
+            ],
+            span,
+        )
 
     def age_suffix_or_more(self, c: list[Any]) -> Predicate:
         return AgeCompare(op=">=", years=c[0].value, span=span_of(c))
