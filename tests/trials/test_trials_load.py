@@ -33,7 +33,7 @@ def write_study(path: Path, nct: str = "NCT00000001") -> Path:
         (b'{"protocolSection": {"identificationModule": {"nctId": "NCT0', "malformed JSON: "),
         (b"\xff\xfe{}", "not UTF-8 (byte 0xff at offset 0)"),
         (b'{"study": 1}', "JSON is not a ClinicalTrials.gov study"),
-        (b"42", "skipped"),
+        (b"42", "JSON of the wrong shape"),
         (b"[1]", "[0]: not a ClinicalTrials.gov study (no protocolSection object)"),
         (b"<clinical_study><id_info>", "malformed XML: "),
         (b'{"protocolSection": {}}', "study has no protocolSection.identificationModule.nctId"),

@@ -72,8 +72,22 @@ def read_file(path: Path) -> LoadReport:
         return _read_xml_text(text, path)
     if path.suffix.lower() == ".txt" or looks_like_page(text):
         return read_page(text, path)
+    if _json_scalar(text):
+        report.errors.append(f"{path}: JSON of the wrong shape: not a ClinicalTrials.gov study")
+        return report
     report.warnings.append(f"{path}: skipped: not JSON, ClinicalTrials.gov XML or a trial page")
     return report
+
+
+def _json_scalar(text: str) -> bool:
+    """Is the text a lone JSON number, string, true, false or null?"""
+    if len(text) > 10_000:
+        return False
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _read_json_text(text: str, path: Path) -> LoadReport:
