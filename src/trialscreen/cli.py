@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from trialscreen import report
 from trialscreen.facts import PatientError, build_facts
@@ -346,6 +347,16 @@ def screen_cohort_cmd(
     done = cohort.completed(out_path) if out_path else set()
     sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
     counts = {"screened": 0, "resumed": 0, "errors": 0}
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
+    task = progress.add_task("patients screened: 0")
+    progress.start()
     try:
         if backend == "dask":
             from trialscreen import dask_backend
@@ -353,7 +364,7 @@ def screen_cohort_cmd(
             stream = dask_backend.run(loaded, cohort.sources(patients), done, scheduler)
         else:
             stream = cohort.run(loaded, cohort.sources(patients), workers, done, _plans(loaded))
-        for patient_id, rows, error in stream:
+        for _patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1
                 say("error", "red", error)
@@ -363,9 +374,10 @@ def screen_cohort_cmd(
                 sink.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
                 sink.flush()
                 counts["screened"] += 1
-                if err.is_terminal:
-                    err.print(escape(f"{patient_id}: {len(rows) - 1} trials"), highlight=False)
+            done_so_far = counts["screened"] + counts["resumed"]
+            progress.update(task, description=f"patients screened: {done_so_far}")
     finally:
+        progress.stop()
         if out_path:
             sink.close()
     err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
