@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -71,7 +72,7 @@ def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], li
             fail(f"{path}: no such file or folder")
     gc.disable()  # loading builds many long-lived objects: collecting them now is wasted work
     try:
-        with err.status("loading trials…") if err.is_terminal else _null():
+        with err.status("loading trials…") if err.is_terminal else nullcontext():
             loaded = load_records(*(paths or []))
         for line in loaded.warnings:
             say("warning", "yellow", line)
@@ -96,14 +97,6 @@ def _prime_from_store(trials: list[Trial]) -> None:
             prime(compiled)
     except sqlite3.Error as exc:  # an unusable store: compile in memory instead
         say("warning", "yellow", f"compiled-trial store not used ({exc})")
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def _plans(trials: list[Trial]) -> list[TrialPlan]:

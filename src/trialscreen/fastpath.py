@@ -45,9 +45,12 @@ from trialscreen.model.trial import CriterionKind, Trial
 from trialscreen.screening import (
     _RANK,
     compile_negated,
+    healthy_volunteer_met,
     negate,
     negating_parents,
+    rank_needs,
     structured_criteria,
+    verdict_from,
 )
 from trialscreen.units import analytes
 
@@ -373,12 +376,10 @@ class FastResult:
 def _healthy(trial_hv: bool | None, facts: PatientFacts) -> tuple[str, tuple[str, ...]] | None:
     if trial_hv is not False:
         return None
-    healthy = facts.patient.healthy_volunteer
-    if healthy is None and any(c.status == "active" for c in facts.patient.conditions):
-        healthy = False
-    if healthy is None:
+    met = healthy_volunteer_met(trial_hv, facts.patient)
+    if met is None:
         return "unknown", ("healthy volunteer status",)
-    return ("fail" if healthy else "pass"), _NONE
+    return ("pass" if met else "fail"), _NONE
 
 
 def screen_plan(
@@ -413,12 +414,7 @@ def screen_plan(
         outcomes.append(hv)
     outcomes.extend(p(facts) for p in plan.bullets)
     counts = Counter(o for o, _ in outcomes)
-    if counts["fail"]:
-        verdict = "ineligible"
-    elif not plan.has_bullets:
-        verdict = "no_criteria"
-    else:
-        verdict = "undetermined" if counts["unknown"] else "eligible"
+    verdict = verdict_from(counts, plan.has_bullets)
     return FastResult(
         plan.trial_id,
         plan.title,
@@ -426,18 +422,8 @@ def screen_plan(
         counts["pass"],
         counts["fail"],
         counts["unknown"],
-        _needs(outcomes),
+        rank_needs(outcomes),
     )
-
-
-def _needs(outcomes: list[tuple[str, tuple[str, ...]]]) -> list[str]:
-    counts: Counter[str] = Counter()
-    for outcome, needs in outcomes:
-        if outcome == "unknown":
-            counts.update(dict.fromkeys(needs, 1))
-    manual = counts.pop("manual review", 0)
-    ranked = [item for item, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return ranked + (["manual review"] if manual else [])
 
 
 def rank_fast(results: list[FastResult], include_ineligible: bool = False) -> list[FastResult]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import AgeCompare, Not, Predicate, SexIs
-from trialscreen.model.trial import CriterionKind, Trial
+from trialscreen.model.trial import AgeLimit, CriterionKind, Trial
 
 Outcome = Literal["pass", "fail", "unknown"]
 Verdict = Literal["eligible", "ineligible", "undetermined", "no_criteria"]
@@ -104,28 +105,37 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
 
 def structured_criteria(trial: Trial) -> list[tuple[str, Predicate]]:
     """The registry's structured eligibility (age limits, sex) as criteria of their own."""
+    return _structured(trial.minimum_age, trial.maximum_age, trial.sex)
+
+
+@lru_cache(maxsize=1024)
+def _structured(
+    minimum: AgeLimit | None, maximum: AgeLimit | None, sex: str
+) -> list[tuple[str, Predicate]]:
+    """Built once per distinct set of limits, not once per patient and trial."""
     out: list[tuple[str, Predicate]] = []
-    if trial.minimum_age is not None:
-        out.append(
-            (f"minimum age {trial.minimum_age}", AgeCompare(op=">=", years=trial.minimum_age.years))
-        )
-    if trial.maximum_age is not None:
-        out.append(
-            (f"maximum age {trial.maximum_age}", AgeCompare(op="<=", years=trial.maximum_age.years))
-        )
-    if trial.sex != "all":
-        out.append((f"sex: {trial.sex}", SexIs(sex=trial.sex)))
+    if minimum is not None:
+        out.append((f"minimum age {minimum}", AgeCompare(op=">=", years=minimum.years)))
+    if maximum is not None:
+        out.append((f"maximum age {maximum}", AgeCompare(op="<=", years=maximum.years)))
+    if sex in ("female", "male"):
+        out.append((f"sex: {sex}", SexIs(sex="female" if sex == "female" else "male")))
     return out
+
+
+def healthy_volunteer_met(accepts: bool | None, patient: Patient) -> bool | None:
+    """For a trial that does not accept healthy volunteers: is the patient not one? (None:
+    not known; an active condition means not healthy.) Used by both evaluators."""
+    healthy = patient.healthy_volunteer
+    if healthy is None and any(c.status == "active" for c in patient.conditions):
+        healthy = False
+    return None if healthy is None else not healthy
 
 
 def _healthy_volunteers(trial: Trial, facts: PatientFacts) -> CriterionResult | None:
     if trial.healthy_volunteers is not False:
         return None
-    p = facts.patient
-    healthy = p.healthy_volunteer
-    if healthy is None and any(c.status == "active" for c in p.conditions):
-        healthy = False
-    met = None if healthy is None else not healthy
+    met = healthy_volunteer_met(trial.healthy_volunteers, facts.patient)
     reason = (
         "healthy volunteer status not known"
         if met is None
@@ -231,20 +241,29 @@ def negate(compiled: CompiledCriterion) -> CompiledCriterion:
 
 def verdict_of(trial: Trial, results: list[CriterionResult]) -> Verdict:
     """eligible: all pass; ineligible: any fail; undetermined: no fail, some unknown."""
-    outcomes = {r.outcome for r in results}
+    return verdict_from({r.outcome for r in results}, bool(trial.bullets))
+
+
+def verdict_from(outcomes: Collection[str], has_bullets: bool) -> Verdict:
+    """The verdict from the outcomes present (shared with the hot path)."""
     if "fail" in outcomes:
         return "ineligible"
-    if not trial.bullets:
+    if not has_bullets:
         return "no_criteria"
     return "undetermined" if "unknown" in outcomes else "eligible"
 
 
 def needs_of(results: list[CriterionResult]) -> list[str]:
     """Data items that would decide the unknowns, the ones deciding most criteria first."""
+    return rank_needs((r.outcome, r.needs) for r in results)
+
+
+def rank_needs(outcomes: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
+    """Needs of the unknown outcomes, most criteria decided first, `manual review` last."""
     counts: Counter[str] = Counter()
-    for r in results:
-        if r.outcome == "unknown":
-            counts.update(dict.fromkeys(r.needs, 1))
+    for outcome, needs in outcomes:
+        if outcome == "unknown":
+            counts.update(dict.fromkeys(needs, 1))
     manual = counts.pop("manual review", 0)
     ranked = [item for item, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return ranked + (["manual review"] if manual else [])

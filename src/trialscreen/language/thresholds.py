@@ -34,7 +34,6 @@ _ALTERNATE_UNITS: dict[str, tuple[str, ...]] = {
     "mass_concentration": ("g/L", "mg/dL", "umol/L"),
     "substance_concentration": ("mg/dL",),
 }
-_SCALE_MAX = {"ecog": 5.0, "nyha": 4.0, "karnofsky": 100.0, "lansky": 100.0}
 
 
 @cache
@@ -119,9 +118,10 @@ def lab_bound(analyte: str, bound: BoundSpec, span: Span) -> Predicate:
 def score_bound(scale: str, bound: ScoreBound, span: Span) -> Predicate:
     """ScoreCompare nodes; "performance status >= 70" is read as Karnofsky, and flagged."""
     flags: tuple[str, ...] = ()
-    if scale == "ecog" and any(v > _SCALE_MAX["ecog"] for _, v in bound.parts):
+    ecog_top = _score_top("ecog")
+    if scale == "ecog" and ecog_top is not None and any(v > ecog_top for _, v in bound.parts):
         scale, flags = "karnofsky", ("scale_inferred:karnofsky",)
-    top = _SCALE_MAX.get(scale)
+    top = _score_top(scale)
     if top is not None and any(v < 0 or v > top for _, v in bound.parts):
         flags += ("implausible_value",)
     parts, any_of = _simplest(scale, list(bound.parts), bound.any_of)
@@ -154,6 +154,14 @@ def _simplest(
     if not any_of and len(parts) == 2 and parts[0] == (">=", lowest) and parts[1][0] == "<=":
         parts = [parts[1]]
     return parts, any_of
+
+
+def _score_top(scale: str) -> float | None:
+    """The highest grade of a scale, from the analyte lexicon (ECOG 5, Karnofsky 100)."""
+    try:
+        return analytes.get(scale).plausible_high
+    except KeyError:
+        return None
 
 
 def lab_analytes(node: Predicate) -> list[str]:
