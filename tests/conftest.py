@@ -51,3 +51,21 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "mypy_extensions.TypedDict is deprecated", DeprecationWarning)
     with contextlib.suppress(ImportError):
         import hypothesis.extra._patching  # noqa: F401
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    """After a run that included the meaning suite, print its figures (tests/meaning)."""
+    import sys
+
+    suite, cases = sys.modules.get("suite"), sys.modules.get("test_meaning")
+    results = getattr(cases, "RESULTS", None)
+    if suite is None or not results:
+        return
+    figures = suite.summary(results)["total"]
+    expect = figures.get("expect_decision", 0)
+    share = figures.get("decided_right", 0) / expect if expect else 0.0
+    terminalreporter.write_line(  # type: ignore[attr-defined]
+        f"meaning suite: {figures.get('cases', 0)} cases, {figures.get('wrong', 0)} wrong, "
+        f"{figures.get('undecided', 0)} undecided; decided share {share:.1%} "
+        f"({figures.get('decided_right', 0)} of {expect} cases that expect a decision)"
+    )

@@ -8,6 +8,8 @@ Thresholds and patient values are already floats in one unit, so this module nev
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +18,7 @@ from typing import Any, Protocol
 from trialscreen.facts import ConceptFact, LabFact, PatientFacts
 from trialscreen.language.render import analyte_label, concept_label, render
 from trialscreen.model.predicate import (
+    AGE_UNIT_DAYS,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -23,6 +26,7 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    NoConstraint,
     NormalMultiple,
     Not,
     Predicate,
@@ -36,7 +40,13 @@ from trialscreen.units import analytes
 REL_TOL = 1e-9
 STALE_DAYS = {"score": 60}  # other analytes: DEFAULT_STALE_DAYS
 DEFAULT_STALE_DAYS = 30
-BLOCKING_FLAGS = ("implausible_value", "unit_mismatch", "unknown_unit", "unknown_analyte")
+BLOCKING_FLAGS = (
+    "implausible_value",
+    "unit_mismatch",
+    "unknown_unit",
+    "unknown_analyte",
+    "ambiguous_unit",
+)
 # ECOG <-> Karnofsky (ECOG-ACRIN; see ../shared/reference/ecog_karnofsky): each ECOG grade
 # covers a Karnofsky interval, so a conversion decides only when the whole interval agrees.
 ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
@@ -50,6 +60,7 @@ class Result:
     reason: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+    warning: bool = False  # a partly read bullet whose read part fails: "likely fails"
 
 
 def shown(value: float) -> str:
@@ -127,20 +138,51 @@ def _lab_evidence(fact: LabFact, label: str) -> dict[str, Any]:
     }
 
 
-def _limit(node: LabCompare, fact: LabFact) -> tuple[float | None, str]:
+def lab_thresholds(node: LabCompare, fact: LabFact) -> tuple[float, float, str] | None:
+    """The threshold in the canonical unit as an interval (low, high), and how it was found.
+
+    A multiple of a normal limit uses the patient's own reference range (one value). Without
+    it, the usual laboratory range of that limit (the analyte lexicon's `uln_range` /
+    `lln_range`) gives an interval, which decides only when both ends agree. None when there
+    is no threshold to compare with."""
     t = node.threshold
-    assert isinstance(t, NormalMultiple)
+    if not isinstance(t, NormalMultiple):
+        return None if t.canonical is None else (t.canonical, t.canonical, "")
     own = fact.uln if t.limit == "ULN" else fact.lln
     if own is not None:
-        return t.factor * own, f"{t.limit} {shown(own)} from the patient's reference range"
+        how = f"{t.limit} {shown(own)} from the patient's reference range"
+        return t.factor * own, t.factor * own, how
     info = analytes.get(node.analyte)
-    default = info.default_uln if t.limit == "ULN" else info.default_lln
-    if default is None:
-        return None, ""
-    return (
-        t.factor * default,
-        f"assumed {t.limit} {shown(default)} {info.canonical_unit} (default table)",
-    )
+    spread = info.uln_range if t.limit == "ULN" else info.lln_range
+    if spread is None:
+        return None
+    low, high = spread
+    how = f"assumed {t.limit} {shown(low)}-{shown(high)} {info.canonical_unit} (usual ranges)"
+    return t.factor * low, t.factor * high, how
+
+
+def lab_met(fact: LabFact, op: str, low: float, high: float) -> bool | None:
+    """The value against a threshold interval: decided only when every end gives one answer."""
+    assert fact.value is not None
+    ends = {
+        _censored(fact.comparator, fact.value, op, t)
+        if fact.comparator
+        else compare(fact.value, op, t)
+        for t in (low, high)
+    }
+    return ends.pop() if len(ends) == 1 else None
+
+
+def undated_or_stale(fact: LabFact, label: str) -> Result | None:
+    """A value that cannot stand for today: older than its kind's limit, or undated."""
+    stale = STALE_DAYS.get(analytes.get(fact.analyte).kind, DEFAULT_STALE_DAYS)
+    evidence = [_lab_evidence(fact, label)]
+    if fact.days_old is None:
+        return Result(None, f"{label} has no date", evidence, [f"{label} (recent)"])
+    if fact.days_old > stale:
+        reason = f"{label} is {fact.days_old} days old (older than {stale} days)"
+        return Result(None, reason, evidence, [f"{label} (recent)"])
+    return None
 
 
 def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
@@ -155,46 +197,40 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     fact = facts.labs.get(node.analyte)
     if fact is None or fact.value is None:
         return Result(None, f"no {label} value in the record", [], [label])
+    old = undated_or_stale(fact, label)
+    if old is not None:
+        return old
     evidence = _lab_evidence(fact, label)
-    stale = STALE_DAYS.get(analytes.get(node.analyte).kind, DEFAULT_STALE_DAYS)
-    if fact.days_old is not None and fact.days_old > stale:
-        return Result(
-            None,
-            f"{label} is {fact.days_old} days old (older than {stale} days)",
-            [evidence],
-            [f"{label} (recent)"],
-        )
-    if isinstance(node.threshold, NormalMultiple):
-        threshold, how = _limit(node, fact)
-        if threshold is None:
+    found = lab_thresholds(node, fact)
+    if found is None:
+        if isinstance(node.threshold, NormalMultiple):
             return Result(
                 None,
                 f"{node.threshold.limit} of {label} not known",
                 [evidence],
                 [f"{label} reference range"],
             )
-    else:
-        threshold, how = node.threshold.canonical, ""
-        if threshold is None:
-            return Result(None, f"threshold of {label} could not be converted", [evidence], [])
-    evidence.update(op=node.op, threshold=threshold, limit=how or None)
-    if fact.comparator:
-        met = _censored(fact.comparator, fact.value, node.op, threshold)
-    else:
-        met = compare(fact.value, node.op, threshold)
+        return Result(None, f"threshold of {label} could not be converted", [evidence], [])
+    low, high, how = found
+    shown_t = shown(low) if low == high else f"{shown(low)}-{shown(high)}"
+    evidence.update(op=node.op, threshold=low if low == high else [low, high], limit=how or None)
+    met = lab_met(fact, node.op, low, high)
     seen = f"{label} {fact.comparator or ''}{shown(fact.value)} {fact.unit}".rstrip()
     if met is None:
-        return Result(
-            None,
-            f"{seen} leaves {node.op} {shown(threshold)} open",
-            [evidence],
-            [f"{label} (exact value)"],
-        )
+        need = f"{label} reference range" if low != high else f"{label} (exact value)"
+        why = f" ({how})" if how else ""
+        return Result(None, f"{seen} leaves {node.op} {shown_t} open{why}", [evidence], [need])
     verb = "meets" if met else "does not meet"
-    reason = f"{seen} {verb} {node.op} {shown(threshold)} {fact.unit}".rstrip()
+    reason = f"{seen} {verb} {node.op} {shown_t} {fact.unit}".rstrip()
     if how:
         reason += f" ({how})"
     return Result(met, reason, [evidence])
+
+
+def _stale(fact: LabFact) -> bool:
+    """Undated, or older than the staleness limit of its kind (scores 60 days, others 30)."""
+    limit = STALE_DAYS.get(analytes.get(fact.analyte).kind, DEFAULT_STALE_DAYS)
+    return fact.days_old is None or fact.days_old > limit
 
 
 def _score(
@@ -202,14 +238,20 @@ def _score(
 ) -> tuple[tuple[float, float] | None, LabFact | None, str]:
     fact = facts.labs.get(scale)
     if fact is not None and fact.value is not None:
+        if _stale(fact):
+            return None, fact, " (stale)"
         return (fact.value, fact.value), fact, ""
     if scale == "karnofsky":
         ecog = facts.labs.get("ecog")
+        if ecog is not None and ecog.value is not None and _stale(ecog):
+            return None, ecog, " (stale)"
         if ecog is not None and ecog.value is not None and int(ecog.value) in ECOG_TO_KARNOFSKY:
             low, high = ECOG_TO_KARNOFSKY[int(ecog.value)]
             return (float(low), float(high)), ecog, f" (from ECOG {shown(ecog.value)})"
     if scale == "ecog":
         kps = facts.labs.get("karnofsky")
+        if kps is not None and kps.value is not None and _stale(kps):
+            return None, kps, " (stale)"
         if kps is not None and kps.value is not None:
             for grade, (low, high) in ECOG_TO_KARNOFSKY.items():
                 if low <= kps.value <= high:
@@ -226,6 +268,10 @@ def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
     if any(f in BLOCKING_FLAGS for f in node.flags):
         return Result(None, f"criterion defect: {render(node)}", [], [])
     interval, fact, via = _score(facts, node.scale)
+    if interval is None and fact is not None:
+        old = undated_or_stale(fact, analyte_label(fact.analyte))
+        assert old is not None
+        return Result(None, old.reason, old.evidence, [f"{label} (recent)"])
     if interval is None or fact is None:
         return Result(None, f"no {label} score in the record", [], [label])
     evidence = [_lab_evidence(fact, label) | {"op": node.op, "threshold": node.value}]
@@ -249,21 +295,54 @@ def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
     )
 
 
+_UNIT_DAYS = AGE_UNIT_DAYS
+
+
+def _age_rule(age: float, op: str, bound: float) -> bool | None:
+    """Age in a unit against a bound in that unit. A whole bound compares completed units
+    ("<= 65 years" includes 65 years and 11 months); "older than 18" is open for a patient of
+    18 completed years (it is written both for "18 and over" and for "over 18")."""
+    if abs(bound - round(bound)) > 1e-9:
+        return compare(age, op, bound)
+    completed, whole = math.floor(age + 1e-9), round(bound)
+    if op == ">" and completed == whole:
+        return None
+    return compare(completed, op, whole)
+
+
+def age_met(facts: PatientFacts, op: str, years: float, unit: str) -> tuple[bool | None, float]:
+    """Whether the patient's age meets the bound, and the age shown (in the bound's unit)."""
+    span = facts.age_in(unit)
+    assert span is not None
+    bound = years * 365.25 / _UNIT_DAYS[unit]
+    answers = {_age_rule(x, op, bound) for x in span}
+    return (answers.pop() if len(answers) == 1 else None), span[0]
+
+
 def _eval_age_compare(node: AgeCompare, facts: PatientFacts) -> Result:
-    if facts.age_years is None:
+    if facts.age_in(node.unit) is None:
         return Result(None, "age not known", [], ["birth date or age"])
-    met = compare(facts.age_years, node.op, node.years)
+    met, age = age_met(facts, node.op, node.years, node.unit)
+    bound = node.years * 365.25 / _UNIT_DAYS[node.unit]
     ev = {
         "item": "age",
-        "value": facts.age_years,
-        "unit": "years",
+        "value": round(age, 3),
+        "unit": node.unit,
         "op": node.op,
-        "threshold": node.years,
+        "threshold": bound,
     }
+    if met is None:
+        return Result(
+            None,
+            f"age {shown(math.floor(age))} {node.unit} leaves {node.op} {shown(bound)} "
+            f"{node.unit} open",
+            [ev],
+            ["birth date or age"],
+        )
     return Result(
         met,
-        f"age {shown(facts.age_years)} {'meets' if met else 'does not meet'} "
-        f"{node.op} {shown(node.years)} years",
+        f"age {shown(math.floor(age))} {node.unit} {'meets' if met else 'does not meet'} "
+        f"{node.op} {shown(bound)} {node.unit}",
         [ev],
     )
 
@@ -329,8 +408,9 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     if node.within_days is not None:
         if fact.ongoing:
             checks.append(True)
-        elif fact.last is None:
-            checks.append(None)
+        elif fact.last is None:  # no known end: a start inside the window still decides
+            started = fact.first is not None and (facts.as_of - fact.first).days <= node.within_days
+            checks.append(True if started else None)
         else:
             checks.append((facts.as_of - fact.last).days <= node.within_days + REL_TOL)
     if node.grade is not None and node.grade_op is not None:
@@ -372,6 +452,34 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     return Result(False, f"{label} in the record, but not {render(node)}", evidence)
 
 
+def since_last(present: list[ConceptFact], as_of: dt.date) -> tuple[int, bool] | None:
+    """Days since the most recent of these entries ended, and whether that is exact.
+
+    An entry with only a start (no known end) ended at most `as_of - start` days ago: when all
+    such starts are known, the smallest of those bounds and the known ends gives an upper
+    bound (exact False). None when a date is missing altogether.
+    """
+    ended = [(as_of - f.last).days for f in present if f.last is not None]
+    open_ = [f for f in present if f.last is None]
+    if not open_:
+        return min(ended), True
+    starts = [(as_of - f.first).days for f in open_ if f.first is not None]
+    if len(starts) != len(open_):
+        return None
+    return min([*ended, *starts]), False
+
+
+def since_met(since: tuple[int, bool], op: str, days: float) -> bool | None:
+    """`time since op days`, where an inexact time since is only an upper bound."""
+    value, exact = since
+    met = compare(value, op, days)
+    if exact:
+        return met
+    if op in (">", ">="):
+        return False if not met else None  # the real time since is no longer than this
+    return True if met else None
+
+
 def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
     found = facts.concepts.get(node.concept, [])
@@ -384,10 +492,25 @@ def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
     if any(f.ongoing for f in present):
         days = 0
     else:
-        dates = [f.last for f in present]
-        if any(d is None for d in dates):
+        since = since_last(present, facts.as_of)
+        if since is None:
             return Result(None, f"date of {label} not recorded", evidence, [f"{label} dates"])
-        days = min((facts.as_of - d).days for d in dates if d is not None)
+        days, exact = since
+        met = since_met(since, node.op, node.days)
+        if met is None:
+            return Result(
+                None,
+                f"{label} ended at most {days} days ago (only its start is recorded)",
+                evidence,
+                [f"{label} dates"],
+            )
+        if not exact:
+            return Result(
+                met,
+                f"at most {days} days since {label} (started then): "
+                f"{'meets' if met else 'does not meet'} {node.op} {shown(node.days)} days",
+                evidence,
+            )
     met = compare(days, node.op, node.days)
     return Result(
         met,
@@ -449,6 +572,11 @@ def _eval_unparsed(node: Unparsed, facts: PatientFacts) -> Result:
     return Result(
         None, f"not computable ({node.reason}); needs a person to check", [], ["manual review"]
     )
+
+
+def _eval_no_constraint(node: NoConstraint, facts: PatientFacts) -> Result:
+    """No constraint: nothing to meet. Its criterion's outcome is `no_constraint` (screening)."""
+    return Result(None, f"no constraint: {node.reason}")
 
 
 EVALUATORS: dict[str, Callable[[Any, PatientFacts], Result]] = {

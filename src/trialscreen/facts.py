@@ -7,6 +7,7 @@ reads; building it is the only place patient values meet pint.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -71,6 +72,22 @@ class PatientFacts:
     labs: dict[str, LabFact] = field(default_factory=dict)
     concepts: dict[str, list[ConceptFact]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def age_in(self, unit: str) -> tuple[float, float] | None:
+        """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
+        date (calendar years and months); from a whole `age` in years, anywhere in that year."""
+        patient = self.patient
+        if patient.birth_date is not None:
+            value = _calendar_age(patient.birth_date, self.as_of, unit)
+            return (value, value)
+        if patient.age is None:
+            return None
+        per_year = {"years": 1.0, "months": 12.0, "weeks": 365.25 / 7, "days": 365.25}
+        k = per_year.get(unit, 365.25 * 24)
+        low = patient.age * k
+        if patient.age != int(patient.age):
+            return (low, low)
+        return (low, (patient.age + 1) * k - 1e-6)
 
     def add_concept(self, fact: ConceptFact) -> None:
         """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy).
@@ -325,8 +342,23 @@ def _add_treatments(facts: PatientFacts) -> None:
             facts.warnings.append(f"{label}.name: {item.name!r} matches no known concept")
             continue
         status = item.status or ("completed" if (item.end or item.date) else "active")
+        if status == "planned":  # not received yet: known absent, for the named drug only
+            if cid is not None:
+                facts.add_concept(
+                    ConceptFact(
+                        cid,
+                        "absent",
+                        None,
+                        None,
+                        False,
+                        None,
+                        item.source or label,
+                        f"{item.name} (planned, not yet received)",
+                    )
+                )
+            continue
         ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
-        last = item.end or item.date or (None if ongoing else item.start)
+        last = item.end or item.date  # a finished course with only a start has no known end
         for concept_id in sorted(ids):
             facts.add_concept(
                 ConceptFact(
@@ -397,6 +429,29 @@ def _add_states(facts: PatientFacts) -> None:
                 label=concept_id,
             )
         )
+
+
+def _add_months(born: dt.date, months: int) -> dt.date:
+    year, month = divmod(born.month - 1 + months, 12)
+    year += born.year
+    day = min(born.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def _calendar_age(born: dt.date, on: dt.date, unit: str) -> float:
+    """Exact age in a unit: completed calendar years or months plus the fraction of the next;
+    weeks, days and hours from the day count."""
+    days = (on - born).days
+    if unit not in ("years", "months"):
+        return days / {"weeks": 7.0, "days": 1.0}.get(unit, 1 / 24)
+    step = 12 if unit == "years" else 1
+    total = (on.year - born.year) * 12 + on.month - born.month
+    total -= total % step
+    while total > 0 and _add_months(born, total) > on:
+        total -= step
+    last, following = _add_months(born, total), _add_months(born, total + step)
+    fraction = (on - last).days / max((following - last).days, 1)
+    return total / step + fraction
 
 
 def age_in_years(patient: Patient) -> float | None:

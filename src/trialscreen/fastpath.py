@@ -11,20 +11,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from trialscreen.evaluate import (
     BLOCKING_FLAGS,
     DEFAULT_STALE_DAYS,
     STALE_DAYS,
-    _censored,
     _fact_matches,
     _score,
+    age_met,
     compare,
+    lab_met,
+    lab_thresholds,
+    since_last,
+    since_met,
 )
 from trialscreen.facts import PatientFacts
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.render import analyte_label, concept_label
+from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import (
     AgeCompare,
@@ -41,13 +45,10 @@ from trialscreen.model.predicate import (
     SexIs,
     TimeSince,
 )
-from trialscreen.model.trial import CriterionKind, Trial
+from trialscreen.model.trial import Trial
 from trialscreen.screening import (
     _RANK,
-    compile_negated,
     healthy_volunteer_met,
-    negate,
-    negating_parents,
     rank_needs,
     structured_criteria,
     verdict_from,
@@ -78,32 +79,25 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
     stale = STALE_DAYS.get(info.kind, DEFAULT_STALE_DAYS)
     analyte, op = node.analyte, node.op
     missing, old, exact = (label,), (f"{label} (recent)",), (f"{label} (exact value)",)
+    no_range = (f"{label} reference range",)
     t = node.threshold
-    if isinstance(t, NormalMultiple):
-        factor, is_uln = t.factor, t.limit == "ULN"
-        default = info.default_uln if is_uln else info.default_lln
-        no_range = (f"{label} reference range",)
-    elif t.canonical is None:
+    if not isinstance(t, NormalMultiple) and t.canonical is None:
         return _const(None)
-    fixed = None if isinstance(t, NormalMultiple) else t.canonical
 
     def plan(facts: PatientFacts) -> Outcome:
         fact = facts.labs.get(analyte)
         if fact is None or fact.value is None:
             return None, missing
-        if fact.days_old is not None and fact.days_old > stale:
+        if fact.days_old is None or fact.days_old > stale:
             return None, old
-        threshold = fixed
-        if threshold is None:
-            own = fact.uln if is_uln else fact.lln
-            limit = own if own is not None else default
-            if limit is None:
-                return None, no_range
-            threshold = factor * limit
-        if fact.comparator:
-            met = _censored(fact.comparator, fact.value, op, threshold)
-            return (met, exact) if met is None else (met, _NONE)
-        return compare(fact.value, op, threshold), _NONE
+        found = lab_thresholds(node, fact)
+        if found is None:
+            return None, no_range
+        low, high, _ = found
+        met = lab_met(fact, op, low, high)
+        if met is None:
+            return None, (no_range if low != high else exact)
+        return met, _NONE
 
     return plan
 
@@ -113,10 +107,13 @@ def _plan_score_compare(node: ScoreCompare) -> Plan:
         return _const(None)
     scale, op, value = node.scale, node.op, node.value
     needs = (analyte_label(scale),)
+    recent = (f"{analyte_label(scale)} (recent)",)
 
     def plan(facts: PatientFacts) -> Outcome:
         interval, fact, _ = _score(facts, scale)
-        if interval is None or fact is None:
+        if interval is None:
+            return None, (needs if fact is None else recent)
+        if fact is None:
             return None, needs
         low, high = compare(interval[0], op, value), compare(interval[1], op, value)
         return (None, needs) if low != high else (low, _NONE)
@@ -125,11 +122,13 @@ def _plan_score_compare(node: ScoreCompare) -> Plan:
 
 
 def _plan_age_compare(node: AgeCompare) -> Plan:
-    op, years, needs = node.op, node.years, ("birth date or age",)
+    op, years, unit, needs = node.op, node.years, node.unit, ("birth date or age",)
 
     def plan(facts: PatientFacts) -> Outcome:
-        age = facts.age_years
-        return (None, needs) if age is None else (compare(age, op, years), _NONE)
+        if facts.age_in(unit) is None:
+            return None, needs
+        met, _ = age_met(facts, op, years, unit)
+        return (None, needs) if met is None else (met, _NONE)
 
     return plan
 
@@ -199,12 +198,10 @@ def _plan_time_since(node: TimeSince) -> Plan:
         if not present:
             return True, _NONE
         if any(f.ongoing for f in present):
-            since = 0
-        elif any(f.last is None for f in present):
-            return None, needs
-        else:
-            since = min((facts.as_of - f.last).days for f in present if f.last is not None)
-        return compare(since, op, days), _NONE
+            return compare(0, op, days), _NONE
+        since = since_last(present, facts.as_of)
+        met = None if since is None else since_met(since, op, days)
+        return (met, needs) if met is None else (met, _NONE)
 
     return plan
 
@@ -275,6 +272,10 @@ def _plan_unparsed(node: Predicate) -> Plan:
     return _const(None, _MANUAL)
 
 
+def _plan_no_constraint(node: Predicate) -> Plan:
+    return _const(None)
+
+
 PLANNERS: dict[str, Callable[..., Plan]] = {
     name.removeprefix("_plan_"): fn for name, fn in globals().items() if name.startswith("_plan_")
 }
@@ -288,25 +289,37 @@ def plan_for(node: Predicate) -> Plan:
 def criterion_plan(
     compiled: CompiledCriterion,
 ) -> Callable[[PatientFacts], tuple[str, tuple[str, ...]]]:
-    """Outcome ("pass"/"fail"/"unknown") and needs of one criterion, as `screening.judge` gives."""
+    """Outcome and needs of one criterion, as `screening.judge` gives: "pass", "fail",
+    "unknown", "warn" (unknown, but the read part fails) or "no_constraint"."""
+    if compiled.status == "no_constraint":
+        return lambda facts: ("no_constraint", _NONE)
     inner = plan_for(compiled.predicate)
     inclusion, partial = compiled.kind == "inclusion", compiled.status == "partial"
+    member = None if compiled.applies_if is None else plan_for(compiled.applies_if)
 
-    def plan(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
+    def judged(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
         met, needs = inner(facts)
         if met is None:
             return "unknown", needs
+        outcome = "pass" if met == inclusion else "fail"
         if partial:
-            return "unknown", _MANUAL
-        return ("pass" if met == inclusion else "fail"), _NONE
+            return ("warn" if outcome == "fail" else "unknown"), _MANUAL
+        return outcome, _NONE
 
-    return plan
+    if member is None:
+        return judged
 
+    def grouped(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
+        belongs, member_needs = member(facts)
+        if belongs is False:
+            return "no_constraint", _NONE
+        outcome, needs = judged(facts)
+        if belongs is None and outcome != "pass":
+            both = tuple(dict.fromkeys((*member_needs, *needs))) or _MANUAL
+            return "unknown", both
+        return outcome, needs
 
-@lru_cache(maxsize=131072)
-def _bullet_plan(text: str, kind: CriterionKind, negated: bool) -> CriterionPlan:
-    compiled = compile_negated(text, kind) if negated else compile_criterion(text, kind)
-    return criterion_plan(compiled)
+    return grouped
 
 
 @dataclass(slots=True)
@@ -321,16 +334,11 @@ class TrialPlan:
 
 
 def trial_plan(trial: Trial, compiled: list[CompiledCriterion] | None = None) -> TrialPlan:
-    """Plan a trial once. Given its compiled bullets (from the store), nothing is compiled or
-    cached, and the trees can be dropped once planned; otherwise the compile cache is used."""
-    negating = negating_parents(trial)
+    """Plan a trial once, after the document pass. Given its compiled bullets (from the store),
+    nothing is compiled, and the trees can be dropped once planned."""
     if compiled is None:
-        bullets = [_bullet_plan(b.text, b.kind, b.parent in negating) for b in trial.bullets]
-    else:
-        bullets = [
-            criterion_plan(negate(c) if b.parent in negating else c)
-            for b, c in zip(trial.bullets, compiled, strict=True)
-        ]
+        compiled = [compile_criterion(b.text, b.kind) for b in trial.bullets]
+    bullets = [criterion_plan(c) for c in read_document(trial, compiled)]
     structured = [plan_for(node) for _, node in structured_criteria(trial)]
     return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
 
@@ -360,6 +368,8 @@ class FastResult:
     failed: int
     unknown: int
     needs: list[str]
+    warn: int = 0  # of the unknown: partly read bullets whose read part fails
+    no_constraint: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -370,6 +380,8 @@ class FastResult:
             "fail": self.failed,
             "unknown": self.unknown,
             "needs": self.needs,
+            "warn": self.warn,
+            "no_constraint": self.no_constraint,
         }
 
 
@@ -421,8 +433,10 @@ def screen_plan(
         verdict,
         counts["pass"],
         counts["fail"],
-        counts["unknown"],
+        counts["unknown"] + counts["warn"],
         rank_needs(outcomes),
+        counts["warn"],
+        counts["no_constraint"],
     )
 
 

@@ -26,6 +26,8 @@ _COLOURS = {
     "pass": "green",
     "fail": "red",
     "unknown": "yellow",
+    "warn": "dark_orange",
+    "no_constraint": "dim",
     "eligible": "green",
     "ineligible": "red",
     "undetermined": "yellow",
@@ -235,11 +237,12 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
         )
         table = Table("#", "kind", "outcome", "criterion", "reason", show_lines=False)
         for c in r.criteria:
-            oc = _COLOURS[c.outcome]
+            shown = "warn" if c.warning else c.outcome
+            oc = _COLOURS[shown]
             table.add_row(
                 str(c.index),
                 c.kind[:4],
-                f"[{oc}]{c.outcome}[/]",
+                f"[{oc}]{shown}[/]",
                 Text(c.text[:70]),
                 Text("" if c.outcome == "pass" else c.reason[:90]),
             )
@@ -247,6 +250,8 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
         out.print(
             Text(
                 f"pass {r.count('pass')}, fail {r.count('fail')}, unknown {r.count('unknown')}"
+                f" (warn {sum(1 for c in r.criteria if c.warning)}),"
+                f" no constraint {r.count('no_constraint')}"
                 + (f"; needs: {', '.join(r.needs[:5])}" if r.needs else "")
             )
         )

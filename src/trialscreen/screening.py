@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,12 +11,14 @@ from typing import Any, Literal
 from trialscreen.evaluate import Result, evaluate_node
 from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.render import render
+from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
-from trialscreen.model.predicate import AgeCompare, Not, Predicate, SexIs
+from trialscreen.model.predicate import AgeCompare, AgeUnit, NoConstraint, Predicate, SexIs
 from trialscreen.model.trial import AgeLimit, CriterionKind, Trial
 
-Outcome = Literal["pass", "fail", "unknown"]
+Outcome = Literal["pass", "fail", "unknown", "no_constraint"]
 Verdict = Literal["eligible", "ineligible", "undetermined", "no_criteria"]
 
 
@@ -36,6 +37,7 @@ class CriterionResult:
     needs: list[str]
     status: str
     canonical: str
+    warning: bool = False  # unknown, but the part that was read fails: "likely fails"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class CriterionResult:
             "needs": self.needs,
             "status": self.status,
             "canonical": self.canonical,
+            "warning": self.warning,
         }
 
 
@@ -75,6 +78,8 @@ class TrialResult:
             "pass": self.count("pass"),
             "fail": self.count("fail"),
             "unknown": self.count("unknown"),
+            "warn": sum(1 for c in self.criteria if c.warning),
+            "no_constraint": self.count("no_constraint"),
             "criteria": [c.to_json() for c in self.criteria],
         }
 
@@ -87,20 +92,60 @@ def outcome_of(kind: CriterionKind, met: bool | None) -> Outcome:
 
 
 def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Outcome]:
-    """Evaluate a compiled criterion; a partly compiled one never gives a verdict on its own."""
+    """Evaluate a compiled criterion in its place in the document.
+
+    A no-constraint bullet constrains nobody; a bullet for a group applies only to its members;
+    a partly compiled bullet never decides on its own, but when its read part fails it is a
+    warning ("likely fails").
+    """
+    if compiled.status == "no_constraint":
+        return Result(None, no_constraint_reason(compiled)), "no_constraint"
     result = evaluate_node(compiled.predicate, facts)
     outcome = outcome_of(compiled.kind, result.met)
     if compiled.status == "partial" and outcome != "unknown":
-        missing = "; ".join(f"'{t}'" for t in compiled.uncovered_text())
         result = Result(
             None,
-            f"partly understood: the compiled part says {outcome} ({result.reason}), "
-            f"but {missing} was not understood",
+            f"{'likely fails' if outcome == 'fail' else 'partly understood'}: the compiled part "
+            f"says {outcome} ({result.reason}), but {unread_text(compiled)} was not understood; "
+            "needs review",
             result.evidence,
             ["manual review"],
+            warning=outcome == "fail",
         )
         outcome = "unknown"
+    if compiled.applies_if is None:
+        return result, outcome
+    member = evaluate_node(compiled.applies_if, facts)
+    group = render(compiled.applies_if)
+    if member.met is False:
+        return Result(None, f"no constraint: applies only to {group}", member.evidence), (
+            "no_constraint"
+        )
+    if member.met is None and outcome != "pass":
+        needs = list(dict.fromkeys([*member.needs, *result.needs])) or ["manual review"]
+        reason = f"applies only to {group}, and membership is not known ({member.reason})"
+        return Result(None, reason, member.evidence + result.evidence, needs), "unknown"
     return result, outcome
+
+
+def no_constraint_reason(compiled: CompiledCriterion) -> str:
+    """Why a bullet constrains nobody, for reports."""
+    node = compiled.predicate
+    why = node.reason if isinstance(node, NoConstraint) else ""
+    roles = [f.removeprefix("structure:") for f in compiled.flags if f.startswith("structure:")]
+    return "no constraint: " + "; ".join(x for x in [why, *roles] if x)
+
+
+def unread_text(compiled: CompiledCriterion) -> str:
+    """The words a partly compiled bullet did not account for, quoted, for reasons."""
+    pieces = [f"'{t}'" for t in compiled.uncovered_text()]
+    pieces += [
+        f.removeprefix("structure:").replace("_", " ")
+        for f in compiled.flags
+        if f.startswith("structure:")
+    ]
+    pieces += [f for f in compiled.flags if f in ("unread_definition", "condition_tail")]
+    return "; ".join(pieces) or "part of the text"
 
 
 def structured_criteria(trial: Trial) -> list[tuple[str, Predicate]]:
@@ -115,12 +160,19 @@ def _structured(
     """Built once per distinct set of limits, not once per patient and trial."""
     out: list[tuple[str, Predicate]] = []
     if minimum is not None:
-        out.append((f"minimum age {minimum}", AgeCompare(op=">=", years=minimum.years)))
+        node = AgeCompare(op=">=", years=minimum.years, unit=_age_unit(minimum))
+        out.append((f"minimum age {minimum}", node))
     if maximum is not None:
-        out.append((f"maximum age {maximum}", AgeCompare(op="<=", years=maximum.years)))
+        node = AgeCompare(op="<=", years=maximum.years, unit=_age_unit(maximum))
+        out.append((f"maximum age {maximum}", node))
     if sex in ("female", "male"):
         out.append((f"sex: {sex}", SexIs(sex="female" if sex == "female" else "male")))
     return out
+
+
+def _age_unit(limit: AgeLimit) -> AgeUnit:
+    """The registry's age unit as an AgeCompare unit (minutes are compared in hours)."""
+    return "hours" if limit.unit == "minutes" else limit.unit
 
 
 def healthy_volunteer_met(accepts: bool | None, patient: Patient) -> bool | None:
@@ -179,12 +231,7 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
     hv = _healthy_volunteers(trial, facts)
     if hv is not None:
         results.append(hv)
-    negating = negating_parents(trial)
-    for bullet in trial.bullets:
-        if bullet.parent in negating:
-            compiled = compile_negated(bullet.text, bullet.kind)
-        else:
-            compiled = compile_criterion(bullet.text, bullet.kind)
+    for bullet, compiled in zip(trial.bullets, compiled_bullets(trial), strict=True):
         r, outcome = judge(compiled, facts)
         results.append(
             CriterionResult(
@@ -199,6 +246,7 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
                 r.needs,
                 compiled.status,
                 compiled.canonical,
+                r.warning,
             )
         )
     return TrialResult(
@@ -206,37 +254,9 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
     )
 
 
-_NEGATED_HEADER = re.compile(r"^\s*(?:no|not|none of|without|must not have)\b", re.IGNORECASE)
-
-
-def negating_parents(trial: Trial) -> set[int]:
-    """Bullets like "No clinically significant cardiac disease, including any of the following:"
-    whose children are listed things the patient must NOT have."""
-    return {
-        b.index
-        for b in trial.bullets
-        if _NEGATED_HEADER.match(b.text) and b.text.rstrip().endswith(":")
-    }
-
-
-@lru_cache(maxsize=16384)
-def compile_negated(text: str, kind: CriterionKind) -> CompiledCriterion:
-    """Compiled once, like `compile_criterion`, so no model is built per patient."""
-    return negate(compile_criterion(text, kind))
-
-
-def negate(compiled: CompiledCriterion) -> CompiledCriterion:
-    """A child of a negated list header: its predicate must not hold."""
-    if compiled.predicate.kind == "unparsed":
-        return compiled
-    node = Not(item=compiled.predicate, span=compiled.predicate.span)
-    return compiled.model_copy(
-        update={
-            "predicate": node,
-            "canonical": f"no ({compiled.canonical})",
-            "flags": compiled.flags + ("negated_by_parent",),
-        }
-    )
+def compiled_bullets(trial: Trial) -> list[CompiledCriterion]:
+    """Every bullet compiled, then read in its place in the list (language/structure.py)."""
+    return read_document(trial, [compile_criterion(b.text, b.kind) for b in trial.bullets])
 
 
 def verdict_of(trial: Trial, results: list[CriterionResult]) -> Verdict:
@@ -250,7 +270,7 @@ def verdict_from(outcomes: Collection[str], has_bullets: bool) -> Verdict:
         return "ineligible"
     if not has_bullets:
         return "no_criteria"
-    return "undetermined" if "unknown" in outcomes else "eligible"
+    return "undetermined" if ("unknown" in outcomes or "warn" in outcomes) else "eligible"
 
 
 def needs_of(results: list[CriterionResult]) -> list[str]:
@@ -262,7 +282,7 @@ def rank_needs(outcomes: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
     """Needs of the unknown outcomes, most criteria decided first, `manual review` last."""
     counts: Counter[str] = Counter()
     for outcome, needs in outcomes:
-        if outcome == "unknown":
+        if outcome in ("unknown", "warn"):
             counts.update(dict.fromkeys(needs, 1))
     manual = counts.pop("manual review", 0)
     ranked = [item for item, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -16,6 +16,7 @@ from lark import Token
 from lark.exceptions import LarkError
 from lark.lexer import LexerThread
 
+from trialscreen.language.cues import no_constraint, unaccounted
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
@@ -26,6 +27,7 @@ from trialscreen.model.predicate import (
     AnyOf,
     Conditional,
     HasConcept,
+    NoConstraint,
     Not,
     Predicate,
     SexIs,
@@ -34,6 +36,8 @@ from trialscreen.model.predicate import (
 )
 from trialscreen.model.trial import CriterionKind
 
+# node flags that say some written text was read past without meaning: never `compiled`
+UNREAD_FLAGS = frozenset({"unread_definition", "condition_tail", "noncontiguous_set"})
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(
     {
@@ -61,12 +65,12 @@ _NOISE_TYPES = frozenset(
 )
 _STOPWORDS = frozenset(
     """a an the of to be is are was were been must should will may can have has had having
-    with who whom which that this these those for in on at by as any all other each either
+    with who whom which that this these those in on at by as any all each
     patient patients subject subjects participant participants person persons individual
-    individuals people adult adults child children eligible eligibility criteria criterion
-    following include includes including e.g i.e etc allowed permitted required study
+    individuals people adult adults child children eligibility criteria criterion
+    following include includes including e.g i.e etc required study
     also such than their there they them its it do does e g i ie eg specified""".split()
-)
+)  # never a word that can change meaning: those are cues (language/cues.py)
 
 
 _SEX_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
@@ -126,6 +130,19 @@ def _remap(node: Any, norm: Normalized) -> Any:
     return node.model_copy(update=update)
 
 
+_FILLER_OK = frozenset({"systolic", "diastolic", "sbp", "dbp"})
+
+
+def _read_past(token: Token) -> bool:
+    """A word a clause swallowed as filler ("No [familial] amyloidosis", "for patients with
+    [hepatic] ..."): a modifier the lexicon does not know, so the clause must not decide."""
+    return (
+        token.type == "WORD"
+        and _is_content(token)
+        and str(token).lower().strip("'") not in _FILLER_OK
+    )
+
+
 def _is_content(token: Token) -> bool:
     if token.type in _NOISE_TYPES:
         return False
@@ -151,29 +168,50 @@ def _scan(tokens: list[Token]) -> tuple[list[tuple[int, int, Predicate]], list[i
     return clauses, outside
 
 
-def _keep_sex(nodes: list[Predicate], kind: CriterionKind) -> list[Predicate]:
-    """SexIs stands only in a bullet about sex ("Female", "postmenopausal women")."""
-    others: list[Predicate] = [n for n in nodes if not isinstance(n, SexIs)]
-    if len(others) == len(nodes):
-        return nodes
-    if not others:
-        return nodes
-    states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for n in others)
-    kept: list[Predicate] = nodes if (kind == "inclusion" and states_only) else others
-    return kept
+def _keep_sex(
+    clauses: list[tuple[int, int, Predicate]], kind: CriterionKind
+) -> list[tuple[int, int, Predicate]]:
+    """SexIs stands only in a bullet about sex ("Female", "postmenopausal women"); elsewhere the
+    sex word is left out of the tree, and the cue guard decides whether that loses meaning."""
+    nodes = [node for _, _, node in clauses]
+    others = [c for c in clauses if not isinstance(c[2], SexIs)]
+    if len(others) == len(clauses) or not others:
+        return clauses
+    states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for _, _, n in others)
+    return clauses if (kind == "inclusion" and states_only and nodes) else others
 
 
-def _negate_rest(
-    nodes: list[Predicate], clauses: list[tuple[int, int, Predicate]]
-) -> list[Predicate]:
+_LIST_GAP = frozenset({"COMMA", "_OR", "_AND", "SLASH"})
+
+
+def _both_sexes(node: Predicate) -> bool:
+    """ "Men and women", "male or female": both sexes named, so no constraint on sex."""
+    items = getattr(node, "items", ())
+    return (
+        bool(items)
+        and all(isinstance(i, SexIs) for i in items)
+        and len({i.sex for i in items if isinstance(i, SexIs)}) == 2
+    )
+
+
+def _negate_rest(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> list[Predicate]:
     """In a bullet that opens with a negation ("No chronic hepatitis B or hepatitis C
-    infection"), every later clause is negated too: the patient must have none of them."""
-    if len(nodes) < 2 or not clauses or clauses[0][0] != 0 or not isinstance(nodes[0], Not):
+    infection"), the concepts listed right after it are negated too: the patient must have none
+    of them. Only concept clauses joined by commas, "or" or "and" are; anything else stands."""
+    nodes = [node for _, _, node in clauses]
+    if len(nodes) < 2 or clauses[0][0] != 0 or not isinstance(nodes[0], Not):
         return nodes
-    rest: list[Predicate] = [
-        n if isinstance(n, Not) else Not(item=n, span=n.span) for n in nodes[1:]
-    ]
-    return [nodes[0], *rest]
+    out: list[Predicate] = [nodes[0]]
+    listing = True
+    for (_, end, _), (start, _, node) in zip(clauses, clauses[1:], strict=False):
+        gap = tokens[end:start]
+        listing = listing and all(t.type in _LIST_GAP for t in gap)
+        concept = isinstance(node, (HasConcept, AnyOf)) and all(
+            isinstance(x, HasConcept) for x in getattr(node, "items", (node,))
+        )
+        out.append(Not(item=node, span=node.span) if listing and concept else node)
+        listing = listing and concept
+    return out
 
 
 def _combine(nodes: list[Predicate], kind: CriterionKind, span: Span) -> Predicate:
@@ -212,24 +250,45 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         tokens = _lex(norm.text)
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
-    clauses, outside = _scan(tokens)
-    nodes = _keep_sex([_remap(node, norm) for _, _, node in clauses], kind)
-    nodes = _negate_rest(nodes, clauses)
-    uncovered = [
-        norm.span(tokens[i].start_pos or 0, tokens[i].end_pos or 0)
-        for i in outside
-        if _is_content(tokens[i])
+    clauses, _ = _scan(tokens)
+    either_sex = [c for c in clauses if _both_sexes(c[2])]
+    clauses = [c for c in clauses if not _both_sexes(c[2])]
+    kept = _keep_sex(clauses, kind)
+    nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
+    used = sorted([(start, end) for start, end, _ in kept + either_sex])
+    inside = {i for start, end in used for i in range(start, end)}
+    cues = unaccounted(tokens, used, kind, norm.text)
+    flags += sorted({f"cue:{c.word}" for c in cues})
+    spans = [
+        (t.start_pos or 0, t.end_pos or 0)
+        for i, t in enumerate(tokens)
+        if (i not in inside and _is_content(t)) or (i in inside and _read_past(t))
     ]
-    uncovered = _merge(uncovered, text)
+    spans += [c.span for c in cues]
+    uncovered = _merge([norm.span(a, b) for a, b in sorted(set(spans))], text)
     if len(text) > len(source):  # the truncated tail was not read
         uncovered.append((len(source), len(text)))
+    free = no_constraint(norm.text, tokens, cues, bool(uncovered), bool(either_sex) and not nodes)
+    if free is not None:
+        node_nc = NoConstraint(reason=free, span=(0, len(text)))
+        return CompiledCriterion(
+            text=text,
+            kind=kind,
+            predicate=node_nc,
+            status="no_constraint",
+            flags=tuple(f for f in flags if not f.startswith("cue:")),
+            uncovered=(),
+            canonical=render(node_nc),
+        )
     if not nodes:
         reason = "no computable clause" if tokens else "empty"
         node: Predicate = Unparsed(text=text, reason=reason, span=(0, len(text)))
         status: Status = "unparsed"
     else:
         node = _combine(nodes, kind, (0, len(text)))
-        status = "partial" if uncovered or flags else "compiled"
+        node_flags = sorted({f for f in _all_flags(node)})
+        unread = flags or any(f in UNREAD_FLAGS for f in node_flags)
+        status = "partial" if uncovered or unread else "compiled"
     node_flags = sorted({f for f in _all_flags(node)})
     return CompiledCriterion(
         text=text,

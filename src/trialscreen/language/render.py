@@ -12,6 +12,7 @@ from typing import Any
 
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
+    AGE_UNIT_DAYS,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -19,6 +20,7 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    NoConstraint,
     NormalMultiple,
     Not,
     Predicate,
@@ -85,7 +87,8 @@ def _render_score_compare(node: ScoreCompare) -> str:
 
 
 def _render_age_compare(node: AgeCompare) -> str:
-    return f"age {_op(node.op)} {number(node.years)} years"
+    value = round(node.years * 365.25 / AGE_UNIT_DAYS[node.unit], 6)
+    return f"age {_op(node.op)} {number(value)} {node.unit}"
 
 
 def _render_life_expectancy(node: LifeExpectancy) -> str:
@@ -148,6 +151,10 @@ def _render_conditional(node: Conditional) -> str:
     alt = _threshold(then) if isinstance(then, LabCompare) else render(then)
     alt_op = f"{_op(then.op)} " if isinstance(then, LabCompare) else ""
     return f"{render(node.otherwise)} ({alt_op}{alt} if {concept_label(node.condition)})"
+
+
+def _render_no_constraint(node: NoConstraint) -> str:
+    return f"no constraint ({node.reason})"
 
 
 def _render_unparsed(node: Unparsed) -> str:

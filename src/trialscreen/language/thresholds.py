@@ -50,12 +50,28 @@ def concept_id(text: str) -> str:
     return found.id if found else text.lower()
 
 
+def _criterion_band(info: analytes.Analyte) -> tuple[float, float]:
+    """Where a threshold written in a criterion can lie: from an eighth of the lower normal limit
+    to five times the upper one (thresholds sit near the normal range: "ANC >= 1500",
+    "bilirubin <= 3 x ULN"), within the analyte's plausible range."""
+    low = info.default_lln / 8 if info.default_lln else info.plausible_low
+    high = info.default_uln * 5 if info.default_uln else info.plausible_high
+    return max(low, info.plausible_low), min(high, info.plausible_high)
+
+
 @cache
 def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None, tuple[str, ...]]:
-    """The value in the analyte's canonical unit, and flags; None when it cannot be trusted."""
+    """The value in the analyte's canonical unit, and flags; None when it cannot be trusted.
+
+    A missing unit is inferred only when exactly one of the usual units puts the threshold where
+    criteria put thresholds for that analyte ("Platelets >= 100" is 100 x10^9/L, not 100/uL);
+    two readings far apart are ambiguous. A written unit that puts a concentration far below
+    any threshold in use ("Hemoglobin < 12 g/l") is a defect, not a reading.
+    """
     info = analytes.get(analyte)
     canonical = info.canonical_unit
     low, high = info.plausible_low, info.plausible_high
+    band_low, band_high = _criterion_band(info)
 
     def plausible(x: float) -> bool:
         return (low is None or x >= low) and (high is None or x <= high)
@@ -63,20 +79,27 @@ def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None
     if unit is None:
         if not canonical:
             return value, ()
+        readings: dict[float, str] = {}
         for candidate in (canonical, *_ALTERNATE_UNITS.get(info.kind, ())):
             try:
                 converted = value * conversion_factor(candidate, canonical, analyte)
             except UnitError:
                 continue
-            if plausible(converted):
-                flags = () if candidate == canonical else (f"unit_inferred:{candidate}",)
-                return converted, (*flags, "unit_missing")
-        return None, ("unit_missing", "implausible_value")
+            if band_low <= converted <= band_high:
+                readings.setdefault(round(converted, 9), candidate)
+        if len(readings) != 1:
+            flags = ("unit_missing", "ambiguous_unit" if readings else "implausible_value")
+            return None, flags
+        ((converted, candidate),) = readings.items()
+        inferred = () if candidate == canonical else (f"unit_inferred:{candidate}",)
+        return converted, (*inferred, "unit_missing")
     try:
         converted = value * conversion_factor(unit, canonical or "dimensionless", analyte)
     except UnitError:
         return None, ("unit_mismatch",)
     if not plausible(converted):
+        return None, ("implausible_value",)
+    if info.kind.endswith("concentration") and converted < band_low:
         return None, ("implausible_value",)
     return converted, ()
 
@@ -124,6 +147,9 @@ def score_bound(scale: str, bound: ScoreBound, span: Span) -> Predicate:
     top = _score_top(scale)
     if top is not None and any(v < 0 or v > top for _, v in bound.parts):
         flags += ("implausible_value",)
+    values = sorted(v for _, v in bound.parts)
+    if bound.any_of and values != list(range(int(values[0]), int(values[0]) + len(values))):
+        flags += ("noncontiguous_set",)  # "ECOG 0 or 2": a gap is more often a slip than meant
     parts, any_of = _simplest(scale, list(bound.parts), bound.any_of)
     leaves: list[Predicate] = [
         ScoreCompare(scale=scale, op=op, value=v, span=span, flags=flags) for op, v in parts
@@ -202,7 +228,11 @@ def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
             span = (min(previous.span[0], child.span[0]), max(previous.span[1], child.span[1]))
             out.append(
                 Conditional(
-                    condition=child.condition.concept, then=alt, otherwise=previous, span=span
+                    condition=child.condition.concept,
+                    then=alt,
+                    otherwise=previous,
+                    span=span,
+                    flags=child.condition.qualifiers,
                 )
             )
         else:

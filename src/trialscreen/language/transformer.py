@@ -29,6 +29,7 @@ from trialscreen.language.values import (
 )
 from trialscreen.model.predicate import (
     AgeCompare,
+    AgeUnit,
     AllOf,
     AnyOf,
     Conditional,
@@ -43,6 +44,7 @@ from trialscreen.model.predicate import (
     Timing,
 )
 
+_NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
 _UNVERIFIABLE = frozenset(
     {
@@ -114,6 +116,37 @@ def _all(items: list[Predicate], span: Span) -> Predicate:
     return flat[0] if len(flat) == 1 else AllOf(items=flat, span=span)
 
 
+def _timing(roles: set[str]) -> Timing:
+    """ "prior"/"history of" alone: ever (history); "current"/"receiving" alone: now; both
+    ("prior or current"): any time."""
+    history, current = "history" in roles, "current" in roles
+    if history and current:
+        return "any"
+    return "history" if history else ("current" if current else "any")
+
+
+AgeBound = tuple[Op, float, AgeUnit]
+
+
+def _age_unit(text: str) -> tuple[float, AgeUnit]:
+    """Years per one of a written time unit, and the unit's name."""
+    days = days_per(text)
+    unit: AgeUnit = (
+        "years" if days > 300 else "months" if days > 25 else "weeks" if days == 7 else "days"
+    )
+    if days < 1:
+        unit = "hours"
+    return days / 365.25, unit
+
+
+def _ages(parts: list[AgeBound], span: Span) -> Predicate:
+    """AgeCompare nodes, one per bound (a range gives an AllOf of two)."""
+    items: list[Predicate] = [
+        AgeCompare(op=op, years=round(v, 9), unit=unit, span=span) for op, v, unit in parts
+    ]
+    return _all(items, span)
+
+
 class CriteriaTransformer(Transformer[Token, Any]):
     """Builds predicate nodes; method names are the grammar's rule names."""
 
@@ -172,8 +205,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return BoundSpec(parts, span, ("within_normal_limits",))
 
     def condition(self, c: list[Any]) -> ConceptRef:
-        concept = _of(c, ConceptRef)[0]
-        return ConceptRef(concept.concept, span_of(c))
+        """The group a bound applies to; only the first concept is the condition, so a longer
+        one ("if liver or bone metastases") is flagged and the bullet does not decide."""
+        refs = _of(c, ConceptRef)
+        tail = [t for t in c if isinstance(t, Token) and t.type == "CONCEPT"]
+        flags = ("condition_tail",) if len(refs) + len(tail) > 1 else ()
+        return ConceptRef(refs[0].concept, span_of(c), flags)
 
     def alt_bound(self, c: list[Any]) -> CondSpec:
         return CondSpec(_of(c, BoundSpec)[0], _of(c, ConceptRef)[0], span_of(c))
@@ -200,7 +237,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if alts and alts[0].condition is not None:
                 other = thresholds.lab_bound(subject.analyte, alts[0].bound, alts[0].span)
                 main = Conditional(
-                    condition=alts[0].condition.concept, then=other, otherwise=main, span=span
+                    condition=alts[0].condition.concept,
+                    then=other,
+                    otherwise=main,
+                    span=span,
+                    flags=alts[0].condition.qualifiers,
                 )
             per_subject.append(main)
         return _all(per_subject, span)
@@ -277,112 +318,97 @@ class CriteriaTransformer(Transformer[Token, Any]):
         )
 
     # ---- age and life expectancy ----
-    def _years(self, c: list[Any]) -> float:
+    # Age bounds are (op, years, unit): the unit as written, so that "6 months" compares in
+    # completed months and "18 years" in completed years (evaluate.age_met).
+    def _unit(self, c: list[Any]) -> tuple[float, AgeUnit]:
         units = _tokens(c, "TIME_UNIT")
-        return days_per(str(units[0])) / 365.25 if units else 1.0
+        return _age_unit(str(units[0])) if units else (1.0, "years")
 
-    def age_cmp(self, c: list[Any]) -> list[tuple[Op, float]]:
-        return [(c[0][0], c[1].value * self._years(c))]
+    def age_cmp(self, c: list[Any]) -> list[AgeBound]:
+        k, unit = self._unit(c)
+        return [(c[0][0], c[1].value * k, unit)]
 
-    def age_or_more(self, c: list[Any]) -> list[tuple[Op, float]]:
-        return [(">=", c[0].value * self._years(c))]
+    def age_or_more(self, c: list[Any]) -> list[AgeBound]:
+        k, unit = self._unit(c)
+        return [(">=", c[0].value * k, unit)]
 
-    def age_or_less(self, c: list[Any]) -> list[tuple[Op, float]]:
-        return [("<=", c[0].value * self._years(c))]
+    def age_or_less(self, c: list[Any]) -> list[AgeBound]:
+        k, unit = self._unit(c)
+        return [("<=", c[0].value * k, unit)]
 
-    def _per_number_years(self, c: list[Any]) -> list[float]:
-        """Each number in years, by the time unit after it (or the last one written)."""
-        values: list[float] = []
+    def _per_number(self, c: list[Any]) -> list[tuple[float, AgeUnit]]:
+        """Each number in years with its unit, by the time unit after it (or the last one
+        written); a number with no unit after it is in years."""
+        values: list[tuple[float, AgeUnit]] = []
         pending: list[float] = []
         for child in c:
             if isinstance(child, Num):
                 pending.append(child.value)
             elif isinstance(child, Token) and child.type == "TIME_UNIT":
-                k = days_per(str(child)) / 365.25
-                values.extend(v * k for v in pending)
+                k, unit = _age_unit(str(child))
+                values.extend((v * k, unit) for v in pending)
                 pending = []
-        return values + pending  # a number with no unit after it is in years
+        return values + [(v, "years") for v in pending]
 
-    def age_range(self, c: list[Any]) -> list[tuple[Op, float]]:
-        low, high = self._per_number_years(c)[:2]
-        return [(">=", low), ("<=", high)]
+    def age_range(self, c: list[Any]) -> list[AgeBound]:
+        (low, low_unit), (high, high_unit) = self._per_number(c)[:2]
+        return [(">=", low, low_unit), ("<=", high, high_unit)]
 
-    def age_range_between(self, c: list[Any]) -> list[tuple[Op, float]]:
+    def age_range_between(self, c: list[Any]) -> list[AgeBound]:
         low, high = _of(c, Num)
-        k = self._years(c)
-        return [(">=", low.value * k), ("<=", high.value * k)]
+        k, unit = self._unit(c)
+        return [(">=", low.value * k, unit), ("<=", high.value * k, unit)]
 
     def age_compare(self, c: list[Any]) -> Predicate:
         parts = [x for x in c if isinstance(x, list)][0]
-        span = span_of(c)
-        return _all([AgeCompare(op=op, years=round(v, 9), span=span) for op, v in parts], span)
+        return _ages(parts, span_of(c))
 
     def age_two_bounds(self, c: list[Any]) -> Predicate:
         """ "aged >= 18 and <= 65 years": the time unit may be written once, at the end."""
         cmps = [x for x in c if isinstance(x, tuple)]
-        nums = _of(c, Num)
-        k = self._years(c)
-        span = span_of(c)
-        items: list[Predicate] = [
-            AgeCompare(op=op, years=round(n.value * k, 9), span=span)
-            for (op, _), n in zip(cmps, nums, strict=True)
-        ]
-        return _all(items, span)
+        k, unit = self._unit(c)
+        parts = [(op, n.value * k, unit) for (op, _), n in zip(cmps, _of(c, Num), strict=True)]
+        return _ages(parts, span_of(c))
 
     def age_cmp_prefix(self, c: list[Any]) -> Predicate:
         """ "maximum age 65 years"."""
         (op, _) = c[0]
-        return AgeCompare(
-            op=op, years=round(_of(c, Num)[0].value * self._years(c), 9), span=span_of(c)
-        )
+        k, unit = self._unit(c)
+        return _ages([(op, _of(c, Num)[0].value * k, unit)], span_of(c))
 
     def age_cmp_suffix(self, c: list[Any]) -> Predicate:
         """ "older than 2 years of age"."""
         (op, _) = c[0]
-        return AgeCompare(op=op, years=_of(c, Num)[0].value, span=span_of(c))
+        return _ages([(op, _of(c, Num)[0].value, "years")], span_of(c))
 
     def age_between_prefix(self, c: list[Any]) -> Predicate:
         """ "between the age of 18 and 65"."""
         low, high = _of(c, Num)
-        k = self._years(c)
-        span = span_of(c)
-        return _all(
-            [
-                AgeCompare(op=">=", years=round(low.value * k, 9), span=span),
-                AgeCompare(op="<=", years=round(high.value * k, 9), span=span),
-            ],
-            span,
-        )
+        k, unit = self._unit(c)
+        return _ages([(">=", low.value * k, unit), ("<=", high.value * k, unit)], span_of(c))
 
     def age_years_or_more(self, c: list[Any]) -> Predicate:
         """ "18 years and older" (a number of years with "or older" is an age)."""
-        return AgeCompare(op=">=", years=round(c[0].value * self._years(c), 9), span=span_of(c))
+        k, unit = self._unit(c)
+        return _ages([(">=", c[0].value * k, unit)], span_of(c))
 
     def age_word_cmp(self, c: list[Any]) -> Predicate:
         """ "older than 65 years", "under the age of 18"."""
         op: Op = ">" if _tokens(c, "OLDER") else "<"
-        return AgeCompare(
-            op=op, years=round(_of(c, Num)[0].value * self._years(c), 9), span=span_of(c)
-        )
+        k, unit = self._unit(c)
+        return _ages([(op, _of(c, Num)[0].value * k, unit)], span_of(c))
 
     def age_to_cmp(self, c: list[Any]) -> Predicate:
         """ "aged 2 to < 18 years": the upper bound carries its own comparator."""
         (op, _) = [x for x in c if isinstance(x, tuple)][0]
-        low, high = self._per_number_years(c)[:2]
-        span = span_of(c)
-        return _all(
-            [
-                AgeCompare(op=">=", years=round(low, 9), span=span),
-                AgeCompare(op=op, years=round(high, 9), span=span),
-            ],
-            span,
-        )
+        (low, low_unit), (high, high_unit) = self._per_number(c)[:2]
+        return _ages([(">=", low, low_unit), (op, high, high_unit)], span_of(c))
 
     def age_suffix_or_more(self, c: list[Any]) -> Predicate:
-        return AgeCompare(op=">=", years=c[0].value, span=span_of(c))
+        return _ages([(">=", c[0].value, "years")], span_of(c))
 
     def age_suffix_or_less(self, c: list[Any]) -> Predicate:
-        return AgeCompare(op="<=", years=c[0].value, span=span_of(c))
+        return _ages([("<=", c[0].value, "years")], span_of(c))
 
     def duration_cmp(self, c: list[Any]) -> tuple[Op, float]:
         return (c[0][0], c[1].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
@@ -405,7 +431,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return Word("history", str(c[0]).lower(), span_of(c))
 
     def current(self, c: list[Token]) -> Word:
-        return Word("current", str(c[0]).lower(), span_of(c))
+        """ "current", "receiving", ... say now; "treatment with", "exposure to", "use of",
+        "evidence of" name the thing without saying when (role "neutral")."""
+        text = " ".join(str(c[0]).lower().split())
+        return Word("neutral" if text in _NEUTRAL else "current", text, span_of(c))
 
     def severity(self, c: list[Token]) -> Word:
         return Word("severity", str(c[0]).lower(), span_of(c))
@@ -455,9 +484,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
         negated = any(w.role == "negation" for w in words)
-        timing: Timing = "history" if any(w.role == "history" for w in words) else "any"
-        if any(w.role == "current" for w in words):
-            timing = "current"
+        timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
         grades = _of(c, GradeSpec)
         windows = _of(c, WindowSpec)
@@ -466,9 +493,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
-            own: Timing = (
-                "current" if "current" in roles else ("history" if "history" in roles else timing)
-            )
+            own = _timing(roles) if roles & {"current", "history"} else timing
             texts = [q.split(":", 1)[1] for q in ref.qualifiers]
             extra = tuple(q for q in texts if q in _UNVERIFIABLE and q not in quals)
             items.append(
@@ -484,10 +509,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
             )
         inner = _any(items, span)
         definitions = [
-            x for x in c if not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
+            x
+            for x in c
+            if x is not None and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
         ]
         if definitions:
             inner = _any([inner, definitions[0]], span)
+        if any(x is None for x in c):  # a bracket that defines nothing was read past
+            inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         return Not(item=inner, span=span) if negated else inner
 
     def time_since(self, c: list[Any]) -> Any:
@@ -496,9 +525,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
         (op, _) = c[0]
         num = _of(c, Num)[0]
         days = num.value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
-        refs = _of(c, ConceptRef)
+        refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
+        refs += _of(c, ConceptRef)
         if refs:
-            return TimeSince(concept=refs[0].concept, op=op, days=days, span=span_of(c))
+            span = span_of(c)
+            items: list[Predicate] = [
+                TimeSince(concept=r.concept, op=op, days=days, span=span) for r in refs
+            ]
+            # at least N since A or B: since each of them; less than N since A or B: either
+            return _all(items, span) if op in (">=", ">") else _any(items, span)
         words = " ".join(str(t).lower() for t in _tokens(c, "WORD"))
         if not words:
             return BoundSpec((), span_of(c))  # no node: nothing to measure from

@@ -62,12 +62,24 @@ class ScoreCompare(_Node):
     value: float
 
 
+AgeUnit = Literal["years", "months", "weeks", "days", "hours"]
+AGE_UNIT_DAYS: dict[str, float] = {
+    "years": 365.25,
+    "months": 365.25 / 12,
+    "weeks": 7.0,
+    "days": 1.0,
+    "hours": 1 / 24,
+}
+
+
 class AgeCompare(_Node):
-    """The patient's age in years compared with a bound."""
+    """The patient's age compared with a bound, in the unit the criterion was written in
+    (`years` is the bound in years; "6 months" is compared in completed months)."""
 
     kind: Literal["age_compare"] = "age_compare"
     op: Op
     years: float
+    unit: AgeUnit = "years"
 
 
 class LifeExpectancy(_Node):
@@ -142,6 +154,14 @@ class Conditional(_Node):
     otherwise: Predicate
 
 
+class NoConstraint(_Node):
+    """Text that constrains nobody: a heading, a placeholder ("Not specified"), a permission
+    ("Prior chemotherapy allowed"), both sexes. `reason` says which; shown, never unknown."""
+
+    kind: Literal["no_constraint"] = "no_constraint"
+    reason: str
+
+
 class Unparsed(_Node):
     """Text that compiled to nothing computable, with the reason."""
 
@@ -162,6 +182,7 @@ Predicate = Annotated[
     | AnyOf
     | Not
     | Conditional
+    | NoConstraint
     | Unparsed,
     Field(discriminator="kind"),
 ]
@@ -178,6 +199,7 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     AnyOf,
     Not,
     Conditional,
+    NoConstraint,
     Unparsed,
 )
 

@@ -103,6 +103,10 @@ class _State:
     override: CriterionKind | None = None
     labels: list[str | None] = field(default_factory=lambda: [None, None, None])
     kind_seen: bool = False
+    # a sub-list heading that switches the kind ("Must not have:") governs its own list only:
+    # where it stood, and the indent of the first bullet of its list
+    override_indent: int = 0
+    override_list: int | None = None
 
     @property
     def kind(self) -> CriterionKind:
@@ -176,6 +180,8 @@ class _Builder:
             return False
         start = pending.start if pending else line.start
         self._heading(start, content + found.end, found, content + found.start)
+        if self.state.override is not None:
+            self.state.override_indent, self.state.override_list = line.indent, None
         rest = self._skip_spaces(content + found.end, line.end)
         if rest < line.end:
             self._start(line, rest, rest, "para", line.indent, False)
@@ -282,6 +288,7 @@ class _Builder:
         self.pending = None
         if self.seed and not self.state.kind_seen and line.blanks >= 2 and self.last_was_bullet:
             self.state.base = "exclusion"
+        self._end_sublist(indent, marked)
         index = len(self.criteria)
         text_col = len(self.text[line.begin : text_start].expandtabs(4))
         parent = self._parent(index, family, indent, text_start)
@@ -301,6 +308,17 @@ class _Builder:
         )
         self.last_was_bullet = True
         self.after_heading = False
+
+    def _end_sublist(self, indent: int, marked: bool) -> None:
+        """A kind-switching sub-list heading stops at the end of its list: a bullet dedented
+        from the list, or a paragraph no deeper than the heading, returns to the section's kind."""
+        state = self.state
+        if state.override is None or self.seed:
+            return
+        if state.override_list is None:
+            state.override_list = indent
+        elif indent < state.override_list or (not marked and indent <= state.override_indent):
+            state.override, state.override_list = None, None
 
     def _parent(self, index: int, family: str, indent: int, text_start: int) -> int | None:
         """The parent of a new bullet, by group, indentation and marker family."""

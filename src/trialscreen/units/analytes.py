@@ -71,6 +71,10 @@ class Analyte(BaseModel):
     plausible_high: float
     default_lln: float | None = None
     default_uln: float | None = None
+    # the usual spread of that limit across laboratories and sexes: an assumed limit is an
+    # interval, and decides only where its ends agree (evaluate.lab_thresholds)
+    uln_range: tuple[float, float] | None = None
+    lln_range: tuple[float, float] | None = None
     range_source: str | None = None  # "<SOURCES key> <detail>"
     score_range: tuple[float, float] | None = None
     note: str = ""

@@ -1,0 +1,205 @@
+"""The words that can change what a criterion means, and the guard that keeps them from being lost.
+
+One list for the whole program: the compiler's guard uses it, and so does the corpus check that a
+`compiled` bullet accounts for every cue. A cue accounts for itself only where a grammar rule
+gives it meaning: a `NEG` token that opens a `has_concept` or `not_group` clause, a `COND_INTRO`
+inside a `condition`, "or" inside an `any_of`. Anywhere else (between clauses, inside a clause as
+filler, or in text no clause used) the bullet does not decide, and the reason names the word.
+
+Cue categories follow ConText/NegEx (Chapman et al., 2001 and 2009: negation, exception and
+scope-terminating triggers), extended with permission, condition and result-polarity words seen
+in ClinicalTrials.gov criteria. The lists are facts, not code, and were written for this project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lark import Token
+
+# word -> category; matched against WORD tokens (lower case) wherever they stand in a bullet
+CUE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        """none neither nor cannot can't cant unable ineligible excluded exclude excludes
+        exclusion prohibited forbidden disallowed absent lack lacks lacking deny denies denied
+        refuse refuses refused refusal unwilling inability non""".split(),
+        "negation",
+    ),
+    **dict.fromkeys(
+        """other others otherwise another except excepting exception exceptions excluding
+        unless but besides apart aside instead rather beyond alternatively""".split(),
+        "exception",
+    ),
+    **dict.fromkeys(
+        """provided providing only solely exclusively alone unless until whether regardless
+        irrespective whereas where whenever once""".split(),
+        "condition",
+    ),
+    **dict.fromkeys("either one".split(), "alternation"),
+    **dict.fromkeys(
+        """allowed allow allows permitted permit permits permissible acceptable accepted may
+        optional eligible ok okay""".split(),
+        "permission",
+    ),
+    **dict.fromkeys(
+        """negative positive neg pos seropositive seronegative positivity negativity
+        detectable undetectable reactive nonreactive""".split(),
+        "polarity",
+    ),
+}
+
+# token types that carry a cue when no grammar rule used them
+_OUTSIDE_TYPES: dict[str, str] = {
+    "NEG": "negation",
+    "COND_INTRO": "condition",
+    "HISTORY": "history",
+    "DURING_STUDY": "condition",
+}
+
+# phrases read over the bullet text: group quantifiers change how the clauses combine
+_GROUP_PHRASES = re.compile(
+    r"(?i)\b(?:(?:at least|any|one|either|none|all|each|both)\s+of\b|either\b|neither\b)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A word that can change meaning, where it stands (normalised text) and why it matters."""
+
+    word: str
+    category: str
+    span: tuple[int, int]
+
+
+def _tok_span(token: Token) -> tuple[int, int]:
+    return (token.start_pos or 0, token.end_pos or 0)
+
+
+def word_cue(token: Token) -> Cue | None:
+    """The cue a WORD token is, if any ("except", "allowed", "positive", ...)."""
+    if token.type != "WORD":
+        return None
+    word = str(token).lower().strip("'")
+    category = CUE_WORDS.get(word) or CUE_WORDS.get(word.split("-", 1)[0])
+    if category is None:
+        return None
+    return Cue(word, category, _tok_span(token))
+
+
+def unaccounted(
+    tokens: list[Token],
+    clauses: list[tuple[int, int]],
+    kind: str,
+    text: str,
+) -> list[Cue]:
+    """Cues in a bullet that no compiled node accounts for.
+
+    `clauses` are (first token, end token) of the compiled clauses, `text` the normalised bullet.
+    """
+    inside = [False] * len(tokens)
+    for start, end in clauses:
+        for i in range(start, end):
+            inside[i] = True
+    found: list[Cue] = []
+    for i, token in enumerate(tokens):
+        cue = word_cue(token)
+        if cue is not None:
+            found.append(cue)
+        elif not inside[i] and token.type in _OUTSIDE_TYPES:
+            found.append(Cue(str(token).lower(), _OUTSIDE_TYPES[token.type], _tok_span(token)))
+    found += _connectives(tokens, clauses, kind)
+    found += _dangling(tokens, inside)
+    found += _sex_scope(tokens, inside)
+    for match in _GROUP_PHRASES.finditer(text):
+        if not any(c.span[0] <= match.start() < c.span[1] for c in found):
+            found.append(Cue(match.group(0).lower(), "alternation", match.span()))
+    return sorted(found, key=lambda c: c.span)
+
+
+_CONNECTIVE = {"_OR": "or", "_AND": "and"}
+_JOINERS = frozenset({"COMMA", "_OR", "_AND", "COLON", "SLASH", "DASH", "LPAR", "RPAR", "OTHER"})
+
+
+def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str) -> list[Cue]:
+    """An "or" between two clauses of an inclusion (read AND), or an "and" between two clauses
+    of an exclusion (read OR), would be read the other way round."""
+    out: list[Cue] = []
+    wrong = "_OR" if kind == "inclusion" else "_AND"
+    for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
+        gap = tokens[end:start]
+        if not gap and tokens[end - 1].type == "CONCEPT" and tokens[start].type == "CONCEPT":
+            # "Diabetic neuropathy": one thing named by two lexicon words, not two things
+            out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))
+        if gap and all(t.type in _JOINERS for t in gap):
+            out += [
+                Cue(_CONNECTIVE[t.type], "alternation", _tok_span(t))
+                for t in gap
+                if t.type == wrong
+            ]
+    return out
+
+
+_PUNCT = frozenset({"COMMA", "COLON", "OTHER", "LPAR", "RPAR", "DASH"})
+
+
+def _dangling(tokens: list[Token], inside: list[bool]) -> list[Cue]:
+    """An "or"/"and" opening or closing the bullet joins it to a neighbour ("ECOG 0-2 OR")."""
+    core = [i for i, t in enumerate(tokens) if t.type not in _PUNCT]
+    out: list[Cue] = []
+    for i in {core[0], core[-1]} if core else set():
+        if not inside[i] and tokens[i].type in ("_OR", "_AND", "OR_NUM"):
+            out.append(Cue(str(tokens[i]).lower(), "alternation", _tok_span(tokens[i])))
+    return out
+
+
+def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
+    """A sex word outside a clause scopes something ("women: Hb >= 12", "<= 1.2 (women)"),
+    unless it is one of a pair naming both sexes ("men and women", "male or female")."""
+    out: list[Cue] = []
+    for i, token in enumerate(tokens):
+        if inside[i] or token.type not in ("FEMALE", "MALE"):
+            continue
+        other = "MALE" if token.type == "FEMALE" else "FEMALE"
+        near = [t.type for t in tokens[max(0, i - 2) : i + 3]]
+        joined = other in near and any(t in ("_AND", "_OR", "SLASH", "COMMA") for t in near)
+        if not joined:
+            out.append(Cue(str(token).lower(), "condition", _tok_span(token)))
+    return out
+
+
+# A bullet that constrains nobody. Placeholders are NCI-style ("Not specified", "See Disease
+# Characteristics"), possibly after a label ("Hepatic: Not specified").
+_PLACEHOLDER = re.compile(
+    r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
+    r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
+    r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
+    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?)"
+    r"\s*[.;]?\s*$"
+)
+_PERMISSION = re.compile(
+    r"(?i)\b(?:is |are )?(?:allowed|permitted|acceptable|accepted|permissible)\s*[.;]?\s*$"
+)
+_HEADING = re.compile(r"^[^:]{1,120}:\s*$")
+_CONSTRAINING = frozenset(
+    {"NUMBER", "NUMWORD", "GE", "LE", "GT", "LT", "EQ", "NEG", "COND_INTRO", "OR_MORE", "OR_LESS"}
+)
+
+
+def no_constraint(
+    text: str, tokens: list[Token], cues: list[Cue], uncovered: bool, either_sex: bool
+) -> str | None:
+    """Why a bullet constrains nobody ("placeholder", "permission", "heading", "either sex"),
+    or None. Only whole bullets qualify; any number, comparator, negation or other cue in a
+    permission makes it a rule, not a permission."""
+    if _PLACEHOLDER.match(text):
+        return "placeholder"
+    others = [c for c in cues if c.category != "permission"]
+    if _PERMISSION.search(text) and not others:
+        if not any(t.type in _CONSTRAINING for t in tokens):
+            return "permission"
+    if _HEADING.match(text) and not cues and not any(t.type in _CONSTRAINING for t in tokens):
+        return "heading"
+    if either_sex and not uncovered and not cues:
+        return "either sex"
+    return None

@@ -1,0 +1,389 @@
+"""The document pass: what the list around a bullet does to its meaning.
+
+Bullets are compiled one by one (and stored that way); this pass then reads the trial's list as a
+document and adjusts each compiled bullet for its place in it. It never reads a patient.
+
+- A parent saying "at least one of / any of / one of the following" becomes one OR over its
+  children; "all of the following" one AND; its children are shown as options of it and
+  constrain nobody on their own (flag `structure:option_of:N`).
+- A parent saying the patient must have none of its children ("No ..., including any of the
+  following:", "must not have:", "none of the following") negates each child.
+- "Allowed:" / "Permitted:" sections or parents make their bullets permissions: no constraint.
+- A heading-only parent (a label ending with ':' that compiles to nothing) constrains nobody.
+- A section or parent that names a group ("For patients with liver metastases:", "Cohort B:")
+  makes its bullets apply to that group only (`applies_if`).
+- A section or parent with any other word that can change meaning (a window, a number, an
+  exception) leaves its bullets undecided: the pass does not know how it scopes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.cues import CUE_WORDS
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.predicate import AllOf, AnyOf, HasConcept, Not, Predicate, Unparsed
+from trialscreen.model.trial import Criterion, Trial
+
+_ANY = re.compile(
+    r"(?i)\b(?:at least (?:one|1)|any|one|one or more|either|1 or more)\s+of\s+(?:the\s+)?"
+    r"(?:following|below|criteria|conditions|items)|\beither\s*:?\s*$"
+)
+_ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|below)")
+_NONE = re.compile(
+    r"(?i)^\s*(?:no|not|none of|without|must not have|free of)\b|"
+    r"\b(?:must not|should not|may not|cannot|do not|does not)\s+(?:have|be|meet|show|present)\b|"
+    r"\bnone of the following\b"
+)
+_PERMISSION = re.compile(r"(?i)^\s*(?:allowed|permitted|permissible|acceptable)\b(?![^:]*\bnot\b)")
+_GROUP = re.compile(
+    r"(?i)^\s*(?:(?:for|in)\s+(?:patients|subjects|participants|those|women|men|children)"
+    r"\s+(?:with|who|receiving|undergoing|aged?)\b|(?:patients|subjects|participants)\s+with\b)"
+)
+_COHORT = re.compile(
+    r"(?i)^\s*(?:cohorts?|arms?|parts?|groups?|phase|stage|dose[- ]escalation|dose[- ]expansion|"
+    r"expansion|escalation|stratum|strata|substudy|sub-study|module)\b"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[CompiledCriterion]:
+    """Each bullet's compiled criterion adjusted for its place in the trial's list."""
+    out = list(compiled)
+    children: dict[int, list[int]] = {}
+    for bullet in trial.bullets:
+        if bullet.parent is not None:
+            children.setdefault(bullet.parent, []).append(bullet.index)
+    by_index = {b.index: i for i, b in enumerate(trial.bullets)}
+    for position, bullet in enumerate(trial.bullets):
+        out[position] = _in_sections(bullet, out[position])
+    for parent, kids in children.items():
+        p = by_index.get(parent)
+        if p is None:
+            continue
+        rows = [by_index[k] for k in kids if k in by_index]
+        _apply_parent(trial.bullets[p], p, rows, out)
+    _headings(trial, out)
+    _joined_by_or(trial, out)
+    return out
+
+
+def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """Intro headings that are not section labels ("None of the following within 2 weeks of
+    entry:", "Patients must have one of the following:") govern the bullets up to the next
+    heading, like a parent."""
+    headings = sorted(trial.headings, key=lambda h: h.span)
+    for i, heading in enumerate(headings):
+        if heading.section is not None or not heading.text.rstrip().endswith(":"):
+            continue
+        end = headings[i + 1].span[0] if i + 1 < len(headings) else None
+        rows = [
+            r
+            for r, b in enumerate(trial.bullets)
+            if b.parent is None
+            and b.span[0] >= heading.span[1]
+            and (end is None or b.span[0] < end)
+        ]
+        if not rows:
+            continue
+        name = f"heading '{heading.text[:40]}'"
+        if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
+            if not _says_only(heading.text):
+                _scope(rows, out, name)
+            continue
+        govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
+
+
+_OR_EDGE = re.compile(r"(?i)^\s*(?:or|and/or)\b|\b(?:or|and/or)\s*[.;:]?\s*$")
+
+
+def _joined_by_or(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """ "ECOG 0-2 OR" / "OR" / "Karnofsky 70-100%": bullets joined by a dangling "or" are
+    alternatives, not requirements each; until read as one OR, neither decides alone."""
+    bullets = trial.bullets
+    for i, bullet in enumerate(bullets):
+        if not _OR_EDGE.search(bullet.text):
+            continue
+        if bullet.text.strip().strip(".:;").lower() in ("or", "and/or"):
+            out[i] = _flag(out[i], "connective between bullets", status="no_constraint")
+        for j in (i - 1, i, i + 1):
+            if 0 <= j < len(bullets) and bullets[j].parent == bullet.parent:
+                out[j] = _undecided(out[j], "an alternative to a neighbouring bullet ('or')")
+
+
+def _flag(c: CompiledCriterion, flag: str, **update: object) -> CompiledCriterion:
+    return c.model_copy(update={"flags": (*c.flags, f"structure:{flag}"), **update})
+
+
+def _undecided(c: CompiledCriterion, why: str) -> CompiledCriterion:
+    """The bullet cannot decide: something around it scopes it in a way not understood."""
+    if c.status == "no_constraint":
+        return c
+    return _flag(c, why, status="unparsed" if c.status == "unparsed" else "partial")
+
+
+def _label_kind(label: str) -> str:
+    """What a section label or parent heading does: topic, permission, group, cohort, scope."""
+    text = label.strip().rstrip(":").strip()
+    if not text:
+        return "topic"
+    if _PERMISSION.match(text):
+        return "permission"
+    if _GROUP.match(text):
+        return "group"
+    if _COHORT.match(text):
+        return "cohort"
+    words = re.findall(r"[a-z']+", text.lower())
+    if text.lower() in ("other", "others", "general", "other criteria"):
+        return "topic"
+    if _DIGIT.search(text) or any(w in CUE_WORDS for w in words):
+        return "scope"
+    if any(w in _SCOPE_WORDS for w in words):
+        return "scope"
+    return "topic"
+
+
+_SCOPE_WORDS = frozenset(
+    """within since before after prior during if unless except only when for no not without
+    must should""".split()
+)
+_KIND_SWITCH = re.compile(
+    r"(?i)\b(?:excluded|exclusion|ineligible|not eligible|included|inclusion|eligible|"
+    r"must not have|must have|requirements?)\b"
+)
+
+
+def _in_sections(bullet: Criterion, c: CompiledCriterion) -> CompiledCriterion:
+    """Sections above the bullet: permissions, groups, cohorts, scoping headings."""
+    if not bullet.section:
+        return c
+    for label in bullet.section.split(" / "):
+        what = _label_kind(label)
+        if what == "topic":
+            c = _timed_by(label, c)
+            continue
+        if what == "permission":
+            node = c.predicate
+            return _flag(c, f"permission ({label})", status="no_constraint", predicate=node)
+        if what == "group":
+            return _for_group(c, label)
+        if what == "cohort":
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            return _flag(c, f"applies to {label}", applies_if=unknown)
+        if _KIND_SWITCH.search(label) and not _DIGIT.search(label) and not _has_cue(label):
+            continue  # "Excluded:" / "Patients must have:" set the kind (segmenter)
+        return _undecided(c, f"section '{label}' scopes it")
+    return c
+
+
+_NOW = re.compile(r"(?i)\b(?:concurrent|current|concomitant|ongoing)\b")
+_BEFORE = re.compile(r"(?i)\b(?:prior|previous|past|history)\b")
+
+
+def _timed_by(label: str, c: CompiledCriterion) -> CompiledCriterion:
+    """A "Concurrent Medication:" label makes the concepts under it current (unless a bullet
+    says when itself); "Prior Concurrent Therapy" says both, which is any time."""
+    if not _NOW.search(label) or _BEFORE.search(label) or c.status == "no_constraint":
+        return c
+    node = _now(c.predicate)
+    if node is c.predicate:
+        return c
+    return _flag(c, f"current by '{label}'", predicate=node)
+
+
+def _now(node: Predicate) -> Predicate:
+    if isinstance(node, HasConcept):
+        if node.timing == "any" and node.within_days is None:
+            return node.model_copy(update={"timing": "current"})
+        return node
+    if isinstance(node, (AllOf, AnyOf)):
+        items = tuple(_now(i) for i in node.items)
+        return node if items == node.items else node.model_copy(update={"items": items})
+    if isinstance(node, Not):
+        item = _now(node.item)
+        return node if item is node.item else node.model_copy(update={"item": item})
+    return node
+
+
+def _has_cue(label: str) -> bool:
+    words = re.findall(r"[a-z']+", label.lower())
+    return any(
+        w in CUE_WORDS and CUE_WORDS[w] not in ("negation",) and w not in ("eligible",)
+        for w in words
+    )
+
+
+def _for_group(c: CompiledCriterion, label: str) -> CompiledCriterion:
+    """A bullet under "For patients with X:": applies only to patients with X."""
+    text = re.sub(r"(?i)^\s*(?:for|in)\s+", "", label.strip().rstrip(":"))
+    head = compile_criterion(text, "inclusion")
+    if head.status != "compiled":
+        unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+        return _flag(c, f"applies to {label}", applies_if=unknown)
+    return _flag(c, f"applies to {label}", applies_if=head.predicate)
+
+
+def _option(c: CompiledCriterion) -> Predicate:
+    """A child's predicate as an option of a group: unknown unless fully compiled."""
+    if c.status == "compiled":
+        return c.predicate
+    if c.status == "no_constraint":
+        return Unparsed(text=c.text, reason="no constraint inside a group", span=c.predicate.span)
+    return Unparsed(text=c.text, reason=f"{c.status} option", span=c.predicate.span)
+
+
+def _apply_parent(parent: Criterion, p: int, rows: list[int], out: list[CompiledCriterion]) -> None:
+    """What a parent bullet does to its children, and they to it."""
+    head = out[p]
+    govern(parent.text, parent.kind, f"#{parent.index}", p, rows, out)
+    text = parent.text
+    shaping = _ANY.search(text) or _ALL.search(text) or _NONE.search(text)
+    if out[p] is head and text.rstrip().endswith(":") and head.status != "compiled":
+        if not shaping and _label_kind(text.rstrip().rstrip(":")) != "scope":
+            out[p] = _flag(head, "heading of the bullets under it", status="no_constraint")
+
+
+def govern(
+    text: str,
+    kind: str,
+    name: str,
+    p: int | None,
+    rows: list[int],
+    out: list[CompiledCriterion],
+) -> None:
+    """What a parent bullet (at `p`) or a heading (`p` None) says about the bullets under it."""
+    head = None if p is None else out[p]
+    any_of, all_of = _ANY.search(text), _ALL.search(text)
+    plain = head is None or head.status != "compiled"
+    if (any_of or all_of) and plain:
+        if head is not None and not _only_group_words(head):
+            _scope(rows, out, name)
+            return
+        if head is None or _NONE.search(text):
+            # a heading cannot hold the group's own outcome; "none of": not read here
+            if _NONE.search(text) and all_of is None and _says_only(text):
+                for r in rows:
+                    out[r] = _negated(out[r], name)
+            elif (kind == "inclusion") == bool(all_of):  # each child decides alone anyway
+                return
+            else:
+                _scope(rows, out, name)
+            return
+        assert p is not None
+        _group(p, any_of is not None, kind, name, rows, out)
+        return
+    if text.rstrip().endswith(":") and _NONE.search(text):
+        if (head is None or _only_group_words(head)) and _says_only(text):
+            for r in rows:
+                out[r] = _negated(out[r], name)
+        else:
+            _scope(rows, out, name)
+        return
+    label = text.rstrip().rstrip(":") if text.rstrip().endswith(":") else ""
+    what = _label_kind(label) if label else "topic"
+    if p is not None and head is not None and head.status == "compiled" and _group_like(head):
+        if label:
+            for r in rows:
+                out[r] = _flag(out[r], f"applies if {head.canonical}", applies_if=head.predicate)
+            out[p] = _flag(head, "group heading", status="no_constraint")
+            return
+    if what == "permission":
+        for r in rows:
+            out[r] = _flag(out[r], f"permission ({name})", status="no_constraint")
+    elif what == "group":
+        for r in rows:
+            out[r] = _for_group(out[r], label)
+    elif what == "cohort":
+        for r in rows:
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            out[r] = _flag(out[r], f"applies to {label}", applies_if=unknown)
+    elif what == "scope" and plain:
+        _scope(rows, out, name)
+
+
+def _group_like(head: CompiledCriterion) -> bool:
+    """A parent label that names a group of patients by age, sex or score ("Age 65-70 years:",
+    "Women:"): its bullets apply to that group only."""
+    kinds = {n.kind for n in _leaves(head.predicate)}
+    return bool(kinds) and kinds <= {"age_compare", "sex_is", "score_compare"}
+
+
+def _leaves(node: Predicate) -> list[Predicate]:
+    items = getattr(node, "items", None)
+    if items is not None:
+        return [leaf for item in items for leaf in _leaves(item)]
+    return [node]
+
+
+def _scope(rows: list[int], out: list[CompiledCriterion], name: str) -> None:
+    for r in rows:
+        out[r] = _undecided(out[r], f"{name} scopes it")
+
+
+_NEG_PHRASE = re.compile(
+    r"(?i)\b(?:patients?|subjects?|participants?|must|should|may|not|no|none|have|has|be|"
+    r"do|does|cannot|without|free|of|the|following|any|with|history|evidence|known|"
+    r"conditions?|diseases?|disorders?|criteria|including|include|either|are|is|excluded|"
+    r"included|eligible|ineligible|will|following|symptoms?|characteristics|required|meet|"
+    r"women|men|males?|females?)\b|[:,.;()]"
+)
+
+
+def _says_only(text: str) -> bool:
+    """A negating parent with nothing but the negation, group words and a subject noun: no
+    window, no number, no other person ("Patient or her household contacts must not have")."""
+    return not _DIGIT.search(text) and not _NEG_PHRASE.sub(" ", text).strip()
+
+
+def _group(
+    p: int,
+    any_of: bool,
+    kind: str,
+    name: str,
+    rows: list[int],
+    out: list[CompiledCriterion],
+) -> None:
+    """A parent over options: it holds the OR (AND) of its children and decides. Where each
+    child deciding alone means the same (AND in an inclusion, OR in an exclusion) they still
+    do; otherwise they are shown as options and constrain nobody on their own."""
+    head = out[p]
+    items = tuple(_option(out[r]) for r in rows)
+    node: Predicate = (AnyOf if any_of else AllOf)(items=items, span=(0, len(head.text)))
+    word = "any_of" if any_of else "all_of"
+    out[p] = _flag(
+        head,
+        f"group:{word}",
+        predicate=node,
+        status="compiled",
+        uncovered=(),
+        canonical=f"{'one' if any_of else 'all'} of the {len(rows)} bullets under it",
+    )
+    alone = (kind == "inclusion") != any_of
+    if not alone:
+        for r in rows:
+            out[r] = _flag(out[r], f"option of {name}", status="no_constraint")
+
+
+def _only_group_words(c: CompiledCriterion) -> bool:
+    """A partly compiled parent whose only unread words are the group phrase itself."""
+    rest = " ".join(c.uncovered_text()).lower()
+    rest = _ANY.sub(" ", rest)
+    rest = _ALL.sub(" ", rest)
+    return not re.sub(
+        r"(?i)\b(?:the|must|have|meet|be|patients?|criteria|:)\b|[:,.]", " ", rest
+    ).strip()
+
+
+def _negated(c: CompiledCriterion, parent: str) -> CompiledCriterion:
+    """A child of "No ... any of the following:": its predicate must not hold."""
+    if c.status in ("unparsed", "no_constraint"):
+        return c
+    if c.predicate.kind == "not" or c.text.lstrip().lower().startswith(("no ", "not ")):
+        return _undecided(c, f"negated twice ({parent})")
+    node = Not(item=c.predicate, span=c.predicate.span)
+    flags = (*c.flags, "negated_by_parent", f"structure:negated by {parent}")
+    return c.model_copy(
+        update={"predicate": node, "canonical": f"no ({c.canonical})", "flags": flags}
+    )
