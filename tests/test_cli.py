@@ -68,6 +68,7 @@ def test_coverage_json() -> None:
     doc = json.loads(out)
     assert code == 0 and doc["bullets"] == 7 + 9 + 49 + 40
     assert sum(doc["status"].values()) == doc["bullets"]
+    assert set(doc["status"]) == {"compiled", "no_constraint", "partial", "unparsed"}
 
 
 def test_screen_json_shape() -> None:

@@ -27,7 +27,7 @@ from trialscreen.language.compiler import compile_criterion
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
-from trialscreen.screening import judge, screen
+from trialscreen.screening import compiled_bullets, judge, screen
 from trialscreen.trials.load import load_records
 
 app = typer.Typer(
@@ -193,7 +193,7 @@ def audit_cmd(trial_id: str, trials: list[Path] = TRIALS_OPT, as_json: bool = JS
     """Each bullet of a trial: index, kind, section, parent, span, text, and its compiled parse."""
     loaded, _, _ = _load(trials)
     for trial in _find(loaded, trial_id):
-        compiled = [compile_criterion(b.text, b.kind) for b in trial.bullets]
+        compiled = compiled_bullets(trial)  # read in its place in the list
         if as_json:
             emit(report.audit_json(trial, compiled))
         else:

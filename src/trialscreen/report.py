@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from trialscreen.language.compiler import clear_caches, compile_criterion
+from trialscreen.language.render import render
+from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import AllOf, AnyOf, Conditional, Not, Predicate
@@ -97,6 +99,8 @@ def compiled_json(c: CompiledCriterion) -> dict[str, Any]:
         "uncovered": [list(s) for s in c.uncovered],
         "uncovered_text": c.uncovered_text(),
         "predicate": c.predicate.model_dump(mode="json"),
+        "structure": [f.removeprefix("structure:") for f in c.flags if f.startswith("structure:")],
+        "applies_if": None if c.applies_if is None else c.applies_if.model_dump(mode="json"),
     }
 
 
@@ -166,6 +170,8 @@ def print_audit(out: Console, trial: Trial, compiled: list[CompiledCriterion]) -
             out.print(Text(f"  flags: {', '.join(c.flags)}", style="magenta"))
         if c.uncovered:
             out.print(Text(f"  uncovered: {' | '.join(c.uncovered_text())}", style="red"))
+        if c.applies_if is not None:
+            out.print(Text(f"  applies only if: {render(c.applies_if)}", style="cyan"))
     for w in trial.warnings:
         out.print(Text(f"warning: {w}", style="yellow"))
 
@@ -175,6 +181,9 @@ def is_numeric_bullet(text: str) -> bool:
     return bool(_HAS_COMPARISON.search(text))
 
 
+STATUSES = ("compiled", "no_constraint", "partial", "unparsed")
+
+
 def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     """Bullets by status, typed-numeric share, frequent uncovered phrases, compile throughput."""
     clear_caches()
@@ -182,7 +191,13 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     started = time.perf_counter()
     compiled = [compile_criterion(text, kind) for text, kind in bullets]
     seconds = time.perf_counter() - started
-    status = Counter(c.status for c in compiled)
+    read: list[CompiledCriterion] = []  # each bullet in its place in its list
+    at = 0
+    for trial in trials:
+        read += read_document(trial, compiled[at : at + len(trial.bullets)])
+        at += len(trial.bullets)
+    compiled = read
+    status: Counter[str] = Counter(c.status for c in compiled)
     numeric = [c for c in compiled if is_numeric_bullet(c.text)]
     typed = [
         c
@@ -202,8 +217,10 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     return {
         "trials": len(trials),
         "bullets": len(compiled),
-        "status": {k: status.get(k, 0) for k in ("compiled", "partial", "unparsed")},
-        "share": {k: round(status.get(k, 0) / n, 4) for k in ("compiled", "partial", "unparsed")},
+        "status": {k: status.get(k, 0) for k in STATUSES},
+        "share": {k: round(status.get(k, 0) / n, 4) for k in STATUSES},
+        # bullets that can decide: fully read, or no constraint by the document's structure
+        "decidable_share": round((status["compiled"] + status["no_constraint"]) / n, 4),
         "numeric_bullets": len(numeric),
         "numeric_typed": len(typed),
         "numeric_typed_share": round(len(typed) / max(len(numeric), 1), 4),
@@ -216,7 +233,8 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
 def print_coverage(out: Console, doc: dict[str, Any]) -> None:
     out.print(f"trials {doc['trials']}, bullets {doc['bullets']}")
     for k, v in doc["status"].items():
-        out.print(f"  {k:9} {v:7}  {doc['share'][k]:.1%}")
+        out.print(f"  {k:13} {v:7}  {doc['share'][k]:.1%}")
+    out.print(f"can decide (compiled or no constraint): {doc['decidable_share']:.1%}")
     out.print(
         f"bullets with a comparator and a number: {doc['numeric_bullets']}, typed numeric "
         f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%})"

@@ -136,6 +136,14 @@ def no_constraint_reason(compiled: CompiledCriterion) -> str:
     return "no constraint: " + "; ".join(x for x in [why, *roles] if x)
 
 
+_UNREAD = {
+    "unread_definition": "a bracket that defines nothing read",
+    "condition_tail": "a condition naming more than one group",
+    "noncontiguous_set": "a set of scores with a gap (often a slip for a range)",
+    "truncated": "the text past the length limit",
+}
+
+
 def unread_text(compiled: CompiledCriterion) -> str:
     """The words a partly compiled bullet did not account for, quoted, for reasons."""
     pieces = [f"'{t}'" for t in compiled.uncovered_text()]
@@ -144,7 +152,7 @@ def unread_text(compiled: CompiledCriterion) -> str:
         for f in compiled.flags
         if f.startswith("structure:")
     ]
-    pieces += [f for f in compiled.flags if f in ("unread_definition", "condition_tail")]
+    pieces += [_UNREAD[f] for f in compiled.flags if f in _UNREAD]
     return "; ".join(pieces) or "part of the text"
 
 

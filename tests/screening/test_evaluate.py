@@ -171,10 +171,16 @@ def test_unverifiable_qualifier_is_unknown_when_present() -> None:
 
 
 def test_karnofsky_from_ecog_only_when_decisive() -> None:
-    ecog1 = patient(observations=[{"name": "ECOG", "value": 1}])
+    ecog1 = patient(observations=[{"name": "ECOG", "value": 1, "date": "2026-10-20"}])
     assert check("Karnofsky ≥ 70", ecog1)[0] is True
     assert check("Karnofsky ≥ 80", ecog1)[0] is None
     assert check("Karnofsky ≥ 90", ecog1)[0] is False
+
+
+def test_undated_score_decides_nothing() -> None:
+    undated = patient(observations=[{"name": "ECOG", "value": 1}])
+    met, outcome, reason = check("ECOG 0-2", undated)
+    assert met is None and outcome == "unknown" and "no date" in reason
 
 
 def test_partial_bullet_never_passes_alone() -> None:

@@ -48,9 +48,13 @@ def test_stories() -> None:
 
 def test_assumed_uln_is_said() -> None:
     doc = report(PATIENTS / "pt-0006-assumed-uln.json")
-    reasons = [c["reason"] for t in doc["trials"] for c in t["criteria"]]  # type: ignore[index, union-attr]
-    assert any("assumed ULN" in r for r in reasons)
-    assert any("from the patient's reference range" in r for r in reasons)
+    criteria = [c for t in doc["trials"] for c in t["criteria"]]  # type: ignore[index, union-attr]
+    reasons = [c["reason"] for c in criteria]
+    limits = [str(e.get("limit")) for c in criteria for e in c["evidence"]]
+    assert any("assumed ULN" in r and "usual ranges" in r for r in reasons)
+    assert any("from the patient's reference range" in x for x in reasons + limits)
+    # an assumed limit is an interval: AST 80 against 2.5 x ULN (77.5-120 U/L) stays open
+    assert any("AST 80 U/L leaves" in r for r in reasons)
 
 
 def test_si_units_are_converted() -> None:

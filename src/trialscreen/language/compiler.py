@@ -16,7 +16,7 @@ from lark import Token
 from lark.exceptions import LarkError
 from lark.lexer import LexerThread
 
-from trialscreen.language.cues import no_constraint, unaccounted
+from trialscreen.language.cues import Cue, disqualifying_frame, no_constraint, unaccounted
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
@@ -184,6 +184,34 @@ def _keep_sex(
 _LIST_GAP = frozenset({"COMMA", "_OR", "_AND", "SLASH"})
 
 
+def _frame(
+    text: str,
+    tokens: list[Token],
+    clauses: list[tuple[int, int, Predicate]],
+    cues: list[Cue],
+) -> tuple[int, int] | None:
+    """A disqualifying frame ("Patients with X or Y are not eligible", "Must not have X")
+    that holds every cue of the bullet, around clauses joined by "or" or commas only."""
+    span = disqualifying_frame(text)
+    if span is None or not clauses:
+        return None
+    if any(not (span[0] <= c.span[0] < span[1]) for c in cues):
+        return None
+    starts = [tokens[s].start_pos or 0 for s, _, _ in clauses]
+    ends = [tokens[e - 1].end_pos or 0 for _, e, _ in clauses]
+    if any(s < span[1] and e > span[0] for s, e in zip(starts, ends, strict=True)):
+        return None
+    between = [
+        t for (_, e, _), (s, _, _) in zip(clauses, clauses[1:], strict=False) for t in tokens[e:s]
+    ]
+    # only a list ("X, Y or Z are not eligible"): "HIV-positive patients on ART" is one thing
+    if any(t.type not in ("COMMA", "_OR", "SLASH") for t in between) or any(
+        isinstance(c[2], Not) for c in clauses
+    ):
+        return None
+    return span
+
+
 def _both_sexes(node: Predicate) -> bool:
     """ "Men and women", "male or female": both sexes named, so no constraint on sex."""
     items = getattr(node, "items", ())
@@ -205,9 +233,12 @@ def _negate_rest(clauses: list[tuple[int, int, Predicate]], tokens: list[Token])
     listing = True
     for (_, end, _), (start, _, node) in zip(clauses, clauses[1:], strict=False):
         gap = tokens[end:start]
-        listing = listing and all(t.type in _LIST_GAP for t in gap)
-        concept = isinstance(node, (HasConcept, AnyOf)) and all(
-            isinstance(x, HasConcept) for x in getattr(node, "items", (node,))
+        # "No X (systolic BP > 150 ...)": the bracket defines X, so it is negated with it
+        bracketed = [t.type for t in gap] == ["LPAR"] or (not gap and tokens[start].type == "LPAR")
+        listing = listing and (bracketed or all(t.type in _LIST_GAP for t in gap))
+        concept = bracketed or (
+            isinstance(node, (HasConcept, AnyOf))
+            and all(isinstance(x, HasConcept) for x in getattr(node, "items", (node,)))
         )
         out.append(Not(item=node, span=node.span) if listing and concept else node)
         listing = listing and concept
@@ -258,11 +289,20 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}
     cues = unaccounted(tokens, used, kind, norm.text)
+    frame = _frame(norm.text, tokens, kept, cues)
+    framed: set[int] = set()
+    if frame is not None:  # "... are not eligible": the words of the frame are read
+        cues = [c for c in cues if not (frame[0] <= c.span[0] < frame[1])]
+        framed = {i for i, t in enumerate(tokens) if frame[0] <= (t.start_pos or 0) < frame[1]}
+        nodes = [_any(nodes, (0, len(text)))]
+        nodes = [Not(item=nodes[0], span=nodes[0].span)] if kind == "inclusion" else nodes
+        flags.append("disqualifying_frame")
     flags += sorted({f"cue:{c.word}" for c in cues})
     spans = [
         (t.start_pos or 0, t.end_pos or 0)
         for i, t in enumerate(tokens)
-        if (i not in inside and _is_content(t)) or (i in inside and _read_past(t))
+        if i not in framed
+        and ((i not in inside and _is_content(t)) or (i in inside and _read_past(t)))
     ]
     spans += [c.span for c in cues]
     uncovered = _merge([norm.span(a, b) for a, b in sorted(set(spans))], text)
@@ -287,7 +327,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     else:
         node = _combine(nodes, kind, (0, len(text)))
         node_flags = sorted({f for f in _all_flags(node)})
-        unread = flags or any(f in UNREAD_FLAGS for f in node_flags)
+        unread = any(f != "disqualifying_frame" for f in flags) or any(
+            f in UNREAD_FLAGS for f in node_flags
+        )
         status = "partial" if uncovered or unread else "compiled"
     node_flags = sorted({f for f in _all_flags(node)})
     return CompiledCriterion(

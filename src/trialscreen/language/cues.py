@@ -155,10 +155,17 @@ def _dangling(tokens: list[Token], inside: list[bool]) -> list[Cue]:
 
 def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
     """A sex word outside a clause scopes something ("women: Hb >= 12", "<= 1.2 (women)"),
-    unless it is one of a pair naming both sexes ("men and women", "male or female")."""
+    unless it is one of a pair naming both sexes ("men and women", "male or female"), or the
+    women of a bullet only about pregnancy or breastfeeding ("pregnant or nursing women")."""
     out: list[Cue] = []
+    text = " ".join(str(t) for t in tokens)
+    female_only = bool(_FEMALE_ONLY.search(text)) and not any(
+        t.type in ("NUMBER", "NUMWORD", "MALE") for t in tokens
+    )
     for i, token in enumerate(tokens):
         if inside[i] or token.type not in ("FEMALE", "MALE"):
+            continue
+        if female_only and token.type == "FEMALE":
             continue
         other = "MALE" if token.type == "FEMALE" else "FEMALE"
         near = [t.type for t in tokens[max(0, i - 2) : i + 3]]
@@ -203,3 +210,26 @@ def no_constraint(
     if either_sex and not uncovered and not cues:
         return "either sex"
     return None
+
+
+# Frames that say "what this bullet names disqualifies": a tail ("... are not eligible",
+# "... is not allowed", "... are excluded") or a head ("Must not have ...", "Cannot be ...").
+_TAIL = re.compile(
+    r"(?i)[,;:]?\s*(?:(?:is|are|will|would|shall|should)\s+)?(?:be\s+)?"
+    r"(?:not\s+(?:be\s+)?(?:allowed|permitted|eligible|acceptable|included|enrolled)|"
+    r"ineligible|excluded|prohibited|disallowed)"
+    r"(?:\s+(?:from|for|in)\s+(?:the\s+|this\s+)?(?:study|trial|participation|enrollment|"
+    r"enrolment|entry|protocol))?\s*[.;]?\s*$"
+)
+_HEAD = re.compile(
+    r"(?i)^\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?|women|men|females?|males?)"
+    r"\s+)?(?:(?:must|should|may|can|will)\s*not|cannot|can't)\s+"
+    r"(?:(?:currently\s+)?(?:have|be|receive|take|use|undergo)(?:\s+(?:had|been|received))?)\b"
+)
+_FEMALE_ONLY = re.compile(r"(?i)pregnan|breast[- ]?feed|lactat|nursing|childbearing")
+
+
+def disqualifying_frame(text: str) -> tuple[int, int] | None:
+    """The span of a frame saying the named things disqualify, if the bullet has one."""
+    found = _TAIL.search(text) or _HEAD.search(text)
+    return found.span() if found else None

@@ -119,7 +119,7 @@ def _render_time_since(node: TimeSince) -> str:
 
 def _concept_like(node: Predicate) -> bool:
     """Does the node's text end in a concept phrase (that a following "and"/"or" would extend)?"""
-    return isinstance(node, HasConcept)
+    return isinstance(node, (HasConcept, TimeSince))
 
 
 def _join(items: tuple[Predicate, ...], word: str, after_concept: str, bracket: type) -> str:

@@ -146,7 +146,7 @@ def _label_kind(label: str) -> str:
 
 
 _SCOPE_WORDS = frozenset(
-    """within since before after prior during if unless except only when for no not without
+    """within if unless except only when for no not without
     must should""".split()
 )
 _KIND_SWITCH = re.compile(
@@ -257,29 +257,27 @@ def govern(
     head = None if p is None else out[p]
     any_of, all_of = _ANY.search(text), _ALL.search(text)
     plain = head is None or head.status != "compiled"
-    if (any_of or all_of) and plain:
-        if head is not None and not _only_group_words(head):
-            _scope(rows, out, name)
-            return
-        if head is None or _NONE.search(text):
-            # a heading cannot hold the group's own outcome; "none of": not read here
-            if _NONE.search(text) and all_of is None and _says_only(text):
-                for r in rows:
-                    out[r] = _negated(out[r], name)
-            elif (kind == "inclusion") == bool(all_of):  # each child decides alone anyway
-                return
-            else:
-                _scope(rows, out, name)
-            return
-        assert p is not None
-        _group(p, any_of is not None, kind, name, rows, out)
-        return
+    understood = (
+        _says_only(text) if head is None else head.status != "unparsed" and _only_group_words(head)
+    ) or (head is not None and head.status == "unparsed" and _says_only(text))
     if text.rstrip().endswith(":") and _NONE.search(text):
-        if (head is None or _only_group_words(head)) and _says_only(text):
+        if understood and all_of is None and not _DIGIT.search(text):
             for r in rows:
                 out[r] = _negated(out[r], name)
+            if p is not None and head is not None and head.status == "partial":
+                out[p] = _flag(head, "its examples are listed under it", status="compiled")
         else:
             _scope(rows, out, name)
+        return
+    if (any_of or all_of) and plain:
+        if not understood and not (head is not None and _only_group_words(head)):
+            _scope(rows, out, name)
+        elif head is None:  # a heading cannot hold the group's outcome
+            if (kind == "inclusion") != bool(all_of):
+                _scope(rows, out, name)
+        else:
+            assert p is not None
+            _group(p, any_of is not None, kind, name, rows, out)
         return
     label = text.rstrip().rstrip(":") if text.rstrip().endswith(":") else ""
     what = _label_kind(label) if label else "topic"
@@ -327,7 +325,8 @@ _NEG_PHRASE = re.compile(
     r"do|does|cannot|without|free|of|the|following|any|with|history|evidence|known|"
     r"conditions?|diseases?|disorders?|criteria|including|include|either|are|is|excluded|"
     r"included|eligible|ineligible|will|following|symptoms?|characteristics|required|meet|"
-    r"women|men|males?|females?)\b|[:,.;()]"
+    r"women|men|males?|females?|inclusion|exclusion|key|main|general|study|entry|selection|"
+    r"eligibility|ineligibility|non-inclusion)\b|[:,.;()*#-]"
 )
 
 
@@ -371,9 +370,13 @@ def _only_group_words(c: CompiledCriterion) -> bool:
     rest = " ".join(c.uncovered_text()).lower()
     rest = _ANY.sub(" ", rest)
     rest = _ALL.sub(" ", rest)
-    return not re.sub(
-        r"(?i)\b(?:the|must|have|meet|be|patients?|criteria|:)\b|[:,.]", " ", rest
-    ).strip()
+    rest = re.sub(
+        r"(?i)\b(?:(?:at least one|one or more|any|one|all|none|either|each|both)\s+of|either|"
+        r"including|following|the|must|have|meet|be|patients?|criteria)\b|[:,.;]",
+        " ",
+        rest,
+    )
+    return not rest.strip()
 
 
 def _negated(c: CompiledCriterion, parent: str) -> CompiledCriterion:

@@ -51,10 +51,21 @@ def concept_id(text: str) -> str:
 
 
 def _criterion_band(info: analytes.Analyte) -> tuple[float, float]:
-    """Where a threshold written in a criterion can lie: from an eighth of the lower normal limit
-    to five times the upper one (thresholds sit near the normal range: "ANC >= 1500",
-    "bilirubin <= 3 x ULN"), within the analyte's plausible range."""
-    low = info.default_lln / 8 if info.default_lln else info.plausible_low
+    """Where a threshold written in a criterion can lie: near the normal range, up to five times
+    the upper limit, down to an eighth of the lower limit for cell counts and to half the lower
+    (or a quarter of the upper) limit for the rest; within the analyte's plausible range."""
+    if info.kind == "count":  # cell counts: thresholds reach far below normal (ANC >= 500)
+        low = info.default_lln / 8 if info.default_lln else info.plausible_low
+    else:  # concentrations and activities: near the normal range
+        lows = [
+            x
+            for x in (
+                info.default_lln and info.default_lln / 2,
+                info.default_uln and info.default_uln / 4,
+            )
+            if x
+        ]
+        low = max(lows) if lows else info.plausible_low
     high = info.default_uln * 5 if info.default_uln else info.plausible_high
     return max(low, info.plausible_low), min(high, info.plausible_high)
 

@@ -44,6 +44,7 @@ from trialscreen.model.predicate import (
     Timing,
 )
 
+_GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
 _UNVERIFIABLE = frozenset(
@@ -208,7 +209,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """The group a bound applies to; only the first concept is the condition, so a longer
         one ("if liver or bone metastases") is flagged and the bullet does not decide."""
         refs = _of(c, ConceptRef)
-        tail = [t for t in c if isinstance(t, Token) and t.type == "CONCEPT"]
+        tail = [
+            t
+            for t in c
+            if isinstance(t, Token)
+            and t.type == "CONCEPT"
+            and str(t).lower() not in _GENERIC_TAIL  # "liver involvement of their cancer"
+        ]
         flags = ("condition_tail",) if len(refs) + len(tail) > 1 else ()
         return ConceptRef(refs[0].concept, span_of(c), flags)
 
