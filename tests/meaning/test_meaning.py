@@ -50,7 +50,7 @@ def _record_text(trial: str, source: str) -> str | None:
 
 
 def _squash(text: str) -> str:
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>~|=])", r"\1", text)  # Markdown escapes
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>~|=^])", r"\1", text)  # Markdown escapes
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = text.replace("&quot;", '"').replace("&apos;", "'").replace("&#xD;", "")
     return " ".join(text.split())

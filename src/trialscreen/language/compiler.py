@@ -327,8 +327,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     else:
         node = _combine(nodes, kind, (0, len(text)))
         node_flags = sorted({f for f in _all_flags(node)})
-        unread = any(f != "disqualifying_frame" for f in flags) or any(
-            f in UNREAD_FLAGS for f in node_flags
+        unread = (
+            any(f != "disqualifying_frame" for f in flags)
+            or any(f in UNREAD_FLAGS for f in node_flags)
+            or _has_unparsed(node)
         )
         status = "partial" if uncovered or unread else "compiled"
     node_flags = sorted({f for f in _all_flags(node)})
@@ -341,6 +343,15 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         uncovered=tuple(uncovered),
         canonical=render(node),
     )
+
+
+def _has_unparsed(node: Any) -> bool:
+    """Does the tree hold a piece that was read but means nothing (a bound with no subject)?"""
+    if isinstance(node, Unparsed):
+        return True
+    children = list(getattr(node, "items", ()))
+    children += [getattr(node, n) for n in ("item", "then", "otherwise") if hasattr(node, n)]
+    return any(_has_unparsed(c) for c in children)
 
 
 def _merge(spans: list[Span], text: str) -> list[Span]:

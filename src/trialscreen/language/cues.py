@@ -109,7 +109,7 @@ def unaccounted(
         elif not inside[i] and token.type in _OUTSIDE_TYPES:
             found.append(Cue(str(token).lower(), _OUTSIDE_TYPES[token.type], _tok_span(token)))
     found += _connectives(tokens, clauses, kind)
-    found += _dangling(tokens, inside)
+    found += _loose_connectives(tokens, inside)
     found += _sex_scope(tokens, inside)
     for match in _GROUP_PHRASES.finditer(text):
         if not any(c.span[0] <= match.start() < c.span[1] for c in found):
@@ -118,7 +118,6 @@ def unaccounted(
 
 
 _CONNECTIVE = {"_OR": "or", "_AND": "and"}
-_JOINERS = frozenset({"COMMA", "_OR", "_AND", "COLON", "SLASH", "DASH", "LPAR", "RPAR", "OTHER"})
 
 
 def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str) -> list[Cue]:
@@ -131,7 +130,12 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
         if not gap and tokens[end - 1].type == "CONCEPT" and tokens[start].type == "CONCEPT":
             # "Diabetic neuropathy": one thing named by two lexicon words, not two things
             out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))
-        if gap and all(t.type in _JOINERS for t in gap):
+        listing = (  # "pregnant or nursing women and women who ...": a list of conditions
+            kind == "exclusion"
+            and tokens[end - 1].type == "CONCEPT"
+            and tokens[start].type in ("CONCEPT", "HISTORY", "CURRENT", "SEVERITY")
+        )
+        if not listing:
             out += [
                 Cue(_CONNECTIVE[t.type], "alternation", _tok_span(t))
                 for t in gap
@@ -143,12 +147,18 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
 _PUNCT = frozenset({"COMMA", "COLON", "OTHER", "LPAR", "RPAR", "DASH"})
 
 
-def _dangling(tokens: list[Token], inside: list[bool]) -> list[Cue]:
-    """An "or"/"and" opening or closing the bullet joins it to a neighbour ("ECOG 0-2 OR")."""
+def _loose_connectives(tokens: list[Token], inside: list[bool]) -> list[Cue]:
+    """An "or"/"and" outside the clauses that does not join two clauses joins words the tree
+    does not hold ("ECOG 0-2 OR" at the end of a bullet, "have been or currently pregnant",
+    "measured or calculated"): it may change what the clause next to it means."""
     core = [i for i, t in enumerate(tokens) if t.type not in _PUNCT]
     out: list[Cue] = []
-    for i in {core[0], core[-1]} if core else set():
-        if not inside[i] and tokens[i].type in ("_OR", "_AND", "OR_NUM"):
+    for n, i in enumerate(core):
+        if inside[i] or tokens[i].type not in ("_OR", "_AND", "OR_NUM"):
+            continue
+        before = core[n - 1] if n else None
+        after = core[n + 1] if n + 1 < len(core) else None
+        if before is None or after is None or not (inside[before] and inside[after]):
             out.append(Cue(str(tokens[i]).lower(), "alternation", _tok_span(tokens[i])))
     return out
 

@@ -23,6 +23,7 @@ from trialscreen.model.predicate import (
     Quantity,
     ScoreCompare,
     Span,
+    Unparsed,
 )
 from trialscreen.units import analytes
 from trialscreen.units.registry import UnitError, conversion_factor
@@ -225,7 +226,8 @@ def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
             if hasattr(child, "kind"):  # a node; anything else is not one
                 out.append(child)
             continue
-        if not out or not lab_analytes(out[-1]):
+        if not out or not lab_analytes(out[-1]):  # no subject: read, but meaningless here
+            out.append(Unparsed(text="", reason="a bound without a subject", span=child.span))
             continue
         names = list(dict.fromkeys(lab_analytes(out[-1])))
         alternative = [lab_bound(a, child.bound, child.span) for a in names]

@@ -75,6 +75,9 @@ def span_of(children: list[Any]) -> Span:
         elif hasattr(child, "span"):
             starts.append(child.span[0])
             ends.append(child.span[1])
+        elif isinstance(child, tuple) and len(child) == 2 and isinstance(child[1], tuple):
+            starts.append(child[1][0])  # a comparator: (op, span)
+            ends.append(child[1][1])
         elif isinstance(child, list):
             inner = span_of(child)
             if inner != (0, 0):
@@ -95,13 +98,17 @@ def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predi
     """Nested nodes of the same kind flattened, repeats ("transplant or stem cell rescue",
     both one concept) dropped."""
     out: list[Predicate] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for item in items:
         for child in item.items if isinstance(item, cls) else (item,):
             key = child.model_dump_json(exclude={"span"})
             if key not in seen:
-                seen.add(key)
+                seen[key] = len(out)
                 out.append(child)
+            else:  # the kept one now stands for both: its span covers both
+                kept = out[seen[key]]
+                span = (min(kept.span[0], child.span[0]), max(kept.span[1], child.span[1]))
+                out[seen[key]] = kept.model_copy(update={"span": span})
     return tuple(out)
 
 
@@ -129,6 +136,14 @@ def _timing(roles: set[str]) -> Timing:
 AgeBound = tuple[Op, float, AgeUnit]
 
 
+class AgeBounds(list[AgeBound]):
+    """Age bounds with the span of the words they were read from."""
+
+    def __init__(self, items: list[AgeBound], span: Span) -> None:
+        super().__init__(items)
+        self.span = span
+
+
 def _age_unit(text: str) -> tuple[float, AgeUnit]:
     """Years per one of a written time unit, and the unit's name."""
     days = days_per(text)
@@ -138,6 +153,14 @@ def _age_unit(text: str) -> tuple[float, AgeUnit]:
     if days < 1:
         unit = "hours"
     return days / 365.25, unit
+
+
+def _span_of_bound(c: list[Any]) -> Span:
+    """The span of an age bound: its comparator (a (op, span) pair), numbers and units."""
+    spans = [x[1] for x in c if isinstance(x, tuple) and isinstance(x[1], tuple)]
+    inner = span_of([x for x in c if not isinstance(x, tuple)])
+    spans += [inner] if inner != (0, 0) else []
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
 
 
 def _ages(parts: list[AgeBound], span: Span) -> Predicate:
@@ -178,7 +201,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     # ---- bounds ----
     def compare(self, c: list[Any]) -> BoundSpec:
         (op, _), value = c[0], c[1]
-        return BoundSpec(((op, value),), span_of([c[0][1], value]))
+        return BoundSpec(((op, value),), span_of([c[0], value]))
 
     def compare_or_more(self, c: list[Any]) -> BoundSpec:
         return BoundSpec(((">=", c[0]),), span_of(c))
@@ -299,7 +322,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return Num(float(str(tok).replace(",", "")), span_of(c))
 
     def score_cmp(self, c: list[Any]) -> ScoreBound:
-        return ScoreBound([(c[0][0], c[1].value)], False, span_of([c[0][1], c[1]]))
+        return ScoreBound([(c[0][0], c[1].value)], False, span_of([c[0], c[1]]))
 
     def score_range(self, c: list[Any]) -> ScoreBound:
         low, high = _of(c, Num)
@@ -333,15 +356,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def age_cmp(self, c: list[Any]) -> list[AgeBound]:
         k, unit = self._unit(c)
-        return [(c[0][0], c[1].value * k, unit)]
+        return AgeBounds([(c[0][0], c[1].value * k, unit)], _span_of_bound(c))
 
     def age_or_more(self, c: list[Any]) -> list[AgeBound]:
         k, unit = self._unit(c)
-        return [(">=", c[0].value * k, unit)]
+        return AgeBounds([(">=", c[0].value * k, unit)], _span_of_bound(c))
 
     def age_or_less(self, c: list[Any]) -> list[AgeBound]:
         k, unit = self._unit(c)
-        return [("<=", c[0].value * k, unit)]
+        return AgeBounds([("<=", c[0].value * k, unit)], _span_of_bound(c))
 
     def _per_number(self, c: list[Any]) -> list[tuple[float, AgeUnit]]:
         """Each number in years with its unit, by the time unit after it (or the last one
@@ -359,12 +382,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def age_range(self, c: list[Any]) -> list[AgeBound]:
         (low, low_unit), (high, high_unit) = self._per_number(c)[:2]
-        return [(">=", low, low_unit), ("<=", high, high_unit)]
+        return AgeBounds([(">=", low, low_unit), ("<=", high, high_unit)], _span_of_bound(c))
 
     def age_range_between(self, c: list[Any]) -> list[AgeBound]:
         low, high = _of(c, Num)
         k, unit = self._unit(c)
-        return [(">=", low.value * k, unit), ("<=", high.value * k, unit)]
+        return AgeBounds(
+            [(">=", low.value * k, unit), ("<=", high.value * k, unit)], _span_of_bound(c)
+        )
 
     def age_compare(self, c: list[Any]) -> Predicate:
         parts = [x for x in c if isinstance(x, list)][0]
@@ -417,15 +442,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def age_suffix_or_less(self, c: list[Any]) -> Predicate:
         return _ages([("<=", c[0].value, "years")], span_of(c))
 
-    def duration_cmp(self, c: list[Any]) -> tuple[Op, float]:
-        return (c[0][0], c[1].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
+    def duration_cmp(self, c: list[Any]) -> tuple[Op, float, Span]:
+        months = c[1].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12)
+        return (c[0][0], months, span_of(c))
 
-    def duration_or_more(self, c: list[Any]) -> tuple[Op, float]:
-        return (">=", c[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12))
+    def duration_or_more(self, c: list[Any]) -> tuple[Op, float, Span]:
+        months = c[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0])) / (365.25 / 12)
+        return (">=", months, span_of(c))
 
     def life_expectancy(self, c: list[Any]) -> Predicate:
-        op, months = [x for x in c if isinstance(x, tuple)][0]
-        return LifeExpectancy(op=op, months=round(months, 9), span=span_of(c))
+        op, months, bound = [x for x in c if isinstance(x, tuple)][0]
+        span = span_of([*[x for x in c if not isinstance(x, tuple)], (op, bound)])
+        return LifeExpectancy(op=op, months=round(months, 9), span=span)
 
     def sex_is(self, c: list[Token]) -> Predicate:
         return SexIs(sex="female" if c[0].type == "FEMALE" else "male", span=span_of(c))
@@ -511,7 +539,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
-                    span=ref.span,
+                    span=ref.span if len(concept_refs) > 1 else span,  # one concept: its words
                 )
             )
         inner = _any(items, span)
