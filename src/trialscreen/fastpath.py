@@ -294,7 +294,8 @@ def criterion_plan(
     if compiled.status == "no_constraint":
         return lambda facts: ("no_constraint", _NONE)
     inner = plan_for(compiled.predicate)
-    inclusion, partial = compiled.kind == "inclusion", compiled.status == "partial"
+    inclusion = compiled.kind == "inclusion"
+    partial = compiled.status == "partial" and "sound_partial" not in compiled.flags
     member = None if compiled.applies_if is None else plan_for(compiled.applies_if)
 
     def judged(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:

@@ -102,7 +102,8 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
         return Result(None, no_constraint_reason(compiled)), "no_constraint"
     result = evaluate_node(compiled.predicate, facts)
     outcome = outcome_of(compiled.kind, result.met)
-    if compiled.status == "partial" and outcome != "unknown":
+    sound = "sound_partial" in compiled.flags  # unread pieces are Unparsed nodes: Kleene holds
+    if compiled.status == "partial" and outcome != "unknown" and not sound:
         result = Result(
             None,
             f"{'likely fails' if outcome == 'fail' else 'partly understood'}: the compiled part "

@@ -16,10 +16,17 @@ from lark import Token
 from lark.exceptions import LarkError
 from lark.lexer import LexerThread
 
-from trialscreen.language.cues import Cue, disqualifying_frame, no_constraint, unaccounted
+from trialscreen.language.cues import (
+    Cue,
+    disqualifying_frame,
+    no_constraint,
+    other_treatment,
+    unaccounted,
+)
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
+from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
@@ -276,6 +283,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if len(source) > MAX_BULLET_CHARS:
         source = source[:MAX_BULLET_CHARS]
         flags.append("truncated")
+    pieces = split_run_on(source) if kind == "inclusion" else None
+    if pieces is not None:
+        return _compile_run_on(text, pieces, kind, flags)
     norm = normalize(source)
     try:
         tokens = _lex(norm.text)
@@ -302,6 +312,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         (t.start_pos or 0, t.end_pos or 0)
         for i, t in enumerate(tokens)
         if i not in framed
+        and not other_treatment(tokens, i)
         and ((i not in inside and _is_content(t)) or (i in inside and _read_past(t)))
     ]
     spans += [c.span for c in cues]
@@ -343,6 +354,64 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         uncovered=tuple(uncovered),
         canonical=render(node),
     )
+
+
+def _compile_run_on(
+    text: str, pieces: list[Piece], kind: CriterionKind, flags: list[str]
+) -> CompiledCriterion:
+    """A run-on bullet: each labelled piece compiled alone, all of them required (AND). A piece
+    not fully read stands in the tree as an Unparsed node, so the tree's Kleene value is sound
+    (flag `sound_partial`): it can fail on a piece that fails, and pass only when all pass."""
+    items: list[Predicate] = []
+    unread: list[Span] = []
+    for piece in pieces:
+        part = compile_criterion(piece.text, kind)
+        end = piece.start + len(piece.text)
+        if part.status == "no_constraint":
+            continue
+        if part.status == "compiled":
+            items.append(_shifted(part.predicate, piece.start))
+            continue
+        items.append(
+            Unparsed(text=piece.text, reason=f"{part.status} piece", span=(piece.start, end))
+        )
+        unread += [(a + piece.start, b + piece.start) for a, b in part.uncovered] or [
+            (piece.start, end)
+        ]
+    if not items:
+        node_nc = NoConstraint(reason="placeholders only", span=(0, len(text)))
+        return CompiledCriterion(
+            text=text,
+            kind=kind,
+            predicate=node_nc,
+            status="no_constraint",
+            flags=(*flags, "run_on"),
+            canonical=render(node_nc),
+        )
+    node = _all(items, (0, len(text)))
+    more = ["run_on"] + (["sound_partial"] if unread else [])
+    return CompiledCriterion(
+        text=text,
+        kind=kind,
+        predicate=node,
+        status="partial" if unread or flags else "compiled",
+        flags=tuple(flags + more + sorted(set(_all_flags(node)))),
+        uncovered=tuple(_merge(sorted(unread), text)),
+        canonical=render(node),
+    )
+
+
+def _shifted(node: Any, offset: int) -> Any:
+    """A node (and its children) with spans moved by `offset` characters."""
+    update: dict[str, Any] = {"span": (node.span[0] + offset, node.span[1] + offset)}
+    if isinstance(node, (AllOf, AnyOf)):
+        update["items"] = tuple(_shifted(item, offset) for item in node.items)
+    elif isinstance(node, Not):
+        update["item"] = _shifted(node.item, offset)
+    elif isinstance(node, Conditional):
+        update["then"] = _shifted(node.then, offset)
+        update["otherwise"] = _shifted(node.otherwise, offset)
+    return node.model_copy(update=update)
 
 
 def _has_unparsed(node: Any) -> bool:

@@ -54,6 +54,7 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "NEG": "negation",
     "COND_INTRO": "condition",
     "HISTORY": "history",
+    "CURRENT": "history",  # "receiving any other chemotherapy": when, for a clause beside it
     "DURING_STUDY": "condition",
 }
 
@@ -104,7 +105,7 @@ def unaccounted(
     found: list[Cue] = []
     for i, token in enumerate(tokens):
         cue = word_cue(token)
-        if cue is not None:
+        if cue is not None and not other_treatment(tokens, i):
             found.append(cue)
         elif not inside[i] and token.type in _OUTSIDE_TYPES:
             found.append(Cue(str(token).lower(), _OUTSIDE_TYPES[token.type], _tok_span(token)))
@@ -115,6 +116,28 @@ def unaccounted(
         if not any(c.span[0] <= match.start() < c.span[1] for c in found):
             found.append(Cue(match.group(0).lower(), "alternation", match.span()))
     return sorted(found, key=lambda c: c.span)
+
+
+_TREATMENTS = frozenset({"drug", "drug_class", "treatment"})
+_BEFORE_CONCEPT = frozenset({"HISTORY", "CURRENT", "SEVERITY"})
+
+
+def other_treatment(tokens: list[Token], i: int) -> bool:
+    """ "No other investigational agents", "any other concurrent chemotherapy": "other" than
+    the study's own treatment, which the patient has not had yet, so the words mean the
+    treatment itself. Not "other than X", and not for conditions ("other malignancy": other
+    than the one under study, which the patient has)."""
+    if str(tokens[i]).lower() not in ("other", "another"):
+        return False
+    from trialscreen.lexicon import concepts
+
+    for token in tokens[i + 1 : i + 4]:
+        if token.type == "CONCEPT":
+            found = concepts.lookup(" ".join(str(token).split()))
+            return found is not None and found.category in _TREATMENTS
+        if token.type not in _BEFORE_CONCEPT:
+            return False
+    return False
 
 
 _CONNECTIVE = {"_OR": "or", "_AND": "and"}

@@ -1,0 +1,74 @@
+"""NCI-style run-on bullets: one paragraph holding many labelled criteria.
+
+"Age: 18 and over Performance status: ECOG 0-2 Life expectancy: Not specified Hematopoietic:
+ANC at least 1,500/mm3 ..." is split at its inline labels into pieces, each compiled on its own
+(language/compiler.py). A label that names the subject ("Age", "Performance status") stays with
+its piece; a topic label ("Hepatic", "Other") is dropped. The labels are the section names of
+the NCI PDQ eligibility format, counted in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUBJECT_LABELS = (
+    "age",
+    "sex",
+    "performance status",
+    "life expectancy",
+    "menopausal status",
+    "hormone receptor status",
+)
+TOPIC_LABELS = (
+    "other",
+    "hepatic",
+    "renal",
+    "hematopoietic",
+    "hematologic",
+    "cardiovascular",
+    "cardiac",
+    "pulmonary",
+    "neurologic",
+    "gastrointestinal",
+    "immunologic",
+    "metabolic",
+    "biologic therapy",
+    "endocrine therapy",
+    "chemotherapy",
+    "radiotherapy",
+    "surgery",
+    "patient characteristics",
+    "disease characteristics",
+    "prior concurrent therapy",
+)
+_LABEL = re.compile(
+    r"(?i)(?:^|(?<=[\s.;]))("
+    + "|".join(sorted((re.escape(x) for x in SUBJECT_LABELS + TOPIC_LABELS), key=len, reverse=True))
+    + r")\s*:\s*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One labelled criterion of a run-on bullet: the text to compile and where it starts."""
+
+    text: str
+    start: int  # offset of `text` in the bullet
+    label: str
+
+
+def split_run_on(text: str) -> list[Piece] | None:
+    """The pieces of a run-on bullet (two labels or more, the first at the start), or None."""
+    found = list(_LABEL.finditer(text))
+    if len(found) < 2 or text[: found[0].start()].strip():
+        return None
+    pieces: list[Piece] = []
+    for here, after in zip(found, [*found[1:], None], strict=True):
+        end = after.start() if after is not None else len(text)
+        label = here.group(1).lower()
+        start = here.start() if label in SUBJECT_LABELS else here.end()
+        body = text[start:end].rstrip()
+        if body.strip(" .;:"):
+            pieces.append(Piece(body, start, label))
+    return pieces
