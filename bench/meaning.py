@@ -1,8 +1,8 @@
 """The meaning suite's figures (tests/meaning): right, wrong and undecided cases, per file.
 
-    python bench/meaning.py            # figures
-    python bench/meaning.py --wrong    # and every wrong answer, with the engine's reason
-    python bench/meaning.py --undecided FILE   # and the undecided cases of one file
+python bench/meaning.py            # figures
+python bench/meaning.py --wrong    # and every wrong answer, with the engine's reason
+python bench/meaning.py --undecided FILE   # and the undecided cases of one file
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import CORPUS, need_shared
 
+from conftest import CORPUS, need_shared
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.runon import split_run_on
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import Predicate
 from trialscreen.trials.load import load_trials
@@ -65,11 +66,22 @@ EITHER_SEX = re.compile(
 )
 
 
+def _free_pieces(compiled: CompiledCriterion) -> list[tuple[int, int]]:
+    """Spans of the pieces of a run-on bullet that constrain nobody ("Hepatic: Not specified")."""
+    if "run_on" not in compiled.flags:
+        return []
+    out = []
+    for piece in split_run_on(compiled.text) or []:
+        if compile_criterion(piece.text, compiled.kind).status == "no_constraint":
+            out.append((piece.start, piece.start + len(piece.text)))
+    return out
+
+
 def unexplained(compiled: CompiledCriterion) -> list[str]:
     """Cue words of a compiled bullet that no node of its tree explains."""
     nodes = list(_nodes(compiled.predicate))
     framed = "disqualifying_frame" in compiled.flags
-    either = [m.span() for m in EITHER_SEX.finditer(compiled.text)]
+    either = [m.span() for m in EITHER_SEX.finditer(compiled.text)] + _free_pieces(compiled)
     out: list[str] = []
     for category, pattern in CUES.items():
         for match in pattern.finditer(compiled.text):

@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
+from suite import OUTCOMES, Case, load_cases, outcome, verdict
 
 from conftest import CORPUS, SEEDS
-from suite import OUTCOMES, Case, load_cases, outcome, verdict
 
 CASES = load_cases()
 RESULTS: list[tuple[Case, str, str]] = []

@@ -75,8 +75,8 @@ _STOPWORDS = frozenset(
     with who whom which that this these those in on at by as any all each
     patient patients subject subjects participant participants person persons individual
     individuals people adult adults child children eligibility criteria criterion
-    following include includes including e.g i.e etc required study
-    also such than their there they them its it do does e g i ie eg specified""".split()
+    following etc required study
+    also than their there they them its it do does e g specified""".split()
 )  # never a word that can change meaning: those are cues (language/cues.py)
 
 
@@ -219,6 +219,29 @@ def _frame(
     return span
 
 
+_REPEAT_GAP = frozenset({"LPAR", "RPAR", "_OR", "_AND", "COMMA", "SLASH"})
+
+
+def _repeats(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """Neighbouring clauses that read the same ("Myositis (polymyositis or dermatomyositis)",
+    all one concept) joined only by brackets or connectives: one clause spanning both."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in clauses:
+        if out:
+            p_start, p_end, p_node = out[-1]
+            same = p_node.model_dump_json(exclude={"span"}) == node.model_dump_json(
+                exclude={"span"}
+            )
+            if same and all(t.type in _REPEAT_GAP for t in tokens[p_end:start]):
+                span = (min(p_node.span[0], node.span[0]), max(p_node.span[1], node.span[1]))
+                out[-1] = (p_start, end, p_node.model_copy(update={"span": span}))
+                continue
+        out.append((start, end, node))
+    return out
+
+
 def _both_sexes(node: Predicate) -> bool:
     """ "Men and women", "male or female": both sexes named, so no constraint on sex."""
     items = getattr(node, "items", ())
@@ -294,7 +317,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses, _ = _scan(tokens)
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
-    kept = _keep_sex(clauses, kind)
+    kept = _repeats(_keep_sex(clauses, kind), tokens)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}

@@ -37,6 +37,9 @@ CUE_WORDS: dict[str, str] = {
         "condition",
     ),
     **dict.fromkeys("either one".split(), "alternation"),
+    # "(including erythropoietin)", "(e.g., warfarin)": examples of what precedes, not more
+    # things required; a clause made of them would be read as one
+    **dict.fromkeys("including include includes eg ie such".split(), "example"),
     **dict.fromkeys(
         """allowed allow allows permitted permit permits permissible acceptable accepted may
         optional eligible ok okay""".split(),
@@ -62,6 +65,9 @@ _OUTSIDE_TYPES: dict[str, str] = {
 _GROUP_PHRASES = re.compile(
     r"(?i)\b(?:(?:at least|any|one|either|none|all|each|both)\s+of\b|either\b|neither\b)"
 )
+
+
+_EXAMPLE = re.compile(r"(?i)\b(?:e\.\s?g|i\.\s?e)\b\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,8 @@ def unaccounted(
     found += _connectives(tokens, clauses, kind)
     found += _loose_connectives(tokens, inside)
     found += _sex_scope(tokens, inside)
+    for match in _EXAMPLE.finditer(text):
+        found.append(Cue(match.group(0).lower(), "example", match.span()))
     for match in _GROUP_PHRASES.finditer(text):
         if not any(c.span[0] <= match.start() < c.span[1] for c in found):
             found.append(Cue(match.group(0).lower(), "alternation", match.span()))
@@ -234,7 +242,7 @@ def no_constraint(
     permission makes it a rule, not a permission."""
     if _PLACEHOLDER.match(text):
         return "placeholder"
-    others = [c for c in cues if c.category != "permission"]
+    others = [c for c in cues if c.category not in ("permission", "example")]
     if _PERMISSION.search(text) and not others:
         if not any(t.type in _CONSTRAINING for t in tokens):
             return "permission"

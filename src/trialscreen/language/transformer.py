@@ -94,7 +94,9 @@ def _tokens(children: list[Any], *types: str) -> list[Token]:
     return [c for c in children if isinstance(c, Token) and c.type in types]
 
 
-def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predicate, ...]:
+def _flat(
+    items: list[Predicate], cls: type[AnyOf] | type[AllOf], merge: bool = False
+) -> tuple[Predicate, ...]:
     """Nested nodes of the same kind flattened, repeats ("transplant or stem cell rescue",
     both one concept) dropped."""
     out: list[Predicate] = []
@@ -105,22 +107,23 @@ def _flat(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[Predi
             if key not in seen:
                 seen[key] = len(out)
                 out.append(child)
-            else:  # the kept one now stands for both: its span covers both
+            elif merge:  # one list ("nausea or vomiting"): the kept one stands for both
                 kept = out[seen[key]]
                 span = (min(kept.span[0], child.span[0]), max(kept.span[1], child.span[1]))
                 out[seen[key]] = kept.model_copy(update={"span": span})
     return tuple(out)
 
 
-def _any(items: list[Predicate], span: Span) -> Predicate:
-    """AnyOf of the items, nested AnyOfs flattened (so canonical text reads back the same)."""
-    flat = _flat(items, AnyOf)
+def _any(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
+    """AnyOf of the items, nested AnyOfs flattened (so canonical text reads back the same);
+    with `merge` (items of one clause) a repeat widens the span of the one kept."""
+    flat = _flat(items, AnyOf, merge)
     return flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
 
 
-def _all(items: list[Predicate], span: Span) -> Predicate:
+def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     """AllOf of the items, nested AllOfs flattened."""
-    flat = _flat(items, AllOf)
+    flat = _flat(items, AllOf, merge)
     return flat[0] if len(flat) == 1 else AllOf(items=flat, span=span)
 
 
@@ -305,12 +308,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def any_of(self, c: list[Any]) -> Any:
         c = [x for x in c if not isinstance(x, Token)]  # OR_NUM
         items = thresholds.attach_bare_bounds(c)
-        return _any(items, span_of(c)) if items else c[0]  # no node: the compiler skips it
+        return _any(items, span_of(c), merge=True) if items else c[0]  # no node: skipped
 
     def all_of(self, c: list[Any]) -> Any:
         c = [x for x in c if not isinstance(x, Token)]  # AND_CMP
         items = thresholds.attach_bare_bounds(c)
-        return _all(items, span_of(c)) if items else c[0]
+        return _all(items, span_of(c), merge=True) if items else c[0]
 
     # ---- scores ----
     def score_value(self, c: list[Token]) -> Num:
@@ -542,14 +545,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     span=ref.span if len(concept_refs) > 1 else span,  # one concept: its words
                 )
             )
-        inner = _any(items, span)
+        flat = _flat(items, AnyOf, merge=True)
+        inner = flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
         definitions = [
             x
             for x in c
             if x is not None and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
         ]
         if definitions:
-            inner = _any([inner, definitions[0]], span)
+            inner = _any([inner, definitions[0]], span, merge=True)
         if any(x is None for x in c):  # a bracket that defines nothing was read past
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         return Not(item=inner, span=span) if negated else inner
