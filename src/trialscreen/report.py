@@ -221,6 +221,9 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
         "share": {k: round(status.get(k, 0) / n, 4) for k in STATUSES},
         # bullets that can decide: fully read, or no constraint by the document's structure
         "decidable_share": round((status["compiled"] + status["no_constraint"]) / n, 4),
+        # partial bullets whose unread parts stand as unknown conjuncts: they can fail, and
+        # never pass alone (run-on pieces, "... and recovered")
+        "sound_partial": sum(1 for c in compiled if "sound_partial" in c.flags),
         "numeric_bullets": len(numeric),
         "numeric_typed": len(typed),
         "numeric_typed_share": round(len(typed) / max(len(numeric), 1), 4),
@@ -235,6 +238,7 @@ def print_coverage(out: Console, doc: dict[str, Any]) -> None:
     for k, v in doc["status"].items():
         out.print(f"  {k:13} {v:7}  {doc['share'][k]:.1%}")
     out.print(f"can decide (compiled or no constraint): {doc['decidable_share']:.1%}")
+    out.print(f"partial but sound (can fail, never pass alone): {doc['sound_partial']}")
     out.print(
         f"bullets with a comparator and a number: {doc['numeric_bullets']}, typed numeric "
         f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%})"

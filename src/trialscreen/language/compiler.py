@@ -9,6 +9,7 @@ bullet lists several things). Text outside clauses that carries meaning makes th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
@@ -75,7 +76,7 @@ _STOPWORDS = frozenset(
     with who whom which that this these those in on at by as any all each
     patient patients subject subjects participant participants person persons individual
     individuals people adult adults child children eligibility criteria criterion
-    following etc required study
+    following etc required study inclusive
     also than their there they them its it do does e g specified""".split()
 )  # never a word that can change meaning: those are cues (language/cues.py)
 
@@ -122,19 +123,22 @@ def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, An
     return None
 
 
+def _map_spans(node: Any, move: Callable[[Span], Span]) -> Any:
+    """A node (and its children) with every span moved by `move`."""
+    update: dict[str, Any] = {"span": move(node.span)}
+    if isinstance(node, (AllOf, AnyOf)):
+        update["items"] = tuple(_map_spans(item, move) for item in node.items)
+    elif isinstance(node, Not):
+        update["item"] = _map_spans(node.item, move)
+    elif isinstance(node, Conditional):
+        update["then"] = _map_spans(node.then, move)
+        update["otherwise"] = _map_spans(node.otherwise, move)
+    return node.model_copy(update=update)
+
+
 def _remap(node: Any, norm: Normalized) -> Any:
     """Map a node's spans (and its children's) from normalised text to the bullet text."""
-    if norm.identity:
-        return node
-    update: dict[str, Any] = {"span": norm.span(*node.span)}
-    if isinstance(node, (AllOf, AnyOf)):
-        update["items"] = tuple(_remap(item, norm) for item in node.items)
-    elif isinstance(node, Not):
-        update["item"] = _remap(node.item, norm)
-    elif isinstance(node, Conditional):
-        update["then"] = _remap(node.then, norm)
-        update["otherwise"] = _remap(node.otherwise, norm)
-    return node.model_copy(update=update)
+    return node if norm.identity else _map_spans(node, lambda span: norm.span(*span))
 
 
 _FILLER_OK = frozenset({"systolic", "diastolic", "sbp", "dbp"})
@@ -367,6 +371,16 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             or _has_unparsed(node)
         )
         status = "partial" if uncovered or unread else "compiled"
+        tail = _trailing_requirement(kind, norm, tokens, kept, cues, flags, node_flags)
+        if tail is not None and any(start < tail for start, _ in uncovered):
+            tail = None  # something before the "and" was not read either
+        if status == "partial" and tail is not None and not _has_unparsed(node):
+            rest = Unparsed(text=text[tail:].strip(), reason="a further requirement not read")
+            node = AllOf(
+                items=(node, rest.model_copy(update={"span": (tail, len(text))})),
+                span=(0, len(text)),
+            )
+            flags.append("sound_partial")
     node_flags = sorted({f for f in _all_flags(node)})
     return CompiledCriterion(
         text=text,
@@ -426,15 +440,37 @@ def _compile_run_on(
 
 def _shifted(node: Any, offset: int) -> Any:
     """A node (and its children) with spans moved by `offset` characters."""
-    update: dict[str, Any] = {"span": (node.span[0] + offset, node.span[1] + offset)}
-    if isinstance(node, (AllOf, AnyOf)):
-        update["items"] = tuple(_shifted(item, offset) for item in node.items)
-    elif isinstance(node, Not):
-        update["item"] = _shifted(node.item, offset)
-    elif isinstance(node, Conditional):
-        update["then"] = _shifted(node.then, offset)
-        update["otherwise"] = _shifted(node.otherwise, offset)
-    return node.model_copy(update=update)
+    return _map_spans(node, lambda span: (span[0] + offset, span[1] + offset))
+
+
+def _trailing_requirement(
+    kind: CriterionKind,
+    norm: Normalized,
+    tokens: list[Token],
+    clauses: list[tuple[int, int, Predicate]],
+    cues: list[Cue],
+    flags: list[str],
+    node_flags: list[str],
+) -> int | None:
+    """Where an inclusion's unread text is one further requirement after "and" at its end
+    ("More than 4 weeks since prior chemotherapy and recovered"), the offset it starts at.
+
+    Read as AND(what was read, unknown), the bullet fails when the read part fails and never
+    passes on its own: sound for an inclusion ("X and Y" requires X whatever Y says). Not after
+    a leading negation ("No X and Y" may mean not both), nor with any other cue or flag.
+    """
+    if kind != "inclusion" or not clauses or isinstance(clauses[0][2], Not):
+        return None
+    last = clauses[-1][1]
+    joiner = next((i for i in range(last, len(tokens)) if tokens[i].type != "COMMA"), None)
+    if joiner is None or tokens[joiner].type != "_AND" or str(tokens[joiner]).lower() != "and":
+        return None
+    if [c.word for c in cues] not in ([], ["and"]):
+        return None
+    if any(not f.startswith("cue:and") for f in flags) or set(node_flags) & UNREAD_FLAGS:
+        return None
+    start = norm.span(tokens[joiner].start_pos or 0, tokens[joiner].end_pos or 0)[0]
+    return start
 
 
 def _has_unparsed(node: Any) -> bool:

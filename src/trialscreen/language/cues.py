@@ -57,7 +57,8 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "NEG": "negation",
     "COND_INTRO": "condition",
     "HISTORY": "history",
-    "CURRENT": "history",  # "receiving any other chemotherapy": when, for a clause beside it
+    "CURRENT": "history",
+    "EVER": "history",  # "receiving any other chemotherapy": when, for a clause beside it
     "DURING_STUDY": "condition",
 }
 
@@ -127,25 +128,42 @@ def unaccounted(
 
 
 _TREATMENTS = frozenset({"drug", "drug_class", "treatment"})
-_BEFORE_CONCEPT = frozenset({"HISTORY", "CURRENT", "SEVERITY"})
+_BEFORE_CONCEPT = frozenset({"HISTORY", "CURRENT", "SEVERITY", "EVER"})
 
 
 def other_treatment(tokens: list[Token], i: int) -> bool:
-    """ "No other investigational agents", "any other concurrent chemotherapy": "other" than
-    the study's own treatment, which the patient has not had yet, so the words mean the
-    treatment itself. Not "other than X", and not for conditions ("other malignancy": other
-    than the one under study, which the patient has)."""
+    """Where "other" adds nothing to the concept after it:
+    - "No other investigational agents", "any other concurrent chemotherapy": other than the
+      study's own treatment, which the patient has not had yet, so the words mean the treatment;
+    - "multiple sclerosis or other demyelinating disease", "prednisone or other corticosteroids":
+      the list names the broader concept after a member of it, so any of them.
+    Never "other than X", and not "other malignancy" alone (other than the one under study,
+    which the patient has)."""
     if str(tokens[i]).lower() not in ("other", "another"):
         return False
+    listed = i > 0 and tokens[i - 1].type in ("_OR", "_AND", "COMMA")
     from trialscreen.lexicon import concepts
 
     for token in tokens[i + 1 : i + 4]:
         if token.type == "CONCEPT":
-            found = concepts.lookup(" ".join(str(token).split()))
-            return found is not None and found.category in _TREATMENTS
+            found = concepts.lookup(" ".join(token.split()))
+            return found is not None and (listed or found.category in _TREATMENTS)
         if token.type not in _BEFORE_CONCEPT:
             return False
     return False
+
+
+_RELATION_WORDS = frozenset(
+    """to of from against due secondary induced related associated caused on by with at
+    after following before during requiring involving affecting""".split()
+)
+
+
+def _relates(token: Token) -> bool:
+    """A word that ties one clause to the next as a relation, not a list."""
+    if token.type in ("TO", "WITHIN", "SINCE", "REFPOINT"):
+        return True
+    return token.type in ("WORD", "CLASS", "WORD_LEVEL") and str(token).lower() in _RELATION_WORDS
 
 
 _CONNECTIVE = {"_OR": "or", "_AND": "and"}
@@ -158,13 +176,18 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
     wrong = "_OR" if kind == "inclusion" else "_AND"
     for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
         gap = tokens[end:start]
+        related = [t for t in gap if _relates(t)]
+        if related:
+            # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of
+            # another, not two things
+            out.append(Cue(str(related[0]).lower(), "relation", _tok_span(related[0])))
         if not gap and tokens[end - 1].type == "CONCEPT" and tokens[start].type == "CONCEPT":
             # "Diabetic neuropathy": one thing named by two lexicon words, not two things
             out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))
         listing = (  # "pregnant or nursing women and women who ...": a list of conditions
             kind == "exclusion"
             and tokens[end - 1].type == "CONCEPT"
-            and tokens[start].type in ("CONCEPT", "HISTORY", "CURRENT", "SEVERITY")
+            and tokens[start].type in ("CONCEPT", "HISTORY", "CURRENT", "SEVERITY", "EVER")
         )
         if not listing:
             out += [
@@ -178,11 +201,29 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
 _PUNCT = frozenset({"COMMA", "COLON", "OTHER", "LPAR", "RPAR", "DASH"})
 
 
+_SUBJECT_WORDS = frozenset(
+    "who are is were was have has had patients subjects participants persons those".split()
+)
+
+
+def _subject_word(token: Token) -> bool:
+    """A word naming who or linking to it, between listed things: not a thing itself."""
+    if token.type in ("FEMALE", "MALE", "WORD_LEVEL"):
+        return True
+    return token.type == "WORD" and str(token).lower() in _SUBJECT_WORDS
+
+
 def _loose_connectives(tokens: list[Token], inside: list[bool]) -> list[Cue]:
     """An "or"/"and" outside the clauses that does not join two clauses joins words the tree
     does not hold ("ECOG 0-2 OR" at the end of a bullet, "have been or currently pregnant",
     "measured or calculated"): it may change what the clause next to it means."""
-    core = [i for i, t in enumerate(tokens) if t.type not in _PUNCT]
+    core = [
+        i
+        for i, t in enumerate(tokens)
+        if t.type not in _PUNCT
+        and not other_treatment(tokens, i)  # "or other X": see there
+        and not _subject_word(t)  # "pregnant women and women who are nursing"
+    ]
     out: list[Cue] = []
     for n, i in enumerate(core):
         if inside[i] or tokens[i].type not in ("_OR", "_AND", "OR_NUM"):

@@ -59,10 +59,13 @@ class Piece:
 
 
 def split_run_on(text: str) -> list[Piece] | None:
-    """The pieces of a run-on bullet (two labels or more, the first at the start), or None."""
+    """The pieces of a run-on bullet (labels, the first at the start: two or more, or one topic
+    label such as "Hepatic: No cirrhosis"), or None."""
     found = list(_LABEL.finditer(text))
-    if len(found) < 2 or text[: found[0].start()].strip():
+    if not found or text[: found[0].start()].strip():
         return None
+    if len(found) == 1 and found[0].group(1).lower() in SUBJECT_LABELS:
+        return None  # "Age: 18 and over" reads as it stands
     pieces: list[Piece] = []
     for here, after in zip(found, [*found[1:], None], strict=True):
         end = after.start() if after is not None else len(text)

@@ -131,7 +131,7 @@ def _timing(roles: set[str]) -> Timing:
     """ "prior"/"history of" alone: ever (history); "current"/"receiving" alone: now; both
     ("prior or current"): any time."""
     history, current = "history" in roles, "current" in roles
-    if history and current:
+    if (history and current) or "ever" in roles:
         return "any"
     return "history" if history else ("current" if current else "any")
 
@@ -468,6 +468,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def history(self, c: list[Token]) -> Word:
         return Word("history", str(c[0]).lower(), span_of(c))
 
+    def ever(self, c: list[Token]) -> Word:
+        """ "prior or current": then or now, which is any time."""
+        return Word("ever", " ".join(str(c[0]).lower().split()), span_of(c))
+
     def current(self, c: list[Token]) -> Word:
         """ "current", "receiving", ... say now; "treatment with", "exposure to", "use of",
         "evidence of" name the thing without saying when (role "neutral")."""
@@ -531,7 +535,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
-            own = _timing(roles) if roles & {"current", "history"} else timing
+            own = _timing(roles) if roles & {"current", "history", "ever"} else timing
             texts = [q.split(":", 1)[1] for q in ref.qualifiers]
             extra = tuple(q for q in texts if q in _UNVERIFIABLE and q not in quals)
             items.append(
