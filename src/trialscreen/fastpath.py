@@ -442,6 +442,7 @@ def screen_plan(
 
 
 def rank_fast(results: list[FastResult], include_ineligible: bool = False) -> list[FastResult]:
-    """Eligible first, then undetermined by fewest unknowns; ineligible only when asked."""
+    """As `screening.rank`: eligible, undetermined without then with a warning, by fewest
+    unknowns; ineligible only when asked."""
     kept = [r for r in results if include_ineligible or r.verdict != "ineligible"]
-    return sorted(kept, key=lambda r: (_RANK[r.verdict], r.unknown, r.trial_id))
+    return sorted(kept, key=lambda r: (_RANK[r.verdict], r.warn > 0, r.unknown, r.trial_id))

@@ -308,6 +308,15 @@ _RANK = {"eligible": 0, "undetermined": 1, "no_criteria": 2, "ineligible": 3}
 
 
 def rank(results: list[TrialResult], include_ineligible: bool = False) -> list[TrialResult]:
-    """Eligible first, then undetermined by fewest unknowns; ineligible only when asked."""
+    """Eligible first, then undetermined without a "likely fails" warning, then with one, each
+    by fewest unknowns; ineligible only when asked."""
     kept = [r for r in results if include_ineligible or r.verdict != "ineligible"]
-    return sorted(kept, key=lambda r: (_RANK[r.verdict], r.count("unknown"), r.trial_id))
+    return sorted(
+        kept,
+        key=lambda r: (
+            _RANK[r.verdict],
+            any(c.warning for c in r.criteria),
+            r.count("unknown"),
+            r.trial_id,
+        ),
+    )

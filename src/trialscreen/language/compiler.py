@@ -416,7 +416,8 @@ def _compile_run_on(
             (piece.start, end)
         ]
     if not items:
-        node_nc = NoConstraint(reason="placeholders only", span=(0, len(text)))
+        why = "placeholders only" if pieces else "heading"
+        node_nc = NoConstraint(reason=why, span=(0, len(text)))
         return CompiledCriterion(
             text=text,
             kind=kind,

@@ -1,0 +1,186 @@
+"""Unit tests of the reading rules behind the meaning suite: cues, frames, the document pass,
+run-on bullets, safe numbers. Each asserts what a bullet compiles to, or how a list is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.runon import split_run_on
+from trialscreen.language.structure import read_document
+from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.model.trial import Trial
+from trialscreen.trials.segment import segment
+
+
+def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
+    """(kind, text, compiled) of every bullet of a criteria text, after the document pass."""
+    bullets, headings = segment(text)
+    trial = Trial(
+        id="t", format="ctgov_xml", criteria_text=text, bullets=bullets, headings=headings
+    )
+    compiled = read_document(trial, [compile_criterion(b.text, b.kind) for b in bullets])
+    return [(b.kind, b.text, c) for b, c in zip(bullets, compiled, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Patients with brain metastases are not permitted unless treated", "not"),
+        ("Any prior malignancy other than basal cell carcinoma", "other"),
+        ("No prior chemotherapy for metastatic disease", "for"),
+        ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
+        ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "men"),
+        ("ECOG 0-2 OR", "or"),
+        ("History of ALT > 3 x ULN", "history of"),
+        ("Known hypersensitivity to thymopentin", "to"),
+    ],
+)
+def test_a_cue_outside_an_operator_keeps_the_bullet_from_deciding(text: str, word: str) -> None:
+    compiled = compile_criterion(text)
+    assert compiled.status == "partial"
+    assert f"cue:{word}" in compiled.flags
+
+
+def test_an_unknown_modifier_blocks_generalisation() -> None:
+    compiled = compile_criterion("No familial amyloidosis")
+    assert compiled.status == "partial" and compiled.uncovered_text() == ["familial"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("Patients with brain metastases are not eligible", "inclusion", "no (brain metastases)"),
+        ("Patients with brain metastases are not eligible", "exclusion", "brain metastases"),
+        ("Must not be breastfeeding", "inclusion", "no (breastfeeding)"),
+        ("Men and women aged >= 18 years", "inclusion", "age >= 18 years"),
+        ("Prior therapy with anthracyclines", "exclusion", "history of anthracycline"),
+        ("No prior or current CNS metastases", "inclusion", "no (brain metastases)"),
+        (
+            ">= 4 weeks since chemotherapy or radiotherapy",
+            "inclusion",
+            ">= 28 days since chemotherapy and also >= 28 days since radiotherapy",
+        ),
+    ],
+)
+def test_frames_and_relations_are_read(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "exclusion" if kind == "exclusion" else "inclusion")
+    assert compiled.status == "compiled"
+    assert compiled.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Not specified", "placeholder"),
+        ("See Disease Characteristics", "placeholder"),
+        ("Prior chemotherapy allowed", "permission"),
+        ("Chemotherapy:", "heading"),
+        ("Male or female", "either sex"),
+    ],
+)
+def test_no_constraint_bullets(text: str, reason: str) -> None:
+    compiled = compile_criterion(text)
+    assert compiled.status == "no_constraint" and compiled.canonical == f"no constraint ({reason})"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "flag"),
+    [
+        ("Platelets >= 100", "Platelets >= 100", "unit_inferred:10^9/L"),
+        ("ANC >= 1.5", "ANC >= 1.5", "unit_inferred:10^9/L"),
+        ("Creatinine <= 133", "Creatinine <= 133", "unit_inferred:umol/L"),
+        ("ANC >= 1.5 x 109/L", "ANC >= 1.5 x 10^9/L", None),
+        ("Creatinine no more than 2 times normal", "Creatinine <= 2 x ULN", None),
+        ("Hemoglobin >= 8,5 g/dL", "Hemoglobin >= 8.5 g/dL", None),
+    ],
+)
+def test_numbers_read_in_the_unit_that_makes_sense(
+    text: str, canonical: str, flag: str | None
+) -> None:
+    compiled = compile_criterion(text)
+    assert compiled.canonical == canonical
+    assert flag is None or flag in compiled.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Hemoglobin < 12 g/l", "implausible_value"),
+        ("Bilirubin <= 0.3 umol/L", "implausible_value"),
+    ],
+)
+def test_implausible_thresholds_do_not_decide(text: str, flag: str) -> None:
+    assert flag in compile_criterion(text).flags
+
+
+def test_ages_keep_their_unit() -> None:
+    assert compile_criterion("Is 6 months - 18 years of age.").canonical == (
+        "age >= 6 months and age <= 18 years"
+    )
+
+
+def test_a_run_on_bullet_is_split_at_its_labels() -> None:
+    text = (
+        "Age: 18 and over Performance status: ECOG 0-2 Life expectancy: Not specified "
+        "Hematopoietic: ANC at least 1,500/mm3 Other: Fertile patients must use contraception"
+    )
+    pieces = split_run_on(text)
+    assert pieces is not None and [p.label for p in pieces] == [
+        "age",
+        "performance status",
+        "life expectancy",
+        "hematopoietic",
+        "other",
+    ]
+    compiled = compile_criterion(text)
+    assert compiled.status == "partial" and "sound_partial" in compiled.flags
+    assert compiled.canonical.startswith("age >= 18 years and ECOG <= 2 and ANC >= 1500")
+
+
+def test_a_sub_list_heading_governs_its_own_list_only() -> None:
+    text = (
+        "Exclusion Criteria\n\n"
+        "Patients with the following conditions are included:\n\n"
+        "  -  HIV infection.\n\n"
+        "History of intravenous drug abuse.\n"
+    )
+    kinds = [(kind, t) for kind, t, _ in read_list(text)]
+    assert kinds == [
+        ("inclusion", "HIV infection."),
+        ("exclusion", "History of intravenous drug abuse."),
+    ]
+
+
+def test_any_of_the_following_is_one_or_over_the_children() -> None:
+    text = (
+        "Inclusion Criteria:\n"
+        "- At least one of the following:\n"
+        "  - Creatinine >= 2 mg/dL\n"
+        "  - ECOG 3 or 4\n"
+    )
+    (_, _, parent), (_, _, first), (_, _, second) = read_list(text)
+    assert parent.status == "compiled" and parent.predicate.kind == "any_of"
+    assert first.status == "no_constraint" and second.status == "no_constraint"
+    # the same list under a heading line: no bullet can hold the OR, so no child decides
+    heading = text.replace("- At least one", "Patients must have one")
+    assert all(c.status == "partial" for _, _, c in read_list(heading))
+
+
+def test_a_negating_parent_negates_its_children_only_when_it_says_nothing_else() -> None:
+    plain = "Inclusion Criteria:\n- No cardiac disease, including any of the following:\n  - Myocardial infarction\n"
+    child = read_list(plain)[1][2]
+    assert child.canonical == "no (myocardial infarction)"
+    other = (
+        "Inclusion Criteria:\n- Patient or her household contacts must not have any of the "
+        "following:\n  - Eczema\n"
+    )
+    ((kind, _, child),) = read_list(other)  # the segmenter reads the line as a heading
+    assert child.status == "partial" and child.canonical == "atopic dermatitis"
+
+
+def test_a_group_heading_makes_its_bullets_conditional() -> None:
+    text = "Inclusion Criteria:\n- Age 65-70 years:\n  - Karnofsky 80-100%\n"
+    (_, _, heading), (_, _, bullet) = read_list(text)
+    assert heading.status == "no_constraint"
+    assert bullet.applies_if is not None and bullet.applies_if.kind == "all_of"
