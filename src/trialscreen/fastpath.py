@@ -48,6 +48,7 @@ from trialscreen.model.predicate import (
 from trialscreen.model.trial import Trial
 from trialscreen.screening import (
     _RANK,
+    can_warn,
     healthy_volunteer_met,
     rank_needs,
     structured_criteria,
@@ -296,6 +297,7 @@ def criterion_plan(
     inner = plan_for(compiled.predicate)
     inclusion = compiled.kind == "inclusion"
     partial = compiled.status == "partial" and "sound_partial" not in compiled.flags
+    warns = can_warn(compiled)
     member = None if compiled.applies_if is None else plan_for(compiled.applies_if)
 
     def judged(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
@@ -304,7 +306,7 @@ def criterion_plan(
             return "unknown", needs
         outcome = "pass" if met == inclusion else "fail"
         if partial:
-            return ("warn" if outcome == "fail" else "unknown"), _MANUAL
+            return ("warn" if outcome == "fail" and warns else "unknown"), _MANUAL
         return outcome, _NONE
 
     if member is None:

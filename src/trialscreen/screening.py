@@ -104,14 +104,15 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
     outcome = outcome_of(compiled.kind, result.met)
     sound = "sound_partial" in compiled.flags  # unread pieces are Unparsed nodes: Kleene holds
     if compiled.status == "partial" and outcome != "unknown" and not sound:
+        warn = outcome == "fail" and can_warn(compiled)
         result = Result(
             None,
-            f"{'likely fails' if outcome == 'fail' else 'partly understood'}: the compiled part "
+            f"{'likely fails' if warn else 'partly understood'}: the compiled part "
             f"says {outcome} ({result.reason}), but {unread_text(compiled)} was not understood; "
             "needs review",
             result.evidence,
             ["manual review"],
-            warning=outcome == "fail",
+            warning=warn,
         )
         outcome = "unknown"
     if compiled.applies_if is None:
@@ -129,6 +130,13 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
     return result, outcome
 
 
+def can_warn(compiled: CompiledCriterion) -> bool:
+    """A partly read bullet warns "likely fails" only when what it did not read are words, not
+    operators: a cue word ("except", "other than", "unless") or a scope from the list around it
+    could turn the failing part round, so then it just stays unknown."""
+    return not any(f.startswith(("cue:", "structure:")) for f in compiled.flags)
+
+
 def no_constraint_reason(compiled: CompiledCriterion) -> str:
     """Why a bullet constrains nobody, for reports."""
     node = compiled.predicate
@@ -141,6 +149,7 @@ _UNREAD = {
     "unread_definition": "a bracket that defines nothing read",
     "condition_tail": "a condition naming more than one group",
     "noncontiguous_set": "a set of scores with a gap (often a slip for a range)",
+    "subject_or": "analytes joined by 'or' (either of them, or each?)",
     "truncated": "the text past the length limit",
 }
 

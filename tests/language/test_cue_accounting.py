@@ -66,6 +66,13 @@ EITHER_SEX = re.compile(
 )
 
 
+# "prior or current": one timing (any time), read as such by the grammar's EVER terminal
+THEN_OR_NOW = re.compile(
+    r"(?i)\b(?:prior|previous|past|known|history of|current|concurrent|ongoing|active)\s+"
+    r"(?:or|and/or)\s+(?:current|concurrent|concomitant|ongoing|active|prior|previous|past|known)\b"
+)
+
+
 def _free_pieces(compiled: CompiledCriterion) -> list[tuple[int, int]]:
     """Spans of the pieces of a run-on bullet that constrain nobody ("Hepatic: Not specified")."""
     if "run_on" not in compiled.flags:
@@ -82,6 +89,7 @@ def unexplained(compiled: CompiledCriterion) -> list[str]:
     nodes = list(_nodes(compiled.predicate))
     framed = "disqualifying_frame" in compiled.flags
     either = [m.span() for m in EITHER_SEX.finditer(compiled.text)] + _free_pieces(compiled)
+    either += [m.span() for m in THEN_OR_NOW.finditer(compiled.text)]
     out: list[str] = []
     for category, pattern in CUES.items():
         for match in pattern.finditer(compiled.text):

@@ -184,3 +184,16 @@ def test_a_group_heading_makes_its_bullets_conditional() -> None:
     (_, _, heading), (_, _, bullet) = read_list(text)
     assert heading.status == "no_constraint"
     assert bullet.applies_if is not None and bullet.applies_if.kind == "all_of"
+
+
+def test_a_permission_label_is_only_a_permission_word() -> None:
+    text = "Inclusion Criteria:\n- Acceptable coagulation status:\n  - INR <= 1.5\n"
+    (_, _, heading), (_, _, child) = read_list(text)
+    assert heading.status == "no_constraint" and child.status == "compiled"
+    allowed = (
+        "Inclusion Criteria:\n\nAllowed:\n\n  -  Fluconazole.\n\n"
+        "  -  Systemic corticosteroid use for <21 days is permitted. However, chronic use is "
+        "not allowed.\n"
+    )
+    (_, _, first), (_, _, second) = read_list(allowed)
+    assert first.status == "no_constraint" and second.status != "no_constraint"

@@ -31,6 +31,7 @@ from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
+    AgeCompare,
     AllOf,
     AnyOf,
     Conditional,
@@ -45,7 +46,7 @@ from trialscreen.model.predicate import (
 from trialscreen.model.trial import CriterionKind
 
 # node flags that say some written text was read past without meaning: never `compiled`
-UNREAD_FLAGS = frozenset({"unread_definition", "condition_tail", "noncontiguous_set"})
+UNREAD_FLAGS = frozenset({"unread_definition", "condition_tail", "noncontiguous_set", "subject_or"})
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(
     {
@@ -246,6 +247,20 @@ def _repeats(
     return out
 
 
+def _age_of_a_thing(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "fracture over 3 days old", "surgery less than 30 days old": an age that belongs to
+    the thing named just before it, not to the patient."""
+    for (_, end, before), (start, _, node) in zip(clauses, clauses[1:], strict=False):
+        ages = [n for n in getattr(node, "items", (node,)) if isinstance(n, AgeCompare)]
+        if not ages or tokens[start].type in ("AGE", "OLDER", "YOUNGER"):
+            continue
+        if isinstance(before, (HasConcept, AnyOf, AllOf, Not)) and not any(
+            _is_content(t) for t in tokens[end:start]
+        ):
+            return True
+    return False
+
+
 def _both_sexes(node: Predicate) -> bool:
     """ "Men and women", "male or female": both sexes named, so no constraint on sex."""
     items = getattr(node, "items", ())
@@ -326,6 +341,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}
     cues = unaccounted(tokens, used, kind, norm.text)
+    if _age_of_a_thing(kept, tokens):
+        flags.append("age_of_a_thing")
     frame = _frame(norm.text, tokens, kept, cues)
     framed: set[int] = set()
     if frame is not None:  # "... are not eligible": the words of the frame are read

@@ -28,7 +28,8 @@ CUE_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(
         """other others otherwise another except excepting exception exceptions excluding
-        unless but besides apart aside instead rather beyond alternatively""".split(),
+        unless but besides apart aside instead rather beyond alternatively however
+        nevertheless although though""".split(),
         "exception",
     ),
     **dict.fromkeys(
@@ -82,6 +83,18 @@ class Cue:
 
 def _tok_span(token: Token) -> tuple[int, int]:
     return (token.start_pos or 0, token.end_pos or 0)
+
+
+_NEGATING = re.compile(
+    r"(?i)^(?:no|not|without|never|free of|absence of|no evidence of|no history of|no known|"
+    r"must not|cannot|can't|none|neither|nor|excluded|exclude|ineligible|prohibited|"
+    r"disallowed|however)$"
+)
+
+
+def negating_flag(flag: str) -> bool:
+    """Is a `cue:<word>` flag a word that forbids ("not", "excluded", "however")?"""
+    return flag.startswith("cue:") and bool(_NEGATING.match(flag[4:]))
 
 
 def word_cue(token: Token) -> Cue | None:
@@ -176,6 +189,12 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
     wrong = "_OR" if kind == "inclusion" else "_AND"
     for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
         gap = tokens[end:start]
+        bracket = tokens[start].type == "LPAR" or bool(gap and gap[-1].type == "LPAR")
+        opener = tokens[start + 1] if tokens[start].type == "LPAR" else tokens[start]
+        if opener.type == "NEG" and (str(opener).lower() == "without" or bracket):
+            # "Hb >= 8.5 (without transfusion)", "ANC >= 1500 (no G-CSF within 2 weeks)": how
+            # the value was reached, not a second requirement
+            out.append(Cue(str(opener).lower(), "relation", _tok_span(opener)))
         related = [t for t in gap if _relates(t)]
         if related:
             # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of

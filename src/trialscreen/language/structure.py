@@ -22,10 +22,12 @@ import re
 from collections.abc import Sequence
 
 from trialscreen.language.compiler import compile_criterion
-from trialscreen.language.cues import CUE_WORDS
+from trialscreen.language.cues import CUE_WORDS, negating_flag
+from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import AllOf, AnyOf, HasConcept, Not, Predicate, Unparsed
 from trialscreen.model.trial import Criterion, Trial
+from trialscreen.trials.lines import match_marker
 
 _ANY = re.compile(
     r"(?i)\b(?:at least (?:one|1)|any|one|one or more|either|1 or more)\s+of\s+(?:the\s+)?"
@@ -37,7 +39,22 @@ _NONE = re.compile(
     r"\b(?:must not|should not|may not|cannot|do not|does not)\s+(?:have|be|meet|show|present)\b|"
     r"\bnone of the following\b"
 )
-_PERMISSION = re.compile(r"(?i)^\s*(?:allowed|permitted|permissible|acceptable)\b(?![^:]*\bnot\b)")
+# a label that only says "allowed" ("Allowed:", "Permitted medications:"), never "Acceptable
+# coagulation status:" (a requirement) or "Not allowed:"
+_PERMISSION = re.compile(
+    r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible)"
+    r"(?:\s+(?:concurrent\s+)?(?:medications?|treatments?|therapy|therapies|drugs?))?\s*:?\s*$"
+)
+
+
+def _permitted(c: CompiledCriterion, why: str) -> CompiledCriterion:
+    """A bullet listed under a permission: no constraint, unless it also forbids something
+    ("... is permitted. However, chronic use is not allowed")."""
+    if any(negating_flag(f) for f in c.flags) or "disqualifying_frame" in c.flags:
+        return _undecided(c, f"a permission that also forbids ({why})")
+    return _flag(c, f"permission ({why})", status="no_constraint")
+
+
 _GROUP = re.compile(
     r"(?i)^\s*(?:(?:for|in)\s+(?:patients|subjects|participants|those|women|men|children)"
     r"\s+(?:with|who|receiving|undergoing|aged?)\b|(?:patients|subjects|participants)\s+with\b)"
@@ -58,7 +75,7 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
             children.setdefault(bullet.parent, []).append(bullet.index)
     by_index = {b.index: i for i, b in enumerate(trial.bullets)}
     for position, bullet in enumerate(trial.bullets):
-        out[position] = _in_sections(bullet, out[position])
+        out[position] = _in_sections(trial, bullet, out[position])
     for parent, kids in children.items():
         p = by_index.get(parent)
         if p is None:
@@ -138,6 +155,9 @@ def _label_kind(label: str) -> str:
     words = re.findall(r"[a-z']+", text.lower())
     if text.lower() in ("other", "others", "general", "other criteria"):
         return "topic"
+    if words and words[0] in ("acceptable", "adequate", "sufficient", "normal"):
+        if not _DIGIT.search(text) and not any(w in _SCOPE_WORDS for w in words):
+            return "topic"  # "Acceptable coagulation status:": what the bullets under it require
     if _DIGIT.search(text) or any(w in CUE_WORDS for w in words):
         return "scope"
     if any(w in _SCOPE_WORDS for w in words):
@@ -155,18 +175,39 @@ _KIND_SWITCH = re.compile(
 )
 
 
-def _in_sections(bullet: Criterion, c: CompiledCriterion) -> CompiledCriterion:
+def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> CompiledCriterion:
     """Sections above the bullet: permissions, groups, cohorts, scoping headings."""
     if not bullet.section:
         return c
+    for label in bullet.section.split(" / "):
+        if _KIND_SWITCH.search(label) and not _says_only(label):
+            # "Excluded on the day of each dose:", "Excluded within 30 days of entry:"
+            return _undecided(c, f"section '{label}' scopes it")
+        what = _label_kind(label)
+        if what == "topic":
+            c = _timed_by(label, c)
+            continue
+        if what == "permission":
+            if match_marker(trial.criteria_text, bullet.span[0]) is None:
+                # a paragraph after the list of permissions, not one of them
+                return _undecided(c, f"a paragraph after the list '{label}'")
+            return _permitted(c, label)
+        if what == "group":
+            return _for_group(c, label)
+        if what == "cohort":
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            return _flag(c, f"applies to {label}", applies_if=unknown)
+        if _KIND_SWITCH.search(label) and not _DIGIT.search(label) and not _has_cue(label):
+            continue  # "Excluded:" / "Patients must have:" set the kind (segmenter)
+        return _undecided(c, f"section '{label}' scopes it")
+    return c
     for label in bullet.section.split(" / "):
         what = _label_kind(label)
         if what == "topic":
             c = _timed_by(label, c)
             continue
         if what == "permission":
-            node = c.predicate
-            return _flag(c, f"permission ({label})", status="no_constraint", predicate=node)
+            return _permitted(c, label)
         if what == "group":
             return _for_group(c, label)
         if what == "cohort":
@@ -236,13 +277,22 @@ def _option(c: CompiledCriterion) -> Predicate:
 
 def _apply_parent(parent: Criterion, p: int, rows: list[int], out: list[CompiledCriterion]) -> None:
     """What a parent bullet does to its children, and they to it."""
-    head = out[p]
     govern(parent.text, parent.kind, f"#{parent.index}", p, rows, out)
-    text = parent.text
-    shaping = _ANY.search(text) or _ALL.search(text) or _NONE.search(text)
-    if out[p] is head and text.rstrip().endswith(":") and head.status != "compiled":
-        if not shaping and _label_kind(text.rstrip().rstrip(":")) != "scope":
-            out[p] = _flag(head, "heading of the bullets under it", status="no_constraint")
+
+
+_NEGATING = re.compile(r"(?i)\b(?:no|not|without|none|never|free of|absence of|cannot)\b")
+_NOW_WORDS = re.compile(
+    r"(?i)\b(?:concurrent|concomitant|current|currently|active|ongoing|within|during|recent)\b"
+)
+_EXAMPLES = re.compile(r"(?i)\b(?:following|including|such as|e\.\s?g|any of|none of)\b")
+_RELATING = re.compile(
+    r"(?i)\b(?:with|without|for|if|unless|except|who|when|only|in the (?:absence|presence) of)\b"
+)
+_CONDITION_HEAD = re.compile(
+    r"(?i)^\s*(?:(?:for|in)\s+)?(?:(?:patients?|subjects?|participants?|those|women|men)\s+)?"
+    r"(?:with|without|who|in the absence of|in the presence of|absence of|presence of)\b"
+)
+_TOPICS = frozenset(SUBJECT_LABELS + TOPIC_LABELS)
 
 
 def govern(
@@ -255,19 +305,30 @@ def govern(
 ) -> None:
     """What a parent bullet (at `p`) or a heading (`p` None) says about the bullets under it."""
     head = None if p is None else out[p]
+    label = text.strip().rstrip(":").strip()
+    colon = text.rstrip().endswith(":")
+    if p is not None and head is not None and label.lower() in _TOPICS:
+        out[p] = _flag(head, "a label over its bullets", status="no_constraint")
+        return  # "Chemotherapy" over "No prior chemotherapy": the children say it all
     any_of, all_of = _ANY.search(text), _ALL.search(text)
     plain = head is None or head.status != "compiled"
     understood = (
         _says_only(text) if head is None else head.status != "unparsed" and _only_group_words(head)
     ) or (head is not None and head.status == "unparsed" and _says_only(text))
-    if text.rstrip().endswith(":") and _NONE.search(text):
-        if understood and all_of is None and not _DIGIT.search(text):
+    if colon and _NEGATING.search(text):
+        examples = bool(_EXAMPLES.search(text)) or _says_only(text)
+        if understood and examples and all_of is None and not _DIGIT.search(text):
+            if _NOW_WORDS.search(text):  # "No other concurrent therapy, including:" says when
+                _scope(rows, out, name)
+                return
             for r in rows:
                 out[r] = _negated(out[r], name)
             if p is not None and head is not None and head.status == "partial":
                 out[p] = _flag(head, "its examples are listed under it", status="compiled")
         else:
             _scope(rows, out, name)
+            if p is not None and head is not None and head.status != "unparsed":
+                out[p] = _undecided(head, "a negation over a list not read")
         return
     if (any_of or all_of) and plain:
         if not understood and not (head is not None and _only_group_words(head)):
@@ -279,17 +340,27 @@ def govern(
             assert p is not None
             _group(p, any_of is not None, kind, name, rows, out)
         return
-    label = text.rstrip().rstrip(":") if text.rstrip().endswith(":") else ""
-    what = _label_kind(label) if label else "topic"
-    if p is not None and head is not None and head.status == "compiled" and _group_like(head):
-        if label:
-            for r in rows:
-                out[r] = _flag(out[r], f"applies if {head.canonical}", applies_if=head.predicate)
-            out[p] = _flag(head, "group heading", status="no_constraint")
+    what = _label_kind(label) if colon else "topic"
+    if p is not None and head is not None and colon and head.status == "compiled":
+        # "Age 65-70 years:", "In the absence of liver metastases:", "No prior HRT:": a group
+        # whose bullets follow; the heading itself decides nothing
+        for r in rows:
+            out[r] = _flag(out[r], f"applies if {head.canonical}", applies_if=head.predicate)
+        explicit = _group_like(head) or _CONDITION_HEAD.match(label)
+        out[p] = (
+            _flag(head, "group heading", status="no_constraint")
+            if explicit
+            else _undecided(head, "a heading with content over a list")
+        )
+        return
+    if p is not None and head is not None and colon and head.status == "partial":
+        if _RELATING.search(label) or what == "scope":  # "... AML with the following:"
+            _scope(rows, out, name)
+            out[p] = _undecided(head, "a heading with content over a list")
             return
     if what == "permission":
         for r in rows:
-            out[r] = _flag(out[r], f"permission ({name})", status="no_constraint")
+            out[r] = _permitted(out[r], name)
     elif what == "group":
         for r in rows:
             out[r] = _for_group(out[r], label)
@@ -299,6 +370,9 @@ def govern(
             out[r] = _flag(out[r], f"applies to {label}", applies_if=unknown)
     elif what == "scope" and plain:
         _scope(rows, out, name)
+    if p is not None and head is not None and colon and head.status != "compiled":
+        if what not in ("scope",) and out[p] is head:
+            out[p] = _flag(head, "heading of the bullets under it", status="no_constraint")
 
 
 def _group_like(head: CompiledCriterion) -> bool:

@@ -128,12 +128,13 @@ def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
 
 
 def _timing(roles: set[str]) -> Timing:
-    """ "prior"/"history of" alone: ever (history); "current"/"receiving" alone: now; both
-    ("prior or current"): any time."""
+    """ "prior"/"history of": ever (history); "current"/"receiving"/"active": now, and it wins
+    over a history word beside it ("known active HIV" is HIV now); "prior or current" (one
+    EVER token): any time."""
     history, current = "history" in roles, "current" in roles
-    if (history and current) or "ever" in roles:
+    if "ever" in roles:
         return "any"
-    return "history" if history else ("current" if current else "any")
+    return "current" if current else ("history" if history else "any")
 
 
 AgeBound = tuple[Op, float, AgeUnit]
@@ -256,8 +257,17 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def subject(self, c: list[Token]) -> Subject:
         return Subject(thresholds.analyte_id(str(c[0])), span_of(c))
 
+    def subject_or(self, c: list[Any]) -> str:
+        """ "or" between analytes: a marker for `subjects`."""
+        return "subject_or"
+
     def subjects(self, c: list[Any]) -> list[Subject]:
-        return _of(c, Subject)
+        """The analytes a bound applies to. Joined by "or" ("AST or ALT > 5 x ULN") they may
+        mean either (in an exclusion) or each (in an inclusion): flagged, not decided."""
+        found = _of(c, Subject)
+        if len(found) > 1 and any(x == "subject_or" for x in c):
+            found = [Subject(s.analyte, s.span, ("subject_or",)) for s in found]
+        return found
 
     def lab_compare(self, c: list[Any]) -> Predicate:
         subjects: list[Subject] = c[0]
@@ -267,6 +277,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         per_subject: list[Predicate] = []
         for subject in subjects:
             main = thresholds.lab_bound(subject.analyte, bound, span)
+            if subject.flags:
+                main = main.model_copy(update={"flags": (*main.flags, *subject.flags)})
             if alts and alts[0].condition is not None:
                 other = thresholds.lab_bound(subject.analyte, alts[0].bound, alts[0].span)
                 main = Conditional(
@@ -557,7 +569,16 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if x is not None and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
         ]
         if definitions:
-            inner = _any([inner, definitions[0]], span, merge=True)
+            defined = definitions[0]
+            if defined.kind in ("lab_compare", "score_compare", "all_of", "any_of") and all(
+                leaf.kind in ("lab_compare", "score_compare")
+                for leaf in getattr(defined, "items", (defined,))
+            ):
+                # "Thrombocytopenia (< 75,000 platelets/mm3)": the bracket says what counts
+                flags = (*defined.flags, "defined_by_bracket")
+                inner = defined.model_copy(update={"flags": flags, "span": span})
+            else:
+                inner = _any([inner, defined], span, merge=True)
         if any(x is None for x in c):  # a bracket that defines nothing was read past
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         return Not(item=inner, span=span) if negated else inner

@@ -78,6 +78,7 @@ class BoundSpec:
 class Subject:
     analyte: str
     span: Span
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

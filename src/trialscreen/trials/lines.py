@@ -113,10 +113,11 @@ class HeadingMatch:
     end: int  # where it ends; anything after it on the line is a bullet
 
 
-_HEADING_WORDS = ("clusion", "eligib", "entry", "selection", "enrol", "criteri")
+_HEADING_WORDS = ("clusion", "xlusion", "eligib", "entry", "selection", "enrol", "criteri")
 _DECORATION = re.compile(r"^[#*_\s]+|[*_\s]+$")
 _WORD_KIND = (
-    r"(?P<word>inclusions?|exclusions?|non-inclusion|eligibility|entry|selection|enrol?lment)"
+    r"(?P<word>inclusions?|exclusions?|exlusions?|non-inclusion|eligibility|entry|selection|"
+    r"enrol?lment)"
 )
 _MAJOR = re.compile(
     rf"""(?P<qual>(?:[\w-]+\s+){{0,3}}?){_WORD_KIND}
@@ -226,7 +227,7 @@ def _major(head: str, colon: bool = True) -> tuple[CriterionKind | None] | None:
     found = _MAJOR.match(head.strip())
     if found is None or any(word.lower() in _QUAL_STOP for word in found["qual"].split()):
         return None
-    word, tail = found["word"].lower(), found["tail"]
+    word, tail = found["word"].lower().replace("exlusion", "exclusion"), found["tail"]
     bare = word.startswith(("inclusion", "exclusion")) or word == "eligibility"
     if not found["crit"] and (tail or not bare):
         return None
