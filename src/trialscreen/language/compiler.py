@@ -363,7 +363,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     uncovered = _merge([norm.span(a, b) for a, b in sorted(set(spans))], text)
     if len(text) > len(source):  # the truncated tail was not read
         uncovered.append((len(source), len(text)))
-    free = no_constraint(norm.text, tokens, cues, bool(uncovered), bool(either_sex) and not nodes)
+    free = no_constraint(
+        norm.text, tokens, cues, bool(uncovered), bool(either_sex) and not nodes, bool(nodes)
+    )
     if free is not None:
         node_nc = NoConstraint(reason=free, span=(0, len(text)))
         return CompiledCriterion(

@@ -295,7 +295,12 @@ _CONSTRAINING = frozenset(
 
 
 def no_constraint(
-    text: str, tokens: list[Token], cues: list[Cue], uncovered: bool, either_sex: bool
+    text: str,
+    tokens: list[Token],
+    cues: list[Cue],
+    uncovered: bool,
+    either_sex: bool,
+    has_clause: bool = False,
 ) -> str | None:
     """Why a bullet constrains nobody ("placeholder", "permission", "heading", "either sex"),
     or None. Only whole bullets qualify; any number, comparator, negation or other cue in a
@@ -306,7 +311,12 @@ def no_constraint(
     if _PERMISSION.search(text) and not others:
         if not any(t.type in _CONSTRAINING for t in tokens):
             return "permission"
-    if _HEADING.match(text) and not cues and not any(t.type in _CONSTRAINING for t in tokens):
+    if (
+        _HEADING.match(text)
+        and not has_clause  # "With bone marrow involvement:" names a group: the list decides
+        and not cues
+        and not any(t.type in _CONSTRAINING for t in tokens)
+    ):
         return "heading"
     if either_sex and not uncovered and not cues:
         return "either sex"

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.cues import CUE_WORDS, negating_flag
+from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import AllOf, AnyOf, HasConcept, Not, Predicate, Unparsed
@@ -83,8 +84,51 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
         rows = [by_index[k] for k in kids if k in by_index]
         _apply_parent(trial.bullets[p], p, rows, out)
     _headings(trial, out)
+    _lost_lists(trial, children, out)
     _joined_by_or(trial, out)
+    _contradictions(trial, out)
     return out
+
+
+def _lost_lists(trial: Trial, children: dict[int, list[int]], out: list[CompiledCriterion]) -> None:
+    """A bullet ending with ':' that compiled, with no children ("In the absence of marrow
+    involvement:" followed by its limits at the same level): the bullets after it, up to the
+    next such bullet, are read as its list; without any, it decides nothing."""
+    bullets = trial.bullets
+    for p, bullet in enumerate(bullets):
+        if not bullet.text.rstrip().endswith(":") or bullet.index in children:
+            continue
+        if out[p].status not in ("compiled", "partial"):
+            continue
+        rows: list[int] = []
+        for r in range(p + 1, len(bullets)):
+            after = bullets[r]
+            if after.parent != bullet.parent or after.text.rstrip().endswith(":"):
+                break
+            rows.append(r)
+        if rows:
+            govern(bullet.text, bullet.kind, f"#{bullet.index}", p, rows, out)
+        if out[p].status == "compiled" and not any(
+            f.startswith("structure:") for f in out[p].flags
+        ):
+            out[p] = _undecided(out[p], "a heading with content whose list was not found")
+
+
+def _contradictions(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """Two inclusion bullets that contradict each other ("NSCLC patients" / "Patients without
+    NSCLC") are alternatives (cohorts), not both required: neither decides."""
+    seen: dict[str, int] = {}
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        if bullet.kind != "inclusion" or c.status != "compiled":
+            continue
+        seen[render(c.predicate)] = i
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        if bullet.kind != "inclusion" or c.status != "compiled" or c.predicate.kind != "not":
+            continue
+        other = seen.get(render(c.predicate.item))
+        if other is not None:
+            for j in (i, other):
+                out[j] = _undecided(out[j], "contradicts another inclusion: alternatives?")
 
 
 def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
