@@ -299,6 +299,7 @@ def criterion_plan(
     partial = compiled.status == "partial" and "sound_partial" not in compiled.flags
     warns = can_warn(compiled)
     member = None if compiled.applies_if is None else plan_for(compiled.applies_if)
+    read_fully = compiled.status == "compiled"
 
     def judged(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
         met, needs = inner(facts)
@@ -314,9 +315,11 @@ def criterion_plan(
 
     def grouped(facts: PatientFacts) -> tuple[str, tuple[str, ...]]:
         belongs, member_needs = member(facts)
-        if belongs is False:
+        if belongs is False and read_fully:
             return "no_constraint", _NONE
         outcome, needs = judged(facts)
+        if belongs is False:
+            return outcome, needs
         if belongs is None and outcome != "pass":
             both = tuple(dict.fromkeys((*member_needs, *needs))) or _MANUAL
             return "unknown", both

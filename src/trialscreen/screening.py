@@ -119,10 +119,12 @@ def judge(compiled: CompiledCriterion, facts: PatientFacts) -> tuple[Result, Out
         return result, outcome
     member = evaluate_node(compiled.applies_if, facts)
     group = render(compiled.applies_if)
-    if member.met is False:
+    if member.met is False and compiled.status == "compiled":
         return Result(None, f"no constraint: applies only to {group}", member.evidence), (
             "no_constraint"
         )
+    if member.met is False:  # a bullet not read may not belong to the group at all
+        return result, outcome
     if member.met is None and outcome != "pass":
         needs = list(dict.fromkeys([*member.needs, *result.needs])) or ["manual review"]
         reason = f"applies only to {group}, and membership is not known ({member.reason})"

@@ -69,6 +69,7 @@ _GROUP_PHRASES = re.compile(
 )
 
 
+_FOOTNOTE = re.compile(r"(?<=[\w%)])\*+(?=\s|$|[,;.])")
 _EXAMPLE = re.compile(r"(?i)\b(?:e\.\s?g|i\.\s?e)\b\.?")
 
 
@@ -132,6 +133,8 @@ def unaccounted(
     found += _connectives(tokens, clauses, kind)
     found += _loose_connectives(tokens, inside)
     found += _sex_scope(tokens, inside)
+    for match in _FOOTNOTE.finditer(text):  # "1,000/mm3*": a footnote may relax it
+        found.append(Cue("*", "condition", match.span()))
     for match in _EXAMPLE.finditer(text):
         found.append(Cue(match.group(0).lower(), "example", match.span()))
     for match in _GROUP_PHRASES.finditer(text):
@@ -190,6 +193,10 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
     for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
         gap = tokens[end:start]
         bracket = tokens[start].type == "LPAR" or bool(gap and gap[-1].type == "LPAR")
+        inner = tokens[start + 1] if tokens[start].type == "LPAR" else tokens[start]
+        if bracket and inner.type in ("AGE", "OLDER", "YOUNGER", "FEMALE", "MALE"):
+            # "Karnofsky 60-100% (age 10 and over)": the group the clause before applies to
+            out.append(Cue(str(inner).lower(), "condition", _tok_span(inner)))
         opener = tokens[start + 1] if tokens[start].type == "LPAR" else tokens[start]
         if opener.type == "NEG" and (str(opener).lower() == "without" or bracket):
             # "Hb >= 8.5 (without transfusion)", "ANC >= 1500 (no G-CSF within 2 weeks)": how

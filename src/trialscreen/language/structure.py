@@ -367,8 +367,7 @@ def govern(
                 return
             for r in rows:
                 out[r] = _negated(out[r], name)
-            if p is not None and head is not None and head.status == "partial":
-                out[p] = _flag(head, "its examples are listed under it", status="compiled")
+            # the head stays as read: its examples may define it more narrowly than its words
         else:
             _scope(rows, out, name)
             if p is not None and head is not None and head.status != "unparsed":
@@ -380,6 +379,8 @@ def govern(
         elif head is None:  # a heading cannot hold the group's outcome
             if (kind == "inclusion") != bool(all_of):
                 _scope(rows, out, name)
+        elif head is not None and any(f.endswith("scopes it") for f in head.flags):
+            _scope(rows, out, name)  # an option of a group above, itself scoped: not read
         else:
             assert p is not None
             _group(p, any_of is not None, kind, name, rows, out)
