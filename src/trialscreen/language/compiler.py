@@ -388,6 +388,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             any(f != "disqualifying_frame" for f in flags)
             or any(f in UNREAD_FLAGS for f in node_flags)
             or _has_unparsed(node)
+            or _and_unread(node, kind)
         )
         status = "partial" if uncovered or unread else "compiled"
         tail = _trailing_requirement(kind, norm, tokens, kept, cues, flags, node_flags)
@@ -491,6 +492,34 @@ def _trailing_requirement(
         return None
     start = norm.span(tokens[joiner].start_pos or 0, tokens[joiner].end_pos or 0)[0]
     return start
+
+
+_LIST_STATES = frozenset({"pregnancy", "breastfeeding"})
+
+
+def _and_unread(node: Any, kind: CriterionKind) -> bool:
+    """Concepts joined by "and" ("AIDS and cerebral toxoplasmosis", "Diagnosis of AIDS and
+    MAC"): in an inclusion they are both required, which a list node does not say; in an
+    exclusion a long list ("HIV, hepatitis B and hepatitis C") means any of them, but a pair may
+    mean both. Not decided, except "pregnant and lactating" (either excludes)."""
+    for n in _walk(node):
+        if "and_list" in n.flags and kind == "inclusion":
+            return True
+        if "and_pair" in n.flags:
+            concepts = {i.concept for i in getattr(n, "items", ()) if isinstance(i, HasConcept)}
+            if kind == "inclusion" or not concepts <= _LIST_STATES:
+                return True
+    return False
+
+
+def _walk(node: Any) -> list[Any]:
+    out = [node]
+    for item in getattr(node, "items", ()):
+        out += _walk(item)
+    for name in ("item", "then", "otherwise"):
+        if hasattr(node, name):
+            out += _walk(getattr(node, name))
+    return out
 
 
 def _has_unparsed(node: Any) -> bool:

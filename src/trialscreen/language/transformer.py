@@ -114,17 +114,29 @@ def _flat(
     return tuple(out)
 
 
+def _kept_flags(items: list[Predicate], cls: type[AnyOf] | type[AllOf]) -> tuple[str, ...]:
+    """Flags of nested nodes of the same kind, kept when they are flattened into one."""
+    out = [f for item in items if isinstance(item, cls) for f in item.flags]
+    return tuple(dict.fromkeys(out))
+
+
 def _any(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     """AnyOf of the items, nested AnyOfs flattened (so canonical text reads back the same);
     with `merge` (items of one clause) a repeat widens the span of the one kept."""
     flat = _flat(items, AnyOf, merge)
-    return flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
+    kept = _kept_flags(items, AnyOf)
+    if len(flat) == 1:
+        return flat[0]
+    return AnyOf(items=flat, span=span, flags=kept)
 
 
 def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     """AllOf of the items, nested AllOfs flattened."""
     flat = _flat(items, AllOf, merge)
-    return flat[0] if len(flat) == 1 else AllOf(items=flat, span=span)
+    kept = _kept_flags(items, AllOf)
+    if len(flat) == 1:
+        return flat[0]
+    return AllOf(items=flat, span=span, flags=kept)
 
 
 def _timing(roles: set[str]) -> Timing:
@@ -132,7 +144,7 @@ def _timing(roles: set[str]) -> Timing:
     over a history word beside it ("known active HIV" is HIV now); "prior or current" (one
     EVER token): any time."""
     history, current = "history" in roles, "current" in roles
-    if "ever" in roles:
+    if "ever" in roles or (history and current):  # "history of active TB": then, any time
         return "any"
     return "current" if current else ("history" if history else "any")
 
@@ -478,7 +490,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c))
 
     def history(self, c: list[Token]) -> Word:
-        return Word("history", str(c[0]).lower(), span_of(c))
+        """ "prior", "history of": when. "known", "documented", "confirmed": how it is known,
+        not when (role "neutral")."""
+        text = " ".join(str(c[0]).lower().split())
+        known = text in ("known", "documented") or text.startswith(("histolog", "cytolog"))
+        return Word("neutral" if known else "history", text, span_of(c))
 
     def ever(self, c: list[Token]) -> Word:
         """ "prior or current": then or now, which is any time."""
@@ -491,7 +507,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return Word("neutral" if text in _NEUTRAL else "current", text, span_of(c))
 
     def severity(self, c: list[Token]) -> Word:
-        return Word("severity", str(c[0]).lower(), span_of(c))
+        text = " ".join(str(c[0]).lower().split())
+        return Word("current" if text == "clinically active" else "severity", text, span_of(c))
 
     def negation(self, c: list[Token]) -> Word:
         return Word("negation", str(c[0]).lower(), span_of(c))
@@ -505,15 +522,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
         inner = [x for x in c if not isinstance(x, (Token, Word))][0]
         return Not(item=inner, span=span_of(c)) if hasattr(inner, "kind") else inner
 
+    def concept_and(self, c: list[Any]) -> str:
+        """ "and" between concepts: a marker for `concept_list`."""
+        return "concept_and"
+
     def concept_list(self, c: list[Any]) -> list[ConceptRef]:
         out: list[ConceptRef] = []
-        pending: list[str] = []
+        pending: list[str] = ["joined:and"] if "concept_and" in c else []
         for child in c:
             if isinstance(child, Word):
                 pending.append(f"{child.role}:{child.text}")
             elif isinstance(child, ConceptRef):
                 out.append(ConceptRef(child.concept, child.span, tuple(pending)))
                 pending = []
+        if "concept_and" in c and out:  # every item carries the mark, for has_concept
+            out = [ConceptRef(r.concept, r.span, (*r.qualifiers, "joined:and")) for r in out]
         return out
 
     def grade_bound(self, c: list[Any]) -> GradeSpec:
@@ -540,6 +563,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
         negated = any(w.role == "negation" for w in words)
         timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
+        roles = {w.role for w in words}
+        if {"history", "current"} <= roles:  # "history of active TB": the active form, then
+            quals += ("active",)
         grades = _of(c, GradeSpec)
         windows = _of(c, WindowSpec)
         concept_refs = [x for x in c if isinstance(x, list)][0]
@@ -581,6 +607,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 inner = _any([inner, defined], span, merge=True)
         if any(x is None for x in c):  # a bracket that defines nothing was read past
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
+        joined = any("joined:and" in r.qualifiers for r in concept_refs)
+        if joined and not negated and len(flat) > 1:  # "AIDS and toxoplasmosis": both, or a list?
+            mark = "and_pair" if len(concept_refs) == 2 else "and_list"
+            inner = inner.model_copy(update={"flags": (*inner.flags, mark)})
         return Not(item=inner, span=span) if negated else inner
 
     def time_since(self, c: list[Any]) -> Any:
