@@ -403,7 +403,7 @@ class ConceptWant(Protocol):
 def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
     """Does one record entry satisfy the node's timing, window and grade? None if undecidable."""
     checks: list[bool | None] = []
-    if node.timing == "current":
+    if node.timing == "current" and node.within_days is None:  # a window says when instead
         checks.append(fact.ongoing or fact.status == "active")
     if node.within_days is not None:
         if fact.ongoing:
