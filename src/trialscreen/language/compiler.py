@@ -367,16 +367,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         norm.text, tokens, cues, bool(uncovered), bool(either_sex) and not nodes, bool(nodes)
     )
     if free is not None:
-        node_nc = NoConstraint(reason=free, span=(0, len(text)))
-        return CompiledCriterion(
-            text=text,
-            kind=kind,
-            predicate=node_nc,
-            status="no_constraint",
-            flags=tuple(f for f in flags if not f.startswith("cue:")),
-            uncovered=(),
-            canonical=render(node_nc),
-        )
+        return _free(text, kind, free, tuple(f for f in flags if not f.startswith("cue:")))
     if not nodes:
         reason = "no computable clause" if tokens else "empty"
         node: Predicate = Unparsed(text=text, reason=reason, span=(0, len(text)))
@@ -437,15 +428,7 @@ def _compile_run_on(
         ]
     if not items:
         why = "placeholders only" if pieces else "heading"
-        node_nc = NoConstraint(reason=why, span=(0, len(text)))
-        return CompiledCriterion(
-            text=text,
-            kind=kind,
-            predicate=node_nc,
-            status="no_constraint",
-            flags=(*flags, "run_on"),
-            canonical=render(node_nc),
-        )
+        return _free(text, kind, why, (*flags, "run_on"))
     node = _all(items, (0, len(text)))
     more = ["run_on"] + (["sound_partial"] if unread else [])
     return CompiledCriterion(
@@ -522,13 +505,22 @@ def _walk(node: Any) -> list[Any]:
     return out
 
 
+def _free(text: str, kind: CriterionKind, why: str, flags: tuple[str, ...]) -> CompiledCriterion:
+    """A bullet that constrains nobody, and why ("placeholder", "permission", "heading")."""
+    node = NoConstraint(reason=why, span=(0, len(text)))
+    return CompiledCriterion(
+        text=text,
+        kind=kind,
+        predicate=node,
+        status="no_constraint",
+        flags=flags,
+        canonical=render(node),
+    )
+
+
 def _has_unparsed(node: Any) -> bool:
     """Does the tree hold a piece that was read but means nothing (a bound with no subject)?"""
-    if isinstance(node, Unparsed):
-        return True
-    children = list(getattr(node, "items", ()))
-    children += [getattr(node, n) for n in ("item", "then", "otherwise") if hasattr(node, n)]
-    return any(_has_unparsed(c) for c in children)
+    return any(isinstance(n, Unparsed) for n in _walk(node))
 
 
 def _merge(spans: list[Span], text: str) -> list[Span]:
@@ -543,10 +535,4 @@ def _merge(spans: list[Span], text: str) -> list[Span]:
 
 
 def _all_flags(node: Any) -> list[str]:
-    out = list(node.flags)
-    for item in getattr(node, "items", ()):
-        out += _all_flags(item)
-    for name in ("item", "then", "otherwise"):
-        if hasattr(node, name):
-            out += _all_flags(getattr(node, name))
-    return out
+    return [f for n in _walk(node) for f in n.flags]

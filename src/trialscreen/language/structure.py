@@ -245,22 +245,6 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
             continue  # "Excluded:" / "Patients must have:" set the kind (segmenter)
         return _undecided(c, f"section '{label}' scopes it")
     return c
-    for label in bullet.section.split(" / "):
-        what = _label_kind(label)
-        if what == "topic":
-            c = _timed_by(label, c)
-            continue
-        if what == "permission":
-            return _permitted(c, label)
-        if what == "group":
-            return _for_group(c, label)
-        if what == "cohort":
-            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
-            return _flag(c, f"applies to {label}", applies_if=unknown)
-        if _KIND_SWITCH.search(label) and not _DIGIT.search(label) and not _has_cue(label):
-            continue  # "Excluded:" / "Patients must have:" set the kind (segmenter)
-        return _undecided(c, f"section '{label}' scopes it")
-    return c
 
 
 _NOW = re.compile(r"(?i)\b(?:concurrent|current|concomitant|ongoing)\b")
