@@ -473,8 +473,17 @@ def _trailing_requirement(
         return None
     if any(not f.startswith("cue:and") for f in flags) or set(node_flags) & UNREAD_FLAGS:
         return None
+    after = next((t for t in tokens[joiner + 1 :] if t.type != "COMMA"), None)
+    if after is None or str(after).lower() not in _REQUIREMENT_STARTS:
+        return None  # "NYHA class II and III", "estrogen and progesterone status": one phrase
     start = norm.span(tokens[joiner].start_pos or 0, tokens[joiner].end_pos or 0)[0]
     return start
+
+
+# a further requirement after "and" starts with one of these ("and recovered", "and able to")
+_REQUIREMENT_STARTS = frozenset(
+    "recovered recovery fully must able willing agree agrees has have is are".split()
+)
 
 
 _LIST_STATES = frozenset({"pregnancy", "breastfeeding"})

@@ -131,6 +131,9 @@ def unaccounted(
         elif not inside[i] and token.type in _OUTSIDE_TYPES:
             found.append(Cue(str(token).lower(), _OUTSIDE_TYPES[token.type], _tok_span(token)))
     found += _connectives(tokens, clauses, kind)
+    for i, token in enumerate(tokens[1:], 1):  # "Hepatitis C status required": a test result
+        if str(token).lower() == "status" and tokens[i - 1].type == "CONCEPT":
+            found.append(Cue("status", "polarity", _tok_span(token)))
     found += _loose_connectives(tokens, inside)
     found += _sex_scope(tokens, inside)
     for match in _FOOTNOTE.finditer(text):  # "1,000/mm3*": a footnote may relax it
@@ -171,8 +174,11 @@ def other_treatment(tokens: list[Token], i: int) -> bool:
 
 _RELATION_WORDS = frozenset(
     """to of from against due secondary induced related associated caused on by with at
-    after following before during requiring involving affecting""".split()
+    after following before during requiring involving affecting as""".split()
 )
+# "HIV positive patients receiving ART": who the second clause is about, unless a list joiner
+# stands between ("pregnant women and women who are breastfeeding")
+_SUBJECT_LINKS = frozenset("patients subjects participants who whose that which".split())
 
 
 def _relates(token: Token) -> bool:
@@ -203,11 +209,13 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             # the value was reached, not a second requirement
             out.append(Cue(str(opener).lower(), "relation", _tok_span(opener)))
         related = [t for t in gap if _relates(t)]
+        if not any(t.type in ("_AND", "_OR", "COMMA") for t in gap):
+            related += [t for t in gap if t.type == "WORD" and str(t).lower() in _SUBJECT_LINKS]
         if related:
             # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of
             # another, not two things
             out.append(Cue(str(related[0]).lower(), "relation", _tok_span(related[0])))
-        if not gap and tokens[end - 1].type == "CONCEPT" and tokens[start].type == "CONCEPT":
+        if not gap and tokens[start].type == "CONCEPT" and tokens[end - 1].type != "COMMA":
             # "Diabetic neuropathy": one thing named by two lexicon words, not two things
             out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))
         listing = (  # "pregnant or nursing women and women who ...": a list of conditions

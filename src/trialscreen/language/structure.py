@@ -25,6 +25,7 @@ from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.cues import CUE_WORDS, negating_flag
 from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
+from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import AllOf, AnyOf, HasConcept, Not, Predicate, Unparsed
 from trialscreen.model.trial import Criterion, Trial
@@ -51,7 +52,8 @@ _PERMISSION = re.compile(
 def _permitted(c: CompiledCriterion, why: str) -> CompiledCriterion:
     """A bullet listed under a permission: no constraint, unless it also forbids something
     ("... is permitted. However, chronic use is not allowed")."""
-    if any(negating_flag(f) for f in c.flags) or "disqualifying_frame" in c.flags:
+    requires = re.search(r"(?i)\b(?:must|required?|only|discontinued|at least|within)\b|\d", c.text)
+    if any(negating_flag(f) for f in c.flags) or "disqualifying_frame" in c.flags or requires:
         return _undecided(c, f"a permission that also forbids ({why})")
     return _flag(c, f"permission ({why})", status="no_constraint")
 
@@ -87,7 +89,41 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _lost_lists(trial, children, out)
     _joined_by_or(trial, out)
     _contradictions(trial, out)
+    _own_disease(trial, out)
     return out
+
+
+def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """ "No concurrent active malignancy" in a leukemia trial, "Brain stem tumor is excluded" in
+    a glioblastoma trial: a broader class of the trial's own disease, ruled out, most likely
+    means another one ("other than the one under study"). Not decided."""
+    own: set[str] = set()
+    for name in trial.conditions:
+        found = concepts.lookup(" ".join(name.split()))
+        named = [found] if found is not None else [hit for _, _, hit in concepts.find_in(name)]
+        for concept in named:
+            own |= concepts.ancestors(concept.id) - {concept.id}
+    if not own:
+        return
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        if (
+            c.status not in ("compiled", "partial")
+            or c.status == "partial"
+            and ("sound_partial" not in c.flags)
+        ):
+            continue
+        if any(_ruled_out(n, bullet.kind == "exclusion", own) for n in [c.predicate]):
+            out[i] = _undecided(c, "rules out a class of the trial's own disease")
+
+
+def _ruled_out(node: Predicate, excluded: bool, own: set[str]) -> bool:
+    """Is a concept of `own` ruled out by this node: negated, or named in an exclusion?"""
+    if isinstance(node, HasConcept):
+        return excluded and node.concept in own
+    if isinstance(node, Not):
+        return _ruled_out(node.item, not excluded, own)
+    items = getattr(node, "items", ())
+    return any(_ruled_out(item, excluded, own) for item in items)
 
 
 def _lost_lists(trial: Trial, children: dict[int, list[int]], out: list[CompiledCriterion]) -> None:
@@ -106,12 +142,9 @@ def _lost_lists(trial: Trial, children: dict[int, list[int]], out: list[Compiled
             if after.parent != bullet.parent or after.text.rstrip().endswith(":"):
                 break
             rows.append(r)
-        if rows:
-            govern(bullet.text, bullet.kind, f"#{bullet.index}", p, rows, out)
-        if out[p].status == "compiled" and not any(
-            f.startswith("structure:") for f in out[p].flags
-        ):
-            out[p] = _undecided(out[p], "a heading with content whose list was not found")
+        # where its list ends is not known: neither it nor the bullets after it decide
+        _scope(rows, out, f"#{bullet.index} (a heading whose list was not nested)")
+        out[p] = _undecided(out[p], "a heading with content whose list was not found")
 
 
 def _contradictions(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -182,6 +215,8 @@ def _undecided(c: CompiledCriterion, why: str) -> CompiledCriterion:
     """The bullet cannot decide: something around it scopes it in a way not understood."""
     if c.status == "no_constraint":
         return c
+    flags = tuple(f for f in c.flags if f != "sound_partial")  # scoped: not sound any more
+    c = c.model_copy(update={"flags": flags})
     return _flag(c, why, status="unparsed" if c.status == "unparsed" else "partial")
 
 
@@ -373,14 +408,13 @@ def govern(
     if p is not None and head is not None and colon and head.status == "compiled":
         # "Age 65-70 years:", "In the absence of liver metastases:", "No prior HRT:": a group
         # whose bullets follow; the heading itself decides nothing
-        for r in rows:
-            out[r] = _flag(out[r], f"applies if {head.canonical}", applies_if=head.predicate)
-        explicit = _group_like(head) or _CONDITION_HEAD.match(label)
-        out[p] = (
-            _flag(head, "group heading", status="no_constraint")
-            if explicit
-            else _undecided(head, "a heading with content over a list")
-        )
+        if _group_like(head) or _CONDITION_HEAD.match(label):
+            for r in rows:
+                out[r] = _flag(out[r], f"applies if {head.canonical}", applies_if=head.predicate)
+            out[p] = _flag(head, "group heading", status="no_constraint")
+        else:  # "Immunomodulating agents:", "No prior HRT:": a category or a route, not read
+            _scope(rows, out, name)
+            out[p] = _undecided(head, "a heading with content over a list")
         return
     if p is not None and head is not None and colon and head.status == "partial":
         if _RELATING.search(label) or what == "scope":  # "... AML with the following:"
