@@ -138,8 +138,9 @@ def _lab_evidence(fact: LabFact, label: str) -> dict[str, Any]:
     }
 
 
-def lab_thresholds(node: LabCompare, fact: LabFact) -> tuple[float, float, str] | None:
-    """The threshold in the canonical unit as an interval (low, high), and how it was found.
+def lab_thresholds(node: LabCompare, fact: LabFact) -> tuple[float, float] | None:
+    """The threshold in the canonical unit as an interval (low, high); floats only, as the
+    hot path calls it per patient.
 
     A multiple of a normal limit uses the patient's own reference range (one value). Without
     it, the usual laboratory range of that limit (the analyte lexicon's `uln_range` /
@@ -147,18 +148,26 @@ def lab_thresholds(node: LabCompare, fact: LabFact) -> tuple[float, float, str] 
     is no threshold to compare with."""
     t = node.threshold
     if not isinstance(t, NormalMultiple):
-        return None if t.canonical is None else (t.canonical, t.canonical, "")
+        return None if t.canonical is None else (t.canonical, t.canonical)
     own = fact.uln if t.limit == "ULN" else fact.lln
     if own is not None:
-        how = f"{t.limit} {shown(own)} from the patient's reference range"
-        return t.factor * own, t.factor * own, how
+        return t.factor * own, t.factor * own
     info = analytes.get(node.analyte)
     spread = info.uln_range if t.limit == "ULN" else info.lln_range
-    if spread is None:
-        return None
-    low, high = spread
-    how = f"assumed {t.limit} {shown(low)}-{shown(high)} {info.canonical_unit} (usual ranges)"
-    return t.factor * low, t.factor * high, how
+    return None if spread is None else (t.factor * spread[0], t.factor * spread[1])
+
+
+def _limit_source(node: LabCompare, fact: LabFact) -> str:
+    """Where a multiple's limit came from, for the reason ("" for a fixed threshold)."""
+    t = node.threshold
+    if not isinstance(t, NormalMultiple):
+        return ""
+    own = fact.uln if t.limit == "ULN" else fact.lln
+    if own is not None:
+        return f"{t.limit} {shown(own)} from the patient's reference range"
+    info = analytes.get(node.analyte)
+    low, high = (info.uln_range if t.limit == "ULN" else info.lln_range) or (0.0, 0.0)
+    return f"assumed {t.limit} {shown(low)}-{shown(high)} {info.canonical_unit} (usual ranges)"
 
 
 def lab_met(fact: LabFact, op: str, low: float, high: float) -> bool | None:
@@ -211,7 +220,8 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
                 [f"{label} reference range"],
             )
         return Result(None, f"threshold of {label} could not be converted", [evidence], [])
-    low, high, how = found
+    low, high = found
+    how = _limit_source(node, fact)
     shown_t = shown(low) if low == high else f"{shown(low)}-{shown(high)}"
     evidence.update(op=node.op, threshold=low if low == high else [low, high], limit=how or None)
     met = lab_met(fact, node.op, low, high)

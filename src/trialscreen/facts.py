@@ -68,14 +68,20 @@ class PatientFacts:
 
     patient: Patient
     as_of: dt.date
-    age_years: float | None
     labs: dict[str, LabFact] = field(default_factory=dict)
     concepts: dict[str, list[ConceptFact]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    ages: dict[str, tuple[float, float] | None] = field(default_factory=dict)
 
     def age_in(self, unit: str) -> tuple[float, float] | None:
         """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
-        date (calendar years and months); from a whole `age` in years, anywhere in that year."""
+        date (calendar years and months); from a whole `age` in years, anywhere in that year.
+        Worked out once per unit, not once per criterion."""
+        if unit not in self.ages:
+            self.ages[unit] = self._age_in(unit)
+        return self.ages[unit]
+
+    def _age_in(self, unit: str) -> tuple[float, float] | None:
         patient = self.patient
         if patient.birth_date is not None:
             value = _calendar_age(patient.birth_date, self.as_of, unit)
@@ -454,18 +460,9 @@ def _calendar_age(born: dt.date, on: dt.date, unit: str) -> float:
     return total / step + fraction
 
 
-def age_in_years(patient: Patient) -> float | None:
-    """Age on `as_of`, from birth_date (exact) or the record's `age`."""
-    if patient.birth_date is not None:
-        born, on = patient.birth_date, patient.as_of
-        years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        return float(years)
-    return patient.age
-
-
 def build_facts(patient: Patient) -> PatientFacts:
     """Normalise a validated patient once, for every criterion of every trial."""
-    facts = PatientFacts(patient=patient, as_of=patient.as_of, age_years=age_in_years(patient))
+    facts = PatientFacts(patient=patient, as_of=patient.as_of)
     newest: dict[str, tuple[dt.date, int]] = {}
     for i, obs in enumerate(patient.observations):
         analyte = resolve_analyte(obs)

@@ -26,7 +26,6 @@ from trialscreen.evaluate import (
     since_met,
 )
 from trialscreen.facts import PatientFacts
-from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.render import analyte_label, concept_label
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
@@ -49,6 +48,7 @@ from trialscreen.model.trial import Trial
 from trialscreen.screening import (
     _RANK,
     can_warn,
+    compiled_bullets,
     healthy_volunteer_met,
     rank_needs,
     structured_criteria,
@@ -94,7 +94,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
         found = lab_thresholds(node, fact)
         if found is None:
             return None, no_range
-        low, high, _ = found
+        low, high = found
         met = lab_met(fact, op, low, high)
         if met is None:
             return None, (no_range if low != high else exact)
@@ -342,9 +342,8 @@ class TrialPlan:
 def trial_plan(trial: Trial, compiled: list[CompiledCriterion] | None = None) -> TrialPlan:
     """Plan a trial once, after the document pass. Given its compiled bullets (from the store),
     nothing is compiled, and the trees can be dropped once planned."""
-    if compiled is None:
-        compiled = [compile_criterion(b.text, b.kind) for b in trial.bullets]
-    bullets = [criterion_plan(c) for c in read_document(trial, compiled)]
+    read = compiled_bullets(trial) if compiled is None else read_document(trial, compiled)
+    bullets = [criterion_plan(c) for c in read]
     structured = [plan_for(node) for _, node in structured_criteria(trial)]
     return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
 

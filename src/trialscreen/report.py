@@ -17,7 +17,7 @@ from trialscreen.language.render import render
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
-from trialscreen.model.predicate import AllOf, AnyOf, Conditional, Not, Predicate
+from trialscreen.model.predicate import leaves
 from trialscreen.model.trial import Trial
 from trialscreen.screening import TrialResult
 
@@ -76,17 +76,6 @@ def print_trials(out: Console, rows: list[dict[str, Any]], totals: dict[str, int
         )
     out.print(table)
     out.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
-
-
-def leaves(node: Predicate) -> list[Predicate]:
-    """The leaf nodes of a tree, in order."""
-    if isinstance(node, (AllOf, AnyOf)):
-        return [leaf for item in node.items for leaf in leaves(item)]
-    if isinstance(node, Not):
-        return leaves(node.item)
-    if isinstance(node, Conditional):
-        return leaves(node.otherwise) + leaves(node.then)
-    return [node]
 
 
 def compiled_json(c: CompiledCriterion) -> dict[str, Any]:

@@ -13,10 +13,9 @@ from typing import Any
 
 from trialscreen.facts import build_facts, load_patient
 from trialscreen.language.compiler import compile_criterion
-from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Criterion, Trial
-from trialscreen.screening import judge
+from trialscreen.screening import compiled_bullets, judge
 from trialscreen.trials.segment import segment
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -99,12 +98,11 @@ def read(case: Case) -> CompiledCriterion:
         trial, position = _in_context(case)
         if position is None:
             return compile_criterion(case.text.rstrip().rstrip(":") + ":", "inclusion")
-        compiled = [compile_criterion(b.text, b.kind) for b in trial.bullets]
-        return read_document(trial, compiled)[position]
+        return compiled_bullets(trial)[position]
     kind = "exclusion" if case.kind == "exclusion" else "inclusion"
     bullet = Criterion(index=0, kind=kind, text=case.text, span=(0, len(case.text)))
     trial = Trial(id=case.trial or "case", format="ctgov_xml", bullets=[bullet])
-    return read_document(trial, [compile_criterion(case.text, kind)])[0]
+    return compiled_bullets(trial)[0]
 
 
 def outcome(case: Case) -> tuple[str, str]:

@@ -42,6 +42,7 @@ from trialscreen.model.predicate import (
     SexIs,
     Span,
     Unparsed,
+    walk,
 )
 from trialscreen.model.trial import CriterionKind
 
@@ -494,7 +495,7 @@ def _and_unread(node: Any, kind: CriterionKind) -> bool:
     MAC"): in an inclusion they are both required, which a list node does not say; in an
     exclusion a long list ("HIV, hepatitis B and hepatitis C") means any of them, but a pair may
     mean both. Not decided, except "pregnant and lactating" (either excludes)."""
-    for n in _walk(node):
+    for n in walk(node):
         if "and_list" in n.flags and kind == "inclusion":
             return True
         if "and_pair" in n.flags:
@@ -502,16 +503,6 @@ def _and_unread(node: Any, kind: CriterionKind) -> bool:
             if kind == "inclusion" or not concepts <= _LIST_STATES:
                 return True
     return False
-
-
-def _walk(node: Any) -> list[Any]:
-    out = [node]
-    for item in getattr(node, "items", ()):
-        out += _walk(item)
-    for name in ("item", "then", "otherwise"):
-        if hasattr(node, name):
-            out += _walk(getattr(node, name))
-    return out
 
 
 def _free(text: str, kind: CriterionKind, why: str, flags: tuple[str, ...]) -> CompiledCriterion:
@@ -529,7 +520,7 @@ def _free(text: str, kind: CriterionKind, why: str, flags: tuple[str, ...]) -> C
 
 def _has_unparsed(node: Any) -> bool:
     """Does the tree hold a piece that was read but means nothing (a bound with no subject)?"""
-    return any(isinstance(n, Unparsed) for n in _walk(node))
+    return any(isinstance(n, Unparsed) for n in walk(node))
 
 
 def _merge(spans: list[Span], text: str) -> list[Span]:
@@ -544,4 +535,4 @@ def _merge(spans: list[Span], text: str) -> list[Span]:
 
 
 def _all_flags(node: Any) -> list[str]:
-    return [f for n in _walk(node) for f in n.flags]
+    return [f for n in walk(node) for f in n.flags]

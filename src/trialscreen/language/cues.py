@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from trialscreen.lexicon import concepts
+
 # word -> category; matched against WORD tokens (lower case) wherever they stand in a bullet
 CUE_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -161,8 +163,6 @@ def other_treatment(tokens: list[Token], i: int) -> bool:
     if str(tokens[i]).lower() not in ("other", "another"):
         return False
     listed = i > 0 and tokens[i - 1].type in ("_OR", "_AND", "COMMA")
-    from trialscreen.lexicon import concepts
-
     for token in tokens[i + 1 : i + 4]:
         if token.type == "CONCEPT":
             found = concepts.lookup(" ".join(token.split()))

@@ -27,7 +27,15 @@ from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion
-from trialscreen.model.predicate import AllOf, AnyOf, HasConcept, Not, Predicate, Unparsed
+from trialscreen.model.predicate import (
+    AllOf,
+    AnyOf,
+    HasConcept,
+    Not,
+    Predicate,
+    Unparsed,
+    leaves,
+)
 from trialscreen.model.trial import Criterion, Trial
 from trialscreen.trials.lines import match_marker
 
@@ -36,11 +44,6 @@ _ANY = re.compile(
     r"(?:following|below|criteria|conditions|items)|\beither\s*:?\s*$"
 )
 _ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|below)")
-_NONE = re.compile(
-    r"(?i)^\s*(?:no|not|none of|without|must not have|free of)\b|"
-    r"\b(?:must not|should not|may not|cannot|do not|does not)\s+(?:have|be|meet|show|present)\b|"
-    r"\bnone of the following\b"
-)
 # a label that only says "allowed" ("Allowed:", "Permitted medications:"), never "Acceptable
 # coagulation status:" (a requirement) or "Not allowed:"
 _PERMISSION = re.compile(
@@ -276,7 +279,7 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
         if what == "cohort":
             unknown = Unparsed(text=label, reason=f"membership of '{label}'")
             return _flag(c, f"applies to {label}", applies_if=unknown)
-        if _KIND_SWITCH.search(label) and not _DIGIT.search(label) and not _has_cue(label):
+        if _KIND_SWITCH.search(label) and not _has_cue(label):  # (digits: returned above)
             continue  # "Excluded:" / "Patients must have:" set the kind (segmenter)
         return _undecided(c, f"section '{label}' scopes it")
     return c
@@ -441,15 +444,8 @@ def govern(
 def _group_like(head: CompiledCriterion) -> bool:
     """A parent label that names a group of patients by age, sex or score ("Age 65-70 years:",
     "Women:"): its bullets apply to that group only."""
-    kinds = {n.kind for n in _leaves(head.predicate)}
+    kinds = {n.kind for n in leaves(head.predicate)}
     return bool(kinds) and kinds <= {"age_compare", "sex_is", "score_compare"}
-
-
-def _leaves(node: Predicate) -> list[Predicate]:
-    items = getattr(node, "items", None)
-    if items is not None:
-        return [leaf for item in items for leaf in _leaves(item)]
-    return [node]
 
 
 def _scope(rows: list[int], out: list[CompiledCriterion], name: str) -> None:

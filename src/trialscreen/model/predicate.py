@@ -207,6 +207,29 @@ for _cls in (AllOf, AnyOf, Not, Conditional):
     _cls.model_rebuild()
 
 
+def walk(node: Predicate) -> list[Predicate]:
+    """Every node of a tree, the root first (conditions' branches included)."""
+    out: list[Predicate] = [node]
+    for item in getattr(node, "items", ()):
+        out += walk(item)
+    for name in ("item", "then", "otherwise"):
+        child = getattr(node, name, None)
+        if child is not None:
+            out += walk(child)
+    return out
+
+
+def leaves(node: Predicate) -> list[Predicate]:
+    """The leaf nodes of a tree, in order."""
+    if isinstance(node, (AllOf, AnyOf)):
+        return [leaf for item in node.items for leaf in leaves(item)]
+    if isinstance(node, Not):
+        return leaves(node.item)
+    if isinstance(node, Conditional):
+        return leaves(node.otherwise) + leaves(node.then)
+    return [node]
+
+
 def node_kind(cls: type[_Node]) -> str:
     """The `kind` tag of a node class."""
     return str(cls.model_fields["kind"].default)
