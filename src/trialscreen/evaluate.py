@@ -182,14 +182,22 @@ def lab_met(fact: LabFact, op: str, low: float, high: float) -> bool | None:
     return ends.pop() if len(ends) == 1 else None
 
 
-def undated_or_stale(fact: LabFact, label: str) -> Result | None:
-    """A value that cannot stand for today: older than its kind's limit, or undated."""
-    stale = STALE_DAYS.get(analytes.get(fact.analyte).kind, DEFAULT_STALE_DAYS)
+def stale_days(analyte: str, within_days: float | None = None) -> float:
+    """How old a value may be: what the criterion asks for, else its kind's limit."""
+    if within_days is not None:
+        return within_days
+    return STALE_DAYS.get(analytes.get(analyte).kind, DEFAULT_STALE_DAYS)
+
+
+def undated_or_stale(fact: LabFact, label: str, within_days: float | None = None) -> Result | None:
+    """A value that cannot stand for today (or for the criterion's window): too old, or
+    undated."""
+    stale = stale_days(fact.analyte, within_days)
     evidence = [_lab_evidence(fact, label)]
     if fact.days_old is None:
         return Result(None, f"{label} has no date", evidence, [f"{label} (recent)"])
     if fact.days_old > stale:
-        reason = f"{label} is {fact.days_old} days old (older than {stale} days)"
+        reason = f"{label} is {fact.days_old} days old (older than {shown(stale)} days)"
         return Result(None, reason, evidence, [f"{label} (recent)"])
     return None
 
@@ -206,7 +214,7 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     fact = facts.labs.get(node.analyte)
     if fact is None or fact.value is None:
         return Result(None, f"no {label} value in the record", [], [label])
-    old = undated_or_stale(fact, label)
+    old = undated_or_stale(fact, label, node.within_days)
     if old is not None:
         return old
     evidence = _lab_evidence(fact, label)

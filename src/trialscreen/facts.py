@@ -195,7 +195,8 @@ def observation_problem(obs: Observation, patient: Patient) -> tuple[str, str] |
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if obs.unit is None and info.canonical_unit:
             return "unit", f"missing (a value of {info.name} needs a unit)"
-        if obs.unit is not None and not analytes.unit_allowed(info, obs.unit):
+        unit = analytes.measured_as(analyte, obs.unit)[1]
+        if unit is not None and not analytes.unit_allowed(info, unit):
             return "unit", f"{obs.unit!r} cannot be a unit of {info.name}"
         if value < 0 and (info.plausible_low is None or info.plausible_low >= 0):
             return "value", f"{value} is not a possible {info.name} (negative)"
@@ -244,16 +245,17 @@ def resolve_analyte(obs: Observation) -> str | None:
     if obs.name:
         found = analytes.lookup(obs.name)
         if found is not None:
-            return found.id
+            return analytes.measured_as(found.id, obs.unit)[0]
     return None
 
 
 def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> LabFact:
     info = analytes.get(analyte)
     factor = 1.0
-    if obs.unit is not None and info.canonical_unit:
+    unit = analytes.measured_as(analyte, obs.unit)[1]
+    if unit is not None and info.canonical_unit:
         try:
-            factor = conversion_factor(obs.unit, info.canonical_unit, analyte)
+            factor = conversion_factor(unit, info.canonical_unit, analyte)
         except UnitError:
             factor = float("nan")
     value: float | None = None

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from trialscreen.evaluate import (
     BLOCKING_FLAGS,
-    DEFAULT_STALE_DAYS,
-    STALE_DAYS,
     _fact_matches,
     _score,
     age_met,
@@ -24,6 +22,7 @@ from trialscreen.evaluate import (
     lab_thresholds,
     since_last,
     since_met,
+    stale_days,
 )
 from trialscreen.facts import PatientFacts
 from trialscreen.language.render import analyte_label, concept_label
@@ -54,7 +53,6 @@ from trialscreen.screening import (
     structured_criteria,
     verdict_from,
 )
-from trialscreen.units import analytes
 
 Met = bool | None
 Outcome = tuple[Met, tuple[str, ...]]
@@ -76,8 +74,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
     if blocked:
         return _const(None)
     label = analyte_label(node.analyte)
-    info = analytes.get(node.analyte)
-    stale = STALE_DAYS.get(info.kind, DEFAULT_STALE_DAYS)
+    stale = stale_days(node.analyte, node.within_days)
     analyte, op = node.analyte, node.op
     missing, old, exact = (label,), (f"{label} (recent)",), (f"{label} (exact value)",)
     no_range = (f"{label} reference range",)

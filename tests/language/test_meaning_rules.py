@@ -59,7 +59,7 @@ def test_an_unknown_modifier_blocks_generalisation() -> None:
         (
             ">= 4 weeks since chemotherapy or radiotherapy",
             "inclusion",
-            ">= 28 days since chemotherapy and also >= 28 days since radiotherapy",
+            ">= 4 weeks since chemotherapy and also >= 4 weeks since radiotherapy",
         ),
     ],
 )

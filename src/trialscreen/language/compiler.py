@@ -47,7 +47,9 @@ from trialscreen.model.predicate import (
 from trialscreen.model.trial import CriterionKind
 
 # node flags that say some written text was read past without meaning: never `compiled`
-UNREAD_FLAGS = frozenset({"unread_definition", "condition_tail", "noncontiguous_set", "subject_or"})
+UNREAD_FLAGS = frozenset(
+    {"unread_definition", "condition_tail", "noncontiguous_set", "subject_or", "alias_mismatch"}
+)
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(
     {
@@ -441,6 +443,19 @@ def _compile_run_on(
         uncovered=tuple(_merge(sorted(unread), text)),
         canonical=render(node),
     )
+
+
+def compile_with_subject(text: str, kind: CriterionKind, label: str) -> CompiledCriterion | None:
+    """A bullet whose subject is the label of its section ("Life expectancy:" over "At least 3
+    months", "Age:" over "18 and over"), read as "label: text"; None unless that reads fully.
+    Spans stay in the bullet (the label's words map to its start)."""
+    head = f"{label.strip().rstrip(':')}: "
+    read = compile_criterion(head + text, kind)
+    if read.status != "compiled":
+        return None
+    off = len(head)
+    node = _map_spans(read.predicate, lambda s: (max(s[0] - off, 0), max(s[1] - off, 0)))
+    return read.model_copy(update={"text": text, "predicate": node})
 
 
 def _shifted(node: Any, offset: int) -> Any:

@@ -43,6 +43,15 @@ _CHAR_MAP: dict[str, str] = {
     "\n": " ",
     "\ufeff": " ",
 }
+_GE_WORDS = (
+    r"greater than or equal to|more than or equal to|equal to or (?:greater|more|higher) than|"
+    r"at least|no less than|not less than"
+)
+_LE_WORDS = (
+    r"less than or equal to|equal to or (?:less|lower) than|at most|no more than|not more than"
+)
+_GT_WORDS = r"greater than|more than|higher than|above"
+_LT_WORDS = r"less than|lower than|below"
 # Rewrites applied after the character map: (pattern, replacement). Each keeps offsets through
 # `_rewrite`, which maps every character of a replacement to the start of what it replaced.
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -59,6 +68,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1.\2",
     ),
+    # old spellings of >= and <=: "> or =", "= or >", ">/=", "=/>"
+    (re.compile(r"(?:>\s*or\s*=|=\s*or\s*>|>\s*/\s*=|=\s*/\s*>)(?!=)"), ">="),
+    (re.compile(r"(?:<\s*or\s*=|=\s*or\s*<|<\s*/\s*=|=\s*/\s*<)(?!=)"), "<="),
+    # a comparator in words repeated as a symbol: "greater than or equal to (>=)" is one
+    # comparator; the bracket goes only where the symbol says the same as the words
+    (re.compile(rf"(?i)\b({_GE_WORDS})\s*\(\s*(?:>=|=>)\s*\)"), r"\1 "),
+    (re.compile(rf"(?i)\b({_LE_WORDS})\s*\(\s*(?:<=|=<)\s*\)"), r"\1 "),
+    (re.compile(rf"(?i)\b({_GT_WORDS})\s*\(\s*>\s*\)"), r"\1 "),
+    (re.compile(rf"(?i)\b({_LT_WORDS})\s*\(\s*<\s*\)"), r"\1 "),
     # "2 times normal", "1.5 x normal": a multiple of the upper normal limit
     (
         re.compile(

@@ -24,8 +24,8 @@ def grammar_dir() -> Path:
 
 
 def _char(ch: str) -> str:
-    if ch == " ":
-        return r"\s+"
+    if ch == " ":  # "glutamic pyruvic" also matches "glutamic-pyruvic"
+        return r"(?:\s+|\s*-\s*)"
     if ch == "-":
         return r"[-\s]?"
     return re.escape(ch).replace("/", r"\/")

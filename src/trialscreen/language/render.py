@@ -79,7 +79,8 @@ def _threshold(node: LabCompare) -> str:
 
 
 def _render_lab_compare(node: LabCompare) -> str:
-    return f"{analyte_label(node.analyte)} {_op(node.op)} {_threshold(node)}"
+    text = f"{analyte_label(node.analyte)} {_op(node.op)} {_threshold(node)}"
+    return text if node.within_days is None else f"{text} within {duration(node.within_days)}"
 
 
 def _render_score_compare(node: ScoreCompare) -> str:
@@ -91,7 +92,21 @@ def _render_age_compare(node: AgeCompare) -> str:
     return f"age {_op(node.op)} {number(value)} {node.unit}"
 
 
+def duration(days: float) -> str:
+    """Days in the largest unit that holds them whole: "6 months", "2 weeks", "30 days"."""
+    for unit in ("years", "months", "weeks"):
+        value = days / AGE_UNIT_DAYS[unit]
+        if value >= 1 and abs(value - round(value)) < 1e-6:
+            return f"{number(round(value))} {unit if round(value) > 1 else unit[:-1]}"
+    return f"{number(days)} days"
+
+
 def _render_life_expectancy(node: LifeExpectancy) -> str:
+    """In months, or in the weeks or days it was written in ("12 weeks", not 2.76 months)."""
+    for unit in ("months", "weeks", "days"):
+        value = node.months * AGE_UNIT_DAYS["months"] / AGE_UNIT_DAYS[unit]
+        if abs(value - round(value)) < 1e-6:
+            return f"life expectancy {_op(node.op)} {number(round(value))} {unit}"
     return f"life expectancy {_op(node.op)} {number(node.months)} months"
 
 
@@ -109,12 +124,12 @@ def _render_has_concept(node: HasConcept) -> str:
     if node.grade is not None and node.grade_op is not None:
         words.append(f"grade {_op(node.grade_op)} {node.grade}")
     if node.within_days is not None:
-        words.append(f"within {number(node.within_days)} days")
+        words.append(f"within {duration(node.within_days)}")
     return " ".join(words)
 
 
 def _render_time_since(node: TimeSince) -> str:
-    return f"{_op(node.op)} {number(node.days)} days since {concept_label(node.concept)}"
+    return f"{_op(node.op)} {duration(node.days)} since {concept_label(node.concept)}"
 
 
 def _concept_like(node: Predicate) -> bool:

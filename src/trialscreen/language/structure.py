@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from trialscreen.language.compiler import compile_criterion
+from trialscreen.language.compiler import compile_criterion, compile_with_subject
 from trialscreen.language.cues import CUE_WORDS, negating_flag
 from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
@@ -267,6 +267,14 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
             return _undecided(c, f"section '{label}' scopes it")
         what = _label_kind(label)
         if what == "topic":
+            if (
+                label.strip().rstrip(":").lower() in SUBJECT_LABELS
+                and c.status in _UNREAD
+                and sum(b.section == bullet.section for b in trial.bullets) == 1
+            ):  # the only bullet under "Age:"; siblings ("10 to 66", "66 to 70 if ...") may
+                # be alternatives
+                read = compile_with_subject(bullet.text, bullet.kind, label)
+                c = c if read is None else _flag(read, f"subject from '{label}'")
             c = _timed_by(label, c)
             continue
         if what == "permission":
@@ -285,6 +293,7 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
     return c
 
 
+_UNREAD = ("unparsed", "partial")
 _NOW = re.compile(r"(?i)\b(?:concurrent|current|concomitant|ongoing)\b")
 _BEFORE = re.compile(r"(?i)\b(?:prior|previous|past|history)\b")
 

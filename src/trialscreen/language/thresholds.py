@@ -125,6 +125,9 @@ def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) 
             threshold=NormalMultiple(factor=value.factor, limit=limit),
             span=span,
         )
+    analyte, unit = analytes.measured_as(analyte, value.unit)
+    if unit != value.unit:
+        value = QuantitySpec(value.value, unit, value.span)
     try:
         info = analytes.get(analyte)
     except KeyError:

@@ -34,6 +34,7 @@ from trialscreen.model.predicate import (
     AnyOf,
     Conditional,
     HasConcept,
+    LabCompare,
     LifeExpectancy,
     Not,
     Op,
@@ -84,6 +85,18 @@ def span_of(children: list[Any]) -> Span:
                 starts.append(inner[0])
                 ends.append(inner[1])
     return (min(starts), max(ends)) if starts else (0, 0)
+
+
+def _recent(node: Predicate, days: float) -> Predicate:
+    """The lab leaves of a node with the recency a window asks for."""
+    if isinstance(node, LabCompare):
+        return node.model_copy(update={"within_days": days})
+    if isinstance(node, (AllOf, AnyOf)):
+        return node.model_copy(update={"items": tuple(_recent(i, days) for i in node.items)})
+    if isinstance(node, Conditional):
+        then, otherwise = _recent(node.then, days), _recent(node.otherwise, days)
+        return node.model_copy(update={"then": then, "otherwise": otherwise})
+    return node
 
 
 def _of(children: list[Any], cls: type) -> list[Any]:
@@ -219,6 +232,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         (op, _), value = c[0], c[1]
         return BoundSpec(((op, value),), span_of([c[0], value]))
 
+    def compare_within(self, c: list[Any]) -> BoundSpec:
+        """ "within 1.5 x ULN": at most that multiple."""
+        return BoundSpec((("<=", c[1]),), span_of(c))
+
     def compare_or_more(self, c: list[Any]) -> BoundSpec:
         return BoundSpec(((">=", c[0]),), span_of(c))
 
@@ -228,6 +245,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def range(self, c: list[Any]) -> BoundSpec:
         low, high = [x for x in c if isinstance(x, (Num, QuantitySpec, MultipleSpec))]
         low_value: Value
+        if isinstance(low, QuantitySpec) and low.unit is None:
+            low = Num(low.value, low.span)
         if isinstance(low, Num):
             unit = high.unit if isinstance(high, QuantitySpec) else None
             low_value = QuantitySpec(low.value, unit, low.span)
@@ -267,7 +286,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     # ---- labs ----
     def subject(self, c: list[Token]) -> Subject:
-        return Subject(thresholds.analyte_id(str(c[0])), span_of(c))
+        """An analyte and the names in brackets after it; names of different analytes
+        ("ALT (AST)") leave the subject unread."""
+        names = {thresholds.analyte_id(str(t)) for t in _tokens(c, "ANALYTE")}
+        flags = ("alias_mismatch",) if len(names) > 1 else ()
+        return Subject(thresholds.analyte_id(str(c[0])), span_of(c), flags)
 
     def subject_or(self, c: list[Any]) -> str:
         """ "or" between analytes: a marker for `subjects`."""
@@ -301,6 +324,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     flags=alts[0].condition.qualifiers,
                 )
             per_subject.append(main)
+        windows = _of(c, WindowSpec)
+        if windows:  # "... within 14 days prior to registration": how recent the value must be
+            per_subject = [_recent(node, windows[0].days) for node in per_subject]
         return _all(per_subject, span)
 
     def lab_missing_cmp(self, c: list[Any]) -> Predicate:
@@ -327,6 +353,19 @@ class CriteriaTransformer(Transformer[Token, Any]):
             bound = BoundSpec(((op, QuantitySpec(num.value, str(unit), num.span)),), num.span)
             items.append(thresholds.lab_bound(analyte, bound, span_of([num, unit])))
         return _any(items, span_of(c))
+
+    def bp_slash(self, c: list[Any]) -> Predicate:
+        """ "BP > 140/90 mmHg": above the pair is either above (systolic or diastolic); at or
+        below it is both at or below. The unit is mmHg where none is written."""
+        (op, _) = _of(c, tuple)[0]
+        systolic, diastolic = _of(c, Num)
+        units = _tokens(c, "UNIT")
+        unit = str(units[0]) if units else "mmHg"
+        items: list[Predicate] = []
+        for analyte, num in (("systolic_bp", systolic), ("diastolic_bp", diastolic)):
+            bound = BoundSpec(((op, QuantitySpec(num.value, unit, num.span)),), num.span)
+            items.append(thresholds.lab_bound(analyte, bound, num.span))
+        return _any(items, span_of(c)) if op in (">", ">=") else _all(items, span_of(c))
 
     # ---- connectives ----
     def any_of(self, c: list[Any]) -> Any:
@@ -357,6 +396,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def score_set(self, c: list[Any]) -> ScoreBound:
         return ScoreBound([("==", n.value) for n in _of(c, Num)], True, span_of(c))
+
+    def score_or_less(self, c: list[Any]) -> ScoreBound:
+        return ScoreBound([("<=", c[0].value)], False, span_of(c))
+
+    def score_or_more(self, c: list[Any]) -> ScoreBound:
+        return ScoreBound([(">=", c[0].value)], False, span_of(c))
 
     def score_eq(self, c: list[Any]) -> ScoreBound:
         return ScoreBound([("==", c[0].value)], False, span_of(c))

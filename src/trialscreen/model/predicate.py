@@ -51,6 +51,9 @@ class LabCompare(_Node):
     analyte: str
     op: Op
     threshold: Quantity | NormalMultiple
+    # "ANC >= 1500/mm3 within 14 days prior to registration": the value must be at most this
+    # old (this replaces the usual staleness limit of the analyte's kind)
+    within_days: float | None = Field(default=None, gt=0)
 
 
 class ScoreCompare(_Node):

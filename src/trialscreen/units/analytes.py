@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from trialscreen.units.registry import UnitError, conversion_factor, parse_unit
 
@@ -30,6 +30,7 @@ __all__ = [
     "by_loinc",
     "get",
     "lookup",
+    "measured_as",
     "sources",
     "suggest",
     "synonyms",
@@ -77,7 +78,19 @@ class Analyte(BaseModel):
     lln_range: tuple[float, float] | None = None
     range_source: str | None = None  # "<SOURCES key> <detail>"
     score_range: tuple[float, float] | None = None
+    # a value in another unit that measures another analyte: {"%": "fev1_predicted"} ("FEV1 >=
+    # 50%" is FEV1 in % of the predicted value), {"mmol/mol": "hba1c_ifcc"}
+    unit_forms: tuple[tuple[str, str], ...] = ()  # written as an object in analytes.json
     note: str = ""
+
+    @field_validator("unit_forms", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        return tuple(value.items()) if isinstance(value, dict) else value
+
+    def form_in(self, unit_key: str) -> str | None:
+        """The analyte a value in this unit measures, if another (see `unit_forms`)."""
+        return dict(self.unit_forms).get(unit_key)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -198,6 +211,11 @@ def _index(data: _LexiconFile) -> _Lexicon:
         for code in analyte.loinc:
             if by_code.setdefault(code, analyte) is not analyte:
                 raise ValueError(f"LOINC {code} of {analyte.id} is also {by_code[code].id}")
+    for analyte in data.analytes:
+        for unit, form_id in analyte.unit_forms:
+            form = by_id.get(form_id)
+            if form is None or form.canonical_unit != unit:
+                raise ValueError(f"{analyte.id}: unit_forms[{unit!r}] must name an analyte in it")
     return _Lexicon(data.analytes, by_id, by_key, by_code, words, dict(data.sources))
 
 
@@ -255,6 +273,37 @@ def suggest(name: str, n: int = 3) -> list[str]:
             seen.add(analyte_id)
             result.append(synonym)
     return result[:n]
+
+
+_PREDICTED = re.compile(
+    r"(?i)\s*(?:%|percent)\s*(?:of\s+)?(?:the\s+)?predicted(?:\s+(?:value|normal))?\s*"
+)
+
+
+def _unit_key(unit: str) -> str:
+    key = "".join(unit.lower().split())
+    return "%" if key == "percent" else key
+
+
+def measured_as(analyte_id: str, unit: str | None) -> tuple[str, str | None]:
+    """The analyte and unit that a value written in `unit` measures.
+
+    A unit listed in the analyte's `unit_forms` names another analyte ("FEV1 >= 50%" and a
+    record's FEV1 of 45 "%" are FEV1 in % of predicted; HbA1c in mmol/mol is the IFCC measure).
+    "% predicted" is "%" for such a form and stays as written (a unit that cannot belong) for
+    any other analyte."""
+    if unit is None:
+        return analyte_id, unit
+    predicted = _PREDICTED.fullmatch(unit) is not None
+    key = "%" if predicted else _unit_key(unit)
+    lexicon = _lexicon()
+    info = lexicon.by_id.get(analyte_id)
+    form = info.form_in(key) if info is not None else None
+    if form is not None:
+        return form, key
+    if predicted and analyte_id in {f for a in lexicon.analytes for _, f in a.unit_forms}:
+        return analyte_id, "%"
+    return analyte_id, unit
 
 
 def unit_allowed(analyte: Analyte, unit: str) -> bool:
