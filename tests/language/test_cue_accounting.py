@@ -37,6 +37,7 @@ EXPLAINS: dict[str, tuple[str, ...]] = {
     "negation": ("not",),
     "condition": ("conditional",),
     "alternation": ("any_of", "conditional"),  # "<= 1.5 x ULN or <= 3 x ULN if Gilbert's"
+    "polarity": ("not",),  # "HIV and hepatitis B negative": no (HIV or hepatitis B)
 }
 LEAVES = (
     "lab_compare",

@@ -48,7 +48,15 @@ from trialscreen.model.trial import CriterionKind
 
 # node flags that say some written text was read past without meaning: never `compiled`
 UNREAD_FLAGS = frozenset(
-    {"unread_definition", "condition_tail", "noncontiguous_set", "subject_or", "alias_mismatch"}
+    {
+        "unread_definition",
+        "condition_tail",
+        "noncontiguous_set",
+        "subject_or",
+        "alias_mismatch",
+        "result_of_untested",
+        "result_list",
+    }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
 _NOISE_TYPES = frozenset(

@@ -63,6 +63,7 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "CURRENT": "history",
     "EVER": "history",  # "receiving any other chemotherapy": when, for a clause beside it
     "DURING_STUDY": "condition",
+    "RESULT": "polarity",
 }
 
 # phrases read over the bullet text: group quantifiers change how the clauses combine

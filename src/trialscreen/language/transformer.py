@@ -27,6 +27,7 @@ from trialscreen.language.values import (
     Word,
     days_per,
 )
+from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AgeCompare,
     AgeUnit,
@@ -85,6 +86,22 @@ def span_of(children: list[Any]) -> Span:
                 starts.append(inner[0])
                 ends.append(inner[1])
     return (min(starts), max(ends)) if starts else (0, 0)
+
+
+_GENERIC_SCALE = frozenset({"performance status", "performance score", "ps"})
+
+
+def _scale(tokens: list[Token]) -> tuple[str, tuple[str, ...]]:
+    """The scale a score clause names: "Performance status - Karnofsky" is Karnofsky (the
+    generic words name no scale); two named scales ("ECOG (Karnofsky)") leave it unread."""
+    named = [t for t in tokens if " ".join(str(t).lower().split()) not in _GENERIC_SCALE]
+    ids = list(dict.fromkeys(thresholds.analyte_id(str(t)) for t in named or tokens))
+    return ids[0], (("alias_mismatch",) if len(ids) > 1 else ())
+
+
+def _found_by_a_test(concept_id: str) -> bool:
+    """Infections and pregnancy: conditions a positive or negative test result states."""
+    return concept_id == "pregnancy" or "infection" in concepts.ancestors(concept_id)
 
 
 def _recent(node: Predicate, days: float) -> Predicate:
@@ -407,9 +424,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return ScoreBound([("==", c[0].value)], False, span_of(c))
 
     def score_compare(self, c: list[Any]) -> Predicate:
-        scale = thresholds.analyte_id(str(_tokens(c, "SCALE")[0]))
+        scale, flags = _scale(_tokens(c, "SCALE"))
         bound = _of(c, ScoreBound)[0]
-        return thresholds.score_bound(scale, bound, span_of(c))
+        node = thresholds.score_bound(scale, bound, span_of(c))
+        return node.model_copy(update={"flags": (*node.flags, *flags)}) if flags else node
 
     def score_compare_prefix(self, c: list[Any]) -> Predicate:
         (op, op_span) = c[0]
@@ -657,6 +675,25 @@ class CriteriaTransformer(Transformer[Token, Any]):
             mark = "and_pair" if len(concept_refs) == 2 else "and_list"
             inner = inner.model_copy(update={"flags": (*inner.flags, mark)})
         return Not(item=inner, span=span) if negated else inner
+
+    def concept_result(self, c: list[Any]) -> Predicate:
+        """ "HIV negative", "Negative pregnancy test": a test result says whether a condition
+        is there, for infections and pregnancy (what such tests find). For anything else
+        ("ER negative", "biopsy positive") the result is of a marker or a procedure: unread."""
+        refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
+        negative = "neg" in str(_tokens(c, "RESULT")[0]).lower()
+        span = span_of(c)
+        items: list[Predicate] = [
+            HasConcept(concept=r.concept, span=r.span if len(refs) > 1 else span) for r in refs
+        ]
+        inner = items[0] if len(items) == 1 else AnyOf(items=tuple(items), span=span)
+        flags: tuple[str, ...] = ()
+        if not all(_found_by_a_test(r.concept) for r in refs):
+            flags = ("result_of_untested",)
+        elif len(items) > 1 and not negative:  # "HIV and HBV positive": both, or either?
+            flags = ("result_list",)
+        node = Not(item=inner, span=span) if negative else inner.model_copy(update={"span": span})
+        return node.model_copy(update={"flags": (*node.flags, *flags)}) if flags else node
 
     def time_since(self, c: list[Any]) -> Any:
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know

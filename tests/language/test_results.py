@@ -1,0 +1,73 @@
+"""Test results in criteria: "HIV negative", "Negative pregnancy test", "positive for hepatitis B".
+A result says whether a condition is there only for what such tests find (infections,
+pregnancy); a result of anything else (a receptor, a biopsy) is left unread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trialscreen.facts import build_facts, load_patient
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.model.trial import Criterion, Trial
+from trialscreen.screening import compiled_bullets, judge
+
+
+def decide(text: str, kind: str, **record: Any) -> str:
+    bullet = Criterion(index=0, kind=kind, text=text, span=(0, len(text)))  # type: ignore[arg-type]
+    compiled = compiled_bullets(Trial(id="t", format="ctgov_xml", bullets=[bullet]))[0]
+    patient = load_patient({"id": "p", "as_of": "2026-11-01", **record})
+    return judge(compiled, build_facts(patient))[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("HIV negative", "inclusion", "no (hiv infection)"),
+        ("HIV-negative", "inclusion", "no (hiv infection)"),
+        ("Negative urine pregnancy test", "inclusion", "no (pregnancy)"),
+        ("Hepatitis B surface antigen negative", "inclusion", "no (hepatitis b carrier)"),
+        ("HIV and hepatitis B negative", "inclusion", "no (hiv infection or else hepatitis b)"),
+        ("Positive for hepatitis B", "exclusion", "hepatitis b"),
+    ],
+)
+def test_a_result_of_a_test_for_an_infection_or_pregnancy(
+    text: str, kind: str, canonical: str
+) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    "text", ["Estrogen receptor negative", "ER negative", "Biopsy positive", "HIV and HBV positive"]
+)
+def test_other_results_are_not_read_as_the_condition(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_what_a_negative_result_decides() -> None:
+    hiv = {"name": "HIV infection", "status": "active"}
+    assert decide("HIV negative", "inclusion", conditions=[hiv]) == "fail"
+    assert decide("HIV negative", "inclusion", conditions=[{**hiv, "status": "absent"}]) == "pass"
+    assert decide("HIV negative", "inclusion") == "unknown"
+    test = "Negative urine pregnancy test"
+    assert decide(test, "inclusion", sex="female", pregnant=True) == "fail"
+    assert decide(test, "inclusion", sex="female", pregnant=False) == "pass"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "status"),
+    [
+        (
+            "Performance status - Karnofsky 60-100%",
+            "Karnofsky >= 60 and Karnofsky <= 100",
+            "compiled",
+        ),
+        ("Performance status - Zubrod 0-2", "ECOG <= 2", "compiled"),
+        ("ECOG (Karnofsky) 0-2", "ECOG <= 2", "partial"),
+    ],
+)
+def test_the_scale_is_the_one_named(text: str, canonical: str, status: str) -> None:
+    compiled = compile_criterion(text)
+    assert (compiled.canonical, compiled.status) == (canonical, status)
