@@ -453,6 +453,18 @@ def _compile_run_on(
     )
 
 
+def compile_slice(text: str, kind: CriterionKind, start: int, end: int) -> CompiledCriterion:
+    """text[start:end] compiled alone, its spans in `text` ("ECOG 0-2" of "ECOG 0-2 OR")."""
+    part = compile_criterion(text[start:end], kind)
+    return part.model_copy(
+        update={
+            "text": text,
+            "predicate": _shifted(part.predicate, start),
+            "uncovered": tuple((a + start, b + start) for a, b in part.uncovered),
+        }
+    )
+
+
 def compile_with_subject(text: str, kind: CriterionKind, label: str) -> CompiledCriterion | None:
     """A bullet whose subject is the label of its section ("Life expectancy:" over "At least 3
     months", "Age:" over "18 and over"), read as "label: text"; None unless that reads fully.

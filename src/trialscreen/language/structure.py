@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from trialscreen.language.compiler import compile_criterion, compile_with_subject
+from trialscreen.language.compiler import compile_criterion, compile_slice, compile_with_subject
 from trialscreen.language.cues import CUE_WORDS, negating_flag
 from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
@@ -196,18 +196,88 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
 _OR_EDGE = re.compile(r"(?i)^\s*(?:or|and/or)\b|\b(?:or|and/or)\s*[.;:]?\s*$")
 
 
+_OR_ALONE = re.compile(r"(?i)^\s*(?:or|and/or)\s*[.;:]?\s*$")
+_OR_HEAD = re.compile(r"(?i)^\s*(?:or|and/or)\b[\s,:]*")
+_OR_TAIL = re.compile(r"(?i)[\s,]*\b(?:or|and/or)\s*[.;:]?\s*$")
+
+
 def _joined_by_or(trial: Trial, out: list[CompiledCriterion]) -> None:
-    """ "ECOG 0-2 OR" / "OR" / "Karnofsky 70-100%": bullets joined by a dangling "or" are
-    alternatives, not requirements each; until read as one OR, neither decides alone."""
+    """ "ECOG 0-2 OR" / "Karnofsky 70-100%", or "A" / "OR" / "B": bullets joined by a dangling
+    "or" are alternatives. Read as one OR (the first bullet holds it, the others are its options)
+    where they are plain siblings of one kind; otherwise none of them decides alone."""
     bullets = trial.bullets
+    links: set[int] = set()  # i: bullet i is joined to the next real bullet by "or"
+    connectives: set[int] = set()
     for i, bullet in enumerate(bullets):
         if not _OR_EDGE.search(bullet.text):
             continue
-        if bullet.text.strip().strip(".:;").lower() in ("or", "and/or"):
+        if _OR_ALONE.match(bullet.text):
             out[i] = _flag(out[i], "connective between bullets", status="no_constraint")
-        for j in (i - 1, i, i + 1):
-            if 0 <= j < len(bullets) and bullets[j].parent == bullet.parent:
+            connectives.add(i)
+            links.add(i - 1)
+            continue
+        if _OR_TAIL.search(bullet.text):
+            links.add(i)
+        if _OR_HEAD.match(bullet.text):
+            links.add(i - 1)
+    for chain in _chains(links, connectives, len(bullets)):
+        if not _read_as_or(trial, chain, out):
+            for j in chain:
                 out[j] = _undecided(out[j], "an alternative to a neighbouring bullet ('or')")
+
+
+def _chains(links: set[int], connectives: set[int], n: int) -> list[list[int]]:
+    """Runs of bullets joined by "or" links (connective bullets left out)."""
+    chains: list[list[int]] = []
+    for i in sorted(x for x in links if 0 <= x < n):
+        j = i + 1
+        while j in connectives:
+            j += 1
+        if j >= n:
+            continue
+        if chains and chains[-1][-1] == i:
+            chains[-1].append(j)
+        else:
+            chains.append([i, j])
+    return chains
+
+
+def _read_as_or(trial: Trial, chain: list[int], out: list[CompiledCriterion]) -> bool:
+    """One OR over a chain of sibling bullets; False where the list around them, or their
+    kinds, say more than a plain "or" (they are then left undecided)."""
+    bullets = [trial.bullets[j] for j in chain]
+    parents = {b.parent for b in bullets}
+    kinds = {b.kind for b in bullets}
+    has_children = {b.parent for b in trial.bullets} & {b.index for b in bullets}
+    touched = any(f.startswith("structure:") for j in chain for f in out[j].flags)
+    if len(parents) > 1 or len(kinds) > 1 or has_children or touched:
+        return False
+    readings = []
+    for b in bullets:
+        head = _OR_HEAD.match(b.text)
+        start = head.end() if head else 0
+        tail = _OR_TAIL.search(b.text, start)
+        end = tail.start() if tail else len(b.text)
+        if end <= start or b.text.rstrip().endswith(":"):
+            return False
+        readings.append(compile_slice(b.text, b.kind, start, end))
+    first, name = chain[0], f"#{bullets[0].index}"
+    if bullets[0].kind == "exclusion":  # excluded by A or by B: each decides alone
+        for j, reading in zip(chain, readings, strict=True):
+            out[j] = _flag(reading, "an alternative ('or'): decides alone in an exclusion")
+        return True
+    items = tuple(_option(r) for r in readings)
+    out[first] = _flag(
+        readings[0],
+        "group:or_chain",
+        predicate=AnyOf(items=items, span=(0, len(bullets[0].text))),
+        status="compiled",
+        uncovered=(),
+        canonical=f"one of the {len(chain)} bullets joined by 'or'",
+    )
+    for j in chain[1:]:
+        out[j] = _flag(out[j], f"option of {name}", status="no_constraint")
+    return True
 
 
 def _flag(c: CompiledCriterion, flag: str, **update: object) -> CompiledCriterion:
