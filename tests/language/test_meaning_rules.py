@@ -33,7 +33,7 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
         ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "men"),
         ("ECOG 0-2 OR", "or"),
         ("History of ALT > 3 x ULN", "history of"),
-        ("Known hypersensitivity to thymopentin", "to"),
+        ("Anaphylaxis to thymopentin", "to"),
     ],
 )
 def test_a_cue_outside_an_operator_keeps_the_bullet_from_deciding(text: str, word: str) -> None:

@@ -214,3 +214,64 @@ def test_lbs_and_ranges_with_units_on_both_ends() -> None:
     assert read(text).status == "compiled"
     assert decide(text, "inclusion", lab("body weight", 120, "kg")) == "fail"  # 264.6 lb
     assert decide(text, "inclusion", lab("body weight", 80, "kg")) == "pass"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Serum creatinine more than 150umol/l in the preceding 6 months.", "exclusion"),
+        ("No creatinine > 2 mg/dL within the past 6 months", "inclusion"),
+        (
+            "ANC ≥ 1500/mm3, platelets ≥ 100,000/mm3 within 14 days prior to registration",
+            "inclusion",
+        ),
+        ("DLCO at least 60", "inclusion"),
+        ("∆FEV1 ≥ 12%", "inclusion"),
+        ("BP ≤ 110/70", "inclusion"),
+        ("Creatinine 1.5 mg/dL - 133 umol/L", "inclusion"),
+        ("History of kidney disease (creatinine > 2.0 mg/dl)", "exclusion"),
+        ("Diagnosis of cancer (melanoma)", "inclusion"),
+    ],
+)
+def test_readings_that_would_decide_wrongly_do_not_decide(text: str, kind: str) -> None:
+    """Look-back windows on labs ruled out, a window on one lab of several, DLCO without a unit,
+    a change in FEV1, a BP pair between hypertension and hypotension limits, a value and its SI
+    equivalent, a bracket of past values, a bracket naming another concept."""
+    compiled = read(text, kind)
+    blocked = {"ambiguous_unit"} & {f for leaf in [compiled.predicate] for f in leaf.flags}
+    assert compiled.status != "compiled" or blocked
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "systolic", "diastolic", "expected"),
+    [
+        ("Blood pressure < 90/60 mmHg", "exclusion", 84, 66, "fail"),
+        ("Blood pressure < 90/60 mmHg", "exclusion", 110, 70, "pass"),
+        ("Blood pressure ≥ 100/60 mmHg", "inclusion", 98, 70, "fail"),
+        ("Blood pressure ≥ 100/60 mmHg", "inclusion", 110, 70, "pass"),
+    ],
+)
+def test_a_hypotension_pair_is_below_if_either_is(
+    text: str, kind: str, systolic: float, diastolic: float, expected: str
+) -> None:
+    got = decide(
+        text,
+        kind,
+        lab("systolic blood pressure", systolic, "mmHg"),
+        lab("diastolic blood pressure", diastolic, "mmHg"),
+    )
+    assert got == expected
+
+
+def test_a_bracket_of_measurements_defines_the_condition_before_it() -> None:
+    text = "Thrombocytopenia (platelet count less than 100,000/mm3)."
+    assert read(text, "exclusion").canonical == "Platelets < 100000 /mm3"
+    assert decide(text, "exclusion", lab("platelets", 120, "10^9/L")) == "pass"
+    assert decide(text, "exclusion", lab("platelets", 80, "10^9/L")) == "fail"
+
+
+def test_ranges_of_multiples_and_slashes_with_spaces() -> None:
+    assert read("Bilirubin between 1.5 - 3 x ULN").canonical == (
+        "Total bilirubin >= 1.5 x ULN and Total bilirubin <= 3 x ULN"
+    )
+    assert read("FEV1 / FVC < 70%", "exclusion").canonical == "FEV1/FVC < 70 %"

@@ -71,3 +71,42 @@ def test_what_a_negative_result_decides() -> None:
 def test_the_scale_is_the_one_named(text: str, canonical: str, status: str) -> None:
     compiled = compile_criterion(text)
     assert (compiled.canonical, compiled.status) == (canonical, status)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "status"),
+    [
+        ("Hypersensitivity to acyclovir.", "hypersensitivity to acyclovir", "compiled"),
+        (
+            "History of allergic reaction or severe hypersensitivity to fluorouracil.",
+            "history of hypersensitivity to fluorouracil",
+            "compiled",
+        ),
+        ("Known allergy to anaphylaxis", None, "partial"),  # not a drug
+        ("History of intolerance or hypersensitivity to fluorouracil.", None, "partial"),
+        (
+            "Known hypersensitivity to zidovudine (AZT) or other nucleoside analogs.",
+            None,
+            "partial",
+        ),
+        ("History of anaphylaxis to penicillin", None, "partial"),
+    ],
+)
+def test_a_hypersensitivity_is_to_the_drug_named(
+    text: str, canonical: str | None, status: str
+) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert compiled.status == status
+    if canonical is not None:
+        assert compiled.canonical == canonical
+
+
+def test_an_allergy_in_a_record_is_to_the_drug_and_its_classes() -> None:
+    text = "No prior allergy to platinum compounds"
+    allergy = {"name": "allergy to cisplatin", "status": "active"}
+    assert decide(text, "inclusion", conditions=[allergy]) == "fail"
+    other = {"name": "penicillin allergy", "status": "active"}
+    assert decide(text, "inclusion", conditions=[other]) == "unknown"
+    assert decide("Hypersensitivity to acyclovir.", "exclusion", conditions=[other]) == "unknown"
+    cisplatin = {"name": "cisplatin", "status": "completed"}  # the drug, not an allergy to it
+    assert decide(text, "inclusion", treatments=[cisplatin]) == "unknown"

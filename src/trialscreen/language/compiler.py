@@ -29,6 +29,7 @@ from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
 from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
+from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
     AgeCompare,
@@ -36,12 +37,14 @@ from trialscreen.model.predicate import (
     AnyOf,
     Conditional,
     HasConcept,
+    LabCompare,
     NoConstraint,
     Not,
     Predicate,
     SexIs,
     Span,
     Unparsed,
+    leaves,
     walk,
 )
 from trialscreen.model.trial import CriterionKind
@@ -56,6 +59,12 @@ UNREAD_FLAGS = frozenset(
         "alias_mismatch",
         "result_of_untested",
         "result_list",
+        "hypersensitivity_target",
+        "unit_pair",
+        "bp_side",
+        "lookback_window",
+        "partial_window",
+        "bracket_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
@@ -258,6 +267,85 @@ def _repeats(
     return out
 
 
+def _defined_by_brackets(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """ "Thrombocytopenia (platelet count less than 100,000/mm3)", "Heart failure (EF < 50%)":
+    a condition with the measurements that define it in the bracket right after it. The
+    bracket decides; the diagnosis alone does not (one clause spanning both)."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in clauses:
+        if out and start == out[-1][1] and tokens[start].type == "LPAR":
+            p_start, _, p_node = out[-1]
+            concept = p_node.item if isinstance(p_node, Not) else p_node
+            measured = [leaf.kind for leaf in leaves(node)]
+            if measured and set(measured) <= _MEASURED:
+                span = (p_node.span[0], node.span[1])
+                if not isinstance(concept, HasConcept) or concept.timing not in _NOW_OR_ANY:
+                    # "thrombocytopenia, bleeding (PLT < 100)": which does it define? "History
+                    # of kidney disease (creatinine > 2)": values of the past. Not read.
+                    both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
+                    out[-1] = (p_start, end, both)
+                    continue
+                flags = (*node.flags, "defined_by_bracket")
+                inner = node.model_copy(update={"span": span, "flags": flags})
+                if isinstance(p_node, Not):
+                    inner = Not(item=inner, span=span)
+                out[-1] = (p_start, end, inner)
+                continue
+        out.append((start, end, node))
+    return out
+
+
+_MEASURED = frozenset({"lab_compare", "score_compare"})
+_NOW_OR_ANY = frozenset({"any", "current"})
+
+
+def _shared_relation(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "Intolerance or hypersensitivity to X", "hypersensitivity to X (AZT) or other nucleoside
+    analogues": a relation that may belong to the clause beside it too, which was read alone."""
+
+    def allergy(node: Predicate) -> bool:
+        return any(
+            isinstance(n, HasConcept) and n.concept.startswith(concepts.HYPERSENSITIVITY_TO)
+            for n in walk(node)
+        )
+
+    for (_, end, before), (start, _, after) in zip(clauses, clauses[1:], strict=False):
+        joined = any(t.type in ("_OR", "_AND", "COMMA", "SLASH") for t in tokens[end:start])
+        if joined and allergy(before) != allergy(after):
+            return True
+    return False
+
+
+def _window_use(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) -> list[str]:
+    """A window on a lab says how recent the value must be, where the lab is required
+    ("ANC >= 1500 within 14 days prior to registration"). Ruled out ("creatinine > 150 in the
+    preceding 6 months") it asks about every value in the window, which is not read; and a
+    window on one lab of several may be meant for all of them."""
+    labs: list[tuple[LabCompare, bool]] = []
+
+    def visit(node: Predicate, negated: bool) -> None:
+        if isinstance(node, LabCompare):
+            labs.append((node, negated))
+        elif isinstance(node, Not):
+            visit(node.item, not negated)
+        else:
+            for child in getattr(node, "items", ()):
+                visit(child, negated)
+            for name in ("then", "otherwise"):
+                if getattr(node, name, None) is not None:
+                    visit(getattr(node, name), negated)
+
+    for _, _, node in clauses:
+        visit(node, kind == "exclusion")
+    windowed = [negated for lab, negated in labs if lab.within_days is not None]
+    flags = ["lookback_window"] if any(windowed) else []
+    if windowed and len(windowed) < len(labs):
+        flags.append("partial_window")
+    return flags
+
+
 def _age_of_a_thing(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
     """ "fracture over 3 days old", "surgery less than 30 days old": an age that belongs to
     the thing named just before it, not to the patient."""
@@ -347,13 +435,16 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses, _ = _scan(tokens)
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
-    kept = _repeats(_keep_sex(clauses, kind), tokens)
+    kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}
     cues = unaccounted(tokens, used, kind, norm.text)
     if _age_of_a_thing(kept, tokens):
         flags.append("age_of_a_thing")
+    if _shared_relation(kept, tokens):
+        flags.append("shared_relation")
+    flags += _window_use(kept, kind)
     frame = _frame(norm.text, tokens, kept, cues)
     framed: set[int] = set()
     if frame is not None:  # "... are not eligible": the words of the frame are read

@@ -28,6 +28,8 @@ def _char(ch: str) -> str:
         return r"(?:\s+|\s*-\s*)"
     if ch == "-":
         return r"[-\s]?"
+    if ch == "/":  # "FEV1/FVC", "FEV1 / FVC"
+        return r"\s*\/\s*"
     return re.escape(ch).replace("/", r"\/")
 
 

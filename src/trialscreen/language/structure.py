@@ -341,6 +341,7 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
                 label.strip().rstrip(":").lower() in SUBJECT_LABELS
                 and c.status in _UNREAD
                 and sum(b.section == bullet.section for b in trial.bullets) == 1
+                and all(_topic_path(x) for x in bullet.section.split(" / "))
             ):  # the only bullet under "Age:"; siblings ("10 to 66", "66 to 70 if ...") may
                 # be alternatives
                 read = compile_with_subject(bullet.text, bullet.kind, label)
@@ -364,6 +365,14 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
 
 
 _UNREAD = ("unparsed", "partial")
+
+
+def _topic_path(label: str) -> bool:
+    """A section label of the patient's own characteristics ("PATIENT CHARACTERISTICS",
+    "Age"), not of someone else's ("DONOR:", "Parent:")."""
+    return label.strip().rstrip(":").lower() in _TOPICS
+
+
 _NOW = re.compile(r"(?i)\b(?:concurrent|current|concomitant|ongoing)\b")
 _BEFORE = re.compile(r"(?i)\b(?:prior|previous|past|history)\b")
 

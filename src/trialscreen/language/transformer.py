@@ -45,6 +45,7 @@ from trialscreen.model.predicate import (
     TimeSince,
     Timing,
 )
+from trialscreen.units.registry import UnitError, parse_unit
 
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
@@ -88,6 +89,9 @@ def span_of(children: list[Any]) -> Span:
     return (min(starts), max(ends)) if starts else (0, 0)
 
 
+# a systolic limit at or above this is a limit of hypertension, at or below the other one of
+# hypotension; between them, which side is abnormal is not read
+_HYPERTENSIVE, _HYPOTENSIVE = 120.0, 100.0
 _GENERIC_SCALE = frozenset({"performance status", "performance score", "ps"})
 
 
@@ -97,6 +101,16 @@ def _scale(tokens: list[Token]) -> tuple[str, tuple[str, ...]]:
     named = [t for t in tokens if " ".join(str(t).lower().split()) not in _GENERIC_SCALE]
     ids = list(dict.fromkeys(thresholds.analyte_id(str(t)) for t in named or tokens))
     return ids[0], (("alias_mismatch",) if len(ids) > 1 else ())
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    """ "lb" and "lbs.", "g/dL" and "g/dl": one unit spelled two ways."""
+    if a is None or b is None:
+        return a == b
+    try:
+        return bool(parse_unit(a.rstrip(".")) == parse_unit(b.rstrip(".")))
+    except UnitError:
+        return False
 
 
 def _found_by_a_test(concept_id: str) -> bool:
@@ -260,17 +274,27 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return BoundSpec((("<=", c[0]),), span_of(c))
 
     def range(self, c: list[Any]) -> BoundSpec:
+        """ "10-16 g/dL", "between 1.5 - 3 x ULN" (both ends multiples), "120 lbs. to 250 lbs.";
+        two ends in different units ("1.5 mg/dL - 133 umol/L") are one value said twice:
+        flagged, not read as a range."""
         low, high = [x for x in c if isinstance(x, (Num, QuantitySpec, MultipleSpec))]
         low_value: Value
+        flags: tuple[str, ...] = ()
         if isinstance(low, QuantitySpec) and low.unit is None:
             low = Num(low.value, low.span)
-        if isinstance(low, Num):
+        if isinstance(low, Num) and isinstance(high, MultipleSpec):
+            low_value = MultipleSpec(low.value, high.limit, low.span)
+        elif isinstance(low, Num):
             unit = high.unit if isinstance(high, QuantitySpec) else None
             low_value = QuantitySpec(low.value, unit, low.span)
         else:
             low_value = low
+            if isinstance(low, QuantitySpec) and (
+                not isinstance(high, QuantitySpec) or not _same_unit(low.unit, high.unit)
+            ):
+                flags = ("unit_pair",)
         assert not isinstance(high, Num)
-        return BoundSpec(((">=", low_value), ("<=", high)), span_of(c))
+        return BoundSpec(((">=", low_value), ("<=", high)), span_of(c), flags)
 
     def normal_limits(self, c: list[Token]) -> BoundSpec:
         span = span_of(c)
@@ -382,7 +406,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
         for analyte, num in (("systolic_bp", systolic), ("diastolic_bp", diastolic)):
             bound = BoundSpec(((op, QuantitySpec(num.value, unit, num.span)),), num.span)
             items.append(thresholds.lab_bound(analyte, bound, num.span))
-        return _any(items, span_of(c)) if op in (">", ">=") else _all(items, span_of(c))
+        span = span_of(c)
+        upward = op in (">", ">=")
+        if systolic.value >= _HYPERTENSIVE:  # a limit of hypertension: above it is either
+            return _any(items, span) if upward else _all(items, span)
+        if systolic.value <= _HYPOTENSIVE:  # a limit of hypotension: below it is either
+            return _all(items, span) if upward else _any(items, span)
+        node = _all(items, span)
+        return node.model_copy(update={"flags": (*node.flags, "bp_side")})
 
     # ---- connectives ----
     def any_of(self, c: list[Any]) -> Any:
@@ -550,7 +581,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     # ---- concepts ----
     def concept(self, c: list[Token]) -> ConceptRef:
-        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c))
+        """A concept and the name in brackets after it ("zidovudine (AZT)"); a name of another
+        concept ("cancer (melanoma)") narrows or changes it: marked, and the clause unread."""
+        ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT")}
+        marks = ("alias_mismatch:",) if len(ids) > 1 else ()
+        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c), marks)
 
     def history(self, c: list[Token]) -> Word:
         """ "prior", "history of": when. "known", "documented", "confirmed": how it is known,
@@ -596,7 +631,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if isinstance(child, Word):
                 pending.append(f"{child.role}:{child.text}")
             elif isinstance(child, ConceptRef):
-                out.append(ConceptRef(child.concept, child.span, tuple(pending)))
+                out.append(ConceptRef(child.concept, child.span, (*pending, *child.qualifiers)))
                 pending = []
         if "concept_and" in c and out:  # every item carries the mark, for has_concept
             out = [ConceptRef(r.concept, r.span, (*r.qualifiers, "joined:and")) for r in out]
@@ -668,6 +703,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 inner = defined.model_copy(update={"flags": flags, "span": span})
             else:
                 inner = _any([inner, defined], span, merge=True)
+        if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
+            inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
         if any(x is None for x in c):  # a bracket that defines nothing was read past
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         joined = any("joined:and" in r.qualifiers for r in concept_refs)
@@ -695,6 +732,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
         node = Not(item=inner, span=span) if negative else inner.model_copy(update={"span": span})
         return node.model_copy(update={"flags": (*node.flags, *flags)}) if flags else node
 
+    def hypersensitivity(self, c: list[Any]) -> Predicate:
+        """ "Hypersensitivity to acyclovir": the hypersensitivity to each drug named (a concept
+        of its own, lexicon/concepts.py); to anything but a drug or class, unread."""
+        refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
+        made = [
+            ConceptRef(concepts.hypersensitivity_to(r.concept), r.span, r.qualifiers) for r in refs
+        ]
+        node = self.has_concept([made if x is refs else x for x in c])
+        if all(concepts.get(r.concept).category in ("drug", "drug_class") for r in refs):
+            return node
+        return node.model_copy(update={"flags": (*node.flags, "hypersensitivity_target")})
+
     def time_since(self, c: list[Any]) -> Any:
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
         ("since prior cytokines") is kept as text, flagged, and evaluates to unknown."""
@@ -706,7 +755,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if refs:
             span = span_of(c)
             items: list[Predicate] = [
-                TimeSince(concept=r.concept, op=op, days=days, span=span) for r in refs
+                TimeSince(
+                    concept=r.concept,
+                    op=op,
+                    days=days,
+                    span=span,
+                    flags=("alias_mismatch",) if "alias_mismatch:" in r.qualifiers else (),
+                )
+                for r in refs
             ]
             # at least N since A or B: since each of them; less than N since A or B: either
             return _all(items, span) if op in (">=", ">") else _any(items, span)

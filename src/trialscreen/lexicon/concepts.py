@@ -218,7 +218,8 @@ def by_code(system: str, code: str) -> Concept | None:
 
 
 def lookup(phrase: str) -> Concept | None:
-    """The concept a phrase names ("Breast-feeding", "St John's wort", "brain mets"), else None."""
+    """The concept a phrase names ("Breast-feeding", "St John's wort", "brain mets"), else None;
+    "allergy to zidovudine" and "penicillin allergy" name a hypersensitivity (see `get`)."""
     lexicon = _lexicon()
     keys = _candidate_keys(phrase)
     for key in keys:
@@ -228,15 +229,57 @@ def lookup(phrase: str) -> Concept | None:
         found = lexicon.by_compact.get(key.replace(" ", ""))
         if found is not None:
             return found
+    allergy = _ALLERGY_TO.match(phrase) or _ALLERGY_AFTER.match(phrase)
+    if allergy is not None:
+        target = lookup(allergy.group(1))
+        if target is not None and target.category in _ALLERGENS:
+            return get(hypersensitivity_to(target.id))
     return None
 
 
+# A hypersensitivity to a drug or a class of drugs is a concept of its own, made from the drug:
+# "hypersensitivity_to:<drug id>", a kind of hypersensitivity and of the hypersensitivity to each
+# broader class ("allergy to cisplatin" is an allergy to platinum agents).
+HYPERSENSITIVITY_TO = "hypersensitivity_to:"
+_ALLERGENS = frozenset({"drug", "drug_class"})
+_ALLERGY_WORDS = r"(?:hypersensitivity|allergy|allergies|allergic reactions?|allergic|drug allergy)"
+_ALLERGY_TO = re.compile(
+    rf"(?i)^\s*(?:(?:known|history of|documented)\s+)?{_ALLERGY_WORDS}\s+(?:reactions?\s+)?to\s+"
+    r"(.+?)\s*$"
+)
+_ALLERGY_AFTER = re.compile(rf"(?i)^\s*(.+?)[\s-]+{_ALLERGY_WORDS}\s*$")
+
+
+def hypersensitivity_to(concept_id: str) -> str:
+    """The id of the hypersensitivity to a drug or drug class."""
+    return HYPERSENSITIVITY_TO + concept_id
+
+
+@functools.cache
+def _made(concept_id: str) -> Concept | None:
+    """A concept made from another: the hypersensitivity to a drug or a class of drugs."""
+    if not concept_id.startswith(HYPERSENSITIVITY_TO):
+        return None
+    by_id = _lexicon().by_id
+    target = by_id.get(concept_id.removeprefix(HYPERSENSITIVITY_TO))
+    if target is None or target.category not in _ALLERGENS:
+        return None
+    classes = [p for p in target.parents if by_id[p].category in _ALLERGENS]
+    return Concept(
+        id=concept_id,
+        name=f"Hypersensitivity to {target.name}",
+        category="condition",
+        synonyms=[f"hypersensitivity to {s}" for s in (target.name.lower(), *target.synonyms)],
+        parents=["hypersensitivity", *(hypersensitivity_to(p) for p in classes)],
+    )
+
+
 def get(concept_id: str) -> Concept:
-    """The concept with this id; KeyError if there is none."""
-    try:
-        return _lexicon().by_id[concept_id]
-    except KeyError:
-        raise KeyError(f"unknown concept id {concept_id!r}") from None
+    """The concept with this id (or made from one: `hypersensitivity_to`); KeyError if none."""
+    found = _lexicon().by_id.get(concept_id) or _made(concept_id)
+    if found is None:
+        raise KeyError(f"unknown concept id {concept_id!r}")
+    return found
 
 
 @functools.cache
