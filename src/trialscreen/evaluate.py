@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from trialscreen.facts import ConceptFact, LabFact, PatientFacts
+from trialscreen.facts import ConceptFact, LabFact, PatientFacts, concept_ancestors
 from trialscreen.language.render import analyte_label, concept_label, render
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -440,6 +440,13 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     return None if None in checks else True
 
 
+def excepted(node: HasConcept, fact: ConceptFact) -> bool:
+    """Is a record entry one of the kinds the node leaves out ("other than X")?"""
+    return bool(node.except_concepts) and any(
+        e in concept_ancestors(fact.concept) for e in node.except_concepts
+    )
+
+
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
     found = facts.concepts.get(node.concept, [])
@@ -449,6 +456,11 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     present = [f for f in found if f.status != "absent"]
     if not present:
         return Result(False, f"{label} known absent", evidence)
+    if node.except_concepts:
+        present = [f for f in present if not excepted(node, f)]
+        if not present:  # only the excepted kinds on record: another may not be
+            why = f"only {label} of the excepted kinds on record"
+            return Result(None, why, evidence, [f"other {label} status"])
     verdicts = [_fact_matches(node, f, facts) for f in present]
     if True in verdicts:
         if node.qualifiers:

@@ -101,12 +101,14 @@ class PatientFacts:
         Absence is filed under the concept alone: no brain metastases says nothing about
         metastatic disease elsewhere.
         """
-        targets = [fact.concept] if fact.status == "absent" else sorted(_ancestors(fact.concept))
+        targets = (
+            [fact.concept] if fact.status == "absent" else sorted(concept_ancestors(fact.concept))
+        )
         for concept_id in targets:
             self.concepts.setdefault(concept_id, []).append(fact)
 
 
-def _ancestors(concept_id: str) -> frozenset[str]:
+def concept_ancestors(concept_id: str) -> frozenset[str]:
     try:
         return concepts.ancestors(concept_id)
     except KeyError:

@@ -18,6 +18,7 @@ from trialscreen.evaluate import (
     _score,
     age_met,
     compare,
+    excepted,
     lab_met,
     lab_thresholds,
     since_last,
@@ -170,13 +171,20 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
     qualified = (f"whether {label} is {' '.join(qualifiers)}",) if qualifiers else None
     dated = (f"{label} date/grade",)
 
+    others = (f"other {label} status",)
+
     def plan(facts: PatientFacts) -> Outcome:
         found = facts.concepts.get(concept)
         if not found:
             return None, status
-        verdicts = [_fact_matches(node, f, facts) for f in found if f.status != "absent"]
-        if not verdicts:
+        present = [f for f in found if f.status != "absent"]
+        if not present:
             return False, _NONE
+        if tree_node.except_concepts:
+            present = [f for f in present if not excepted(tree_node, f)]
+            if not present:
+                return None, others
+        verdicts = [_fact_matches(node, f, facts) for f in present]
         if True in verdicts:
             return (None, qualified) if qualified else (True, _NONE)
         return (None, dated) if None in verdicts else (False, _NONE)

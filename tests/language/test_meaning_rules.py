@@ -27,7 +27,7 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
     ("text", "word"),
     [
         ("Patients with brain metastases are not permitted unless treated", "not"),
-        ("Any prior malignancy other than basal cell carcinoma", "other"),
+        ("Any prior malignancy other than adequately treated carcinoma in situ", "other than"),
         ("No prior chemotherapy for metastatic disease", "for"),
         ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
         ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "men"),

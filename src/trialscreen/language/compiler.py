@@ -65,6 +65,7 @@ UNREAD_FLAGS = frozenset(
         "lookback_window",
         "partial_window",
         "bracket_unread",
+        "exception_unrelated",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged

@@ -64,6 +64,7 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "EVER": "history",  # "receiving any other chemotherapy": when, for a clause beside it
     "DURING_STUDY": "condition",
     "RESULT": "polarity",
+    "EXCEPT": "exception",
 }
 
 # phrases read over the bullet text: group quantifiers change how the clauses combine
@@ -132,7 +133,13 @@ def unaccounted(
         if cue is not None and not other_treatment(tokens, i):
             found.append(cue)
         elif not inside[i] and token.type in _OUTSIDE_TYPES:
-            found.append(Cue(str(token).lower(), _OUTSIDE_TYPES[token.type], _tok_span(token)))
+            found.append(
+                Cue(
+                    " ".join(str(token).lower().strip("(,; ").split()),
+                    _OUTSIDE_TYPES[token.type],
+                    _tok_span(token),
+                )
+            )
     found += _connectives(tokens, clauses, kind)
     for i, token in enumerate(tokens[1:], 1):  # "Hepatitis C status required": a test result
         if str(token).lower() == "status" and tokens[i - 1].type == "CONCEPT":

@@ -125,6 +125,8 @@ def _render_has_concept(node: HasConcept) -> str:
         words.append(f"grade {_op(node.grade_op)} {node.grade}")
     if node.within_days is not None:
         words.append(f"within {duration(node.within_days)}")
+    if node.except_concepts:
+        words.append("other than " + " or ".join(concept_label(c) for c in node.except_concepts))
     return " ".join(words)
 
 

@@ -16,6 +16,7 @@ from trialscreen.language.values import (
     BoundSpec,
     ConceptRef,
     CondSpec,
+    ExceptSpec,
     GradeSpec,
     MultipleSpec,
     Num,
@@ -101,6 +102,26 @@ def _scale(tokens: list[Token]) -> tuple[str, tuple[str, ...]]:
     named = [t for t in tokens if " ".join(str(t).lower().split()) not in _GENERIC_SCALE]
     ids = list(dict.fromkeys(thresholds.analyte_id(str(t)) for t in named or tokens))
     return ids[0], (("alias_mismatch",) if len(ids) > 1 else ())
+
+
+def _own_span(
+    ref: ConceptRef, refs: list[ConceptRef], excepted: list[ExceptSpec], span: Span
+) -> Span:
+    """A concept's words in its clause: the whole clause for one concept; in a list, its own
+    words (the last one's reaching over an exception after the list)."""
+    if len(refs) == 1:
+        return span
+    if excepted and ref is refs[-1]:
+        return (ref.span[0], excepted[0].span[1])
+    return ref.span
+
+
+def _known_concept(concept_id: str) -> bool:
+    try:
+        concepts.get(concept_id)
+    except KeyError:
+        return False
+    return True
 
 
 def _same_unit(a: str | None, b: str | None) -> bool:
@@ -651,6 +672,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     window_before = window
 
+    def exception(self, c: list[Any]) -> ExceptSpec:
+        refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
+        return ExceptSpec(tuple(r.concept for r in refs), span_of(c))
+
     def definition(self, c: list[Any]) -> Any:
         """The bracketed definition; a bound without a subject defines nothing."""
         found = [x for x in c if not isinstance(x, Token)]
@@ -666,6 +691,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             quals += ("active",)
         grades = _of(c, GradeSpec)
         windows = _of(c, WindowSpec)
+        excepted = _of(c, ExceptSpec)
+        except_ids = excepted[0].concepts if excepted else ()
         concept_refs = [x for x in c if isinstance(x, list)][0]
         span = span_of(c)
         items: list[Predicate] = []
@@ -682,7 +709,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
-                    span=ref.span if len(concept_refs) > 1 else span,  # one concept: its words
+                    except_concepts=except_ids,
+                    span=_own_span(ref, concept_refs, excepted, span),
                 )
             )
         flat = _flat(items, AnyOf, merge=True)
@@ -690,7 +718,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         definitions = [
             x
             for x in c
-            if x is not None and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, list))
+            if x is not None
+            and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, ExceptSpec, list))
         ]
         if definitions:
             defined = definitions[0]
@@ -703,6 +732,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 inner = defined.model_copy(update={"flags": flags, "span": span})
             else:
                 inner = _any([inner, defined], span, merge=True)
+        if except_ids and not all(
+            any(r.concept in concepts.ancestors(e) and r.concept != e for r in concept_refs)
+            for e in except_ids
+            if _known_concept(e)
+        ):  # "malignancy other than HIV": an exception that is no kind of what it excepts from
+            inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
         if any(x is None for x in c):  # a bracket that defines nothing was read past

@@ -82,6 +82,14 @@ class Subject:
 
 
 @dataclass(frozen=True, slots=True)
+class ExceptSpec:
+    """The concepts an exception leaves out ("other than basal cell carcinoma")."""
+
+    concepts: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ConceptRef:
     concept: str
     span: Span

@@ -106,7 +106,9 @@ class HasConcept(_Node):
     `timing` says when counts ("history": ever, "current": now); `within_days` restricts to
     events in that many days before the screening date; `grade` to adverse events of that CTCAE
     grade; `qualifiers` are words the record cannot check ("uncontrolled"): a present concept
-    with such a qualifier is unknown, an absent one is still absent.
+    with such a qualifier is unknown, an absent one is still absent. `except_concepts` are
+    kinds of it that do not count ("malignancy other than basal cell carcinoma"): only an entry
+    of another kind is the concept here.
     """
 
     kind: Literal["has_concept"] = "has_concept"
@@ -116,6 +118,7 @@ class HasConcept(_Node):
     grade_op: Op | None = None
     grade: int | None = None
     qualifiers: tuple[str, ...] = ()
+    except_concepts: tuple[str, ...] = ()
 
 
 class TimeSince(_Node):

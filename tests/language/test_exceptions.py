@@ -1,0 +1,51 @@
+"""Exceptions: "Malignancies other than Kaposi's sarcoma", "(except X)", ", excluding X". Only an
+entry of another kind counts; an exception that is no kind of what it excepts from is unread."""
+
+from __future__ import annotations
+
+import pytest
+from test_results import decide
+
+from trialscreen.language.compiler import compile_criterion
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Malignancies other than Kaposi's sarcoma.", "cancer other than kaposi's sarcoma"),
+        (
+            "Malignancies, with the exception of basal cell carcinoma.",
+            "cancer other than basal cell carcinoma",
+        ),
+        (
+            "No prior chemotherapy except cisplatin",
+            "no (history of chemotherapy other than cisplatin)",
+        ),
+    ],
+)
+def test_an_exception_is_read_into_the_concept(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Malignancy other than HIV",  # no kind of malignancy
+        "Corticosteroids (other than oral asthma inhalers).",  # not read
+        "Active malignancy (other than cutaneous Kaposi's sarcoma).",  # a modifier not read
+    ],
+)
+def test_an_exception_not_understood_does_not_decide(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_what_an_exception_decides() -> None:
+    text = "Malignancies, with the exception of basal cell carcinoma."
+    bcc = {"name": "basal cell carcinoma", "status": "active"}
+    ks = {"name": "Kaposi's sarcoma", "status": "active"}
+    scc = {"name": "squamous cell carcinoma of the skin", "status": "active"}
+    assert decide(text, "exclusion", conditions=[ks]) == "fail"
+    assert decide(text, "exclusion", conditions=[scc]) == "fail"  # not the excepted kind
+    assert decide(text, "exclusion", conditions=[bcc]) == "unknown"  # another may be unrecorded
+    assert decide(text, "exclusion", conditions=[{"name": "cancer", "status": "absent"}]) == "pass"
