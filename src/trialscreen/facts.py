@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -305,8 +306,19 @@ def concept_of(name: str, code: str | None = None, system: str | None = None) ->
     found = concepts.lookup(name)
     if found is not None:
         return found.id
+    if _CHANGES_WHAT_IT_IS.search(name):  # "HBsAg negative", "aspirin intolerance", "no known
+        return None  # drug allergies": a name inside them is not what the entry is
     hits = concepts.find_in(name)
     return hits[0][2].id if hits else None
+
+
+# words around a name in a record entry that make the entry something other than the name
+_CHANGES_WHAT_IT_IS = re.compile(
+    r"(?i)\b(?:negative|neg|non-?reactive|undetectable|positive|pos|no|not|none|without|denies|"
+    r"denied|absent|ruled out|excluded|intolerance|intolerant|allerg\w*|hypersensitivity|"
+    r"receptor|deficiency|resistance|resistant|family history|risk|screening|test|vaccin\w*|"
+    r"exposure|contact|carrier)\b|[+-]\s*$"
+)
 
 
 def _known(concept_id: str) -> bool:

@@ -275,3 +275,7 @@ def test_ranges_of_multiples_and_slashes_with_spaces() -> None:
         "Total bilirubin >= 1.5 x ULN and Total bilirubin <= 3 x ULN"
     )
     assert read("FEV1 / FVC < 70%", "exclusion").canonical == "FEV1/FVC < 70 %"
+
+
+def test_older_than_age() -> None:
+    assert read("older than age 65").canonical == "age > 65 years"

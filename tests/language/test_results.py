@@ -24,12 +24,16 @@ def decide(text: str, kind: str, **record: Any) -> str:
 @pytest.mark.parametrize(
     ("text", "kind", "canonical"),
     [
-        ("HIV negative", "inclusion", "no (hiv infection)"),
-        ("HIV-negative", "inclusion", "no (hiv infection)"),
-        ("Negative urine pregnancy test", "inclusion", "no (pregnancy)"),
-        ("Hepatitis B surface antigen negative", "inclusion", "no (hepatitis b carrier)"),
-        ("HIV and hepatitis B negative", "inclusion", "no (hiv infection or else hepatitis b)"),
-        ("Positive for hepatitis B", "exclusion", "hepatitis b"),
+        ("HIV negative", "inclusion", "no (current hiv infection)"),
+        ("HIV-negative", "inclusion", "no (current hiv infection)"),
+        ("Negative urine pregnancy test", "inclusion", "no (current pregnancy)"),
+        ("Hepatitis B surface antigen negative", "inclusion", "no (current hepatitis b carrier)"),
+        (
+            "HIV and hepatitis B negative",
+            "inclusion",
+            "no (current hiv infection or else current hepatitis b)",
+        ),
+        ("Positive for hepatitis B", "exclusion", "current hepatitis b"),
     ],
 )
 def test_a_result_of_a_test_for_an_infection_or_pregnancy(
@@ -110,3 +114,39 @@ def test_an_allergy_in_a_record_is_to_the_drug_and_its_classes() -> None:
     assert decide("Hypersensitivity to acyclovir.", "exclusion", conditions=[other]) == "unknown"
     cisplatin = {"name": "cisplatin", "status": "completed"}  # the drug, not an allergy to it
     assert decide(text, "inclusion", treatments=[cisplatin]) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Not pregnant (negative pregnancy test)", "inclusion"),
+        ("Pregnant (negative pregnancy test required)", "exclusion"),
+        ("Women of childbearing potential must have a negative pregnancy test", "inclusion"),
+        ("HIV positive or HIV negative", "inclusion"),
+        ("Known hypersensitivity to vancomycin", "exclusion"),  # filed under a class
+        ("Alzheimer's disease (MMSE >= 18)", "inclusion"),  # a further requirement
+        ("No anemia (Hb >= 10 g/dL)", "inclusion"),  # the bracket is the other side
+        ("Bleeding disorder (platelets < 100,000/mm3)", "exclusion"),  # an example?
+    ],
+)
+def test_readings_found_wrong_in_review_do_not_decide(text: str, kind: str) -> None:
+    assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]
+
+
+def test_a_result_is_about_now() -> None:
+    """A pregnancy that ended is not a positive test today (as for any current-timing clause, a
+    resolved entry is not a current one)."""
+    past = {"name": "pregnancy", "status": "resolved", "onset": "2020-01-01", "end": "2020-09-01"}
+    text = "Negative urine pregnancy test"
+    assert decide(text, "inclusion", sex="female", conditions=[past]) == "pass"
+    now = {"name": "pregnancy", "status": "active", "onset": "2026-09-01"}
+    assert decide(text, "inclusion", sex="female", conditions=[now]) == "fail"
+
+
+def test_record_names_with_words_that_change_them_are_not_read_as_the_name() -> None:
+    from trialscreen.facts import concept_of
+
+    assert concept_of("HBsAg negative") is None
+    assert concept_of("aspirin intolerance") is None
+    assert concept_of("no known drug allergies") is None
+    assert concept_of("penicillin allergy") == "hypersensitivity_to:penicillin"

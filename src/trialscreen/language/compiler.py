@@ -66,6 +66,7 @@ UNREAD_FLAGS = frozenset(
         "partial_window",
         "bracket_unread",
         "exception_unrelated",
+        "result_in_context",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
@@ -282,17 +283,21 @@ def _defined_by_brackets(
             measured = [leaf.kind for leaf in leaves(node)]
             if measured and set(measured) <= _MEASURED:
                 span = (p_node.span[0], node.span[1])
-                if not isinstance(concept, HasConcept) or concept.timing not in _NOW_OR_ANY:
-                    # "thrombocytopenia, bleeding (PLT < 100)": which does it define? "History
-                    # of kidney disease (creatinine > 2)": values of the past. Not read.
-                    both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
-                    out[-1] = (p_start, end, both)
+                analytes = {getattr(leaf, "analyte", "") for leaf in leaves(node)}
+                if (
+                    isinstance(concept, HasConcept)
+                    and not isinstance(p_node, Not)
+                    and concept.timing in _NOW_OR_ANY
+                    and analytes <= _DEFINED_BY.get(concept.concept, frozenset())
+                ):
+                    flags = (*node.flags, "defined_by_bracket")
+                    out[-1] = (p_start, end, node.model_copy(update={"span": span, "flags": flags}))
                     continue
-                flags = (*node.flags, "defined_by_bracket")
-                inner = node.model_copy(update={"span": span, "flags": flags})
-                if isinstance(p_node, Not):
-                    inner = Not(item=inner, span=span)
-                out[-1] = (p_start, end, inner)
+                # "Alzheimer's disease (MMSE >= 18)": a further requirement, an example or a
+                # definition? "No anemia (Hb >= 10)": the bracket describes the other side.
+                # "History of kidney disease (creatinine > 2)": values of the past. Not read.
+                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
+                out[-1] = (p_start, end, both)
                 continue
         out.append((start, end, node))
     return out
@@ -300,6 +305,21 @@ def _defined_by_brackets(
 
 _MEASURED = frozenset({"lab_compare", "score_compare"})
 _NOW_OR_ANY = frozenset({"any", "current"})
+# conditions that a measurement defines, and the analytes that define them: "Thrombocytopenia
+# (platelets < 100,000)" names the thrombocytopenia meant. A bracket of other measurements may be
+# a further requirement ("Alzheimer's disease (MMSE >= 18)"), so it is not read as a definition.
+_BP = frozenset({"systolic_bp", "diastolic_bp"})
+_KIDNEY = frozenset({"creatinine", "creatinine_clearance", "egfr"})
+_DEFINED_BY: dict[str, frozenset[str]] = {
+    "thrombocytopenia": frozenset({"platelets"}),
+    "neutropenia": frozenset({"anc"}),
+    "anemia": frozenset({"hemoglobin", "hematocrit"}),
+    "hypertension": _BP,
+    "hypotension": _BP,
+    "congestive_heart_failure": frozenset({"lvef"}),
+    "renal_disease": _KIDNEY,
+    "renal_failure": _KIDNEY,
+}
 
 
 def _shared_relation(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
@@ -445,6 +465,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("age_of_a_thing")
     if _shared_relation(kept, tokens):
         flags.append("shared_relation")
+    if len(kept) > 1 and any("test_result" in n.flags for _, _, c in kept for n in walk(c)):
+        # "Women of childbearing potential must have a negative pregnancy test", "HIV positive
+        # or HIV negative": a result among other clauses may be for some of them only
+        flags.append("result_in_context")
     flags += _window_use(kept, kind)
     frame = _frame(norm.text, tokens, kept, cues)
     framed: set[int] = set()

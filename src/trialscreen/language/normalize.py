@@ -70,9 +70,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1.\2",
     ),
-    # old spellings of >= and <=: "> or =", "= or >", ">/=", "=/>"
-    (re.compile(r"(?:>\s*or\s*=|=\s*or\s*>|>\s*/\s*=|=\s*/\s*>)(?!=)"), ">="),
-    (re.compile(r"(?:<\s*or\s*=|=\s*or\s*<|<\s*/\s*=|=\s*/\s*<)(?!=)"), "<="),
+    # old spellings of >= and <=: "> or =", "= or >", ">/=", "=/>", "> ="
+    (re.compile(r"(?:>\s*or\s*=|=\s*or\s*>|>\s*/\s*=|=\s*/\s*>|>\s+=)(?!=)"), ">="),
+    (re.compile(r"(?:<\s*or\s*=|=\s*or\s*<|<\s*/\s*=|=\s*/\s*<|<\s+=)(?!=)"), "<="),
     # a comparator in words repeated as a symbol: "greater than or equal to (>=)" is one
     # comparator; the bracket goes only where the symbol says the same as the words
     (re.compile(rf"(?i)\b({_GE_WORDS})\s*\(\s*(?:>=|=>)\s*\)"), r"\1 "),

@@ -25,7 +25,7 @@ def grammar_dir() -> Path:
 
 def _char(ch: str) -> str:
     if ch == " ":  # "glutamic pyruvic" also matches "glutamic-pyruvic"
-        return r"(?:\s+|\s*-\s*)"
+        return r"[\s-]+"
     if ch == "-":
         return r"[-\s]?"
     if ch == "/":  # "FEV1/FVC", "FEV1 / FVC"

@@ -156,6 +156,9 @@ def _render_all_of(node: AllOf) -> str:
 
 
 def _render_any_of(node: AnyOf) -> str:
+    if "bracket_unread" in node.flags and len(node.items) == 2:  # a condition, its bracket
+        first, bracket = node.items
+        return f"{render(first)} ({render(bracket)})"
     return _join(node.items, " or ", " or else ", AllOf)
 
 

@@ -242,6 +242,16 @@ def _chains(links: set[int], connectives: set[int], n: int) -> list[list[int]]:
     return chains
 
 
+_WHOLE = re.compile(r"^\s*(?:or\b\s*)?[A-Z0-9(]")
+_NEGATED_START = re.compile(r"(?i)^\s*(?:or\s+)?(?:no|not|without|never|none)\b")
+
+
+def _whole(text: str) -> bool:
+    """A bullet that stands as a criterion of its own (not the rest of a phrase, nor a
+    negation that may reach over the "or")."""
+    return bool(_WHOLE.match(text)) and not _NEGATED_START.match(text)
+
+
 def _read_as_or(trial: Trial, chain: list[int], out: list[CompiledCriterion]) -> bool:
     """One OR over a chain of sibling bullets; False where the list around them, or their
     kinds, say more than a plain "or" (they are then left undecided)."""
@@ -250,7 +260,15 @@ def _read_as_or(trial: Trial, chain: list[int], out: list[CompiledCriterion]) ->
     kinds = {b.kind for b in bullets}
     has_children = {b.parent for b in trial.bullets} & {b.index for b in bullets}
     touched = any(f.startswith("structure:") for j in chain for f in out[j].flags)
-    if len(parents) > 1 or len(kinds) > 1 or has_children or touched:
+    before = trial.bullets[chain[0] - 1] if chain[0] > 0 else None
+    if (
+        parents != {None}  # inside a group ("one of the following:"): the group says more
+        or len(kinds) > 1
+        or has_children
+        or touched
+        or any(not _whole(b.text) for b in bullets)  # "No prior chemotherapy or" / "radiotherapy"
+        or (before is not None and re.search(r"[,;]\s*$", before.text))  # "A;" "B; or" "C"
+    ):
         return False
     readings = []
     for b in bullets:

@@ -5,6 +5,7 @@ Spans here are in the *normalised* text; the compiler maps them back to the bull
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lark import Token, Transformer
@@ -132,6 +133,22 @@ def _same_unit(a: str | None, b: str | None) -> bool:
         return bool(parse_unit(a.rstrip(".")) == parse_unit(b.rstrip(".")))
     except UnitError:
         return False
+
+
+_CLASS_WORDS = re.compile(
+    r"\b(?:agents?|drugs?|compounds?|inhibitors?|analog(?:ue)?s?|antibiotics|derivatives?|class"
+    r"|products?|medications?)\b"
+)
+
+
+def _allergen(ref: ConceptRef) -> bool:
+    """Can a hypersensitivity be to this, as written? A drug; or a class of drugs named as a
+    class ("platinum compounds", "nucleoside analogs"): the lexicon files some drugs under their
+    class ("vancomycin" under nephrotoxic drugs), and an allergy to one is not to the others."""
+    category = concepts.get(ref.concept).category
+    return category == "drug" or (
+        category == "drug_class" and bool(_CLASS_WORDS.search(ref.phrase))
+    )
 
 
 def _found_by_a_test(concept_id: str) -> bool:
@@ -606,7 +623,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         concept ("cancer (melanoma)") narrows or changes it: marked, and the clause unread."""
         ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT")}
         marks = ("alias_mismatch:",) if len(ids) > 1 else ()
-        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c), marks)
+        phrase = " ".join(str(c[0]).lower().split())
+        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c), marks, phrase)
 
     def history(self, c: list[Token]) -> Word:
         """ "prior", "history of": when. "known", "documented", "confirmed": how it is known,
@@ -652,7 +670,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if isinstance(child, Word):
                 pending.append(f"{child.role}:{child.text}")
             elif isinstance(child, ConceptRef):
-                out.append(ConceptRef(child.concept, child.span, (*pending, *child.qualifiers)))
+                quals = (*pending, *child.qualifiers)
+                out.append(ConceptRef(child.concept, child.span, quals, child.phrase))
                 pending = []
         if "concept_and" in c and out:  # every item carries the mark, for has_concept
             out = [ConceptRef(r.concept, r.span, (*r.qualifiers, "joined:and")) for r in out]
@@ -740,6 +759,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
+        if any(isinstance(d, Not) or d.flags for d in definitions):
+            # "Not pregnant (negative pregnancy test)": a result or a negation in the bracket
+            inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         if any(x is None for x in c):  # a bracket that defines nothing was read past
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         joined = any("joined:and" in r.qualifiers for r in concept_refs)
@@ -755,12 +777,20 @@ class CriteriaTransformer(Transformer[Token, Any]):
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
         negative = "neg" in str(_tokens(c, "RESULT")[0]).lower()
         span = span_of(c)
-        items: list[Predicate] = [
-            HasConcept(concept=r.concept, span=r.span if len(refs) > 1 else span) for r in refs
+        items: list[Predicate] = [  # a result says what is so now
+            HasConcept(
+                concept=r.concept,
+                timing="current",
+                span=r.span if len(refs) > 1 else span,
+                flags=("test_result",),
+            )
+            for r in refs
         ]
         inner = items[0] if len(items) == 1 else AnyOf(items=tuple(items), span=span)
         flags: tuple[str, ...] = ()
-        if not all(_found_by_a_test(r.concept) for r in refs):
+        polar = any(re.search(r"positiv|negativ|\+", r.phrase) for r in refs)
+        if not all(_found_by_a_test(r.concept) for r in refs) or polar:
+            # "ER negative"; "HIV positive or HIV negative" (a result inside the list)
             flags = ("result_of_untested",)
         elif len(items) > 1 and not negative:  # "HIV and HBV positive": both, or either?
             flags = ("result_list",)
@@ -775,7 +805,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             ConceptRef(concepts.hypersensitivity_to(r.concept), r.span, r.qualifiers) for r in refs
         ]
         node = self.has_concept([made if x is refs else x for x in c])
-        if all(concepts.get(r.concept).category in ("drug", "drug_class") for r in refs):
+        if all(_allergen(r) for r in refs):
             return node
         return node.model_copy(update={"flags": (*node.flags, "hypersensitivity_target")})
 

@@ -94,6 +94,7 @@ class ConceptRef:
     concept: str
     span: Span
     qualifiers: tuple[str, ...] = ()
+    phrase: str = ""  # the words as written
 
 
 @dataclass(frozen=True, slots=True)
