@@ -38,3 +38,19 @@ def test_a_chain_into_another_list_stays_undecided() -> None:
         "Inclusion Criteria:\n\n  -  ECOG 0-2 OR\n\nExclusion Criteria:\n\n  -  Karnofsky < 70%\n"
     )
     assert all(c.status == "partial" for _, _, c in read_list(text))
+
+
+def test_a_chain_with_a_member_not_read_stays_undecided() -> None:
+    text = (
+        "Exclusion Criteria:\n\n  -  Prior chemotherapy or\n\n"
+        "  -  Patients who completed adjuvant chemotherapy more than 12 months ago are eligible\n"
+    )
+    assert all(c.status == "partial" for _, _, c in read_list(text))
+
+
+def test_a_list_run_into_the_chain_stays_undecided() -> None:
+    text = (
+        "Inclusion Criteria:\n\n  -  Postmenopausal;\n\n  -  Surgically sterile; or\n\n"
+        "  -  Using two methods of effective contraception\n"
+    )
+    assert all(c.status == "partial" for _, _, c in read_list(text))

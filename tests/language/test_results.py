@@ -150,3 +150,10 @@ def test_record_names_with_words_that_change_them_are_not_read_as_the_name() -> 
     assert concept_of("aspirin intolerance") is None
     assert concept_of("no known drug allergies") is None
     assert concept_of("penicillin allergy") == "hypersensitivity_to:penicillin"
+
+
+def test_or_before_a_drug_name_with_a_number() -> None:
+    compiled = compile_criterion("Known hypersensitivity to oxaliplatin or 5-FU", "exclusion")
+    assert compiled.canonical == (
+        "hypersensitivity to oxaliplatin or else hypersensitivity to fluorouracil"
+    )

@@ -270,7 +270,7 @@ def _repeats(
 
 
 def _defined_by_brackets(
-    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
 ) -> list[tuple[int, int, Predicate]]:
     """ "Thrombocytopenia (platelet count less than 100,000/mm3)", "Heart failure (EF < 50%)":
     a condition with the measurements that define it in the bracket right after it. The
@@ -285,7 +285,8 @@ def _defined_by_brackets(
                 span = (p_node.span[0], node.span[1])
                 analytes = {getattr(leaf, "analyte", "") for leaf in leaves(node)}
                 if (
-                    isinstance(concept, HasConcept)
+                    kind == "exclusion"  # required, the diagnosis may still be required too
+                    and isinstance(concept, HasConcept)
                     and not isinstance(p_node, Not)
                     and concept.timing in _NOW_OR_ANY
                     and analytes <= _DEFINED_BY.get(concept.concept, frozenset())
@@ -333,7 +334,9 @@ def _shared_relation(clauses: list[tuple[int, int, Predicate]], tokens: list[Tok
         )
 
     for (_, end, before), (start, _, after) in zip(clauses, clauses[1:], strict=False):
-        joined = any(t.type in ("_OR", "_AND", "COMMA", "SLASH") for t in tokens[end:start])
+        joined = any(
+            t.type in ("_OR", "OR_NUM", "_AND", "COMMA", "SLASH") for t in tokens[end:start]
+        )
         if joined and allergy(before) != allergy(after):
             return True
     return False
@@ -456,7 +459,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses, _ = _scan(tokens)
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
-    kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens)
+    kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens, kind)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}

@@ -222,7 +222,10 @@ def _joined_by_or(trial: Trial, out: list[CompiledCriterion]) -> None:
             links.add(i - 1)
     for chain in _chains(links, connectives, len(bullets)):
         if not _read_as_or(trial, chain, out):
-            for j in chain:
+            first = chain[0]
+            while first > 0 and re.search(r"[,;]\s*$", bullets[first - 1].text):
+                first -= 1  # "Postmenopausal;" / "Surgically sterile; or" / "Using ...": one list
+            for j in range(first, chain[-1] + 1):
                 out[j] = _undecided(out[j], "an alternative to a neighbouring bullet ('or')")
 
 
@@ -278,7 +281,10 @@ def _read_as_or(trial: Trial, chain: list[int], out: list[CompiledCriterion]) ->
         end = tail.start() if tail else len(b.text)
         if end <= start or b.text.rstrip().endswith(":"):
             return False
-        readings.append(compile_slice(b.text, b.kind, start, end))
+        reading = compile_slice(b.text, b.kind, start, end)
+        if reading.status != "compiled":  # "Prior chemotherapy or" / "... are eligible"
+            return False
+        readings.append(reading)
     first, name = chain[0], f"#{bullets[0].index}"
     if bullets[0].kind == "exclusion":  # excluded by A or by B: each decides alone
         for j, reading in zip(chain, readings, strict=True):
