@@ -321,14 +321,6 @@ _CHANGES_WHAT_IT_IS = re.compile(
 )
 
 
-def _known(concept_id: str) -> bool:
-    try:
-        concepts.get(concept_id)
-    except KeyError:
-        return False
-    return True
-
-
 def _add_conditions(facts: PatientFacts) -> None:
     for i, cond in enumerate(facts.patient.conditions):
         cid = concept_of(cond.name, cond.code, cond.system)
@@ -359,7 +351,7 @@ def _add_treatments(facts: PatientFacts) -> None:
             ids.add(cid)
         if item.category == "surgery" and item.major:
             ids.add("major_surgery")
-        ids = {x for x in ids if _known(x)} or ({cid} if cid else set())
+        ids = {x for x in ids if concepts.known(x)} or ({cid} if cid else set())
         if not ids:
             facts.warnings.append(f"{label}.name: {item.name!r} matches no known concept")
             continue
@@ -437,7 +429,7 @@ def _add_states(facts: PatientFacts) -> None:
         states["pregnancy"] = False if p.pregnant is None else p.pregnant
         states["breastfeeding"] = False if p.breastfeeding is None else p.breastfeeding
     for concept_id, value in states.items():
-        if value is None or not _known(concept_id):
+        if value is None or not concepts.known(concept_id):
             continue
         facts.add_concept(
             ConceptFact(

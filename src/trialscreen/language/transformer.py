@@ -117,14 +117,6 @@ def _own_span(
     return ref.span
 
 
-def _known_concept(concept_id: str) -> bool:
-    try:
-        concepts.get(concept_id)
-    except KeyError:
-        return False
-    return True
-
-
 def _same_unit(a: str | None, b: str | None) -> bool:
     """ "lb" and "lbs.", "g/dL" and "g/dl": one unit spelled two ways."""
     if a is None or b is None:
@@ -754,7 +746,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if except_ids and not all(
             any(r.concept in concepts.ancestors(e) and r.concept != e for r in concept_refs)
             for e in except_ids
-            if _known_concept(e)
+            if concepts.known(e)
         ):  # "malignancy other than HIV": an exception that is no kind of what it excepts from
             inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):

@@ -274,6 +274,11 @@ def _made(concept_id: str) -> Concept | None:
     )
 
 
+def known(concept_id: str) -> bool:
+    """Is there a concept with this id (or one made from one)?"""
+    return concept_id in _lexicon().by_id or _made(concept_id) is not None
+
+
 def get(concept_id: str) -> Concept:
     """The concept with this id (or made from one: `hypersensitivity_to`); KeyError if none."""
     found = _lexicon().by_id.get(concept_id) or _made(concept_id)
