@@ -235,12 +235,39 @@ def sources() -> dict[str, str]:
 
 
 def lookup(name: str) -> Analyte | None:
-    """The analyte a name or synonym denotes ('PT-INR', 'pt inr', 'Platelets'), else None."""
+    """The analyte a name or synonym denotes ('PT-INR', 'pt inr', 'Platelets'), its LOINC long or
+    short name ('Hemoglobin [Mass/volume] in Blood'), or a name with its abbreviation in brackets
+    ('Absolute neutrophil count (ANC)', both naming one analyte); else None."""
     by_key = _lexicon().by_key
     for key in _candidate_keys(name):
         if key in by_key:
             return by_key[key]
+    code = _loinc_names().get(_key(name))
+    if code is not None:
+        return by_loinc(code)
+    bracket = _BRACKET.fullmatch(name.strip())
+    if bracket is not None:
+        outside, inside = lookup(bracket.group(1)), lookup(bracket.group(2))
+        if outside is not None and outside is inside:
+            return outside
     return None
+
+
+_BRACKET = re.compile(r"(.+?)\s*[(\[]([^()\[\]]+)[)\]]")
+
+
+@functools.cache
+def _loinc_names() -> dict[str, str]:
+    """LOINC long and short names of the codes in the lexicon (loinc_names.json, built by
+    bench/loinc_names.py from the LOINC tables in ../shared/reference) -> code."""
+    text = resources.files(__package__).joinpath("loinc_names.json").read_text("utf-8")
+    return {_key(name): code for name, code in json.loads(text)["names"].items()}
+
+
+def loinc_notice() -> str:
+    """The LOINC copyright notice that goes with the codes and names."""
+    text = resources.files(__package__).joinpath("analytes.json").read_text("utf-8")
+    return str(json.loads(text)["notice"])
 
 
 def by_loinc(code: str) -> Analyte | None:
