@@ -440,11 +440,17 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     return None if None in checks else True
 
 
-def excepted(node: HasConcept, fact: ConceptFact) -> bool:
-    """Is a record entry one of the kinds the node leaves out ("other than X")?"""
-    return bool(node.except_concepts) and any(
-        e in concept_ancestors(fact.concept) for e in node.except_concepts
-    )
+def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
+    """Is a record entry one of the kinds the node leaves out ("other than X")? None when the
+    entry is broader than an excepted kind ("skin cancer" against "except basal cell
+    carcinoma"): it may be that kind or another."""
+    if not node.except_concepts:
+        return False
+    if any(e in concept_ancestors(fact.concept) for e in node.except_concepts):
+        return True
+    if any(fact.concept in concept_ancestors(e) for e in node.except_concepts):
+        return None
+    return False
 
 
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
@@ -456,10 +462,12 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     present = [f for f in found if f.status != "absent"]
     if not present:
         return Result(False, f"{label} known absent", evidence)
+    broader = False
     if node.except_concepts:
-        present = [f for f in present if not excepted(node, f)]
-        if not present:  # only the excepted kinds on record: another may not be
-            why = f"only {label} of the excepted kinds on record"
+        broader = any(excepted(node, f) is None for f in present)
+        present = [f for f in present if excepted(node, f) is False]
+        if not present:  # only the excepted kinds (or broader ones) on record
+            why = f"only {label} of the excepted kinds (or broader) on record"
             return Result(None, why, evidence, [f"other {label} status"])
     verdicts = [_fact_matches(node, f, facts) for f in present]
     if True in verdicts:
@@ -479,6 +487,9 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             evidence,
             [f"{label} date/grade"],
         )
+    if broader:
+        why = f"{label} on record may be an excepted kind or another"
+        return Result(None, why, evidence, [f"other {label} status"])
     return Result(False, f"{label} in the record, but not {render(node)}", evidence)
 
 

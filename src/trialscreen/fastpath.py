@@ -180,14 +180,18 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         present = [f for f in found if f.status != "absent"]
         if not present:
             return False, _NONE
+        broader = False
         if tree_node.except_concepts:
-            present = [f for f in present if not excepted(tree_node, f)]
+            broader = any(excepted(tree_node, f) is None for f in present)
+            present = [f for f in present if excepted(tree_node, f) is False]
             if not present:
                 return None, others
         verdicts = [_fact_matches(node, f, facts) for f in present]
         if True in verdicts:
             return (None, qualified) if qualified else (True, _NONE)
-        return (None, dated) if None in verdicts else (False, _NONE)
+        if None in verdicts:
+            return None, dated
+        return (None, others) if broader else (False, _NONE)
 
     return plan
 

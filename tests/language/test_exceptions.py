@@ -49,3 +49,22 @@ def test_what_an_exception_decides() -> None:
     assert decide(text, "exclusion", conditions=[scc]) == "fail"  # not the excepted kind
     assert decide(text, "exclusion", conditions=[bcc]) == "unknown"  # another may be unrecorded
     assert decide(text, "exclusion", conditions=[{"name": "cancer", "status": "absent"}]) == "pass"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No concurrent chemotherapy (except hydroxyurea) or radiotherapy",
+        "Antiretroviral agents (other than AZT) or immunomodulating agents within 15 days",
+    ],
+)
+def test_what_follows_a_bracketed_exception_may_share_its_frame(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_an_entry_broader_than_the_exception_may_be_it() -> None:
+    text = "Malignancies, with the exception of basal cell carcinoma."
+    broad = {"name": "non-melanoma skin cancer", "status": "active"}
+    assert decide(text, "exclusion", conditions=[broad]) == "unknown"
+    uveal = {"name": "uveal melanoma", "status": "resolved", "end": "2020-01-01"}
+    assert decide("History of skin cancer", "exclusion", conditions=[uveal]) == "unknown"

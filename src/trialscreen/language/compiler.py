@@ -473,6 +473,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         # or HIV negative": a result among other clauses may be for some of them only
         flags.append("result_in_context")
     flags += _window_use(kept, kind)
+    all_leaves = [leaf for _, _, c in kept for leaf in leaves(c)]
+    excepting = [n for n in all_leaves if isinstance(n, HasConcept) and n.except_concepts]
+    if excepting and len(excepting) < len(all_leaves):
+        # "No concurrent chemotherapy (except hydroxyurea) or radiotherapy", "Antiretroviral
+        # agents (other than AZT) or immunomodulating agents within 15 days": what follows the
+        # exception may share its negation or its window
+        flags.append("exception_in_list")
     frame = _frame(norm.text, tokens, kept, cues)
     framed: set[int] = set()
     if frame is not None:  # "... are not eligible": the words of the frame are read
