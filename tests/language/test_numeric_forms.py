@@ -263,3 +263,9 @@ def test_ranges_of_multiples_and_slashes_with_spaces() -> None:
 
 def test_older_than_age() -> None:
     assert read("older than age 65").canonical == "age > 65 years"
+
+
+def test_egfr_in_capitals_is_the_receptor_not_the_filtration_rate() -> None:
+    assert read("eGFR ≥ 60 mL/min/1.73 m2").canonical == "eGFR >= 60 mL/min/1.73 m2"
+    assert read("EGFR > 60 mL/min").status == "unparsed"
+    assert "eGFR" not in read("Prior treatment with an EGFR-TKI;", "exclusion").canonical

@@ -54,14 +54,22 @@ def _alternation(phrases: list[str]) -> str:
     return _trie(root) or "(?!x)x"
 
 
+# Phrases whose case tells two things apart: "eGFR" is the kidney's filtration rate, "EGFR" in
+# capitals the epidermal growth factor receptor ("EGFR-TKI", "EGFR mutation").
+CASED: dict[str, tuple[str, ...]] = {"egfr": ("eGFR", "Egfr")}
+
+
 def phrase_terminal(
     name: str, priority: int, phrases: list[str], short: int = 0, capitalized: bool = False
 ) -> str:
     """A word-bounded terminal matching any phrase, longest first, case-insensitive.
 
     Abbreviations of at most `short` letters ("ALL", "MI", "NET") match only in upper case,
-    so that the words "all", "mi" and "net" do not become concepts.
+    so that the words "all", "mi" and "net" do not become concepts; the phrases of `CASED` match
+    only as spelled there.
     """
+    cased = [form for p in phrases if p in CASED for form in CASED[p]]
+    phrases = [p for p in phrases if p not in CASED]
     is_short = [p for p in phrases if short and len(p) <= short and p.isalpha()]
     long = [p for p in phrases if p not in set(is_short)]
     body = f"(?i:{_alternation(long)})"
@@ -70,6 +78,8 @@ def phrase_terminal(
         if capitalized:  # "Hb", "Cr"
             forms += [p.capitalize() for p in is_short]
         body += "|" + _alternation(forms)
+    if cased:
+        body += "|" + _alternation(cased)
     return f"{name}.{priority}: /(?<![\\w-])(?:{body})(?![\\w])/"
 
 
