@@ -23,6 +23,12 @@ DEFAULT = ROOT.parent / "shared" / "reference"
 OUT = ROOT / "src" / "trialscreen" / "units" / "loinc_names.json"
 
 
+def _writable(name: str) -> bool:
+    """A name a record could carry: LOINC's "XXX" (specimen not specified) is a placeholder in
+    short names, not something anyone writes."""
+    return "XXX" not in name
+
+
 def main(argv: list[str]) -> int:
     ref = Path(argv[0]) if argv else DEFAULT
     codes = {code for a in analytes.all_analytes() for code in a.loinc}
@@ -32,13 +38,14 @@ def main(argv: list[str]) -> int:
         for row in csv.DictReader(f):
             if row["LOINC #"] in codes:
                 for name in (row["Long Common Name"], row["Short Name"]):
-                    names.setdefault(name.strip(), row["LOINC #"])
+                    if _writable(name):
+                        names.setdefault(name.strip(), row["LOINC #"])
     flowsheet = ref / "lab_loinc_ucum_normal_ranges_lhncbc_flowsheet/lab_rows.json"
     for row in json.loads(flowsheet.read_text(encoding="utf-8")):
         code = row.get("LOINC_MERGED")
         if code in codes:
             for key in ("LONG_COMMON_NAME_LOINC", "LOINC_ShortName", "LOINC_DISPLAY"):
-                if row.get(key):
+                if row.get(key) and _writable(str(row[key])):
                     names.setdefault(str(row[key]).strip(), code)
     doc = {
         "notice": analytes.loinc_notice(),

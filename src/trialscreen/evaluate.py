@@ -464,8 +464,9 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
         return Result(False, f"{label} known absent", evidence)
     broader = False
     if node.except_concepts:
-        broader = any(excepted(node, f) is None for f in present)
-        present = [f for f in present if excepted(node, f) is False]
+        kinds = [excepted(node, f) for f in present]
+        broader = None in kinds
+        present = [f for f, kind in zip(present, kinds, strict=True) if kind is False]
         if not present:  # only the excepted kinds (or broader ones) on record
             why = f"only {label} of the excepted kinds (or broader) on record"
             return Result(None, why, evidence, [f"other {label} status"])

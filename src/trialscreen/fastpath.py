@@ -182,8 +182,9 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
             return False, _NONE
         broader = False
         if tree_node.except_concepts:
-            broader = any(excepted(tree_node, f) is None for f in present)
-            present = [f for f in present if excepted(tree_node, f) is False]
+            kinds = [excepted(tree_node, f) for f in present]
+            broader = None in kinds
+            present = [f for f, kind in zip(present, kinds, strict=True) if kind is False]
             if not present:
                 return None, others
         verdicts = [_fact_matches(node, f, facts) for f in present]

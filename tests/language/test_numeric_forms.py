@@ -8,22 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_results import decide as decide_for
 
-from trialscreen.facts import PatientError, build_facts, load_patient
+from trialscreen.facts import PatientError, load_patient
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
-from trialscreen.model.trial import Criterion, Trial
-from trialscreen.screening import compiled_bullets, judge
 
 DAY = "2026-10-25"
 
 
 def decide(text: str, kind: str, *observations: dict[str, Any]) -> str:
     """The outcome of one bullet (read in a one-bullet list) for a patient with these labs."""
-    bullet = Criterion(index=0, kind=kind, text=text, span=(0, len(text)))  # type: ignore[arg-type]
-    compiled = compiled_bullets(Trial(id="t", format="ctgov_xml", bullets=[bullet]))[0]
-    record = {"id": "p", "as_of": "2026-11-01", "observations": list(observations)}
-    return judge(compiled, build_facts(load_patient(record)))[1]
+    return decide_for(text, kind, observations=list(observations))
 
 
 def lab(name: str, value: float, unit: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -138,8 +138,8 @@ def _allergen(ref: ConceptRef) -> bool:
     class ("platinum compounds", "nucleoside analogs"): the lexicon files some drugs under their
     class ("vancomycin" under nephrotoxic drugs), and an allergy to one is not to the others."""
     category = concepts.get(ref.concept).category
-    return category == "drug" or (
-        category == "drug_class" and bool(_CLASS_WORDS.search(ref.phrase))
+    return category in concepts.ALLERGENS and (
+        category == "drug" or bool(_CLASS_WORDS.search(ref.phrase))
     )
 
 

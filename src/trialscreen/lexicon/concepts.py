@@ -232,7 +232,7 @@ def lookup(phrase: str) -> Concept | None:
     allergy = _ALLERGY_TO.match(phrase) or _ALLERGY_AFTER.match(phrase)
     if allergy is not None:
         target = lookup(allergy.group(1))
-        if target is not None and target.category in _ALLERGENS:
+        if target is not None and target.category in ALLERGENS:
             return get(hypersensitivity_to(target.id))
     return None
 
@@ -241,7 +241,7 @@ def lookup(phrase: str) -> Concept | None:
 # "hypersensitivity_to:<drug id>", a kind of hypersensitivity and of the hypersensitivity to each
 # broader class ("allergy to cisplatin" is an allergy to platinum agents).
 HYPERSENSITIVITY_TO = "hypersensitivity_to:"
-_ALLERGENS = frozenset({"drug", "drug_class"})
+ALLERGENS = frozenset({"drug", "drug_class"})  # categories a hypersensitivity can be to
 _ALLERGY_WORDS = r"(?:hypersensitivity|allergy|allergies|allergic reactions?|allergic|drug allergy)"
 _ALLERGY_TO = re.compile(
     rf"(?i)^\s*(?:(?:known|history of|documented)\s+)?{_ALLERGY_WORDS}\s+(?:reactions?\s+)?to\s+"
@@ -262,9 +262,9 @@ def _made(concept_id: str) -> Concept | None:
         return None
     by_id = _lexicon().by_id
     target = by_id.get(concept_id.removeprefix(HYPERSENSITIVITY_TO))
-    if target is None or target.category not in _ALLERGENS:
+    if target is None or target.category not in ALLERGENS:
         return None
-    classes = [p for p in target.parents if by_id[p].category in _ALLERGENS]
+    classes = [p for p in target.parents if by_id[p].category in ALLERGENS]
     return Concept(
         id=concept_id,
         name=f"Hypersensitivity to {target.name}",

@@ -90,7 +90,7 @@ class Analyte(BaseModel):
 
     def form_in(self, unit_key: str) -> str | None:
         """The analyte a value in this unit measures, if another (see `unit_forms`)."""
-        return dict(self.unit_forms).get(unit_key)
+        return next((form for unit, form in self.unit_forms if unit == unit_key), None)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -187,6 +187,8 @@ class _Lexicon:
     by_loinc: dict[str, Analyte]
     synonyms: dict[str, str]
     sources: dict[str, str]
+    notice: str
+    forms: frozenset[str]  # the analytes some other analyte's value in a unit measures
 
 
 def _index(data: _LexiconFile) -> _Lexicon:
@@ -216,7 +218,10 @@ def _index(data: _LexiconFile) -> _Lexicon:
             form = by_id.get(form_id)
             if form is None or form.canonical_unit != unit:
                 raise ValueError(f"{analyte.id}: unit_forms[{unit!r}] must name an analyte in it")
-    return _Lexicon(data.analytes, by_id, by_key, by_code, words, dict(data.sources))
+    forms = frozenset(form for analyte in data.analytes for _, form in analyte.unit_forms)
+    return _Lexicon(
+        data.analytes, by_id, by_key, by_code, words, dict(data.sources), data.notice, forms
+    )
 
 
 @functools.cache
@@ -266,8 +271,7 @@ def _loinc_names() -> dict[str, str]:
 
 def loinc_notice() -> str:
     """The LOINC copyright notice that goes with the codes and names."""
-    text = resources.files(__package__).joinpath("analytes.json").read_text("utf-8")
-    return str(json.loads(text)["notice"])
+    return _lexicon().notice
 
 
 def by_loinc(code: str) -> Analyte | None:
@@ -328,7 +332,7 @@ def measured_as(analyte_id: str, unit: str | None) -> tuple[str, str | None]:
     form = info.form_in(key) if info is not None else None
     if form is not None:
         return form, key
-    if predicted and analyte_id in {f for a in lexicon.analytes for _, f in a.unit_forms}:
+    if predicted and analyte_id in lexicon.forms:
         return analyte_id, "%"
     return analyte_id, unit
 
