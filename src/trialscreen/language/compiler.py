@@ -304,6 +304,115 @@ def _defined_by_brackets(
     return out
 
 
+def _intro(tokens: list[Token], i: int) -> int | None:
+    """Where the words introducing examples at token i end ("e.g.", "eg", "such as", "for
+    example", "including"), or None. "i.e." is not one: it defines, and may narrow."""
+    words = [str(t).lower() for t in tokens[i : i + 4]]
+    if words[:4] == ["e", ".", "g", "."] or words[:3] == ["e", ".", "g"]:
+        end = i + (4 if words[3:4] == ["."] else 3)
+    elif words[:1] in (["eg"], ["including"]):
+        end = i + 1
+    elif words[:2] in (["such", "as"], ["for", "example"], ["for", "instance"]):
+        end = i + 2
+    else:
+        return None
+    while end < len(tokens) and tokens[end].type in ("COMMA", "COLON"):
+        end += 1
+    return end
+
+
+_EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND", "SLASH"})
+
+
+def _examples(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> tuple[list[tuple[int, int, Predicate]], set[int]]:
+    """ "Autoimmune disease (e.g., rheumatoid arthritis, lupus)", "CYP3A4 inhibitors such as
+    ketoconazole": the examples are kinds of the concept before them, whatever the lexicon
+    files them under, so the clause is the concept or any example, each example with the
+    concept's timing, window and qualifiers. Only a concept right before the examples, only
+    concepts as examples, the list closed by its bracket or by the end of the bullet;
+    "including" only in brackets ("prior chemotherapy including an anthracycline" may require
+    it). Returns the clauses and the tokens of the example words (read)."""
+    out: list[tuple[int, int, Predicate]] = []
+    read: set[int] = set()
+    i = 0
+    while i < len(clauses):
+        start, end, node = clauses[i]
+        head = node.item if isinstance(node, Not) else node
+        merged = None
+        if isinstance(head, HasConcept) and not head.except_concepts:
+            merged = _examples_after(clauses, i, tokens, head)
+        if merged is None:
+            out.append((start, end, node))
+            i += 1
+            continue
+        last, stop, items, words = merged
+        either = AnyOf(items=(head, *items), span=(head.span[0], items[-1].span[1]))
+        either = either.model_copy(update={"flags": ("examples",)})
+        new: Predicate = either
+        if isinstance(node, Not):
+            new = Not(item=either, span=(node.span[0], either.span[1]))
+        out.append((start, stop, new))
+        read |= words
+        i = last + 1
+    return out, read
+
+
+def _examples_after(
+    clauses: list[tuple[int, int, Predicate]], i: int, tokens: list[Token], head: HasConcept
+) -> tuple[int, int, list[HasConcept], set[int]] | None:
+    """The examples after clause i: (last clause, end token, examples, example-word tokens)."""
+    pos = clauses[i][1]
+    bracket = pos < len(tokens) and tokens[pos].type == "LPAR"
+    opened = pos + 1 if bracket else pos
+    if not bracket and opened < len(tokens) and tokens[opened].type == "COMMA":
+        opened += 1
+    intro = _intro(tokens, opened) if opened < len(tokens) else None
+    if intro is None or (not bracket and str(tokens[opened]).lower() == "including"):
+        return None
+    words = set(range(pos, intro))
+    items: list[HasConcept] = []
+    j, at = i + 1, intro
+    while j < len(clauses) and clauses[j][0] >= at:
+        gap = tokens[at : clauses[j][0]]
+        if gap and not (items and all(t.type in _EXAMPLE_GAP for t in gap)):
+            break
+        node = clauses[j][2]
+        listed = node.items if isinstance(node, AnyOf) and not node.flags else (node,)
+        for example in listed:
+            if (
+                not isinstance(example, HasConcept)
+                or example.flags
+                or example.except_concepts
+                or example.within_days is not None
+                or example.grade is not None
+                or example.timing not in ("any", head.timing)
+            ):
+                return None
+            qualifiers = tuple(dict.fromkeys(head.qualifiers + example.qualifiers))
+            update = {"concept": example.concept, "span": example.span, "qualifiers": qualifiers}
+            items.append(head.model_copy(update=update))
+        words |= set(range(at, clauses[j][0]))
+        at = clauses[j][1]
+        j += 1
+    if not items:
+        return None
+    k = at
+    rest = [str(t).lower() for t in tokens[at:]]
+    if rest[:2] == [",", "etc"]:
+        k, rest = k + 1, rest[1:]
+    if rest[:1] == ["etc"]:
+        k += 2 if rest[1:2] == ["."] else 1
+    if bracket:
+        if k >= len(tokens) or tokens[k].type != "RPAR":
+            return None
+        k += 1
+    elif any(t.type not in ("OTHER", "COLON") or str(t) not in ".;" for t in tokens[k:]):
+        return None  # the list must end the bullet: where else would it end?
+    return j - 1, k, items, words | set(range(at, k))
+
+
 _MEASURED = frozenset({"lab_compare", "score_compare"})
 _NOW_OR_ANY = frozenset({"any", "current"})
 # conditions that a measurement defines, and the analytes that define them: "Thrombocytopenia
@@ -460,10 +569,14 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
     kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens, kind)
+    kept, exemplified = _examples(kept, tokens)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}
     cues = unaccounted(tokens, used, kind, norm.text)
+    if exemplified:  # "e.g.", "such as" read by an examples clause
+        said = [(tokens[i].start_pos or 0, tokens[i].end_pos or 0) for i in exemplified]
+        cues = [c for c in cues if not any(a <= c.span[0] < b for a, b in said)]
     if _age_of_a_thing(kept, tokens):
         flags.append("age_of_a_thing")
     if _shared_relation(kept, tokens):
@@ -493,6 +606,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         (t.start_pos or 0, t.end_pos or 0)
         for i, t in enumerate(tokens)
         if i not in framed
+        and i not in exemplified
         and not other_treatment(tokens, i)
         and ((i not in inside and _is_content(t)) or (i in inside and _read_past(t)))
     ]

@@ -36,7 +36,7 @@ from trialscreen.model.predicate import (
     Unparsed,
     leaves,
 )
-from trialscreen.model.trial import Criterion, Trial
+from trialscreen.model.trial import Criterion, Heading, Trial
 from trialscreen.trials.lines import match_marker
 
 _ANY = re.compile(
@@ -187,10 +187,32 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
             continue
         name = f"heading '{heading.text[:40]}'"
         if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
-            if not _says_only(heading.text):
+            if not _says_only(heading.text) or _one_group_of_several(heading, headings):
                 _scope(rows, out, name)
             continue
         govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
+
+
+_GROUP_WORDS = re.compile(r"(?i)\b(?:women|men|males?|females?|children|child)\b")
+
+
+def _one_group_of_several(heading: Heading, headings: list[Heading]) -> bool:
+    """ "Women may be eligible for this study if they:" after "Men and women may be eligible
+    ...:": one group's list, not the section's. A heading naming a group restates the section
+    only when it is the section's only heading of its kind."""
+    if not _GROUP_WORDS.search(heading.text):
+        return False
+    return any(
+        h is not heading
+        and h.kind == heading.kind
+        and h.section is None
+        and h.text.rstrip().endswith(":")
+        and not _MAJOR.match(h.text)
+        for h in headings
+    )
+
+
+_MAJOR = re.compile(r"(?i)^\s*(?:key\s+|main\s+)?(?:inclusion|exclusion)(?:\s+criteria)?\s*:?\s*$")
 
 
 _OR_EDGE = re.compile(r"(?i)^\s*(?:or|and/or)\b|\b(?:or|and/or)\s*[.;:]?\s*$")
@@ -356,6 +378,9 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
     if not bullet.section:
         return c
     for label in bullet.section.split(" / "):
+        window = _WINDOW_SECTION.match(label.strip())
+        if window is not None and label == bullet.section.split(" / ")[-1]:
+            return _windowed(bullet, c, label, window.group("window"))
         if _KIND_SWITCH.search(label) and not _says_only(label):
             # "Excluded on the day of each dose:", "Excluded within 30 days of entry:"
             return _undecided(c, f"section '{label}' scopes it")
@@ -389,6 +414,51 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
 
 
 _UNREAD = ("unparsed", "partial")
+
+# "Excluded within 30 days of study entry:", "Excluded within the past 2 weeks:": each bullet
+# under it names what must not have happened in that window (legacy NIAID records)
+_WINDOW_SECTION = re.compile(
+    r"(?i)^(?:excluded|prohibited|not allowed)\s+(?P<window>within\s+(?:the\s+(?:past|last)\s+)?"
+    r"(?:\d+|one|two|three|four|six|eight|twelve)\s+(?:hours?|days?|weeks?|months?|years?))"
+    r"(?:\s+(?:prior\s+to|before|of)\s+(?:the\s+)?(?:study\s+)?(?:entry|enrollment|enrolment|"
+    r"randomi[sz]ation|registration|screening|study\s+drug\s+administration))?\s*:?$"
+)
+_OWN_TIME = re.compile(
+    r"(?i)\b(?:within|prior|previous(?:ly)?|past|history|current(?:ly)?|concurrent|"
+    r"concomitant|ongoing|active|since|ago|during|recent(?:ly)?|now|ever|never|before|after|"
+    r"until|days?|weeks?|months?|years?|hours?|no|not|none|without)\b|\d"
+)
+
+
+def _windowed(bullet: Criterion, c: CompiledCriterion, label: str, window: str) -> CompiledCriterion:
+    """A bullet under "Excluded within 4 weeks of study entry:": "Rifabutin." means rifabutin
+    within those 4 weeks. Read only where the bullet says no time of its own and names only
+    concepts (a negation, a number or a time of its own: the pass does not know how they mix)."""
+    text = bullet.text.strip().rstrip(".;,").rstrip()
+    if bullet.kind != "exclusion" or not text or _OWN_TIME.search(text) or ":" in text:
+        return _undecided(c, f"section '{label}' scopes it")
+    read = compile_criterion(f"{text} {window}", bullet.kind)
+    found = list(leaves(read.predicate))
+    if (
+        read.status != "compiled"
+        or not found
+        or any(not isinstance(n, HasConcept) or n.within_days is None for n in found)
+    ):
+        return _undecided(c, f"section '{label}' scopes it")
+    end = len(bullet.text)
+    node = _clip(read.predicate, end)
+    return _flag(read, f"window from '{label}'", text=bullet.text, predicate=node, uncovered=())
+
+
+def _clip(node: Predicate, end: int) -> Predicate:
+    """Spans cut to the bullet (the window words, borrowed from the label, map to its end)."""
+    span = (min(node.span[0], end), min(node.span[1], end))
+    update: dict[str, object] = {"span": span}
+    if isinstance(node, (AllOf, AnyOf)):
+        update["items"] = tuple(_clip(i, end) for i in node.items)
+    elif isinstance(node, Not):
+        update["item"] = _clip(node.item, end)
+    return node.model_copy(update=update)
 
 
 def _topic_path(label: str) -> bool:
@@ -571,7 +641,11 @@ _NEG_PHRASE = re.compile(
     r"conditions?|diseases?|disorders?|criteria|including|include|either|are|is|excluded|"
     r"included|eligible|ineligible|will|following|symptoms?|characteristics|required|meet|"
     r"women|men|males?|females?|inclusion|exclusion|key|main|general|study|entry|selection|"
-    r"eligibility|ineligibility|non-inclusion)\b|[:,.;()*#-]"
+    r"eligibility|ineligibility|non-inclusion|"
+    # headings that restate the section's kind ("You will not be eligible for this study if
+    # you:", "Patients with the following prior conditions are excluded:")
+    r"you|your|they|he/she|he|she|this|trial|if|prior|or|and|an?|volunteers?|individuals?|"
+    r"persons?|for|from|in|participation|participate|reasons?|children|child)\b|[:,.;()*#/-]"
 )
 
 
