@@ -28,8 +28,11 @@ from trialscreen.screening import judge
             "itraconazole",
         ),
         ("Known HIV infection (including AIDS)", "exclusion", "hiv infection or else aids"),
-        ("Autoimmune disease (eg, lupus, etc.)", "exclusion", "autoimmune disease or else "
-         "systemic lupus erythematosus"),
+        (
+            "Autoimmune disease (eg, lupus, etc.)",
+            "exclusion",
+            "autoimmune disease or else systemic lupus erythematosus",
+        ),
         (
             "Active heart disease such as uncontrolled angina or congestive heart failure",
             "exclusion",
@@ -70,8 +73,14 @@ def test_an_example_counts_as_the_concept_whatever_the_lexicon_says() -> None:
     assert decide(text, "exclusion", treatments=took) == "fail"
     other = [{"name": "metformin", "start": "2025-01-01"}]
     assert decide(text, "exclusion", treatments=other) == "unknown"  # other CYP3A4 inhibitors?
-    assert decide("No clinically significant autoimmune disease (e.g. rheumatoid arthritis)",
-                  "inclusion", conditions=[{"name": "rheumatoid arthritis"}]) == "unknown"
+    assert (
+        decide(
+            "No clinically significant autoimmune disease (e.g. rheumatoid arthritis)",
+            "inclusion",
+            conditions=[{"name": "rheumatoid arthritis"}],
+        )
+        == "unknown"
+    )
 
 
 RESTATED = """Inclusion Criteria

@@ -430,7 +430,9 @@ _OWN_TIME = re.compile(
 )
 
 
-def _windowed(bullet: Criterion, c: CompiledCriterion, label: str, window: str) -> CompiledCriterion:
+def _windowed(
+    bullet: Criterion, c: CompiledCriterion, label: str, window: str
+) -> CompiledCriterion:
     """A bullet under "Excluded within 4 weeks of study entry:": "Rifabutin." means rifabutin
     within those 4 weeks. Read only where the bullet says no time of its own and names only
     concepts (a negation, a number or a time of its own: the pass does not know how they mix)."""
