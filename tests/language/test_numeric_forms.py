@@ -265,3 +265,16 @@ def test_egfr_in_capitals_is_the_receptor_not_the_filtration_rate() -> None:
     assert read("eGFR ≥ 60 mL/min/1.73 m2").canonical == "eGFR >= 60 mL/min/1.73 m2"
     assert read("EGFR > 60 mL/min").status == "unparsed"
     assert "eGFR" not in read("Prior treatment with an EGFR-TKI;", "exclusion").canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Age between 18 - 65 years", "age >= 18 years and age <= 65 years"),
+        ("age between 18 to 65 years", "age >= 18 years and age <= 65 years"),
+        ("Age between 6 months - 17 years", "age >= 6 months and age <= 17 years"),
+    ],
+)
+def test_age_between_with_a_dash_or_to(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)

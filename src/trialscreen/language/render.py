@@ -114,13 +114,18 @@ def _render_sex_is(node: SexIs) -> str:
     return node.sex
 
 
+_NEEDING = ("requiring", "that require", "which require", "needing", "in need of")
+
+
 def _render_has_concept(node: HasConcept) -> str:
-    words = list(node.qualifiers)
+    after = [q for q in node.qualifiers if q.startswith(_NEEDING)]  # "requiring therapy"
+    words = [q for q in node.qualifiers if q not in after]
     if node.timing == "history":
         words.append("history of")
     elif node.timing == "current":
         words.append("current")
     words.append(concept_label(node.concept))
+    words += after
     if node.grade is not None and node.grade_op is not None:
         words.append(f"grade {_op(node.grade_op)} {node.grade}")
     if node.within_days is not None:

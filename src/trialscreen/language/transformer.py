@@ -639,6 +639,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
         text = " ".join(str(c[0]).lower().split())
         return Word("current" if text == "clinically active" else "severity", text, span_of(c))
 
+    def needing(self, c: list[Token]) -> Word:
+        return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
+
     def negation(self, c: list[Token]) -> Word:
         return Word("negation", str(c[0]).lower(), span_of(c))
 
@@ -697,6 +700,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         negated = any(w.role == "negation" for w in words)
         timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
+        quals += tuple(w.text for w in words if w.role == "needing")
         roles = {w.role for w in words}
         if {"history", "current"} <= roles:  # "history of active TB": the active form, then
             quals += ("active",)
