@@ -416,6 +416,8 @@ class ConceptWant(Protocol):
     def grade_op(self) -> str | None: ...
     @property
     def grade(self) -> int | None: ...
+    @property
+    def indication(self) -> str | None: ...
 
 
 def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
@@ -435,9 +437,29 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
         checks.append(
             None if fact.grade is None else compare(fact.grade, node.grade_op, node.grade)
         )
+    if node.indication is not None:
+        checks.append(given_for(node.indication, fact, facts))
     if False in checks:
         return False
     return None if None in checks else True
+
+
+def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool | None:
+    """Was this treatment given for the indication (or a kind of it)? Yes when its recorded
+    reason is a kind of it. Otherwise no only where the patient never had the condition (known
+    absent) or the treatment ended before it began; else None. A reason of another name is no
+    proof: "breast cancer" may have been metastatic by then ("for metastatic disease")."""
+    if fact.reason is not None and indication in concept_ancestors(fact.reason):
+        return True
+    had = facts.concepts.get(indication, [])
+    if not had:
+        return None
+    present = [f for f in had if f.status != "absent"]
+    if not present:
+        return False
+    if fact.last is not None and all(f.first is not None and fact.last < f.first for f in present):
+        return False
+    return None
 
 
 def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
@@ -482,6 +504,10 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             )
         return Result(True, f"{label} present ({present[verdicts.index(True)].label})", evidence)
     if None in verdicts:
+        if node.indication is not None:
+            what = concept_label(node.indication)
+            why = f"{label} present; the record does not tell whether it was given for {what}"
+            return Result(None, why, evidence, [f"what {label} was given for"])
         return Result(
             None,
             f"{label} present but its date or grade is not recorded",

@@ -61,6 +61,7 @@ class ConceptFact:
     grade: int | None
     source: str
     label: str
+    reason: str | None = None  # a treatment: the concept of the condition it was given for
 
 
 @dataclass(slots=True)
@@ -99,11 +100,13 @@ class PatientFacts:
     def add_concept(self, fact: ConceptFact) -> None:
         """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy).
 
-        Absence is filed under the concept alone: no brain metastases says nothing about
-        metastatic disease elsewhere.
+        Absence is filed under the concept and every kind of it (no anticoagulant: no warfarin),
+        never its ancestors: no brain metastases says nothing about metastatic disease elsewhere.
         """
-        targets = (
-            [fact.concept] if fact.status == "absent" else sorted(concept_ancestors(fact.concept))
+        targets = sorted(
+            concepts.descendants(fact.concept)
+            if fact.status == "absent"
+            else concept_ancestors(fact.concept)
         )
         for concept_id in targets:
             self.concepts.setdefault(concept_id, []).append(fact)
@@ -373,6 +376,14 @@ def _add_treatments(facts: PatientFacts) -> None:
             continue
         ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
         last = item.end or item.date  # a finished course with only a start has no known end
+        reason = None
+        if item.reason is not None:
+            reason = concept_of(item.reason)
+            if reason is None:
+                facts.warnings.append(
+                    f"{label}.reason: {item.reason!r} matches no known concept (read as not "
+                    "recorded)"
+                )
         for concept_id in sorted(ids):
             facts.add_concept(
                 ConceptFact(
@@ -382,6 +393,7 @@ def _add_treatments(facts: PatientFacts) -> None:
                     last=last,
                     ongoing=ongoing,
                     grade=None,
+                    reason=reason,
                     source=item.source or label,
                     label=item.name,
                 )

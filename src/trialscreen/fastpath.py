@@ -160,16 +160,25 @@ class _Want:
     within_days: float | None
     grade_op: str | None
     grade: int | None
+    indication: str | None
 
 
 def _plan_has_concept(tree_node: HasConcept) -> Plan:
-    node = _Want(tree_node.timing, tree_node.within_days, tree_node.grade_op, tree_node.grade)
+    node = _Want(
+        tree_node.timing,
+        tree_node.within_days,
+        tree_node.grade_op,
+        tree_node.grade,
+        tree_node.indication,
+    )
     label = concept_label(tree_node.concept)
     qualifiers = tree_node.qualifiers
     concept = tree_node.concept
     status = (f"{label} status",)
     qualified = (f"whether {label} is {' '.join(qualifiers)}",) if qualifiers else None
     dated = (f"{label} date/grade",)
+    if tree_node.indication is not None:
+        dated = (f"what {label} was given for",)
 
     others = (f"other {label} status",)
 

@@ -181,3 +181,11 @@ def test_shiloh_biggest_bundle_deceased_radiotherapy_course() -> None:
     (tamoxifen,) = by_source(patient, "MedicationRequest/2ebc72d5-babb-4e77-1a55-396f2a8fd69d")
     assert isinstance(tamoxifen, Treatment)
     assert (tamoxifen.name, tamoxifen.status) == ("Tamoxifen 10 MG Oral Tablet", "completed")
+
+
+def test_what_a_treatment_was_given_for_comes_from_its_reason_reference() -> None:
+    # Synthea points MedicationRequest and Procedure at the Condition they treat
+    patient = bundle("Sherilyn598_McClure239").patient
+    reasons = {t.reason for t in patient.treatments if t.reason}
+    assert "Malignant neoplasm of breast (disorder)" in reasons
+    assert all(t.reason is None or t.reason.strip() for t in patient.treatments)

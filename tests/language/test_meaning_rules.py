@@ -28,7 +28,7 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
     [
         ("Patients with brain metastases are not permitted unless treated", "not"),
         ("Any prior malignancy other than adequately treated carcinoma in situ", "other than"),
-        ("No prior chemotherapy for metastatic disease", "for"),
+        ("No prior chemotherapy for the current cancer", "for"),  # which cancer?
         ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
         ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "men"),
         ("ECOG 0-2 OR", "or"),

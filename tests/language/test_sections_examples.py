@@ -127,6 +127,7 @@ WINDOWS = """Exclusion Criteria
 Excluded within 4 weeks of study entry:
 
   -  Rifabutin.
+  -  Pregnant
   -  Active alcohol abuse in the past 3 months.
   -  No abstinence.
 
@@ -144,6 +145,7 @@ def test_a_window_section_dates_plain_bullets_only() -> None:
     assert read["Systemic corticosteroids."].canonical == "corticosteroids within 3 days"
     assert read["Active alcohol abuse in the past 3 months."].status != "compiled"  # own time
     assert read["No abstinence."].status != "compiled"  # a negation under "Excluded"
+    assert read["Pregnant"].status != "compiled"  # pregnant now, not in the past 4 weeks
 
 
 @pytest.mark.parametrize(

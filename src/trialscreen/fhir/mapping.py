@@ -163,7 +163,12 @@ class _Builder:
             drug = map_medication(model, kind, label, self._resolve, warn)
             self._keep("treatments", self.treatments, drug, label)
         elif isinstance(model, fr.Procedure):
-            self._keep("treatments", self.treatments, map_procedure(model, label, warn), label)
+            self._keep(
+                "treatments",
+                self.treatments,
+                map_procedure(model, label, self._resolve, warn),
+                label,
+            )
 
     def _keep(self, name: str, items: list[Any], item: object, label: str) -> None:
         if item is not None:

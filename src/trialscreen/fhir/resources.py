@@ -166,6 +166,8 @@ class MedicationUse(Resource):
     """MedicationRequest, MedicationStatement and MedicationAdministration: the shared fields."""
 
     status: str | None = None
+    reason_code: list[CodeableConcept] = []
+    reason_reference: list[Reference] = []
     medication_codeable_concept: CodeableConcept | None = None
     medication_reference: Reference | None = None
     contained: list[dict[str, Any]] = []
@@ -176,6 +178,8 @@ class MedicationUse(Resource):
 
 class Procedure(Resource):
     status: str | None = None
+    reason_code: list[CodeableConcept] = []
+    reason_reference: list[Reference] = []
     code: CodeableConcept | None = None
     performed_date_time: str | None = None
     performed_period: Period | None = None

@@ -119,11 +119,14 @@ def map_medication(
         status=status,
         start=fr.read_date(start_text, "start", warn),
         end=fr.read_date(period.end if period else None, "effectivePeriod.end", warn),
+        reason=_reason(use.reason_code, use.reason_reference, resolve),
         source=source,
     )
 
 
-def map_procedure(proc: fr.Procedure, source: str, warn: Warn) -> Treatment | None:
+def map_procedure(
+    proc: fr.Procedure, source: str, resolve: Resolve, warn: Warn
+) -> Treatment | None:
     """A completed or in-progress Procedure, with a category from its code and name."""
     status = _PROCEDURE_STATUS.get(proc.status or "")
     if status is None:
@@ -148,6 +151,7 @@ def map_procedure(proc: fr.Procedure, source: str, warn: Warn) -> Treatment | No
         date=date,
         start=date if period else None,
         end=fr.read_date(period.end, "performedPeriod.end", warn) if period else None,
+        reason=_reason(proc.reason_code, proc.reason_reference, resolve),
         source=source,
     )
 
@@ -190,6 +194,31 @@ def _medication_concept(
         return fr.CodeableConcept(text=ref.display)
     reason = "has no code" if raw is not None else "is not in the input"
     warn(f"skipped: medicationReference {target!r} {reason}")
+    return None
+
+
+def _reason(
+    codes: list[fr.CodeableConcept], refs: list[fr.Reference], resolve: Resolve
+) -> str | None:
+    """What a drug or procedure was given for: reasonCode, else the Condition a reasonReference
+    points to (its code, else the reference's display)."""
+    for code in codes:
+        name = code.label(code.pick(fr.SNOMED, any_system=True))
+        if name:
+            return name
+    for ref in refs:
+        raw = resolve(ref.reference) if ref.reference else None
+        if raw is not None and raw.get("resourceType") == "Condition":
+            try:
+                cond = fr.Condition.model_validate(raw)
+            except ValidationError:
+                cond = None
+            if cond is not None and cond.code is not None:
+                name = cond.code.label(cond.code.pick(fr.SNOMED, any_system=True))
+                if name:
+                    return name
+        if ref.display:
+            return ref.display
     return None
 
 

@@ -66,6 +66,7 @@ UNREAD_FLAGS = frozenset(
         "partial_window",
         "bracket_unread",
         "exception_unrelated",
+        "indication_unread",
         "result_in_context",
     }
 )

@@ -128,6 +128,8 @@ def _render_has_concept(node: HasConcept) -> str:
     words += after
     if node.grade is not None and node.grade_op is not None:
         words.append(f"grade {_op(node.grade_op)} {node.grade}")
+    if node.indication is not None:
+        words.append(f"for {concept_label(node.indication)}")
     if node.within_days is not None:
         words.append(f"within {duration(node.within_days)}")
     if node.except_concepts:

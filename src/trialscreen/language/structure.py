@@ -430,6 +430,11 @@ _OWN_TIME = re.compile(
 )
 
 
+# what such a window dates: drugs, treatments, procedures, illnesses; not states ("Pregnant"
+# under "Excluded within 4 weeks of study entry:" is pregnant now, not in the past 4 weeks)
+_DATED = frozenset({"drug", "drug_class", "treatment", "procedure", "condition"})
+
+
 def _windowed(
     bullet: Criterion, c: CompiledCriterion, label: str, window: str
 ) -> CompiledCriterion:
@@ -445,6 +450,7 @@ def _windowed(
         read.status != "compiled"
         or not found
         or any(not isinstance(n, HasConcept) or n.within_days is None for n in found)
+        or any(concepts.get(getattr(n, "concept", "")).category not in _DATED for n in found)
     ):
         return _undecided(c, f"section '{label}' scopes it")
     end = len(bullet.text)

@@ -19,6 +19,7 @@ from trialscreen.language.values import (
     CondSpec,
     ExceptSpec,
     GradeSpec,
+    IndicationSpec,
     MultipleSpec,
     Num,
     QuantitySpec,
@@ -211,6 +212,18 @@ def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     if len(flat) == 1:
         return flat[0]
     return AllOf(items=flat, span=span, flags=kept)
+
+
+_TREATING = frozenset({"drug", "drug_class", "treatment", "procedure"})
+
+
+def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
+    """ "for" + a condition after treatments only: what they were given for."""
+    return (
+        spec.intro == "for"
+        and concepts.get(spec.concept).category == "condition"
+        and all(concepts.get(r.concept).category in _TREATING for r in refs)
+    )
 
 
 def _timing(roles: set[str]) -> Timing:
@@ -639,6 +652,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
         text = " ".join(str(c[0]).lower().split())
         return Word("current" if text == "clinically active" else "severity", text, span_of(c))
 
+    def indication(self, c: list[Any]) -> IndicationSpec:
+        ref = _of(c, ConceptRef)[0]
+        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        return IndicationSpec(ref.concept, intro, span_of(c))
+
     def needing(self, c: list[Token]) -> Word:
         return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
 
@@ -708,6 +726,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         windows = _of(c, WindowSpec)
         excepted = _of(c, ExceptSpec)
         except_ids = excepted[0].concepts if excepted else ()
+        given_for = _of(c, IndicationSpec)
+        indication = given_for[0].concept if given_for else None
         concept_refs = [x for x in c if isinstance(x, list)][0]
         span = span_of(c)
         items: list[Predicate] = []
@@ -725,6 +745,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
                     except_concepts=except_ids,
+                    indication=indication,
                     span=_own_span(ref, concept_refs, excepted, span),
                 )
             )
@@ -734,7 +755,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             x
             for x in c
             if x is not None
-            and not isinstance(x, (Token, Word, GradeSpec, WindowSpec, ExceptSpec, list))
+            and not isinstance(
+                x, (Token, Word, GradeSpec, WindowSpec, ExceptSpec, IndicationSpec, list)
+            )
         ]
         if definitions:
             defined = definitions[0]
@@ -755,6 +778,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
+        if given_for and not _given_for(given_for[0], concept_refs):
+            # "chemotherapy if metastatic", "aspirin for patients", "diabetes for 5 years"
+            inner = inner.model_copy(update={"flags": (*inner.flags, "indication_unread")})
         if any(isinstance(d, Not) or d.flags for d in definitions):
             # "Not pregnant (negative pregnancy test)": a result or a negation in the bracket
             inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})

@@ -90,6 +90,16 @@ class ExceptSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicationSpec:
+    """What a treatment was given for ("chemotherapy for metastatic disease"); `intro` is the
+    word that introduced it, read only when it is "for"."""
+
+    concept: str
+    intro: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ConceptRef:
     concept: str
     span: Span

@@ -75,6 +75,7 @@ class Treatment(_Record):
     end: dt.date | None = None
     date: dt.date | None = None
     major: bool | None = None  # surgery: major or not
+    reason: str | None = None  # the condition it was given for ("metastatic breast cancer")
     source: str | None = None
 
 

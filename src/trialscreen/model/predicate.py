@@ -108,7 +108,9 @@ class HasConcept(_Node):
     grade; `qualifiers` are words the record cannot check ("uncontrolled"): a present concept
     with such a qualifier is unknown, an absent one is still absent. `except_concepts` are
     kinds of it that do not count ("malignancy other than basal cell carcinoma"): only an entry
-    of another kind is the concept here.
+    of another kind is the concept here. `indication` is the condition a treatment was given
+    for ("chemotherapy for metastatic disease"): only a treatment for it (or a kind of it)
+    counts.
     """
 
     kind: Literal["has_concept"] = "has_concept"
@@ -119,6 +121,7 @@ class HasConcept(_Node):
     grade: int | None = None
     qualifiers: tuple[str, ...] = ()
     except_concepts: tuple[str, ...] = ()
+    indication: str | None = None
 
 
 class TimeSince(_Node):

@@ -1,0 +1,88 @@
+"""A treatment for an indication: "No prior chemotherapy for metastatic disease" is chemotherapy
+given for metastatic disease, not "no chemotherapy and no metastatic disease". Only a treatment
+for it counts: by the record's `reason`, or, without one, ruled out where the patient never had
+the condition or the treatment ended before it began."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_results import decide
+
+from trialscreen.language.compiler import compile_criterion
+
+RULE = "No prior chemotherapy for metastatic disease"
+CHEMO = {
+    "name": "doxorubicin",
+    "category": "chemotherapy",
+    "start": "2020-01-01",
+    "end": "2020-06-01",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        (RULE, "inclusion", "no (history of chemotherapy for metastatic disease)"),
+        ("Insulin for diabetes", "inclusion", "insulin for diabetes mellitus"),
+        (
+            "No prior chemotherapy or radiotherapy for metastatic breast cancer",
+            "inclusion",
+            "no (history of chemotherapy for metastatic breast cancer or else history of "
+            "radiotherapy for metastatic breast cancer)",
+        ),
+    ],
+)
+def test_a_treatment_for_a_condition(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chemotherapy if metastatic disease",  # a condition, not what it was given for
+        "Aspirin for patients with diabetes",  # a group
+        "Diabetes for 5 years",  # a duration
+        "No prior chemotherapy for the current cancer",  # "current": which one?
+    ],
+)
+def test_other_fors_are_not_an_indication(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+@pytest.mark.parametrize(
+    ("treatment", "conditions", "expected"),
+    [
+        # adjuvant chemotherapy years before the metastases: not for them
+        (CHEMO, [{"name": "metastatic disease", "onset": "2025-01-01"}], "pass"),
+        # recorded as given for metastatic breast cancer: a kind of metastatic disease
+        (
+            {**CHEMO, "reason": "metastatic breast cancer"},
+            [{"name": "metastatic disease", "onset": "2019-01-01"}],
+            "fail",
+        ),
+        # given for "breast cancer" while metastatic since 2019: may well be for it
+        (
+            {**CHEMO, "reason": "breast cancer"},
+            [{"name": "metastatic disease", "onset": "2019-01-01"}],
+            "unknown",
+        ),
+        (CHEMO, [{"name": "metastatic disease", "status": "absent"}], "pass"),
+        (CHEMO, [{"name": "metastatic disease", "onset": "2019-01-01"}], "unknown"),
+        (CHEMO, [], "unknown"),  # never said whether metastatic
+    ],
+)
+def test_what_the_treatment_was_given_for_decides(
+    treatment: dict[str, Any], conditions: list[dict[str, Any]], expected: str
+) -> None:
+    assert decide(RULE, "inclusion", treatments=[treatment], conditions=conditions) == expected
+
+
+def test_a_reason_the_lexicon_does_not_know_is_a_warning_not_a_guess() -> None:
+    from trialscreen.facts import build_facts, load_patient
+
+    record = {"id": "p", "treatments": [{**CHEMO, "reason": "zzz syndrome"}]}
+    warnings = build_facts(load_patient(record)).warnings
+    assert any("treatments[0].reason" in w and "zzz syndrome" in w for w in warnings)
