@@ -629,6 +629,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         node_flags = sorted({f for f in _all_flags(node)})
         unread = (
             any(f != "disqualifying_frame" for f in flags)
+            or (kind == "exclusion" and "inclusion_only" in node_flags)
             or any(f in UNREAD_FLAGS for f in node_flags)
             or _has_unparsed(node)
             or _and_unread(node, kind)

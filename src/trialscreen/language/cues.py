@@ -223,7 +223,11 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of
             # another, not two things
             out.append(Cue(str(related[0]).lower(), "relation", _tok_span(related[0])))
-        if not gap and tokens[start].type == "CONCEPT" and tokens[end - 1].type != "COMMA":
+        if (
+            not gap
+            and tokens[start].type == "CONCEPT"
+            and tokens[end - 1].type not in ("COMMA", "FERTILE_USE")  # a whole sentence
+        ):
             # "Diabetic neuropathy": one thing named by two lexicon words, not two things
             out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))
         listing = (  # "pregnant or nursing women and women who ...": a list of conditions

@@ -175,6 +175,11 @@ def _render_not(node: Not) -> str:
 
 def _render_conditional(node: Conditional) -> str:
     then = node.then
+    if not isinstance(then, LabCompare):
+        return (
+            f"if {concept_label(node.condition)}: {render(then)}; "
+            f"otherwise: {render(node.otherwise)}"
+        )
     alt = _threshold(then) if isinstance(then, LabCompare) else render(then)
     alt_op = f"{_op(then.op)} " if isinstance(then, LabCompare) else ""
     return f"{render(node.otherwise)} ({alt_op}{alt} if {concept_label(node.condition)})"

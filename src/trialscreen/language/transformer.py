@@ -657,6 +657,28 @@ class CriteriaTransformer(Transformer[Token, Any]):
         intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
         return IndicationSpec(ref.concept, intro, span_of(c))
 
+    def fertile_contraception(self, c: list[Token]) -> Predicate:
+        """ "Fertile patients must use effective contraception": a woman of childbearing
+        potential uses contraception; a woman without it is not concerned; a man may be fertile
+        (the record cannot say), so he needs contraception on record. "Fertile women": women
+        only. A requirement: read in inclusions only (flag `inclusion_only`)."""
+        span = span_of(c)
+        uses = HasConcept(concept="contraception", timing="current", span=span)
+        women_only = re.search(r"(?i)women|female", str(c[0])) is not None
+        able = HasConcept(concept="childbearing_potential", span=span)
+        otherwise: Predicate = (
+            Not(item=able, span=span)  # true whenever this branch is taken
+            if women_only
+            else AnyOf(items=(SexIs(sex="female", span=span), uses), span=span)
+        )
+        return Conditional(
+            condition="childbearing_potential",
+            then=uses,
+            otherwise=otherwise,
+            span=span,
+            flags=("inclusion_only",),
+        )
+
     def needing(self, c: list[Token]) -> Word:
         return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
 
