@@ -307,7 +307,7 @@ def test_blood_pressure_pair() -> None:
 
 
 def test_not_computable_is_unparsed_with_reason() -> None:
-    compiled = compile_criterion("Signed informed consent")
+    compiled = compile_criterion("Able to swallow tablets")
     assert compiled.status == "unparsed"
     assert isinstance(compiled.predicate, Unparsed) and compiled.predicate.reason
 

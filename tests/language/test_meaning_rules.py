@@ -197,3 +197,32 @@ def test_a_permission_label_is_only_a_permission_word() -> None:
     )
     (_, _, first), (_, _, second) = read_list(allowed)
     assert first.status == "no_constraint" and second.status != "no_constraint"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "free"),
+    [
+        ("Signed informed consent", "inclusion", True),
+        (
+            "Provide written informed consent prior to any study-specific procedures",
+            "inclusion",
+            True,
+        ),
+        ("Unwilling to sign informed consent", "exclusion", True),
+        ("Informed consent", "exclusion", False),  # as an exclusion: a slip
+        ("Ability to give informed consent.", "inclusion", False),  # capacity: may fail
+        ("Willing and able to provide written informed consent", "inclusion", False),
+        ("Unable or unwilling to give informed consent", "exclusion", False),
+        (
+            "Signed, informed consent from parent or legal guardian for patients less than 18 "
+            "years of age",
+            "inclusion",
+            False,
+        ),
+    ],
+)
+def test_consent_alone_is_a_step_of_enrolment(text: str, kind: str, free: bool) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status == "no_constraint") == free
+    if free:
+        assert compiled.canonical == "no constraint (consent at enrolment)"

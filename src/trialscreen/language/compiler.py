@@ -616,7 +616,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if len(text) > len(source):  # the truncated tail was not read
         uncovered.append((len(source), len(text)))
     free = no_constraint(
-        norm.text, tokens, cues, bool(uncovered), bool(either_sex) and not nodes, bool(nodes)
+        norm.text,
+        tokens,
+        cues,
+        bool(uncovered),
+        bool(either_sex) and not nodes,
+        bool(nodes),
+        kind=kind,
     )
     if free is not None:
         return _free(text, kind, free, tuple(f for f in flags if not f.startswith("cue:")))

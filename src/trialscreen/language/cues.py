@@ -316,6 +316,37 @@ _PERMISSION = re.compile(
     r"(?i)\b(?:is |are )?(?:allowed|permitted|acceptable|accepted|permissible)\s*[.;]?\s*$"
 )
 _HEADING = re.compile(r"^[^:]{1,120}:\s*$")
+
+# A bullet that only asks for the patient's informed consent ("Signed informed consent",
+# "Willing to provide written informed consent prior to any study-specific procedures"): a step
+# of enrolment, not a fact of a screening record (ACTIN likewise assumes consent will be given).
+# Never a bullet about the capacity to consent ("able to understand and sign"), a parent's or
+# guardian's consent, an age, or a condition: only these words.
+_CONSENT_WORDS = frozenset(
+    """patient patients subject subjects participant participants volunteer volunteers the a an
+    must should will shall be have has had is are voluntarily personally freely willing
+    willingness to and agree agrees agreement sign signs signed signing signature of provide
+    provides provided provision give gives given obtain obtained written informed consent
+    consents form forms document documentation dated prior before any all study
+    study-specific study-related trial procedures procedure specific related screening for in
+    participation participate voluntary icf this by""".split()
+)
+_REFUSAL_WORDS = frozenset(
+    "unwilling unwillingness refuse refuses refusal refused not no or".split()
+)
+
+
+def consent_only(text: str, kind: str) -> bool:
+    """Does the bullet only ask for informed consent (an exclusion: only refuse it)?"""
+    words = re.findall(r"[a-z][a-z-]*", text.lower())
+    if "consent" not in words or re.search(r"\d", text):
+        return False
+    allowed = _CONSENT_WORDS | (_REFUSAL_WORDS if kind == "exclusion" else frozenset())
+    if kind == "exclusion" and not _REFUSAL_WORDS & set(words):
+        return False  # "Informed consent" as an exclusion: a slip, not read
+    return all(w in allowed for w in words)
+
+
 _CONSTRAINING = frozenset(
     {"NUMBER", "NUMWORD", "GE", "LE", "GT", "LT", "EQ", "NEG", "COND_INTRO", "OR_MORE", "OR_LESS"}
 )
@@ -328,12 +359,15 @@ def no_constraint(
     uncovered: bool,
     either_sex: bool,
     has_clause: bool = False,
+    kind: str = "inclusion",
 ) -> str | None:
-    """Why a bullet constrains nobody ("placeholder", "permission", "heading", "either sex"),
-    or None. Only whole bullets qualify; any number, comparator, negation or other cue in a
-    permission makes it a rule, not a permission."""
+    """Why a bullet constrains nobody ("placeholder", "permission", "heading", "either sex",
+    "consent at enrolment"), or None. Only whole bullets qualify; any number, comparator,
+    negation or other cue in a permission makes it a rule, not a permission."""
     if _PLACEHOLDER.match(text):
         return "placeholder"
+    if consent_only(text, kind):
+        return "consent at enrolment"
     others = [c for c in cues if c.category not in ("permission", "example")]
     if _PERMISSION.search(text) and not others:
         if not any(t.type in _CONSTRAINING for t in tokens):
