@@ -86,3 +86,19 @@ def test_a_reason_the_lexicon_does_not_know_is_a_warning_not_a_guess() -> None:
     record = {"id": "p", "treatments": [{**CHEMO, "reason": "zzz syndrome"}]}
     warnings = build_facts(load_patient(record)).warnings
     assert any("treatments[0].reason" in w and "zzz syndrome" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior hormonal therapy for metastatic disease allowed",
+        "Prior or concurrent megestrol for hot flashes allowed",
+    ],
+)
+def test_a_treatment_for_something_allowed_is_a_permission(text: str) -> None:
+    assert compile_criterion(text, "inclusion").status == "no_constraint"
+
+
+def test_allowed_for_a_group_is_not_a_permission() -> None:
+    text = "Prior radiotherapy allowed for patients with bone metastases"
+    assert compile_criterion(text, "inclusion").status == "partial"

@@ -617,7 +617,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         uncovered.append((len(source), len(text)))
     free = no_constraint(
         norm.text,
-        tokens,
+        [t for i, t in enumerate(tokens) if not (i in inside and t.type == "COND_INTRO")],
         cues,
         bool(uncovered),
         bool(either_sex) and not nodes,

@@ -221,7 +221,7 @@ def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
     """ "for" + a condition after treatments only: what they were given for."""
     return (
         spec.intro == "for"
-        and concepts.get(spec.concept).category == "condition"
+        and concepts.get(spec.concept).category in ("condition", "finding")
         and all(concepts.get(r.concept).category in _TREATING for r in refs)
     )
 
