@@ -55,7 +55,7 @@ def test_parse_json() -> None:
     )
     doc = json.loads(out)
     assert code == 0 and doc["status"] == "compiled" and doc["predicate"]["kind"] == "all_of"
-    code, out, _ = run("parse", "Signed informed consent")
+    code, out, _ = run("parse", "Able to swallow tablets")
     assert code == 0 and "unparsed" in out
 
 

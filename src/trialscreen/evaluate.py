@@ -457,7 +457,13 @@ def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool |
     present = [f for f in had if f.status != "absent"]
     if not present:
         return False
-    if fact.last is not None and all(f.first is not None and fact.last < f.first for f in present):
+    # ended before the condition began; only entries of the condition itself say when it began
+    # (a "metastatic breast cancer" of 2025 is not when "breast cancer" began)
+    if (
+        fact.last is not None
+        and all(f.concept == indication for f in present)
+        and all(f.first is not None and fact.last < f.first for f in present)
+    ):
         return False
     return None
 

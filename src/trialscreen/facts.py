@@ -100,13 +100,12 @@ class PatientFacts:
     def add_concept(self, fact: ConceptFact) -> None:
         """File a fact under its concept and every ancestor ("letrozole" is a hormonal therapy).
 
-        Absence is filed under the concept and every kind of it (no anticoagulant: no warfarin),
-        never its ancestors: no brain metastases says nothing about metastatic disease elsewhere.
+        Absence is filed under the concept alone: no brain metastases says nothing about
+        metastatic disease elsewhere; and the lexicon files some names too loosely for absence
+        to reach every kind of a concept ("psychiatric illness" over alcohol abuse).
         """
-        targets = sorted(
-            concepts.descendants(fact.concept)
-            if fact.status == "absent"
-            else concept_ancestors(fact.concept)
+        targets = (
+            [fact.concept] if fact.status == "absent" else sorted(concept_ancestors(fact.concept))
         )
         for concept_id in targets:
             self.concepts.setdefault(concept_id, []).append(fact)
@@ -320,7 +319,7 @@ _CHANGES_WHAT_IT_IS = re.compile(
     r"(?i)\b(?:negative|neg|non-?reactive|undetectable|positive|pos|no|not|none|without|denies|"
     r"denied|absent|ruled out|excluded|intolerance|intolerant|allerg\w*|hypersensitivity|"
     r"receptor|deficiency|resistance|resistant|family history|risk|screening|test|vaccin\w*|"
-    r"exposure|contact|carrier)\b|[+-]\s*$"
+    r"exposure|contact|carrier|prevent\w*|prophyla\w*|preventive|preventative)\b|[+-]\s*$"
 )
 
 

@@ -63,3 +63,9 @@ def test_inside_a_run_on_bullet() -> None:
 )
 def test_not_read(text: str, kind: str) -> None:
     assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]
+
+
+def test_a_barrier_method_is_a_kind_not_any_contraception() -> None:
+    # the pill is effective contraception but not a barrier method
+    text = "Fertile patients must use effective barrier contraception"
+    assert compile_criterion(text, "inclusion").status != "compiled"

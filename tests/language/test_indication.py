@@ -102,3 +102,34 @@ def test_a_treatment_for_something_allowed_is_a_permission(text: str) -> None:
 def test_allowed_for_a_group_is_not_a_permission() -> None:
     text = "Prior radiotherapy allowed for patients with bone metastases"
     assert compile_criterion(text, "inclusion").status == "partial"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No prior chemotherapy for myelodysplastic syndrome or AML",  # for either? both?
+        "Prior chemotherapy for breast cancer or lymphoma",
+    ],
+)
+def test_several_indications_are_not_read(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "partial" and "indication_unread" in compiled.flags
+
+
+def test_a_later_narrower_form_does_not_date_the_condition() -> None:
+    # tamoxifen 2015-2020 was adjuvant therapy for this breast cancer; 2025 is when it spread
+    tamoxifen = {"name": "tamoxifen", "start": "2015-03-01", "end": "2020-03-01"}
+    spread = [{"name": "metastatic breast cancer", "onset": "2025-01-01"}]
+    text = "No prior hormonal therapy for breast cancer"
+    assert decide(text, "inclusion", treatments=[tamoxifen], conditions=spread) == "unknown"
+
+
+def test_a_reason_of_prevention_is_not_the_condition() -> None:
+    pci = {
+        "name": "prophylactic cranial irradiation",
+        "category": "radiotherapy",
+        "date": "2024-01-01",
+        "reason": "prevention of brain metastases",
+    }
+    text = "No prior radiotherapy for brain metastases"
+    assert decide(text, "inclusion", treatments=[pci]) == "unknown"

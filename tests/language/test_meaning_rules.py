@@ -226,3 +226,36 @@ def test_consent_alone_is_a_step_of_enrolment(text: str, kind: str, free: bool) 
     assert (compiled.status == "no_constraint") == free
     if free:
         assert compiled.canonical == "no constraint (consent at enrolment)"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("Prior AZT therapy.", "exclusion", "history of zidovudine"),
+        (
+            "At least 2 weeks since corticosteroid therapy",
+            "inclusion",
+            ">= 2 weeks since corticosteroids",
+        ),
+        (
+            "Have received prior antiretroviral therapy.",
+            "exclusion",
+            "history of antiretroviral therapy",
+        ),
+        ("Must not have received prior chemotherapy", "inclusion", "no (history of chemotherapy)"),
+        (
+            "Have not received any investigational agent within 30 days",
+            "inclusion",
+            "no (history of investigational agent within 30 days)",
+        ),
+    ],
+)
+def test_drug_therapy_and_have_received(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize("text", ["HIV therapy", "Kaposi's sarcoma treatment"])
+def test_therapy_of_a_condition_is_not_the_condition(text: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert compiled.status == "partial" and "therapy_of_condition" in compiled.flags

@@ -4,6 +4,8 @@ absent one is still absent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from test_results import decide
 
@@ -47,3 +49,41 @@ def test_a_present_condition_with_a_qualifier_is_unknown(
 def test_requiring_something_else_is_not_read() -> None:
     # "requiring a wheelchair" is no measure of how bad: not a qualifier
     assert compile_criterion("Arthritis requiring a wheelchair", "exclusion").status != "compiled"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "record", "expected"),
+    [
+        # the whole list is what is required, not further concepts
+        (
+            "No serious infection requiring antibiotics, antifungals, or antivirals",
+            "inclusion",
+            {"treatments": [{"name": "acyclovir", "start": "2026-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Brain metastases requiring steroids or radiation",
+            "exclusion",
+            {
+                "treatments": [
+                    {
+                        "name": "radiotherapy",
+                        "category": "radiotherapy",
+                        "start": "2019-01-01",
+                        "end": "2019-02-01",
+                    }
+                ],
+                "conditions": [{"name": "brain metastases", "status": "absent"}],
+            },
+            "pass",
+        ),
+    ],
+)
+def test_requiring_a_list(text: str, kind: str, record: dict[str, Any], expected: str) -> None:
+    assert decide(text, kind, **record) == expected
+
+
+def test_requiring_then_another_clause_is_not_read() -> None:
+    # does "or hepatitis" join the infection, or what it requires?
+    compiled = compile_criterion("Infection requiring antibiotics or hepatitis", "exclusion")
+    assert compiled.status == "partial" and "needing_list" in compiled.flags

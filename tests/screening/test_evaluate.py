@@ -196,6 +196,6 @@ def test_defective_criterion_is_unknown() -> None:
 
 
 def test_unparsed_is_unknown_with_manual_review() -> None:
-    compiled = compile_criterion("Signed informed consent")
+    compiled = compile_criterion("Able to swallow tablets")
     result = evaluate_node(compiled.predicate, build_facts(read_patient(patient())))
     assert result.met is None and result.needs == ["manual review"]

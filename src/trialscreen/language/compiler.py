@@ -67,6 +67,8 @@ UNREAD_FLAGS = frozenset(
         "bracket_unread",
         "exception_unrelated",
         "indication_unread",
+        "therapy_of_condition",
+        "needing_list",
         "result_in_context",
     }
 )
@@ -322,19 +324,38 @@ def _intro(tokens: list[Token], i: int) -> int | None:
     return end
 
 
-_EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND", "SLASH"})
+_EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND"})  # not "/": "carboplatin/paclitaxel" is one
+
+
+def _kind_of(example: str, head: str) -> bool:
+    """Can the example stand as a kind of the head? Filed under it in the lexicon; or a drug
+    the lexicon files under no class at all, after a class ("CYP3A4 inhibitors (e.g., X)"):
+    the text says what it is. Never a drug the lexicon files elsewhere ("topical
+    corticosteroids such as hydrocortisone": hydrocortisone is mostly not topical), a relation
+    made of a concept ("hypersensitivity to azoles"), or a condition that is not a kind of it
+    ("terminal illness such as cancer", "hepatic failure (e.g., ascites)")."""
+    if not concepts.known(example) or not concepts.known(head) or ":" in head:
+        return False
+    if head in concepts.ancestors(example):
+        return True
+    return (
+        concepts.get(head).category == "drug_class"
+        and concepts.get(example).category == "drug"
+        and concepts.ancestors(example) == {example}
+    )
 
 
 def _examples(
-    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
 ) -> tuple[list[tuple[int, int, Predicate]], set[int]]:
     """ "Autoimmune disease (e.g., rheumatoid arthritis, lupus)", "CYP3A4 inhibitors such as
     ketoconazole": the examples are kinds of the concept before them, whatever the lexicon
     files them under, so the clause is the concept or any example, each example with the
     concept's timing, window and qualifiers. Only a concept right before the examples, only
-    concepts as examples, the list closed by its bracket or by the end of the bullet;
-    "including" only in brackets ("prior chemotherapy including an anthracycline" may require
-    it). Returns the clauses and the tokens of the example words (read)."""
+    concepts as examples, each a kind of it (`_kind_of`), the list closed by its bracket or by
+    the end of the bullet; "including" only in brackets and never where the concept is required
+    ("Prior endocrine therapy (including aromatase inhibitors)" may require them). Returns the
+    clauses and the tokens of the example words (read)."""
     out: list[tuple[int, int, Predicate]] = []
     read: set[int] = set()
     i = 0
@@ -342,18 +363,25 @@ def _examples(
         start, end, node = clauses[i]
         head = node.item if isinstance(node, Not) else node
         merged = None
+        required = kind == "inclusion" and not isinstance(node, Not)
         if isinstance(head, HasConcept) and not head.except_concepts:
-            merged = _examples_after(clauses, i, tokens, head)
+            merged = _examples_after(clauses, i, tokens, head, required)
         if merged is None:
             out.append((start, end, node))
             i += 1
             continue
         last, stop, items, words = merged
-        either = AnyOf(items=(head, *items), span=(head.span[0], items[-1].span[1]))
-        either = either.model_copy(update={"flags": ("examples",)})
-        new: Predicate = either
+        # every example was the concept's own name: the concept's phrase runs over them
+        reach = (head.span[0], clauses[last][2].span[1])
+        new: Predicate = head.model_copy(update={"span": reach})
         if isinstance(node, Not):
-            new = Not(item=either, span=(node.span[0], either.span[1]))
+            new = Not(item=new, span=(node.span[0], reach[1]))
+        if items:
+            either = AnyOf(items=(head, *items), span=(head.span[0], items[-1].span[1]))
+            either = either.model_copy(update={"flags": ("examples",)})
+            new = either
+            if isinstance(node, Not):
+                new = Not(item=either, span=(node.span[0], either.span[1]))
         out.append((start, stop, new))
         read |= words
         i = last + 1
@@ -361,7 +389,11 @@ def _examples(
 
 
 def _examples_after(
-    clauses: list[tuple[int, int, Predicate]], i: int, tokens: list[Token], head: HasConcept
+    clauses: list[tuple[int, int, Predicate]],
+    i: int,
+    tokens: list[Token],
+    head: HasConcept,
+    required: bool,
 ) -> tuple[int, int, list[HasConcept], set[int]] | None:
     """The examples after clause i: (last clause, end token, examples, example-word tokens)."""
     pos = clauses[i][1]
@@ -370,14 +402,15 @@ def _examples_after(
     if not bracket and opened < len(tokens) and tokens[opened].type == "COMMA":
         opened += 1
     intro = _intro(tokens, opened) if opened < len(tokens) else None
-    if intro is None or (not bracket and str(tokens[opened]).lower() == "including"):
+    including = intro is not None and str(tokens[opened]).lower() == "including"
+    if intro is None or (including and (not bracket or required)):
         return None
     words = set(range(pos, intro))
     items: list[HasConcept] = []
     j, at = i + 1, intro
     while j < len(clauses) and clauses[j][0] >= at:
         gap = tokens[at : clauses[j][0]]
-        if gap and not (items and all(t.type in _EXAMPLE_GAP for t in gap)):
+        if gap and not (j > i + 1 and all(t.type in _EXAMPLE_GAP for t in gap)):
             break
         node = clauses[j][2]
         listed = node.items if isinstance(node, AnyOf) and not node.flags else (node,)
@@ -389,15 +422,18 @@ def _examples_after(
                 or example.within_days is not None
                 or example.grade is not None
                 or example.timing not in ("any", head.timing)
+                or not _kind_of(example.concept, head.concept)
             ):
                 return None
+            if example.concept == head.concept or any(x.concept == example.concept for x in items):
+                continue  # "proton pump inhibitors (e.g., omeprazole)": the lexicon's own name
             qualifiers = tuple(dict.fromkeys(head.qualifiers + example.qualifiers))
             update = {"concept": example.concept, "span": example.span, "qualifiers": qualifiers}
             items.append(head.model_copy(update=update))
         words |= set(range(at, clauses[j][0]))
         at = clauses[j][1]
         j += 1
-    if not items:
+    if j == i + 1:  # no example clause
         return None
     k = at
     rest = [str(t).lower() for t in tokens[at:]]
@@ -570,7 +606,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
     kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens, kind)
-    kept, exemplified = _examples(kept, tokens)
+    kept, exemplified = _examples(kept, tokens, kind)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     inside = {i for start, end in used for i in range(start, end)}

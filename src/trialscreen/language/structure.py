@@ -380,6 +380,8 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
     for label in bullet.section.split(" / "):
         window = _WINDOW_SECTION.match(label.strip())
         if window is not None and label == bullet.section.split(" / ")[-1]:
+            if _after_its_list(trial, bullet):
+                return _undecided(c, f"a paragraph after the list '{label}'")
             return _windowed(bullet, c, label, window.group("window"))
         if _KIND_SWITCH.search(label) and not _says_only(label):
             # "Excluded on the day of each dose:", "Excluded within 30 days of entry:"
@@ -433,6 +435,15 @@ _OWN_TIME = re.compile(
 # what such a window dates: drugs, treatments, procedures, illnesses; not states ("Pregnant"
 # under "Excluded within 4 weeks of study entry:" is pregnant now, not in the past 4 weeks)
 _DATED = frozenset({"drug", "drug_class", "treatment", "procedure", "condition"})
+
+
+def _after_its_list(trial: Trial, bullet: Criterion) -> bool:
+    """A paragraph (no list marker) after bullets of the same section: text after the list,
+    not one of its items ("Alcohol or drug abuse." after the "Excluded within 72 hours:"
+    list)."""
+    if match_marker(trial.criteria_text, bullet.span[0]) is not None:
+        return False
+    return any(b.section == bullet.section and b.span[0] < bullet.span[0] for b in trial.bullets)
 
 
 def _windowed(
@@ -653,7 +664,7 @@ _NEG_PHRASE = re.compile(
     # headings that restate the section's kind ("You will not be eligible for this study if
     # you:", "Patients with the following prior conditions are excluded:")
     r"you|your|they|he/she|he|she|this|trial|if|prior|or|and|an?|volunteers?|individuals?|"
-    r"persons?|for|from|in|participation|participate|reasons?|children|child)\b|[:,.;()*#/-]"
+    r"persons?|for|participation|participate|reasons?)\b|[:,.;()*#/-]"
 )
 
 

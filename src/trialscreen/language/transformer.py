@@ -47,6 +47,7 @@ from trialscreen.model.predicate import (
     Span,
     TimeSince,
     Timing,
+    leaves,
 )
 from trialscreen.units.registry import UnitError, parse_unit
 
@@ -212,6 +213,22 @@ def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     if len(flat) == 1:
         return flat[0]
     return AllOf(items=flat, span=span, flags=kept)
+
+
+_NEEDING = ("requiring", "that require", "which require", "needing", "in need of")
+
+
+def _needing_then_more(items: list[Any], node: Any) -> Any:
+    """ "Infection requiring antibiotics or hepatitis": does "or hepatitis" join the infection
+    or what it requires? A "requiring ..." item with another item after it: not read."""
+    needs = [
+        any(q.startswith(_NEEDING) for leaf in leaves(i) for q in getattr(leaf, "qualifiers", ()))
+        for i in items
+        if hasattr(i, "kind")
+    ]
+    if any(needs[:-1]) and hasattr(node, "kind"):
+        return node.model_copy(update={"flags": (*node.flags, "needing_list")})
+    return node
 
 
 _TREATING = frozenset({"drug", "drug_class", "treatment", "procedure"})
@@ -462,12 +479,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def any_of(self, c: list[Any]) -> Any:
         c = [x for x in c if not isinstance(x, Token)]  # OR_NUM
         items = thresholds.attach_bare_bounds(c)
-        return _any(items, span_of(c), merge=True) if items else c[0]  # no node: skipped
+        node = _any(items, span_of(c), merge=True) if items else c[0]  # no node: skipped
+        return _needing_then_more(items, node)
 
     def all_of(self, c: list[Any]) -> Any:
         c = [x for x in c if not isinstance(x, Token)]  # AND_CMP
         items = thresholds.attach_bare_bounds(c)
-        return _all(items, span_of(c), merge=True) if items else c[0]
+        node = _all(items, span_of(c), merge=True) if items else c[0]
+        return _needing_then_more(items, node)
 
     # ---- scores ----
     def score_value(self, c: list[Token]) -> Num:
@@ -627,9 +646,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """A concept and the name in brackets after it ("zidovudine (AZT)"); a name of another
         concept ("cancer (melanoma)") narrows or changes it: marked, and the clause unread."""
         ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT")}
-        marks = ("alias_mismatch:",) if len(ids) > 1 else ()
+        marks: tuple[str, ...] = ("alias_mismatch:",) if len(ids) > 1 else ()
         phrase = " ".join(str(c[0]).lower().split())
-        return ConceptRef(thresholds.concept_id(str(c[0])), span_of(c), marks, phrase)
+        concept_id = thresholds.concept_id(str(c[0]))
+        if _tokens(c, "THERAPY") and concepts.get(concept_id).category not in _TREATING:
+            marks += ("therapy_of:",)  # "HIV therapy", "Kaposi's sarcoma treatment"
+        return ConceptRef(concept_id, span_of(c), marks, phrase)
 
     def history(self, c: list[Token]) -> Word:
         """ "prior", "history of": when. "known", "documented", "confirmed": how it is known,
@@ -653,9 +675,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return Word("current" if text == "clinically active" else "severity", text, span_of(c))
 
     def indication(self, c: list[Any]) -> IndicationSpec:
-        ref = _of(c, ConceptRef)[0]
+        refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
         intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
-        return IndicationSpec(ref.concept, intro, span_of(c))
+        if len(refs) > 1 or refs[0].qualifiers:  # "for MDS or AML": either? both?
+            intro = "several"
+        return IndicationSpec(refs[0].concept, intro, span_of(c))
 
     def fertile_contraception(self, c: list[Token]) -> Predicate:
         """ "Fertile patients must use effective contraception": a woman of childbearing
@@ -800,6 +824,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
+        if any(q.startswith("therapy_of") for r in concept_refs for q in r.qualifiers):
+            inner = inner.model_copy(update={"flags": (*inner.flags, "therapy_of_condition")})
         if given_for and not _given_for(given_for[0], concept_refs):
             # "chemotherapy if metastatic", "aspirin for patients", "diabetes for 5 years"
             inner = inner.model_copy(update={"flags": (*inner.flags, "indication_unread")})

@@ -296,25 +296,6 @@ def ancestors(concept_id: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@functools.cache
-def _children() -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {}
-    for concept in _lexicon().concepts:
-        for parent in concept.parents:
-            found.setdefault(parent, []).append(concept.id)
-    return {k: tuple(v) for k, v in found.items()}
-
-
-@functools.cache
-def descendants(concept_id: str) -> frozenset[str]:
-    """The id itself and every concept filed under it, transitively (an id the lexicon does not
-    hold has only itself)."""
-    found = {concept_id}
-    for child in _children().get(concept_id, ()):
-        found |= descendants(child)
-    return frozenset(found)
-
-
 def is_a(concept_id: str, ancestor: str) -> bool:
     """True if `ancestor` is the concept itself or one of its transitive parents."""
     return ancestor in ancestors(concept_id)
