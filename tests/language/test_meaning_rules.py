@@ -74,6 +74,7 @@ def test_frames_and_relations_are_read(text: str, kind: str, canonical: str) -> 
     [
         ("Not specified", "placeholder"),
         ("See Disease Characteristics", "placeholder"),
+        ("Please contact site for information.", "placeholder"),
         ("Prior chemotherapy allowed", "permission"),
         ("Chemotherapy:", "heading"),
         ("Male or female", "either sex"),

@@ -309,7 +309,8 @@ _PLACEHOLDER = re.compile(
     r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
     r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
-    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?)"
+    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?|"
+    r"please contact (?:the )?(?:study )?site for (?:more )?information)"
     r"\s*[.;]?\s*$"
 )
 _PERMISSION = re.compile(
