@@ -260,3 +260,18 @@ def test_drug_therapy_and_have_received(text: str, kind: str, canonical: str) ->
 def test_therapy_of_a_condition_is_not_the_condition(text: str) -> None:
     compiled = compile_criterion(text, "exclusion")
     assert compiled.status == "partial" and "therapy_of_condition" in compiled.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bracket of measurements and what follows it read as one clause: whose "or"?
+        "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy",
+        # an age group's rule: children are not held to it
+        "in adults: serum creatinine less than or equal to 2 mg/dl",
+        "Creatinine <= 1.5 mg/dL for adults",
+    ],
+)
+def test_scopes_not_read(text: str) -> None:
+    for kind in ("inclusion", "exclusion"):
+        assert compile_criterion(text, kind).status == "partial"  # type: ignore[arg-type]

@@ -284,6 +284,13 @@ def _defined_by_brackets(
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
             measured = [leaf.kind for leaf in leaves(node)]
+            if measured and tokens[end - 1].type != "RPAR" and set(measured) & _MEASURED:
+                # "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy": the bracket
+                # and what follows it were read as one clause; its grouping is not the text's
+                span = (p_node.span[0], node.span[1])
+                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
+                out[-1] = (p_start, end, both)
+                continue
             if measured and set(measured) <= _MEASURED:
                 span = (p_node.span[0], node.span[1])
                 analytes = {getattr(leaf, "analyte", "") for leaf in leaves(node)}

@@ -73,6 +73,12 @@ _GROUP_PHRASES = re.compile(
 )
 
 
+# an age group that scopes what follows ("in adults:", "for children", "Pediatrics:")
+_GROUP_SCOPE = re.compile(
+    r"(?i)\b(?:in|for|among)\s+(?:adults?|adult patients|children|child|adolescents|"
+    r"pediatric (?:patients|subjects)|infants|neonates)\b|"
+    r"\b(?:adults?|children|pediatrics?|adolescents|infants)\s*:"
+)
 _FOOTNOTE = re.compile(r"(?<=[\w%)])\*+(?=\s|$|[,;.])")
 _EXAMPLE = re.compile(r"(?i)\b(?:e\.\s?g|i\.\s?e)\b\.?")
 
@@ -150,6 +156,8 @@ def unaccounted(
         found.append(Cue("*", "condition", match.span()))
     for match in _EXAMPLE.finditer(text):
         found.append(Cue(match.group(0).lower(), "example", match.span()))
+    for match in _GROUP_SCOPE.finditer(text):  # "in adults: creatinine <= 1.5": a group's rule
+        found.append(Cue(match.group(0).lower(), "condition", match.span()))
     for match in _GROUP_PHRASES.finditer(text):
         if not any(c.span[0] <= match.start() < c.span[1] for c in found):
             found.append(Cue(match.group(0).lower(), "alternation", match.span()))
