@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from trialscreen.facts import ConceptFact, LabFact, PatientFacts, concept_ancestors
 from trialscreen.language.render import analyte_label, concept_label, render
+from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
     AgeCompare,
@@ -457,15 +458,22 @@ def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool |
     present = [f for f in had if f.status != "absent"]
     if not present:
         return False
-    # ended before the condition began; only entries of the condition itself say when it began
-    # (a "metastatic breast cancer" of 2025 is not when "breast cancer" began)
+    # a drug or therapy that ended well before the condition began; only entries of the
+    # condition itself say when it began (a "metastatic breast cancer" of 2025 is not when
+    # "breast cancer" began); never a procedure: a resection often comes before the diagnosis
+    # it establishes
     if (
         fact.last is not None
+        and concepts.known(fact.concept)
+        and concepts.get(fact.concept).category in ("drug", "drug_class", "treatment")
         and all(f.concept == indication for f in present)
-        and all(f.first is not None and fact.last < f.first for f in present)
+        and all(f.first is not None and (f.first - fact.last).days > _MARGIN for f in present)
     ):
         return False
     return None
+
+
+_MARGIN = 30  # days between the end of a drug and the onset it could not have been given for
 
 
 def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:

@@ -319,7 +319,8 @@ _CHANGES_WHAT_IT_IS = re.compile(
     r"(?i)\b(?:negative|neg|non-?reactive|undetectable|positive|pos|no|not|none|without|denies|"
     r"denied|absent|ruled out|excluded|intolerance|intolerant|allerg\w*|hypersensitivity|"
     r"receptor|deficiency|resistance|resistant|family history|risk|screening|test|vaccin\w*|"
-    r"exposure|contact|carrier|prevent\w*|prophyla\w*|preventive|preventative)\b|[+-]\s*$"
+    r"exposure|contact|carrier|prevent\w*|prophyla\w*|preventive|preventative|non|staging|"
+    r"rule out|suspected|suspicion|possible|probable|evaluation|work-?up)\b|[+-]\s*$"
 )
 
 

@@ -189,3 +189,46 @@ def test_what_a_treatment_was_given_for_comes_from_its_reason_reference() -> Non
     reasons = {t.reason for t in patient.treatments if t.reason}
     assert "Malignant neoplasm of breast (disorder)" in reasons
     assert all(t.reason is None or t.reason.strip() for t in patient.treatments)
+
+
+def test_a_refuted_condition_is_no_reason() -> None:
+    bundle_json = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:p",
+                "resource": {"resourceType": "Patient", "id": "p", "gender": "female"},
+            },
+            {
+                "fullUrl": "urn:uuid:c1",
+                "resource": {
+                    "resourceType": "Condition",
+                    "id": "c1",
+                    "verificationStatus": {"coding": [{"code": "refuted"}]},
+                    "code": {"text": "metastatic breast cancer"},
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:m1",
+                "resource": {
+                    "resourceType": "MedicationRequest",
+                    "id": "m1",
+                    "status": "completed",
+                    "medicationCodeableConcept": {"text": "docetaxel"},
+                    "authoredOn": "2024-01-01",
+                    "reasonReference": [
+                        {"reference": "urn:uuid:c1", "display": "metastatic breast cancer"}
+                    ],
+                },
+            },
+        ],
+    }
+    import json
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(bundle_json, handle)
+    patient = import_fhir(Path(handle.name), as_of=AS_OF).patient
+    (drug,) = [t for t in patient.treatments if t.name == "docetaxel"]
+    assert drug.reason is None

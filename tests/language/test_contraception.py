@@ -25,6 +25,28 @@ PILL = [{"name": "oral contraceptive", "start": "2025-01-01"}]
         ({"sex": "female", "childbearing_potential": True, "treatments": PILL}, "pass"),
         ({"sex": "female"}, "unknown"),
         ({"sex": "male"}, "unknown"),
+        # a man's fertility is not in the record: no contraception on record does not fail him
+        ({"sex": "male", "conditions": [{"name": "contraception", "status": "absent"}]}, "unknown"),
+        ({"sex": "male", "conditions": [{"name": "infertility"}]}, "pass"),
+        # contraception often starts at enrolment: stopped is not a fail
+        (
+            {
+                "sex": "female",
+                "childbearing_potential": True,
+                "treatments": [
+                    {"name": "oral contraceptive", "start": "2020-01-01", "end": "2025-01-01"}
+                ],
+            },
+            "unknown",
+        ),
+        (
+            {
+                "sex": "female",
+                "childbearing_potential": True,
+                "conditions": [{"name": "agrees to use contraception"}],
+            },
+            "pass",
+        ),
         ({"sex": "male", "treatments": PILL}, "pass"),  # contraception on record either way
     ],
 )
@@ -65,7 +87,14 @@ def test_not_read(text: str, kind: str) -> None:
     assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]
 
 
-def test_a_barrier_method_is_a_kind_not_any_contraception() -> None:
-    # the pill is effective contraception but not a barrier method
-    text = "Fertile patients must use effective barrier contraception"
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the pill is effective contraception but not a barrier method
+        "Fertile patients must use effective barrier contraception",
+        # a barrier method is effective but not highly effective
+        "Fertile women must use highly effective contraception",
+    ],
+)
+def test_a_kind_of_contraception_is_not_any_contraception(text: str) -> None:
     assert compile_criterion(text, "inclusion").status != "compiled"

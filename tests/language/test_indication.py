@@ -25,7 +25,11 @@ CHEMO = {
     ("text", "kind", "canonical"),
     [
         (RULE, "inclusion", "no (history of chemotherapy for metastatic disease)"),
-        ("Insulin for diabetes", "inclusion", "insulin for diabetes mellitus"),
+        (
+            "Prior chemotherapy for NSCLC",
+            "exclusion",
+            "history of chemotherapy for non-small cell lung cancer",
+        ),
         (
             "No prior chemotherapy or radiotherapy for metastatic breast cancer",
             "inclusion",
@@ -46,10 +50,18 @@ def test_a_treatment_for_a_condition(text: str, kind: str, canonical: str) -> No
         "Aspirin for patients with diabetes",  # a group
         "Diabetes for 5 years",  # a duration
         "No prior chemotherapy for the current cancer",  # "current": which one?
+        "No prior chemotherapy for breast cancer patients",  # a population
     ],
 )
 def test_other_fors_are_not_an_indication(text: str) -> None:
     assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+@pytest.mark.parametrize("text", ["Insulin for diabetes", "Diuretics for renal insufficiency"])
+def test_a_treatment_for_an_indication_as_a_requirement_is_not_read(text: str) -> None:
+    # more often an example cut from a list ("No other medication such as:") than a rule
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "partial" and "indication_unread" in compiled.flags
 
 
 @pytest.mark.parametrize(
@@ -133,3 +145,11 @@ def test_a_reason_of_prevention_is_not_the_condition() -> None:
     }
     text = "No prior radiotherapy for brain metastases"
     assert decide(text, "inclusion", treatments=[pci]) == "unknown"
+
+
+def test_a_procedure_before_the_diagnosis_may_have_made_it() -> None:
+    # the resection came days before the pathology date it established
+    craniotomy = {"name": "craniotomy", "category": "surgery", "date": "2024-03-01"}
+    found = [{"name": "brain metastases", "onset": "2024-03-05"}]
+    text = "No prior surgery for brain metastases"
+    assert decide(text, "inclusion", treatments=[craniotomy], conditions=found) == "unknown"

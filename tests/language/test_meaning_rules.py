@@ -74,7 +74,6 @@ def test_frames_and_relations_are_read(text: str, kind: str, canonical: str) -> 
     [
         ("Not specified", "placeholder"),
         ("See Disease Characteristics", "placeholder"),
-        ("Please contact site for information.", "placeholder"),
         ("Prior chemotherapy allowed", "permission"),
         ("Chemotherapy:", "heading"),
         ("Male or female", "either sex"),
@@ -275,3 +274,16 @@ def test_therapy_of_a_condition_is_not_the_condition(text: str) -> None:
 def test_scopes_not_read(text: str) -> None:
     for kind in ("inclusion", "exclusion"):
         assert compile_criterion(text, kind).status == "partial"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Please contact site for information.", "inclusion"),  # criteria not published
+        ("Participation in any study or refusal of informed consent", "exclusion"),
+        ("Patients must personally sign informed consent", "inclusion"),  # not by a proxy
+        ("Age at diagnosis between 18 - 40 years", "inclusion"),  # not today's age
+    ],
+)
+def test_not_a_placeholder_nor_consent_alone(text: str, kind: str) -> None:
+    assert compile_criterion(text, kind).status in ("partial", "unparsed")  # type: ignore[arg-type]

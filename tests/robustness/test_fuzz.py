@@ -37,7 +37,7 @@ from trialscreen.trials.text import source_offsets, span_problems
 from trialscreen.units import analytes
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-STATUSES = ("compiled", "partial", "unparsed")
+STATUSES = ("compiled", "partial", "unparsed", "no_constraint")  # every Status
 SUFFIXES = (".json", ".xml", ".txt", ".dat")
 REAL_PER_FORMAT = 25  # corpus files of each format that mutations start from
 

@@ -213,6 +213,9 @@ def _reason(
                 cond = fr.Condition.model_validate(raw)
             except ValidationError:
                 cond = None
+            verified = _status_code(cond.verification_status) if cond is not None else None
+            if verified in ("refuted", "entered-in-error"):
+                continue  # not what it was given for: no reason (nor its display)
             if cond is not None and cond.code is not None:
                 name = cond.code.label(cond.code.pick(fr.SNOMED, any_system=True))
                 if name:

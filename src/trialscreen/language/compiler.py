@@ -523,6 +523,28 @@ def _window_use(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) 
     return flags
 
 
+_POPULATION = frozenset(
+    "patients subjects participants women men children people individuals cases".split()
+)
+
+
+def _indication_unread(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
+) -> bool:
+    """A treatment for an indication is read where it rules something out ("No prior
+    chemotherapy for metastatic disease", an exclusion "Prior chemotherapy for NSCLC"); as a
+    requirement ("Diuretics for renal insufficiency" in an inclusion) it is more often an example
+    cut from a list than a rule. "for breast cancer patients" names a population."""
+    for _, end, node in clauses:
+        given = [n for n in leaves(node) if isinstance(n, HasConcept) and n.indication]
+        if not given:
+            continue
+        after = str(tokens[end]).lower() if end < len(tokens) else ""
+        if after in _POPULATION or (kind == "inclusion" and not isinstance(node, Not)):
+            return True
+    return False
+
+
 def _age_of_a_thing(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
     """ "fracture over 3 days old", "surgery less than 30 days old": an age that belongs to
     the thing named just before it, not to the patient."""
@@ -630,6 +652,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         # or HIV negative": a result among other clauses may be for some of them only
         flags.append("result_in_context")
     flags += _window_use(kept, kind)
+    if _indication_unread(kept, tokens, kind):
+        flags.append("indication_unread")
     all_leaves = [leaf for _, _, c in kept for leaf in leaves(c)]
     excepting = [n for n in all_leaves if isinstance(n, HasConcept) and n.except_concepts]
     if excepting and len(excepting) < len(all_leaves):

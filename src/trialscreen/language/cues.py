@@ -317,8 +317,7 @@ _PLACEHOLDER = re.compile(
     r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
     r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
-    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?|"
-    r"please contact (?:the )?(?:study )?site for (?:more )?information)"
+    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?)"
     r"\s*[.;]?\s*$"
 )
 _PERMISSION = re.compile(
@@ -333,12 +332,12 @@ _HEADING = re.compile(r"^[^:]{1,120}:\s*$")
 # guardian's consent, an age, or a condition: only these words.
 _CONSENT_WORDS = frozenset(
     """patient patients subject subjects participant participants volunteer volunteers the a an
-    must should will shall be have has had is are voluntarily personally freely willing
+    must should will shall be have has had is are voluntarily freely willing
     willingness to and agree agrees agreement sign signs signed signing signature of provide
     provides provided provision give gives given obtain obtained written informed consent
     consents form forms document documentation dated prior before any all study
     study-specific study-related trial procedures procedure specific related screening for in
-    participation participate voluntary icf this by""".split()
+    participate voluntary icf this by""".split()
 )
 _REFUSAL_WORDS = frozenset(
     "unwilling unwillingness refuse refuses refusal refused not no or".split()

@@ -187,7 +187,7 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
             continue
         name = f"heading '{heading.text[:40]}'"
         if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
-            if not _says_only(heading.text) or _one_group_of_several(heading, headings):
+            if not _says_only(heading.text) or _names_a_group(heading):
                 _scope(rows, out, name)
             continue
         govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
@@ -196,23 +196,10 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
 _GROUP_WORDS = re.compile(r"(?i)\b(?:women|men|males?|females?|children|child)\b")
 
 
-def _one_group_of_several(heading: Heading, headings: list[Heading]) -> bool:
-    """ "Women may be eligible for this study if they:" after "Men and women may be eligible
-    ...:": one group's list, not the section's. A heading naming a group restates the section
-    only when it is the section's only heading of its kind."""
-    if not _GROUP_WORDS.search(heading.text):
-        return False
-    return any(
-        h is not heading
-        and h.kind == heading.kind
-        and h.section is None
-        and h.text.rstrip().endswith(":")
-        and not _MAJOR.match(h.text)
-        for h in headings
-    )
-
-
-_MAJOR = re.compile(r"(?i)^\s*(?:key\s+|main\s+)?(?:inclusion|exclusion)(?:\s+criteria)?\s*:?\s*$")
+def _names_a_group(heading: Heading) -> bool:
+    """ "Women may be eligible for this study if they:": the list of one group (men may be
+    concerned by other headings, or by none): not a restatement of the section."""
+    return _GROUP_WORDS.search(heading.text) is not None
 
 
 _OR_EDGE = re.compile(r"(?i)^\s*(?:or|and/or)\b|\b(?:or|and/or)\s*[.;:]?\s*$")
@@ -428,7 +415,7 @@ _WINDOW_SECTION = re.compile(
 _OWN_TIME = re.compile(
     r"(?i)\b(?:within|prior|previous(?:ly)?|past|history|current(?:ly)?|concurrent|"
     r"concomitant|ongoing|active|since|ago|during|recent(?:ly)?|now|ever|never|before|after|"
-    r"until|days?|weeks?|months?|years?|hours?|no|not|none|without)\b|\d"
+    r"until|days?|weeks?|months?|years?|hours?|no|not|none|without|other|others|another)\b|\d"
 )
 
 
@@ -664,7 +651,8 @@ _NEG_PHRASE = re.compile(
     # headings that restate the section's kind ("You will not be eligible for this study if
     # you:", "Patients with the following prior conditions are excluded:")
     r"you|your|they|he/she|he|she|this|trial|if|prior|or|and|an?|volunteers?|individuals?|"
-    r"persons?|for|participation|participate|reasons?)\b|[:,.;()*#/-]"
+    r"persons?|for (?:this|the) (?:study|trial)|for the following reasons|participation)\b|"
+    r"[:,.;()*#/-]"
 )
 
 

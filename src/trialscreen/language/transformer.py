@@ -683,17 +683,32 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def fertile_contraception(self, c: list[Token]) -> Predicate:
         """ "Fertile patients must use effective contraception": a woman of childbearing
-        potential uses contraception; a woman without it is not concerned; a man may be fertile
-        (the record cannot say), so he needs contraception on record. "Fertile women": women
-        only. A requirement: read in inclusions only (flag `inclusion_only`)."""
+        potential uses contraception, or has agreed to (it often starts at enrolment); a woman
+        without it is not concerned; a man may be fertile, which the record says only as
+        "infertility", so he needs contraception (or the agreement) on record, or infertility.
+        Neither fails without a record that says so. "Fertile women": women only. A
+        requirement: read in inclusions only (flag `inclusion_only`)."""
         span = span_of(c)
-        uses = HasConcept(concept="contraception", timing="current", span=span)
+        uses = AnyOf(
+            items=(
+                HasConcept(concept="contraception", timing="current", span=span),
+                HasConcept(concept="contraception_agreed", span=span),
+            ),
+            span=span,
+        )
         women_only = re.search(r"(?i)women|female", str(c[0])) is not None
         able = HasConcept(concept="childbearing_potential", span=span)
         otherwise: Predicate = (
             Not(item=able, span=span)  # true whenever this branch is taken
             if women_only
-            else AnyOf(items=(SexIs(sex="female", span=span), uses), span=span)
+            else AnyOf(
+                items=(
+                    SexIs(sex="female", span=span),
+                    *uses.items,
+                    HasConcept(concept="infertility", span=span),
+                ),
+                span=span,
+            )
         )
         return Conditional(
             condition="childbearing_potential",
