@@ -395,7 +395,7 @@ def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:
 
 
 def _fact_evidence(fact: ConceptFact) -> dict[str, Any]:
-    return {
+    shown = {
         "item": fact.label,
         "concept": fact.concept,
         "status": fact.status,
@@ -404,6 +404,9 @@ def _fact_evidence(fact: ConceptFact) -> dict[str, Any]:
         "grade": fact.grade,
         "source": fact.source,
     }
+    if fact.reason is not None:  # what a treatment was given for
+        shown["reason"] = fact.reason
+    return shown
 
 
 class ConceptWant(Protocol):
@@ -516,7 +519,13 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
                 evidence,
                 [f"whether {label} is {quals}"],
             )
-        return Result(True, f"{label} present ({present[verdicts.index(True)].label})", evidence)
+        which = present[verdicts.index(True)]
+        given = ""
+        if node.indication is not None:
+            given = f" for {concept_label(node.indication)}"
+            if which.reason is not None:
+                given += f" (given for {concept_label(which.reason)})"
+        return Result(True, f"{label}{given} present ({which.label})", evidence)
     if None in verdicts:
         if node.indication is not None:
             what = concept_label(node.indication)
