@@ -278,3 +278,27 @@ def test_egfr_in_capitals_is_the_receptor_not_the_filtration_rate() -> None:
 def test_age_between_with_a_dash_or_to(text: str, canonical: str) -> None:
     compiled = compile_criterion(text, "inclusion")
     assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("ANC equal or greater than 1500/mm3", "ANC >= 1500 /mm3"),
+        ("Bilirubin equal to or below 1.5 x ULN", "Total bilirubin <= 1.5 x ULN"),
+        ("Transaminases no greater than 2.5 times ULN", "ALT <= 2.5 x ULN and AST <= 2.5 x ULN"),
+        ("Serum M-protein >= 1.0 g/dL", "Serum M-protein >= 1 g/dL"),
+    ],
+)
+def test_more_written_forms(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+def test_transaminases_in_an_exclusion_are_not_read() -> None:
+    # "Transaminases > 5 x ULN": both, or either? (in an inclusion "<=" holds for each)
+    compiled = compile_criterion("Transaminases greater than 5 times ULN", "exclusion")
+    assert compiled.status == "partial" and "transaminases_either" in compiled.flags
+
+
+def test_a_urine_m_protein_is_not_the_serum_one() -> None:
+    assert compile_criterion("Urine M-protein >= 200 mg/24 h", "inclusion").status == "partial"

@@ -9,6 +9,7 @@ bullet lists several things). Text outside clauses that carries meaning makes th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
@@ -69,6 +70,7 @@ UNREAD_FLAGS = frozenset(
         "indication_unread",
         "therapy_of_condition",
         "needing_list",
+        "transaminases_either",
         "result_in_context",
     }
 )
@@ -523,6 +525,7 @@ def _window_use(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) 
     return flags
 
 
+_TRANSAMINASES = re.compile(r"(?i)\btransaminases\b")
 _POPULATION = frozenset(
     "patients subjects participants women men children people individuals cases".split()
 )
@@ -652,6 +655,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         # or HIV negative": a result among other clauses may be for some of them only
         flags.append("result_in_context")
     flags += _window_use(kept, kind)
+    if kind == "exclusion" and _TRANSAMINASES.search(source):
+        flags.append("transaminases_either")  # "> 3 x ULN": both, or either?
     if _indication_unread(kept, tokens, kind):
         flags.append("indication_unread")
     all_leaves = [leaf for _, _, c in kept for leaf in leaves(c)]

@@ -79,6 +79,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?i)\b({_LE_WORDS})\s*\(\s*(?:<=|=<)\s*\)"), r"\1 "),
     (re.compile(rf"(?i)\b({_GT_WORDS})\s*\(\s*>\s*\)"), r"\1 "),
     (re.compile(rf"(?i)\b({_LT_WORDS})\s*\(\s*<\s*\)"), r"\1 "),
+    # "equal or greater than", "equal to or below": the comparator written the other way round
+    (
+        re.compile(r"(?i)\bequal\s+(?:to\s+)?or\s+(?:(?:greater|more|higher)(?:\s+than)?|above)\b"),
+        ">=",
+    ),
+    (
+        re.compile(r"(?i)\bequal\s+(?:to\s+)?or\s+(?:(?:less|lower|fewer)(?:\s+than)?|below)\b"),
+        "<=",
+    ),
+    # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)
+    (re.compile(r"(?i)\b(?:(?:serum|hepatic|liver)\s+)?transaminases\b"), "ALT and AST"),
     # "2 times normal", "1.5 x normal": a multiple of the upper normal limit
     (
         re.compile(
