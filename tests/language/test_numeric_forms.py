@@ -302,3 +302,17 @@ def test_transaminases_in_an_exclusion_are_not_read() -> None:
 
 def test_a_urine_m_protein_is_not_the_serum_one() -> None:
     assert compile_criterion("Urine M-protein >= 200 mg/24 h", "inclusion").status == "partial"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a negated inclusion: either elevated fails, not only both
+        "Must not have serum bilirubin greater than 4 mg/dl, transaminases greater than 4x upper "
+        "limit of normal",
+        "Transaminases greater than 150 U/L",  # a lower bound: each, or either?
+    ],
+)
+def test_transaminases_other_than_an_upper_bound_are_not_read(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "partial" and "transaminases_either" in compiled.flags

@@ -164,3 +164,45 @@ def test_or_before_a_drug_name_with_a_number() -> None:
     assert compiled.canonical == (
         "hypersensitivity to oxaliplatin or else hypersensitivity to fluorouracil"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "record"),
+    [
+        # a kind of a thing whose class has a narrower name is not that name
+        (
+            "Prior donor lymphocyte infusion",
+            "exclusion",
+            {
+                "treatments": [
+                    {"name": "CAR T-cell therapy", "status": "completed", "end": "2025-01-01"}
+                ]
+            },
+        ),
+        (
+            "History of upper GI bleeding",
+            "exclusion",
+            {"conditions": [{"name": "rectal bleeding"}]},
+        ),
+        ("Visual impairment", "exclusion", {"conditions": [{"name": "glaucoma"}]}),
+        (
+            "No concurrent multivitamins",
+            "inclusion",
+            {"treatments": [{"name": "cyanocobalamin", "start": "2026-01-01"}]},
+        ),
+        (
+            "No psoralens",
+            "inclusion",
+            {"treatments": [{"name": "porfimer", "start": "2026-01-01"}]},
+        ),
+        (
+            "No antihypertensive medications",
+            "inclusion",
+            {"treatments": [{"name": "sotalol", "start": "2026-01-01"}]},
+        ),
+    ],
+)
+def test_a_narrower_name_of_a_class_is_not_the_class(
+    text: str, kind: str, record: dict[str, Any]
+) -> None:
+    assert decide(text, kind, **record) == "unknown"

@@ -526,6 +526,23 @@ def _window_use(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) 
 
 
 _TRANSAMINASES = re.compile(r"(?i)\btransaminases\b")
+
+
+def _transaminases_each(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) -> bool:
+    """ "Transaminases <= 2.5 x ULN" as a requirement: each of ALT and AST. Read only so: an
+    inclusion, no negation, upper bounds only ("Must not have ... transaminases > 4 x ULN" or
+    "transaminases > 150 U/L" mean either one, most likely)."""
+    if kind != "inclusion":
+        return False
+    for _, _, node in clauses:
+        if any(isinstance(n, Not) for n in walk(node)):
+            return False
+        for leaf in leaves(node):
+            if isinstance(leaf, LabCompare) and leaf.op not in ("<", "<="):
+                return False
+    return True
+
+
 _POPULATION = frozenset(
     "patients subjects participants women men children people individuals cases".split()
 )
@@ -655,7 +672,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         # or HIV negative": a result among other clauses may be for some of them only
         flags.append("result_in_context")
     flags += _window_use(kept, kind)
-    if kind == "exclusion" and _TRANSAMINASES.search(source):
+    if _TRANSAMINASES.search(source) and not _transaminases_each(kept, kind):
         flags.append("transaminases_either")  # "> 3 x ULN": both, or either?
     if _indication_unread(kept, tokens, kind):
         flags.append("indication_unread")
