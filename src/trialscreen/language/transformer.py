@@ -221,8 +221,15 @@ _NEEDING = ("requiring", "that require", "which require", "needing", "in need of
 def _needing_then_more(items: list[Any], node: Any) -> Any:
     """ "Infection requiring antibiotics or hepatitis": does "or hepatitis" join the infection
     or what it requires? A "requiring ..." item with another item after it: not read."""
+    if len(items) < 2:
+        return node
     needs = [
-        any(q.startswith(_NEEDING) for leaf in leaves(i) for q in getattr(leaf, "qualifiers", ()))
+        any(
+            q.startswith(_NEEDING)
+            for leaf in leaves(i)
+            if isinstance(leaf, HasConcept)
+            for q in leaf.qualifiers
+        )
         for i in items
         if hasattr(i, "kind")
     ]

@@ -219,12 +219,14 @@ for _cls in (AllOf, AnyOf, Not, Conditional):
 def walk(node: Predicate) -> list[Predicate]:
     """Every node of a tree, the root first (conditions' branches included)."""
     out: list[Predicate] = [node]
-    for item in getattr(node, "items", ()):
-        out += walk(item)
-    for name in ("item", "then", "otherwise"):
-        child = getattr(node, name, None)
-        if child is not None:
-            out += walk(child)
+    if isinstance(node, (AllOf, AnyOf)):  # by type: a missing attribute is slow on a model
+        for item in node.items:
+            out += walk(item)
+    elif isinstance(node, Not):
+        out += walk(node.item)
+    elif isinstance(node, Conditional):
+        out += walk(node.then)
+        out += walk(node.otherwise)
     return out
 
 
