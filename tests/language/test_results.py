@@ -132,6 +132,13 @@ def test_readings_found_wrong_in_review_do_not_decide(text: str, kind: str) -> N
     assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]
 
 
+def test_a_systemic_antifungal() -> None:
+    fluconazole = [{"name": "fluconazole", "start": "2026-10-01"}]
+    assert (
+        decide("No concurrent systemic antifungals", "inclusion", treatments=fluconazole) == "fail"
+    )
+
+
 def test_a_drug_once_filed_as_its_class_is_itself() -> None:
     # vancomycin was a synonym of "nephrotoxic drugs": an allergy to it read as one to them all
     compiled = compile_criterion("Known hypersensitivity to vancomycin", "exclusion")
@@ -199,6 +206,21 @@ def test_or_before_a_drug_name_with_a_number() -> None:
             "No antihypertensive medications",
             "inclusion",
             {"treatments": [{"name": "sotalol", "start": "2026-01-01"}]},
+        ),
+        (
+            "No prior IMiDs",
+            "inclusion",
+            {"treatments": [{"name": "imiquimod", "start": "2026-01-01"}]},
+        ),
+        (
+            "No long-acting nitrates",
+            "inclusion",
+            {"treatments": [{"name": "nitroglycerin", "start": "2026-01-01"}]},
+        ),
+        (
+            "No concurrent systemic antifungals",
+            "inclusion",
+            {"treatments": [{"name": "miconazole", "start": "2026-01-01"}]},
         ),
     ],
 )
