@@ -815,6 +815,12 @@ def compile_with_subject(text: str, kind: CriterionKind, label: str) -> Compiled
     return read.model_copy(update={"text": text, "predicate": node})
 
 
+def clipped(node: Any, end: int) -> Any:
+    """A node (and its children) with spans cut at `end` (words borrowed from outside the
+    bullet, as a section's window, map to its end)."""
+    return _map_spans(node, lambda span: (min(span[0], end), min(span[1], end)))
+
+
 def _shifted(node: Any, offset: int) -> Any:
     """A node (and its children) with spans moved by `offset` characters."""
     return _map_spans(node, lambda span: (span[0] + offset, span[1] + offset))

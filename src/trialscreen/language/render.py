@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from trialscreen.language.values import NEEDING_WORDS
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -114,11 +115,8 @@ def _render_sex_is(node: SexIs) -> str:
     return node.sex
 
 
-_NEEDING = ("requiring", "that require", "which require", "needing", "in need of")
-
-
 def _render_has_concept(node: HasConcept) -> str:
-    after = [q for q in node.qualifiers if q.startswith(_NEEDING)]  # "requiring therapy"
+    after = [q for q in node.qualifiers if q.startswith(NEEDING_WORDS)]  # "requiring therapy"
     words = [q for q in node.qualifiers if q not in after]
     if node.timing == "history":
         words.append("history of")

@@ -21,7 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from trialscreen.language.compiler import compile_criterion, compile_slice, compile_with_subject
+from trialscreen.language.compiler import (
+    clipped,
+    compile_criterion,
+    compile_slice,
+    compile_with_subject,
+)
 from trialscreen.language.cues import CUE_WORDS, negating_flag
 from trialscreen.language.render import render
 from trialscreen.language.runon import SUBJECT_LABELS, TOPIC_LABELS
@@ -452,19 +457,8 @@ def _windowed(
     ):
         return _undecided(c, f"section '{label}' scopes it")
     end = len(bullet.text)
-    node = _clip(read.predicate, end)
+    node = clipped(read.predicate, end)
     return _flag(read, f"window from '{label}'", text=bullet.text, predicate=node, uncovered=())
-
-
-def _clip(node: Predicate, end: int) -> Predicate:
-    """Spans cut to the bullet (the window words, borrowed from the label, map to its end)."""
-    span = (min(node.span[0], end), min(node.span[1], end))
-    update: dict[str, object] = {"span": span}
-    if isinstance(node, (AllOf, AnyOf)):
-        update["items"] = tuple(_clip(i, end) for i in node.items)
-    elif isinstance(node, Not):
-        update["item"] = _clip(node.item, end)
-    return node.model_copy(update=update)
 
 
 def _topic_path(label: str) -> bool:

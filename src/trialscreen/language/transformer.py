@@ -12,6 +12,7 @@ from lark import Token, Transformer
 
 from trialscreen.language import thresholds
 from trialscreen.language.values import (
+    NEEDING_WORDS,
     NUMBER_WORDS,
     ROMAN,
     BoundSpec,
@@ -215,9 +216,6 @@ def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
     return AllOf(items=flat, span=span, flags=kept)
 
 
-_NEEDING = ("requiring", "that require", "which require", "needing", "in need of")
-
-
 def _needing_then_more(items: list[Any], node: Any) -> Any:
     """ "Infection requiring antibiotics or hepatitis": does "or hepatitis" join the infection
     or what it requires? A "requiring ..." item with another item after it: not read."""
@@ -225,7 +223,7 @@ def _needing_then_more(items: list[Any], node: Any) -> Any:
         return node
     needs = [
         any(
-            q.startswith(_NEEDING)
+            q.startswith(NEEDING_WORDS)
             for leaf in leaves(i)
             if isinstance(leaf, HasConcept)
             for q in leaf.qualifiers

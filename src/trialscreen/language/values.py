@@ -89,6 +89,10 @@ class ExceptSpec:
     span: Span
 
 
+# the words that open a "requiring ..." qualifier (grammar NEEDING): how bad, not what
+NEEDING_WORDS = ("requiring", "that require", "which require", "needing", "in need of")
+
+
 @dataclass(frozen=True, slots=True)
 class IndicationSpec:
     """What a treatment was given for ("chemotherapy for metastatic disease"); `intro` is the
