@@ -64,6 +64,7 @@ UNREAD_FLAGS = frozenset(
         "unit_pair",
         "bp_side",
         "lookback_window",
+        "window_after",
         "partial_window",
         "bracket_unread",
         "exception_unrelated",

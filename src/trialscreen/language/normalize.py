@@ -88,6 +88,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"(?i)\bequal\s+(?:to\s+)?or\s+(?:(?:less|lower|fewer)(?:\s+than)?|below)\b"),
         "<=",
     ),
+    # "greater or equal to 18", "less or equal 2": the "than" left out
+    (re.compile(r"(?i)\b(?:greater|more|higher)\s+or\s+equal(?:\s+to)?\b"), ">="),
+    (re.compile(r"(?i)\b(?:less|lower|fewer)\s+or\s+equal(?:\s+to)?\b"), "<="),
+    # "> or = to 21 years": the "to" after a comparator symbol says nothing more
+    (re.compile(r"(?i)(?<=[<>]=)\s*to\b"), ""),
     # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)
     (re.compile(r"(?i)\b(?:(?:serum|hepatic|liver)\s+)?transaminases\b"), "ALT and AST"),
     # "2 times normal", "1.5 x normal": a multiple of the upper normal limit

@@ -431,9 +431,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 )
             per_subject.append(main)
         windows = _of(c, WindowSpec)
-        if windows:  # "... within 14 days prior to registration": how recent the value must be
+        if windows and not windows[0].after:  # "... within 14 days prior to registration"
             per_subject = [_recent(node, windows[0].days) for node in per_subject]
-        return _all(per_subject, span)
+        node = _all(per_subject, span)
+        if windows and windows[0].after:
+            node = node.model_copy(update={"flags": (*node.flags, "window_after")})
+        return node
 
     def lab_missing_cmp(self, c: list[Any]) -> Predicate:
         """A bound with no comparator: "<=" is inferred for a multiple of ULN, else unknown."""
@@ -723,6 +726,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             flags=("inclusion_only",),
         )
 
+    def route(self, c: list[Token]) -> Word:
+        """ "IV", "oral", "systemic": how a drug is given; the record does not say (a qualifier)."""
+        return Word("route", " ".join(str(c[0]).lower().split()), span_of(c))
+
     def needing(self, c: list[Token]) -> Word:
         return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
 
@@ -770,6 +777,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     window_before = window
 
+    def window_cmp(self, c: list[Any]) -> WindowSpec:
+        """ "less than 4 weeks prior to registration": within 4 weeks. "More than 6 months
+        before entry" says the opposite (it happened, and long ago), which is not read."""
+        op = [x for x in c if isinstance(x, tuple)][0][0]
+        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        return WindowSpec(days, span_of(c), after=op in (">", ">="))
+
     def exception(self, c: list[Any]) -> ExceptSpec:
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
         return ExceptSpec(tuple(r.concept for r in refs), span_of(c))
@@ -784,7 +798,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         negated = any(w.role == "negation" for w in words)
         timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
-        quals += tuple(w.text for w in words if w.role == "needing")
+        quals += tuple(w.text for w in words if w.role in ("needing", "route"))
         roles = {w.role for w in words}
         if {"history", "current"} <= roles:  # "history of active TB": the active form, then
             quals += ("active",)
@@ -800,13 +814,17 @@ class CriteriaTransformer(Transformer[Token, Any]):
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
             own = _timing(roles) if roles & {"current", "history", "ever"} else timing
-            texts = [q.split(":", 1)[1] for q in ref.qualifiers]
-            extra = tuple(q for q in texts if q in _UNVERIFIABLE and q not in quals)
+            texts = [
+                q.split(":", 1)[1]
+                for q in ref.qualifiers
+                if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
+            ]
+            extra = tuple(q for q in texts if q not in quals)
             items.append(
                 HasConcept(
                     concept=ref.concept,
                     timing=own,
-                    within_days=windows[0].days if windows else None,
+                    within_days=windows[0].days if windows and not windows[0].after else None,
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
@@ -846,6 +864,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
         if any(q.startswith("therapy_of") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "therapy_of_condition")})
+        if windows and windows[0].after:  # "diagnosed more than 4 months before entry"
+            inner = inner.model_copy(update={"flags": (*inner.flags, "window_after")})
         if given_for and not _given_for(given_for[0], concept_refs):
             # "chemotherapy if metastatic", "aspirin for patients", "diabetes for 5 years"
             inner = inner.model_copy(update={"flags": (*inner.flags, "indication_unread")})

@@ -124,6 +124,7 @@ class CondSpec:
 class WindowSpec:
     days: float
     span: Span
+    after: bool = False  # "more than N days before entry": not a window (unread)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,137 @@
+"""How a drug is given ("IV amphotericin B", "oral antibiotics") is a qualifier the record cannot
+check; "have taken", "has undergone" mean received; "positivity" is a positive result; HIV RNA
+in copies/mL; "greater or equal to"; "less than 4 weeks prior to entry" is a window, "more than
+6 months prior to entry" is not (unread)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_results import decide
+
+from trialscreen.language.compiler import compile_criterion
+
+AMPHO = {"name": "amphotericin B", "start": "2026-10-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("IV amphotericin B.", "iv amphotericin b"),
+        ("Intravenous pentamidine.", "intravenous pentamidine"),
+        ("Oral antibiotics.", "oral antibiotic"),
+        ("Have taken d4T.", "history of stavudine"),
+        (
+            "Has undergone major surgery within 30 days prior to the first dose of study "
+            "treatment;",
+            "history of major surgery within 30 days",
+        ),
+        (
+            "Have received any vaccinations within 30 days prior to study entry.",
+            "history of vaccine within 30 days",
+        ),
+        ("HIV positivity.", "current hiv infection"),
+        ("HIV seronegativity.", "no (current hiv infection)"),
+        ("Plasma HIV-1 RNA >= 5000 copies/ml.", "HIV viral load >= 5000 copies/ml"),
+        ("Absolute CD4 count = or > 500 cells/mm3.", "CD4 count >= 500 cells/mm3"),
+        ("Age greater or equal to 18 years", "age >= 18 years"),
+        ("> or = to 21 years of age.", "age >= 21 years"),
+        (
+            "Subjects who have received anti-androgens < 3 months ago",
+            "history of antiandrogen within 3 months",
+        ),
+        (
+            "Prior radiotherapy less than 4 weeks prior to study registration.",
+            "history of radiotherapy within 4 weeks",
+        ),
+    ],
+)
+def test_compiled(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert compiled.status == "compiled", compiled.uncovered_text()
+    assert compiled.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "expected"),
+    [
+        # the route cannot be checked: a present drug is unknown, an absent one absent
+        ("IV amphotericin B.", {"treatments": [AMPHO]}, "unknown"),
+        (
+            "Intravenous drug abuse.",
+            {"conditions": [{"name": "substance abuse", "status": "absent"}]},
+            "pass",
+        ),
+        ("Intravenous drug abuse.", {"conditions": [{"name": "substance abuse"}]}, "unknown"),
+        (
+            "Oral ketoconazole.",
+            {"treatments": [{"name": "ketoconazole", "start": "2026-10-01"}]},
+            "unknown",
+        ),
+        # "have taken": ever received
+        (
+            "Have taken d4T.",
+            {"treatments": [{"name": "stavudine", "end": "2019-01-01", "start": "2018-01-01"}]},
+            "fail",
+        ),
+        ("HIV positivity", {"conditions": [{"name": "HIV infection"}]}, "fail"),
+        (
+            "HIV positivity",
+            {"conditions": [{"name": "HIV infection", "status": "absent"}]},
+            "pass",
+        ),
+        (
+            "Subjects who have received anti-androgens < 3 months ago",
+            {"treatments": [{"name": "bicalutamide", "start": "2026-05-01", "end": "2026-09-15"}]},
+            "fail",
+        ),
+        (
+            "Subjects who have received anti-androgens < 3 months ago",
+            {"treatments": [{"name": "bicalutamide", "start": "2025-01-01", "end": "2025-09-15"}]},
+            "pass",
+        ),
+    ],
+)
+def test_decides(text: str, record: dict[str, Any], expected: str) -> None:
+    assert decide(text, "exclusion", **record) == expected
+
+
+def test_viral_load_in_copies() -> None:
+    record = {
+        "observations": [
+            {"name": "HIV viral load", "value": 12000, "unit": "copies/mL", "date": "2026-10-20"}
+        ]
+    }
+    assert decide("Plasma HIV-1 RNA >= 5000 copies/ml.", "inclusion", **record) == "pass"
+    assert decide("Viral load < 400 copies/ml.", "inclusion", **record) == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diagnosis of CMV retinitis more than 4 months prior to study entry.",
+        "Had chickenpox at least 6 months prior to study entry.",
+    ],
+)
+def test_long_ago_is_not_a_window(text: str) -> None:
+    """ "more than 4 months before entry" says it happened, and long ago: not read (never read
+    as "within 4 months")."""
+    compiled = compile_criterion(text, "exclusion")
+    assert compiled.status == "partial"
+    assert "window_after" in compiled.flags
+    assert "within" not in compiled.canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Stage IV disease", "metastatic disease"),
+        ("Patients with severe heart failure NYHA IV ()", None),
+    ],
+)
+def test_roman_iv_is_not_a_route(text: str, canonical: str | None) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert "iv " not in compiled.canonical
+    if canonical:
+        assert compiled.canonical == canonical
