@@ -23,6 +23,7 @@ from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
     AnyOf,
+    ConceptDuration,
     Conditional,
     HasConcept,
     LabCompare,
@@ -571,15 +572,89 @@ def since_met(since: tuple[int, bool], op: str, days: float) -> bool | None:
     return True if met else None
 
 
+def lasted(
+    present: list[ConceptFact], as_of: dt.date, op: str, days: float, current: bool
+) -> tuple[bool | None, int | None]:
+    """Did one episode of these entries last `op days` (from its onset or start to its end,
+    or to `as_of` while it goes on)? With the longest duration known. An entry without a
+    start is unknown; one that ended on an unknown date lasted at most until `as_of`. Episodes
+    that each fall short but together would not are unknown (one course, or several?)."""
+    verdicts: list[bool | None] = []
+    longest: int | None = None
+    total = 0  # the most all episodes together could have lasted
+    for f in present:
+        if current and not f.ongoing:
+            verdicts.append(False)
+            continue
+        if f.first is None:
+            verdicts.append(None)
+            total = 10**9
+            continue
+        end = as_of if f.ongoing else f.last
+        span = (min(end, as_of) - f.first).days if end is not None else (as_of - f.first).days
+        span = max(span, 0)
+        total += span
+        if end is None:  # ended, when is not recorded: at most until now
+            verdicts.append(None if compare(span, op, days) else False)
+            continue
+        longest = span if longest is None else max(longest, span)
+        verdicts.append(compare(span, op, days))
+    if True in verdicts:
+        return True, longest
+    if None in verdicts or (len(present) > 1 and compare(total, op, days)):
+        return None, longest
+    return False, longest
+
+
+def _eval_concept_duration(node: ConceptDuration, facts: PatientFacts) -> Result:
+    label = concept_label(node.concept)
+    found = facts.concepts.get(node.concept, [])
+    needs = [f"{label} dates"]
+    if not found:
+        return Result(None, f"record does not mention {label}", [], [f"{label} status"])
+    evidence = [_fact_evidence(f) for f in found]
+    present = [f for f in found if f.status != "absent"]
+    if not present:
+        return Result(False, f"no {label} (known absent)", evidence)
+    met, longest = lasted(present, facts.as_of, node.op, node.days, node.current)
+    want = f"{node.op} {shown(node.days)} days"
+    if met is None:
+        return Result(None, f"how long {label} lasted is not recorded ({want})", evidence, needs)
+    if met and node.qualifiers:
+        quals = " ".join(node.qualifiers)
+        why = f"{label} lasted {longest} days; whether it was {quals} is not recorded"
+        return Result(None, why, evidence, [f"whether {label} is {quals}"])
+    told = f"{label} lasted {longest} days" if longest is not None else f"{label} not ongoing"
+    return Result(met, f"{told}: {'meets' if met else 'does not meet'} {want}", evidence)
+
+
 def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
+    result = _time_since(node, facts)
+    present = any(f.status != "absent" for f in facts.concepts.get(node.concept, []))
+    if node.qualifiers and result.met is qualified_unknown(node.op) and present:
+        quals = " ".join(node.qualifiers)
+        label = concept_label(node.concept)
+        why = f"{result.reason}; whether that {label} was {quals} is not recorded"
+        return Result(None, why, result.evidence, [f"whether {label} is {quals}"])
+    return result
+
+
+def qualified_unknown(op: str) -> bool:
+    """The answer a "time since" gives that may rest on an entry without the qualifier: for
+    "at least N since systemic X", a recent X that may not be systemic (False); for "less than
+    N since", a recent one (True)."""
+    return op not in (">", ">=")
+
+
+def _time_since(node: TimeSince, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
     found = facts.concepts.get(node.concept, [])
     if not found:
         return Result(None, f"record does not mention {label}", [], [f"{label} dates"])
     evidence = [_fact_evidence(f) for f in found]
     present = [f for f in found if f.status != "absent"]
-    if not present:
-        return Result(True, f"no {label} (known absent), so none recent", evidence)
+    if not present:  # "at least N since X": none at all is long enough; "less than N": not
+        return Result(node.op in (">", ">="), f"no {label} (known absent)", evidence)
     if any(f.ongoing for f in present):
         days = 0
     else:

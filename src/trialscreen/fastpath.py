@@ -21,6 +21,8 @@ from trialscreen.evaluate import (
     excepted,
     lab_met,
     lab_thresholds,
+    lasted,
+    qualified_unknown,
     since_last,
     since_met,
     stale_days,
@@ -33,6 +35,7 @@ from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
     AnyOf,
+    ConceptDuration,
     Conditional,
     HasConcept,
     LabCompare,
@@ -207,6 +210,23 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
 
 
 def _plan_time_since(node: TimeSince) -> Plan:
+    inner = _time_since_plan(node)
+    if not node.qualifiers:
+        return inner
+    doubt = qualified_unknown(node.op)
+    label = concept_label(node.concept)
+    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        met, needs = inner(facts)
+        if met is doubt and any(f.status != "absent" for f in facts.concepts.get(node.concept, ())):
+            return None, qualified
+        return met, needs
+
+    return plan
+
+
+def _time_since_plan(node: TimeSince) -> Plan:
     concept, op, days = node.concept, node.op, node.days
     needs = (f"{concept_label(concept)} dates",)
 
@@ -216,12 +236,35 @@ def _plan_time_since(node: TimeSince) -> Plan:
             return None, needs
         present = [f for f in found if f.status != "absent"]
         if not present:
-            return True, _NONE
+            return op in (">", ">="), _NONE
         if any(f.ongoing for f in present):
             return compare(0, op, days), _NONE
         since = since_last(present, facts.as_of)
         met = None if since is None else since_met(since, op, days)
         return (met, needs) if met is None else (met, _NONE)
+
+    return plan
+
+
+def _plan_concept_duration(node: ConceptDuration) -> Plan:
+    concept, op, days, current = node.concept, node.op, node.days, node.current
+    label = concept_label(concept)
+    status, dated = (f"{label} status",), (f"{label} dates",)
+    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+
+    def plan(facts: PatientFacts) -> Outcome:
+        found = facts.concepts.get(concept)
+        if not found:
+            return None, status
+        present = [f for f in found if f.status != "absent"]
+        if not present:
+            return False, _NONE
+        met, _ = lasted(present, facts.as_of, op, days, current)
+        if met is None:
+            return None, dated
+        if met and qualified:
+            return None, qualified
+        return met, _NONE
 
     return plan
 

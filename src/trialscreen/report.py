@@ -36,7 +36,14 @@ _COLOURS = {
     "no_criteria": "dim",
 }
 _NUMERIC_KINDS = frozenset(
-    {"lab_compare", "score_compare", "age_compare", "life_expectancy", "time_since"}
+    {
+        "lab_compare",
+        "score_compare",
+        "age_compare",
+        "life_expectancy",
+        "time_since",
+        "concept_duration",
+    }
 )
 _HAS_COMPARISON = re.compile(
     r"(?:[<>≤≥]|=<|=>|\b(?:greater|less|more|fewer|at least|at most|"

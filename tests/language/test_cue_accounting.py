@@ -47,6 +47,7 @@ LEAVES = (
     "sex_is",
     "has_concept",
     "time_since",
+    "concept_duration",
 )
 
 

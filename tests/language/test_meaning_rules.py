@@ -30,7 +30,8 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
         ("Any prior malignancy other than adequately treated carcinoma in situ", "other than"),
         ("No prior chemotherapy for the current cancer", "for"),  # which cancer?
         ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
-        ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "men"),
+        # "(men)" is read as the sex of the first threshold; the one after "/" is not joined
+        ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "women"),
         ("ECOG 0-2 OR", "or"),
         ("History of ALT > 3 x ULN", "history of"),
         ("Anaphylaxis to thymopentin", "to"),

@@ -141,7 +141,7 @@ def test_a_window_section_dates_plain_bullets_only() -> None:
     read = {text: c for _, text, c in rows}
     assert read["Rifabutin."].status == "compiled"
     assert read["Rifabutin."].canonical == "rifabutin within 4 weeks"
-    assert read["Systemic corticosteroids."].canonical == "corticosteroids within 3 days"
+    assert read["Systemic corticosteroids."].canonical == "systemic corticosteroids within 3 days"
     assert read["Active alcohol abuse in the past 3 months."].status != "compiled"  # own time
     assert read["No abstinence."].status != "compiled"  # a negation under "Excluded"
     assert read["Pregnant"].status != "compiled"  # pregnant now, not in the past 4 weeks

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from trialscreen.facts import build_facts, load_patient
+from trialscreen.fastpath import criterion_plan
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Criterion, Trial
@@ -111,6 +112,13 @@ def outcome(case: Case) -> tuple[str, str]:
     facts = build_facts(load_patient(record))
     result, decided = judge(read(case), facts)
     return decided, result.reason
+
+
+def fast_outcome(case: Case) -> str:
+    """The same case through the screening hot path (fastpath's plans), which must agree."""
+    record = {"id": "case", "as_of": AS_OF, **case.patient}
+    facts = build_facts(load_patient(record))
+    return criterion_plan(read(case))(facts)[0]
 
 
 _SAME = {"pass": "pass", "no_constraint": "pass", "fail": "fail"}

@@ -65,6 +65,8 @@ UNREAD_FLAGS = frozenset(
         "bp_side",
         "lookback_window",
         "window_after",
+        "duration_unread",
+        "sex_branch_alone",
         "partial_window",
         "bracket_unread",
         "exception_unrelated",

@@ -26,11 +26,33 @@ def grammar_dir() -> Path:
 def _char(ch: str) -> str:
     if ch == " ":  # "glutamic pyruvic" also matches "glutamic-pyruvic"
         return r"[\s-]+"
-    if ch == "-":
-        return r"[-\s]?"
+    if ch == "-":  # "colony-stimulating", "colony stimulating", "colony- stimulating"
+        return r"[-\s]*"
     if ch == "/":  # "FEV1/FVC", "FEV1 / FVC"
         return r"\s*\/\s*"
+    if ch == _EITHER:
+        return r"[-\s]*"
     return re.escape(ch).replace("/", r"\/")
+
+
+_EITHER = "\x00"  # a trie key: a space in one phrase where another has a hyphen
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for key, child in b.items():
+        out[key] = _merge(out[key], child) if key in out else child
+    return out
+
+
+def _join_separators(node: dict[str, Any]) -> None:
+    """Where one phrase goes on with a space and another with a hyphen ("high density
+    lipoprotein", "high-density lipoprotein cholesterol"), the two would be tried one after the
+    other and the first to match would win, not the longest: one branch for both instead."""
+    if " " in node and "-" in node:
+        node[_EITHER] = _merge(node.pop(" "), node.pop("-"))
+    for child in node.values():
+        _join_separators(child)
 
 
 def _trie(node: dict[str, Any]) -> str:
@@ -51,6 +73,7 @@ def _alternation(phrases: list[str]) -> str:
         for ch in " ".join(phrase.split()):
             node = node.setdefault(ch, {})
         node[""] = {}
+    _join_separators(root)
     return _trie(root) or "(?!x)x"
 
 

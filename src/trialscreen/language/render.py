@@ -17,6 +17,7 @@ from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
     AnyOf,
+    ConceptDuration,
     Conditional,
     HasConcept,
     LabCompare,
@@ -136,7 +137,13 @@ def _render_has_concept(node: HasConcept) -> str:
 
 
 def _render_time_since(node: TimeSince) -> str:
-    return f"{_op(node.op)} {duration(node.days)} since {concept_label(node.concept)}"
+    what = " ".join((*node.qualifiers, concept_label(node.concept)))
+    return f"{_op(node.op)} {duration(node.days)} since {what}"
+
+
+def _render_concept_duration(node: ConceptDuration) -> str:
+    words = [*node.qualifiers, "current" if node.current else "", concept_label(node.concept)]
+    return " ".join(w for w in words if w) + f" for {_op(node.op)} {duration(node.days)}"
 
 
 def _concept_like(node: Predicate) -> bool:

@@ -218,6 +218,51 @@ def lab_analytes(node: Predicate) -> list[str]:
     return []
 
 
+FEMALE_SEX = "female_sex"  # a state concept the patient's `sex` decides (facts._add_states)
+
+
+def by_sex(sex: str, theirs: Predicate, others: Predicate, span: Span) -> Predicate:
+    """One threshold for a sex and another for the other sex: a branch on the patient's sex
+    (female or male; any other or unknown sex decides only where both thresholds agree)."""
+    women, men = (theirs, others) if sex == "female" else (others, theirs)
+    return Conditional(condition=FEMALE_SEX, then=women, otherwise=men, span=span)
+
+
+def _unscoped(node: Predicate) -> Predicate:
+    marks = ("for_sex:female", "for_sex:male", "sex_branch_alone")
+    return node.model_copy(update={"flags": tuple(f for f in node.flags if f not in marks)})
+
+
+def _pairs_by_sex(out: list[Predicate], node: Predicate) -> bool:
+    """Two lab clauses of the same analytes, each for one sex, the two sexes."""
+    if not out:
+        return False
+    before = out[-1]
+    sexes = {f for f in (*before.flags, *node.flags) if f.startswith("for_sex:")}
+    return (
+        sexes == {"for_sex:female", "for_sex:male"}
+        and any(f.startswith("for_sex:") for f in before.flags)
+        and any(f.startswith("for_sex:") for f in node.flags)
+        and sorted(lab_analytes(before)) == sorted(lab_analytes(node))
+    )
+
+
+def _sex_branch(out: list[Predicate], child: CondSpec) -> Predicate:
+    """ "QTc > 470 ms for women or > 450 ms for men": the bound after a lab clause for the other
+    sex pairs with it (whether joined by "or" or "and"); anything else is not read."""
+    other = "male" if child.sex == "female" else "female"
+    previous = out[-1] if out else None
+    if previous is None or f"for_sex:{other}" not in previous.flags:
+        return Unparsed(text="", reason="a threshold for one sex alone", span=child.span)
+    out.pop()
+    names = list(dict.fromkeys(lab_analytes(previous)))
+    theirs = [lab_bound(a, child.bound, child.span) for a in names]
+    mine = _unscoped(previous)
+    theirs_node = theirs[0] if len(theirs) == 1 else AllOf(items=tuple(theirs), span=child.span)
+    span = (min(previous.span[0], child.span[0]), max(previous.span[1], child.span[1]))
+    return by_sex(child.sex or "", theirs_node, mine, span)
+
+
 def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
     """Give each subject-less bound the analytes of the lab clause before it.
 
@@ -227,9 +272,20 @@ def attach_bare_bounds(children: list[Any]) -> list[Predicate]:
     """
     out: list[Predicate] = []
     for child in children:
+        if isinstance(child, CondSpec) and child.sex is not None:
+            out.append(_sex_branch(out, child))
+            continue
         if not isinstance(child, CondSpec):
-            if hasattr(child, "kind"):  # a node; anything else is not one
+            if hasattr(child, "kind") and _pairs_by_sex(out, child):
+                # "Hemoglobin < 11 (women) or hemoglobin < 12 (men)"
+                previous = out.pop()
+                sex = "female" if "for_sex:female" in child.flags else "male"
+                span = (min(previous.span[0], child.span[0]), max(previous.span[1], child.span[1]))
+                out.append(by_sex(sex, _unscoped(child), _unscoped(previous), span))
+            elif hasattr(child, "kind"):  # a node; anything else is not one
                 out.append(child)
+            elif hasattr(child, "span"):  # "at least 4 weeks since prior" (since what?) or ...
+                out.append(Unparsed(text="", reason="a part that names nothing", span=child.span))
             continue
         if not out or not lab_analytes(out[-1]):  # no subject: read, but meaningless here
             out.append(Unparsed(text="", reason="a bound without a subject", span=child.span))

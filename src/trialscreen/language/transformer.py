@@ -21,10 +21,12 @@ from trialscreen.language.values import (
     ExceptSpec,
     GradeSpec,
     IndicationSpec,
+    LastingSpec,
     MultipleSpec,
     Num,
     QuantitySpec,
     ScoreBound,
+    SexScope,
     Subject,
     Value,
     WindowSpec,
@@ -37,6 +39,7 @@ from trialscreen.model.predicate import (
     AgeUnit,
     AllOf,
     AnyOf,
+    ConceptDuration,
     Conditional,
     HasConcept,
     LabCompare,
@@ -68,6 +71,10 @@ _UNVERIFIABLE = frozenset(
         "untreated",
         "suspected",
         "known or suspected",
+        # the record names a condition, not its course ("chronic diarrhea", "acute hepatitis"):
+        # where the lexicon has no concept for the acute or chronic form, it is unknown
+        "acute",
+        "chronic",
     }
 )
 
@@ -248,6 +255,27 @@ def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
     )
 
 
+_LASTS = frozenset({"condition", "finding", "state", "drug", "drug_class", "treatment"})
+
+
+def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
+    """ "for at least 6 months" after a condition, a state or something taken: how long it
+    lasted. Not a bound that asks for a short course ("for less than 2 weeks": all courses, or
+    one?), not after a procedure, not "if ... for"."""
+    return (
+        spec.intro == "for"
+        and spec.op in (">", ">=")
+        and all(
+            concepts.known(r.concept) and concepts.get(r.concept).category in _LASTS for r in refs
+        )
+    )
+
+
+def _a_regimen(concept: str) -> bool:
+    """A class of drugs or a kind of treatment: what is taken now may be a changed regimen."""
+    return concepts.get(concept).category in ("drug_class", "treatment")
+
+
 def _timing(roles: set[str]) -> Timing:
     """ "prior"/"history of": ever (history); "current"/"receiving"/"active": now, and it wins
     over a history word beside it ("known active HIV" is HIV now); "prior or current" (one
@@ -384,11 +412,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return ConceptRef(refs[0].concept, span_of(c), flags)
 
     def alt_bound(self, c: list[Any]) -> CondSpec:
-        return CondSpec(_of(c, BoundSpec)[0], _of(c, ConceptRef)[0], span_of(c))
+        conds, sexes = _of(c, ConceptRef), _of(c, SexScope)
+        sex = sexes[0].sex if sexes else None
+        return CondSpec(_of(c, BoundSpec)[0], conds[0] if conds else None, span_of(c), sex)
 
     def bare_bound(self, c: list[Any]) -> CondSpec:
-        conds = _of(c, ConceptRef)
-        return CondSpec(_of(c, BoundSpec)[0], conds[0] if conds else None, span_of(c))
+        conds, sexes = _of(c, ConceptRef), _of(c, SexScope)
+        sex = sexes[0].sex if sexes else None
+        return CondSpec(_of(c, BoundSpec)[0], conds[0] if conds else None, span_of(c), sex)
+
+    def sex_scope(self, c: list[Token]) -> SexScope:
+        female = any(isinstance(t, Token) and t.type == "FEMALE" for t in c)
+        return SexScope("female" if female else "male", span_of(c))
 
     # ---- labs ----
     def subject(self, c: list[Token]) -> Subject:
@@ -415,12 +450,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
         bound = _of(c, BoundSpec)[0]
         alts = _of(c, CondSpec)
         span = span_of(c)
+        sexes = _of(c, SexScope)
         per_subject: list[Predicate] = []
         for subject in subjects:
             main = thresholds.lab_bound(subject.analyte, bound, span)
             if subject.flags:
                 main = main.model_copy(update={"flags": (*main.flags, *subject.flags)})
-            if alts and alts[0].condition is not None:
+            if alts and alts[0].sex is not None:  # "<= 1.5 (<= 1.3 for women)": by sex
+                other = thresholds.lab_bound(subject.analyte, alts[0].bound, alts[0].span)
+                main = thresholds.by_sex(alts[0].sex, other, main, span)
+                if sexes:  # "<= 1.4 (men) (<= 1.2 for women)": read as written? not read
+                    main = main.model_copy(update={"flags": (*main.flags, "sex_branch_alone")})
+            elif sexes:  # "... for women": the other sex's threshold may follow ("or ... for men")
+                flags = (*main.flags, f"for_sex:{sexes[0].sex}", "sex_branch_alone")
+                main = main.model_copy(update={"flags": flags})
+            if alts and alts[0].sex is None and alts[0].condition is not None:
                 other = thresholds.lab_bound(subject.analyte, alts[0].bound, alts[0].span)
                 main = Conditional(
                     condition=alts[0].condition.concept,
@@ -689,6 +733,17 @@ class CriteriaTransformer(Transformer[Token, Any]):
             intro = "several"
         return IndicationSpec(refs[0].concept, intro, span_of(c))
 
+    def lasting(self, c: list[Any]) -> LastingSpec:
+        op = [x for x in c if isinstance(x, tuple)][0][0]
+        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        return LastingSpec(op, days, intro, span_of(c))
+
+    def lasting_or_more(self, c: list[Any]) -> LastingSpec:
+        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        return LastingSpec(">=", days, intro, span_of(c))
+
     def fertile_contraception(self, c: list[Token]) -> Predicate:
         """ "Fertile patients must use effective contraception": a woman of childbearing
         potential uses contraception, or has agreed to (it often starts at enrolment); a woman
@@ -810,6 +865,23 @@ class CriteriaTransformer(Transformer[Token, Any]):
         indication = given_for[0].concept if given_for else None
         concept_refs = [x for x in c if isinstance(x, list)][0]
         span = span_of(c)
+        definitions = [
+            x
+            for x in c
+            if x is not None
+            and not isinstance(
+                x,
+                (Token, Word, GradeSpec, WindowSpec, ExceptSpec, IndicationSpec, LastingSpec, list),
+            )
+        ]
+        lasting = _of(c, LastingSpec)
+        lasts = lasting[0] if lasting and _lasting_read(lasting[0], concept_refs) else None
+        if lasts and (negated or grades or windows or given_for or excepted or definitions):
+            # "no cancer treatment for at least 2 weeks" is a washout, not a long course; "for 6
+            # months within the past year": not read
+            lasts = None
+        if lasts and any(_a_regimen(r.concept) for r in concept_refs) and "current" in roles:
+            lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
@@ -820,6 +892,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
             ]
             extra = tuple(q for q in texts if q not in quals)
+            if lasts is not None:
+                items.append(
+                    ConceptDuration(
+                        concept=ref.concept,
+                        op=lasts.op,
+                        days=lasts.days,
+                        current=own == "current",
+                        qualifiers=quals + extra,
+                        span=_own_span(ref, concept_refs, excepted, span),
+                    )
+                )
+                continue
             items.append(
                 HasConcept(
                     concept=ref.concept,
@@ -835,14 +919,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             )
         flat = _flat(items, AnyOf, merge=True)
         inner = flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
-        definitions = [
-            x
-            for x in c
-            if x is not None
-            and not isinstance(
-                x, (Token, Word, GradeSpec, WindowSpec, ExceptSpec, IndicationSpec, list)
-            )
-        ]
+        if lasting and lasts is None:  # "for less than 2 weeks", "surgery for 3 hours"
+            inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
         if definitions:
             defined = definitions[0]
             if defined.kind in ("lab_compare", "score_compare", "all_of", "any_of") and all(
@@ -927,6 +1005,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         days = num.value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
         refs += _of(c, ConceptRef)
+        quals = tuple(w.text for w in _of(c, Word) if w.role == "route")
         if refs:
             span = span_of(c)
             items: list[Predicate] = [
@@ -934,6 +1013,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     concept=r.concept,
                     op=op,
                     days=days,
+                    qualifiers=quals,
                     span=span,
                     flags=("alias_mismatch",) if "alias_mismatch:" in r.qualifiers else (),
                 )

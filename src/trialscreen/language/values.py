@@ -104,6 +104,16 @@ class IndicationSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LastingSpec:
+    """How long a concept lasted ("for at least 6 months"); `intro` as for IndicationSpec."""
+
+    op: Op
+    days: float
+    intro: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class ConceptRef:
     concept: str
     span: Span
@@ -117,6 +127,15 @@ class CondSpec:
 
     bound: BoundSpec
     condition: ConceptRef | None
+    span: Span
+    sex: str | None = None  # "(<= 1.2 for women)": a branch on sex, not a condition
+
+
+@dataclass(frozen=True, slots=True)
+class SexScope:
+    """The sex a threshold is for: "for women", "in males", "(men)"."""
+
+    sex: str  # "female" or "male"
     span: Span
 
 

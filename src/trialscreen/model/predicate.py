@@ -131,6 +131,21 @@ class TimeSince(_Node):
     concept: str
     op: Op
     days: float
+    # words the record cannot check ("systemic"): an answer that rests on an entry is unknown
+    qualifiers: tuple[str, ...] = ()
+
+
+class ConceptDuration(_Node):
+    """How long the concept has lasted, compared with a bound ("diabetes for at least 6
+    months", "corticosteroids for more than 10 days"): one episode, from its onset or start to
+    its end (or now, while it goes on)."""
+
+    kind: Literal["concept_duration"] = "concept_duration"
+    concept: str
+    op: Op
+    days: float
+    current: bool = False  # "currently on X for 3 months": the episode goes on
+    qualifiers: tuple[str, ...] = ()
 
 
 class AllOf(_Node):
@@ -187,6 +202,7 @@ Predicate = Annotated[
     | SexIs
     | HasConcept
     | TimeSince
+    | ConceptDuration
     | AllOf
     | AnyOf
     | Not
@@ -204,6 +220,7 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     SexIs,
     HasConcept,
     TimeSince,
+    ConceptDuration,
     AllOf,
     AnyOf,
     Not,

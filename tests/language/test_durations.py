@@ -1,0 +1,136 @@
+"""How long a condition or a treatment lasted ("type 2 diabetes for at least 6 months",
+"corticosteroids for more than 2 weeks"): one episode, from onset or start to its end or now.
+A negated one is a washout, not read; "current X for N" where X is a class is the regimen's time,
+not read; "at least N since <route> X" keeps the route as a qualifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_results import decide
+
+from trialscreen.facts import build_facts, load_patient
+from trialscreen.fastpath import criterion_plan
+from trialscreen.language.compiler import compile_criterion
+from trialscreen.model.predicate import ConceptDuration
+
+DIABETES = "Type 2 diabetes mellitus for at least 6 months"
+STEROIDS = "Systemic corticosteroids for more than 2 weeks."
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (DIABETES, "type 2 diabetes mellitus for >= 6 months"),
+        ("Insomnia for more than 1 month", "insomnia for > 1 month"),
+        ("Chronic diarrhea for 30 days or more", "chronic diarrhea for >= 30 days"),
+        ("Zidovudine therapy for = or > 13 months.", "zidovudine for >= 13 months"),
+        (STEROIDS, "systemic corticosteroids for > 2 weeks"),
+    ],
+)
+def test_compiled(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "compiled", compiled.uncovered_text()
+    assert compiled.canonical == canonical
+    assert any(isinstance(n, ConceptDuration) for n in [compiled.predicate])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Must have not received any cancer treatment for at least 2 weeks.",  # a washout
+        "Corticosteroids for less than 2 weeks",  # all courses short, or one?
+        "Systemic steroids for more than 7 days within the past 4 weeks",
+        "Have been on their current HAART for at least 6 weeks.",  # the regimen, not a drug
+        "No chemotherapy for metastatic disease for at least 6 months",
+    ],
+)
+def test_not_read(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status != "compiled"
+    assert not any(isinstance(n, ConceptDuration) for n in [compiled.predicate])
+
+
+def both(text: str, kind: str, **record: Any) -> str:
+    """The outcome from the reference evaluator, checked against the hot path."""
+    got = decide(text, kind, **record)
+    facts = build_facts(load_patient({"id": "p", "as_of": "2026-11-01", **record}))
+    fast = criterion_plan(compile_criterion(text, kind))(facts)[0]  # type: ignore[arg-type]
+    assert fast == got
+    return got
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"conditions": [{"name": "type 2 diabetes", "onset": "2024-01-01"}]}, "pass"),
+        ({"conditions": [{"name": "type 2 diabetes", "onset": "2026-08-01"}]}, "fail"),
+        ({"conditions": [{"name": "type 2 diabetes"}]}, "unknown"),  # since when?
+        ({"conditions": [{"name": "type 2 diabetes", "status": "absent"}]}, "fail"),
+        ({}, "unknown"),
+        (  # ended: it lasted from onset to end
+            {"conditions": [{"name": "type 2 diabetes", "status": "resolved",
+                             "onset": "2025-01-01", "end": "2025-03-01"}]},
+            "fail",
+        ),
+    ],
+)  # fmt: skip
+def test_a_condition_lasting(record: dict[str, Any], expected: str) -> None:
+    assert both(DIABETES, "inclusion", **record) == expected
+
+
+@pytest.mark.parametrize(
+    ("treatments", "expected"),
+    [
+        ([{"name": "zidovudine", "start": "2025-01-01", "end": "2026-03-01"}], "fail"),
+        ([{"name": "zidovudine", "start": "2026-10-01"}], "pass"),  # ongoing, one month
+        ([{"name": "zidovudine", "start": "2025-01-01"}], "fail"),  # ongoing since 2025
+        # two short courses that together are longer: one course, or several? unknown
+        (
+            [
+                {"name": "zidovudine", "start": "2025-01-01", "end": "2025-08-01"},
+                {"name": "zidovudine", "start": "2026-01-01", "end": "2026-08-01"},
+            ],
+            "unknown",
+        ),
+        # ended on a date not recorded: at most until now, which is long enough to be unknown
+        ([{"name": "zidovudine", "start": "2025-01-01", "status": "completed"}], "unknown"),
+        # ended on a date not recorded, started a month ago: shorter than 13 months
+        ([{"name": "zidovudine", "start": "2026-10-01", "status": "completed"}], "pass"),
+    ],
+)
+def test_a_drug_lasting(treatments: list[dict[str, str]], expected: str) -> None:
+    text = "Zidovudine therapy for = or > 13 months."
+    assert both(text, "exclusion", treatments=treatments) == expected
+
+
+def test_a_route_word_keeps_a_duration_unknown() -> None:
+    long_course = [{"name": "prednisone", "start": "2026-06-01", "end": "2026-09-01"}]
+    assert both(STEROIDS, "exclusion", treatments=long_course) == "unknown"  # systemic?
+    short = [{"name": "prednisone", "start": "2026-06-01", "end": "2026-06-05"}]
+    assert both(STEROIDS, "exclusion", treatments=short) == "pass"
+
+
+SINCE = "At least 4 weeks since prior systemic corticosteroids"
+
+
+@pytest.mark.parametrize(
+    ("treatments", "expected"),
+    [
+        ([{"name": "prednisone", "start": "2026-01-01", "end": "2026-02-01"}], "pass"),
+        # recent, but perhaps eye drops: the route decides
+        ([{"name": "prednisolone", "start": "2026-10-01", "end": "2026-10-20"}], "unknown"),
+    ],
+)
+def test_time_since_keeps_the_route(treatments: list[dict[str, str]], expected: str) -> None:
+    compiled = compile_criterion(SINCE, "inclusion")
+    assert compiled.canonical == ">= 4 weeks since systemic corticosteroids"
+    assert both(SINCE, "inclusion", treatments=treatments) == expected
+
+
+def test_less_than_since_an_absent_condition_is_not_met() -> None:
+    text = "Less than 6 months since myocardial infarction"
+    record = {"conditions": [{"name": "myocardial infarction", "status": "absent"}]}
+    assert both(text, "inclusion", **record) == "fail"
+    assert both("At least 6 months since myocardial infarction", "inclusion", **record) == "pass"
