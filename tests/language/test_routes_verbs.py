@@ -32,6 +32,8 @@ AMPHO = {"name": "amphotericin B", "start": "2026-10-01"}
             "history of vaccine within 30 days",
         ),
         ("HIV positivity.", "current hiv infection"),
+        ("Presence of glaucoma", "current glaucoma"),
+        ("The presence of an active infection", "current infection"),
         ("HIV seronegativity.", "no (current hiv infection)"),
         ("Plasma HIV-1 RNA >= 5000 copies/ml.", "HIV viral load >= 5000 copies/ml"),
         ("Absolute CD4 count = or > 500 cells/mm3.", "CD4 count >= 500 cells/mm3"),
