@@ -22,9 +22,10 @@ STEROIDS = "Systemic corticosteroids for more than 2 weeks."
 @pytest.mark.parametrize(
     ("text", "canonical"),
     [
-        (DIABETES, "type 2 diabetes mellitus for >= 6 months"),
-        ("Insomnia for more than 1 month", "insomnia for > 1 month"),
-        ("Chronic diarrhea for 30 days or more", "chronic diarrhea for >= 30 days"),
+        (DIABETES, "current type 2 diabetes mellitus for >= 6 months"),
+        ("Insomnia for more than 1 month", "current insomnia for > 1 month"),
+        ("Chronic diarrhea for 30 days or more", "chronic current diarrhea for >= 30 days"),
+        ("History of asthma for at least 6 months", "asthma for >= 6 months"),
         ("Zidovudine therapy for = or > 13 months.", "zidovudine for >= 13 months"),
         (STEROIDS, "systemic corticosteroids for > 2 weeks"),
     ],
@@ -78,6 +79,14 @@ def both(text: str, kind: str, **record: Any) -> str:
 )  # fmt: skip
 def test_a_condition_lasting(record: dict[str, Any], expected: str) -> None:
     assert both(DIABETES, "inclusion", **record) == expected
+
+
+def test_a_condition_lasting_is_one_going_on_now() -> None:
+    """ "Insomnia for more than 1 month": insomnia now, not a year-long episode that ended."""
+    past = {"name": "insomnia", "status": "resolved", "onset": "2024-01-15", "end": "2025-02-01"}
+    assert both("Insomnia for more than 1 month", "inclusion", conditions=[past]) == "fail"
+    now = {"name": "insomnia", "status": "active", "onset": "2026-08-01"}
+    assert both("Insomnia for more than 1 month", "inclusion", conditions=[now]) == "pass"
 
 
 @pytest.mark.parametrize(

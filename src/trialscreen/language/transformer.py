@@ -271,6 +271,11 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
     )
 
 
+def _a_state(concept: str) -> bool:
+    """A condition, finding or state: it lasts while it goes on."""
+    return concepts.get(concept).category in ("condition", "finding", "state")
+
+
 def _a_regimen(concept: str) -> bool:
     """A class of drugs or a kind of treatment: what is taken now may be a changed regimen."""
     return concepts.get(concept).category in ("drug_class", "treatment")
@@ -882,6 +887,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
             lasts = None
         if lasts and any(_a_regimen(r.concept) for r in concept_refs) and "current" in roles:
             lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
+        # "Insomnia for more than 1 month" is insomnia now; "a history of X for 5 years" may be
+        # past ("diagnosis of", "documented" say how it is known, not when)
+        past = any(
+            w.role == "history" and re.search(r"histor|prior|previous|past", w.text) for w in words
+        )
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
@@ -898,7 +908,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                         concept=ref.concept,
                         op=lasts.op,
                         days=lasts.days,
-                        current=own == "current",
+                        current=own == "current" or (_a_state(ref.concept) and not past),
                         qualifiers=quals + extra,
                         span=_own_span(ref, concept_refs, excepted, span),
                     )
