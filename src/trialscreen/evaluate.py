@@ -586,7 +586,7 @@ def lasted(
         if current and not f.ongoing:
             verdicts.append(False)
             continue
-        if f.first is None:
+        if f.first is None or not f.course_known:
             verdicts.append(None)
             total = 10**9
             continue

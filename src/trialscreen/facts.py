@@ -62,6 +62,9 @@ class ConceptFact:
     source: str
     label: str
     reason: str | None = None  # a treatment: the concept of the condition it was given for
+    # False for an entry dated by one `date` (a procedure, or a drug given on a day or taken
+    # since): how long it lasted is not known
+    course_known: bool = True
 
 
 @dataclass(slots=True)
@@ -396,6 +399,7 @@ def _add_treatments(facts: PatientFacts) -> None:
                     reason=reason,
                     source=item.source or label,
                     label=item.name,
+                    course_known=item.date is None or item.start is not None,
                 )
             )
 

@@ -114,6 +114,18 @@ def test_a_drug_lasting(treatments: list[dict[str, str]], expected: str) -> None
     assert both(text, "exclusion", treatments=treatments) == expected
 
 
+def test_a_drug_dated_by_one_day_has_no_known_course() -> None:
+    """A `date` alone says when, not for how long (review F7)."""
+    dated = [{"name": "zidovudine", "date": "2026-03-01", "status": "active"}]
+    assert both("Zidovudine (AZT) for at least 8 weeks.", "inclusion", treatments=dated) == (
+        "unknown"
+    )
+    steroid = [{"name": "prednisone", "date": "2026-09-01"}]
+    assert both("Corticosteroids for more than 2 weeks.", "exclusion", treatments=steroid) == (
+        "unknown"
+    )
+
+
 def test_a_route_word_keeps_a_duration_unknown() -> None:
     long_course = [{"name": "prednisone", "start": "2026-06-01", "end": "2026-09-01"}]
     assert both(STEROIDS, "exclusion", treatments=long_course) == "unknown"  # systemic?

@@ -106,7 +106,27 @@ def test_viral_load_in_copies() -> None:
         ]
     }
     assert decide("Plasma HIV-1 RNA >= 5000 copies/ml.", "inclusion", **record) == "pass"
-    assert decide("Viral load < 400 copies/ml.", "inclusion", **record) == "fail"
+    assert decide("HIV RNA < 400 copies/ml.", "inclusion", **record) == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CMV viral load > 1000 copies/mL",  # a bare "viral load" is not HIV's (review F1)
+        "HCV viral load > 100,000 copies/mL",
+        "CMV seronegativity",  # antibodies stay after the infection has gone (review F3-F5)
+        "HCV seropositivity",
+        "Hepatitis B seropositivity",
+        # when it was diagnosed, which "present in the window" does not read (review F6)
+        "Diagnosis of Parkinson's disease less than 5 years prior to screening",
+    ],
+)
+def test_review_findings_are_not_read(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_hiv_serology_is_the_infection() -> None:
+    assert compile_criterion("HIV seronegative", "inclusion").status == "compiled"
 
 
 @pytest.mark.parametrize(

@@ -954,6 +954,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "therapy_of_condition")})
         if windows and windows[0].after:  # "diagnosed more than 4 months before entry"
             inner = inner.model_copy(update={"flags": (*inner.flags, "window_after")})
+        if windows and any(w.text.startswith("diagnos") for w in words):
+            # "Diagnosis of Parkinson's disease less than 5 years prior": when it began, which a
+            # window (present at some time in it) does not read
+            inner = inner.model_copy(update={"flags": (*inner.flags, "window_after")})
         if given_for and not _given_for(given_for[0], concept_refs):
             # "chemotherapy if metastatic", "aspirin for patients", "diabetes for 5 years"
             inner = inner.model_copy(update={"flags": (*inner.flags, "indication_unread")})
@@ -987,7 +991,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
         inner = items[0] if len(items) == 1 else AnyOf(items=tuple(items), span=span)
         flags: tuple[str, ...] = ()
         polar = any(re.search(r"positiv|negativ|\+", r.phrase) for r in refs)
-        if not all(_found_by_a_test(r.concept) for r in refs) or polar:
+        # "CMV seronegative", "HCV seropositivity": antibodies, which stay after an infection
+        # has gone; only for HIV (never cleared) is the serology the infection
+        serology = str(_tokens(c, "RESULT")[0]).lower().startswith("sero") and not all(
+            concepts.is_a(r.concept, "hiv_infection") for r in refs
+        )
+        if not all(_found_by_a_test(r.concept) for r in refs) or polar or serology:
             # "ER negative"; "HIV positive or HIV negative" (a result inside the list)
             flags = ("result_of_untested",)
         elif len(items) > 1 and not negative:  # "HIV and HBV positive": both, or either?
