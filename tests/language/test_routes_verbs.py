@@ -33,6 +33,15 @@ AMPHO = {"name": "amphotericin B", "start": "2026-10-01"}
         ),
         ("HIV positivity.", "current hiv infection"),
         ("Presence of glaucoma", "current glaucoma"),
+        # "A or (any) other B": one more item, B (the class after a member): either
+        (
+            "Prior treatment with cetuximab or any other anti-EGFR antibody",
+            "history of cetuximab or else history of anti-egfr monoclonal antibody",
+        ),
+        (
+            "No prior doxorubicin or other anthracycline",
+            "no (history of doxorubicin or else history of anthracycline)",
+        ),
         ("The presence of an active infection", "current infection"),
         ("HIV seronegativity.", "no (current hiv infection)"),
         ("Plasma HIV-1 RNA >= 5000 copies/ml.", "HIV viral load >= 5000 copies/ml"),
@@ -97,6 +106,22 @@ def test_compiled(text: str, canonical: str) -> None:
 )
 def test_decides(text: str, record: dict[str, Any], expected: str) -> None:
     assert decide(text, "exclusion", **record) == expected
+
+
+def test_major_is_a_qualifier() -> None:
+    """ "major depression" is not any depression (a mild one would fail the patient)."""
+    text = "No major depression or other major psychiatric illness"
+    record = {"conditions": [{"name": "depression", "onset": "2025-01-01"}]}
+    assert decide(text, "inclusion", **record) == "unknown"
+    assert decide("Prior major surgery", "exclusion", treatments=[
+        {"name": "colectomy", "category": "surgery", "major": True, "date": "2025-01-01"}
+    ]) == "fail"  # fmt: skip
+
+
+def test_an_egfr_tki_is_not_an_anti_egfr_antibody() -> None:
+    text = "Prior treatment with cetuximab or any other anti-EGFR antibody"
+    record = {"treatments": [{"name": "erlotinib", "start": "2025-01-01", "end": "2025-06-01"}]}
+    assert decide(text, "exclusion", **record) != "fail"
 
 
 def test_viral_load_in_copies() -> None:

@@ -75,6 +75,7 @@ _UNVERIFIABLE = frozenset(
         # where the lexicon has no concept for the acute or chronic form, it is unknown
         "acute",
         "chronic",
+        "major",  # "major depression", "other major psychiatric illness" (not "major surgery")
     }
 )
 
