@@ -24,6 +24,7 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     ConceptDuration,
+    ConceptOnset,
     Conditional,
     HasConcept,
     LabCompare,
@@ -604,6 +605,38 @@ def lasted(
     if None in verdicts or (len(present) > 1 and compare(total, op, days)):
         return None, longest
     return False, longest
+
+
+def began(present: list[ConceptFact], as_of: dt.date, op: str, days: float) -> bool | None:
+    """Did these entries begin `op days` ago? Every episode must have ("at least 6 months
+    since it began": a recent one breaks it); an episode without a date is unknown."""
+    verdicts = [
+        None if f.first is None else compare((as_of - f.first).days, op, days) for f in present
+    ]
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
+
+
+def _eval_concept_onset(node: ConceptOnset, facts: PatientFacts) -> Result:
+    label = concept_label(node.concept)
+    found = facts.concepts.get(node.concept, [])
+    if not found:
+        return Result(None, f"record does not mention {label}", [], [f"{label} status"])
+    evidence = [_fact_evidence(f) for f in found]
+    present = [f for f in found if f.status != "absent"]
+    if not present:
+        return Result(False, f"no {label} (known absent)", evidence)
+    met = began(present, facts.as_of, node.op, node.days)
+    want = f"began {node.op} {shown(node.days)} days ago"
+    if met is None:
+        why = f"when {label} began is not recorded ({want})"
+        return Result(None, why, evidence, [f"{label} dates"])
+    if met and node.qualifiers:
+        quals = " ".join(node.qualifiers)
+        why = f"{label} {want}; whether it was {quals} is not recorded"
+        return Result(None, why, evidence, [f"whether {label} is {quals}"])
+    return Result(met, f"{label} {'' if met else 'not '}{want}", evidence)
 
 
 def _eval_concept_duration(node: ConceptDuration, facts: PatientFacts) -> Result:

@@ -17,6 +17,7 @@ from trialscreen.evaluate import (
     _fact_matches,
     _score,
     age_met,
+    began,
     compare,
     excepted,
     lab_met,
@@ -36,6 +37,7 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     ConceptDuration,
+    ConceptOnset,
     Conditional,
     HasConcept,
     LabCompare,
@@ -260,6 +262,29 @@ def _plan_concept_duration(node: ConceptDuration) -> Plan:
         if not present:
             return False, _NONE
         met, _ = lasted(present, facts.as_of, op, days, current)
+        if met is None:
+            return None, dated
+        if met and qualified:
+            return None, qualified
+        return met, _NONE
+
+    return plan
+
+
+def _plan_concept_onset(node: ConceptOnset) -> Plan:
+    concept, op, days = node.concept, node.op, node.days
+    label = concept_label(concept)
+    status, dated = (f"{label} status",), (f"{label} dates",)
+    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+
+    def plan(facts: PatientFacts) -> Outcome:
+        found = facts.concepts.get(concept)
+        if not found:
+            return None, status
+        present = [f for f in found if f.status != "absent"]
+        if not present:
+            return False, _NONE
+        met = began(present, facts.as_of, op, days)
         if met is None:
             return None, dated
         if met and qualified:

@@ -43,6 +43,7 @@ _NUMERIC_KINDS = frozenset(
         "life_expectancy",
         "time_since",
         "concept_duration",
+        "concept_onset",
     }
 )
 _HAS_COMPARISON = re.compile(

@@ -48,6 +48,7 @@ LEAVES = (
     "has_concept",
     "time_since",
     "concept_duration",
+    "concept_onset",
 )
 
 

@@ -155,3 +155,47 @@ def test_less_than_since_an_absent_condition_is_not_met() -> None:
     record = {"conditions": [{"name": "myocardial infarction", "status": "absent"}]}
     assert both(text, "inclusion", **record) == "fail"
     assert both("At least 6 months since myocardial infarction", "inclusion", **record) == "pass"
+
+
+ONSET_CASES = [
+    # it happened, and long enough ago
+    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
+     {"conditions": [{"name": "chickenpox", "status": "resolved", "onset": "2019-05-01",
+                      "end": "2019-05-20"}]}, "pass"),
+    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
+     {"conditions": [{"name": "chickenpox", "status": "resolved", "onset": "2026-09-01",
+                      "end": "2026-09-20"}]}, "fail"),
+    # a recent episode breaks "at least 6 months since it began"
+    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
+     {"conditions": [{"name": "chickenpox", "status": "resolved", "onset": "2019-05-01"},
+                     {"name": "chickenpox", "status": "resolved", "onset": "2026-10-01"}]},
+     "fail"),
+    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
+     {"conditions": [{"name": "chickenpox", "status": "resolved"}]}, "unknown"),
+    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
+     {"conditions": [{"name": "chickenpox", "status": "absent"}]}, "fail"),
+    ("Diagnosis of CMV retinitis more than 4 months prior to study entry.", "exclusion",
+     {"conditions": [{"name": "CMV retinitis", "onset": "2025-01-01"}]}, "fail"),
+    ("Diagnosis of CMV retinitis more than 4 months prior to study entry.", "exclusion",
+     {"conditions": [{"name": "CMV retinitis", "onset": "2026-10-01"}]}, "pass"),
+    ("Bilateral tubal ligation at least six months prior to study enrollment.", "inclusion",
+     {"treatments": [{"name": "tubal ligation", "category": "surgery", "date": "2026-08-01"}]},
+     "fail"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "kind", "record", "expected"), ONSET_CASES)
+def test_how_long_ago_it_began(text: str, kind: str, record: dict[str, Any], expected: str) -> None:
+    assert both(text, kind, **record) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cytotoxic chemotherapy more than 30 days prior to entry.",  # its start, or its end?
+        "No myocardial infarction more than 6 months prior to entry",
+        "Diagnosis of Parkinson's disease less than 5 years prior to screening",
+    ],
+)
+def test_how_long_ago_not_read(text: str) -> None:
+    assert compile_criterion(text, "inclusion").status != "compiled"

@@ -18,6 +18,7 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     ConceptDuration,
+    ConceptOnset,
     Conditional,
     HasConcept,
     LabCompare,
@@ -144,6 +145,11 @@ def _render_time_since(node: TimeSince) -> str:
 def _render_concept_duration(node: ConceptDuration) -> str:
     words = [*node.qualifiers, "current" if node.current else "", concept_label(node.concept)]
     return " ".join(w for w in words if w) + f" for {_op(node.op)} {duration(node.days)}"
+
+
+def _render_concept_onset(node: ConceptOnset) -> str:
+    what = " ".join((*node.qualifiers, concept_label(node.concept)))
+    return f"{what} began {_op(node.op)} {duration(node.days)} ago"
 
 
 def _concept_like(node: Predicate) -> bool:

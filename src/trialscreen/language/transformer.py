@@ -40,6 +40,7 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     ConceptDuration,
+    ConceptOnset,
     Conditional,
     HasConcept,
     LabCompare,
@@ -270,6 +271,12 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
             concepts.known(r.concept) and concepts.get(r.concept).category in _LASTS for r in refs
         )
     )
+
+
+def _began_on_a_date(concept: str) -> bool:
+    """A condition or a finding (its onset) or a procedure (its date): how long ago it began
+    is read. Not a drug or a treatment ("chemotherapy more than 30 days prior": its end?)."""
+    return concepts.get(concept).category in ("condition", "finding", "procedure")
 
 
 def _a_state(concept: str) -> bool:
@@ -843,7 +850,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         before entry" says the opposite (it happened, and long ago), which is not read."""
         op = [x for x in c if isinstance(x, tuple)][0][0]
         days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
-        return WindowSpec(days, span_of(c), after=op in (">", ">="))
+        return WindowSpec(days, span_of(c), after=op in (">", ">="), op=op)
 
     def exception(self, c: list[Any]) -> ExceptSpec:
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
@@ -893,6 +900,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
         past = any(
             w.role == "history" and re.search(r"histor|prior|previous|past", w.text) for w in words
         )
+        # "Had chickenpox at least 6 months prior to study entry": it happened, that long ago
+        onset = (
+            windows[0]
+            if windows
+            and windows[0].after
+            and not (negated or grades or given_for or excepted or definitions or lasting)
+            and all(_began_on_a_date(r.concept) for r in concept_refs)
+            else None
+        )
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
@@ -903,6 +919,17 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
             ]
             extra = tuple(q for q in texts if q not in quals)
+            if onset is not None:
+                items.append(
+                    ConceptOnset(
+                        concept=ref.concept,
+                        op=onset.op,
+                        days=onset.days,
+                        qualifiers=quals + extra,
+                        span=_own_span(ref, concept_refs, excepted, span),
+                    )
+                )
+                continue
             if lasts is not None:
                 items.append(
                     ConceptDuration(
@@ -953,9 +980,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
         if any(q.startswith("therapy_of") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "therapy_of_condition")})
-        if windows and windows[0].after:  # "diagnosed more than 4 months before entry"
+        if windows and windows[0].after and onset is None:  # "more than 6 months of therapy
             inner = inner.model_copy(update={"flags": (*inner.flags, "window_after")})
-        if windows and any(w.text.startswith("diagnos") for w in words):
+        if windows and onset is None and any(w.text.startswith("diagnos") for w in words):
             # "Diagnosis of Parkinson's disease less than 5 years prior": when it began, which a
             # window (present at some time in it) does not read
             inner = inner.model_copy(update={"flags": (*inner.flags, "window_after")})

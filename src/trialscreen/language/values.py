@@ -143,7 +143,8 @@ class SexScope:
 class WindowSpec:
     days: float
     span: Span
-    after: bool = False  # "more than N days before entry": not a window (unread)
+    after: bool = False  # "more than N days before entry": not a window, how long ago
+    op: Op = "<="
 
 
 @dataclass(frozen=True, slots=True)

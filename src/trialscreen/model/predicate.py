@@ -148,6 +148,19 @@ class ConceptDuration(_Node):
     qualifiers: tuple[str, ...] = ()
 
 
+class ConceptOnset(_Node):
+    """How long ago the concept began (onset, or the date of a procedure) compared with a
+    bound: "Had chickenpox at least 6 months prior to study entry", "Diagnosis of CMV retinitis
+    more than 4 months prior to study entry". It must have happened; with "more than", every
+    episode on record began that long ago."""
+
+    kind: Literal["concept_onset"] = "concept_onset"
+    concept: str
+    op: Op
+    days: float
+    qualifiers: tuple[str, ...] = ()
+
+
 class AllOf(_Node):
     """Every item must hold (Kleene AND)."""
 
@@ -203,6 +216,7 @@ Predicate = Annotated[
     | HasConcept
     | TimeSince
     | ConceptDuration
+    | ConceptOnset
     | AllOf
     | AnyOf
     | Not
@@ -221,6 +235,7 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     HasConcept,
     TimeSince,
     ConceptDuration,
+    ConceptOnset,
     AllOf,
     AnyOf,
     Not,
