@@ -40,7 +40,8 @@ def test_compiled(text: str, canonical: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Must have not received any cancer treatment for at least 2 weeks.",  # a washout
+        "No seizures for at least 1 year",  # seizure-free, while epilepsy stays on the record
+        "Have not used any anti-HIV therapy for more than 2 days",  # a cap on a course?
         "Corticosteroids for less than 2 weeks",  # all courses short, or one?
         "Systemic steroids for more than 7 days within the past 4 weeks",
         "Have been on their current HAART for at least 6 weeks.",  # the regimen, not a drug
@@ -199,3 +200,27 @@ def test_how_long_ago_it_began(text: str, kind: str, record: dict[str, Any], exp
 )
 def test_how_long_ago_not_read(text: str) -> None:
     assert compile_criterion(text, "inclusion").status != "compiled"
+
+
+WASHOUT = "No use of Hormone Replacement Therapy for at least one year"
+HRT = "hormone replacement therapy"
+
+
+@pytest.mark.parametrize(
+    ("treatments", "expected"),
+    [
+        ([{"name": HRT, "start": "2024-01-01", "end": "2026-04-01"}], "fail"),  # 7 months ago
+        ([{"name": HRT, "start": "2024-01-01"}], "fail"),  # still taking it
+        ([{"name": HRT, "start": "2018-01-01", "end": "2022-06-01"}], "pass"),
+    ],
+)
+def test_a_negated_duration_is_a_washout(treatments: list[dict[str, str]], expected: str) -> None:
+    """ "No use of X for at least one year": none within a year (not "no long course")."""
+    assert compile_criterion(WASHOUT, "inclusion").canonical == (
+        "no (hormone replacement therapy within 1 year)"
+    )
+    assert both(WASHOUT, "inclusion", treatments=treatments) == expected
+    text = "Must have not received any cancer treatment for at least 2 weeks."
+    assert compile_criterion(text, "inclusion").canonical == (
+        "no (history of systemic anticancer therapy within 2 weeks)"
+    )

@@ -178,7 +178,10 @@ def other_treatment(tokens: list[Token], i: int) -> bool:
     which the patient has)."""
     if str(tokens[i]).lower() not in ("other", "another"):
         return False
-    listed = i > 0 and tokens[i - 1].type in ("_OR", "_AND", "COMMA")
+    # "A or other B", "A, other B"; not "No A and other B" (both? the negation's reach?)
+    if i > 0 and tokens[i - 1].type == "_AND":
+        return False
+    listed = i > 0 and tokens[i - 1].type in ("_OR", "COMMA")
     for token in tokens[i + 1 : i + 4]:
         if token.type == "CONCEPT":
             found = concepts.lookup(" ".join(token.split()))

@@ -98,7 +98,61 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _joined_by_or(trial, out)
     _contradictions(trial, out)
     _own_disease(trial, out)
+    _required_elsewhere(trial, out)
     return out
+
+
+_TAKEN = frozenset({"drug", "drug_class", "treatment"})
+_OTHER = re.compile(r"(?i)\b(?:other|another)\b(?!\s+than\b)")
+
+
+def _required_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """ "No concurrent megestrol or other hormonal agents" in a trial whose inclusion bullets
+    want androgen suppression to go on: "other" ruling out a class of treatment that holds what
+    another bullet asks for most likely means the others ("other than the one required"). Not
+    decided."""
+    wanted: set[str] = set()
+    for bullet, c in zip(trial.bullets, out, strict=True):
+        if bullet.kind == "inclusion" and c.status != "no_constraint":
+            wanted |= _asserted(c.predicate, negated=False)
+    if not wanted:
+        return
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        if c.status != "compiled" and not (c.status == "partial" and "sound_partial" in c.flags):
+            continue
+        if not _OTHER.search(bullet.text):  # "other" says: other than something of the trial
+            continue
+        ruled = _ruled_out_now(c.predicate, bullet.kind == "exclusion")
+        if any(r != w and concepts.is_a(w, r) for r in ruled for w in wanted):
+            out[i] = _undecided(c, "rules out a class that holds what another bullet asks for")
+
+
+def _asserted(node: Predicate, negated: bool) -> set[str]:
+    """Treatments a node asks for (not negated), now or at any time (not "prior")."""
+    if isinstance(node, HasConcept):
+        known = concepts.known(node.concept) and concepts.get(node.concept).category in _TAKEN
+        return {node.concept} if known and not negated and node.timing != "history" else set()
+    if isinstance(node, Not):
+        return _asserted(node.item, not negated)
+    found: set[str] = set()
+    for child in (*getattr(node, "items", ()), getattr(node, "then", None)):
+        if child is not None:
+            found |= _asserted(child, negated)
+    return found
+
+
+def _ruled_out_now(node: Predicate, excluded: bool) -> set[str]:
+    """Treatment classes a node rules out (negated, or named in an exclusion), not "prior"."""
+    if isinstance(node, HasConcept):
+        known = concepts.known(node.concept) and concepts.get(node.concept).category in _TAKEN
+        return {node.concept} if excluded and known and node.timing != "history" else set()
+    if isinstance(node, Not):
+        return _ruled_out_now(node.item, not excluded)
+    found: set[str] = set()
+    for child in (*getattr(node, "items", ()), getattr(node, "then", None)):
+        if child is not None:
+            found |= _ruled_out_now(child, excluded)
+    return found
 
 
 def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -365,6 +419,16 @@ _KIND_SWITCH = re.compile(
 )
 
 
+_KIND_WORDS = re.compile(r"(?i)\b(?:exclu\w*|inclu\w*|eligib\w*|requirements?|criteria)\b")
+# a group or another person a section's list is for ("- NORMAL VOLUNTEERS", "for donors")
+_SUBGROUP = re.compile(
+    r"(?i)\b(?:(?:healthy|normal)\s+(?:volunteers?|controls?|subjects?|participants?|individuals?)|"
+    r"volunteers?|controls?|probands?|siblings?|donors?|recipients?|caregivers?|care\s*givers?|"
+    r"parents?|partners?|family\s+members?|relatives?|mothers?|infants?|newborns?|children|"
+    r"adults?|adolescents?|men|women|males?|females?|(?:cohort|arm|group|part|stratum)\s+\w+)\b"
+)
+
+
 def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> CompiledCriterion:
     """Sections above the bullet: permissions, groups, cohorts, scoping headings."""
     if not bullet.section:
@@ -378,6 +442,11 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
         if _KIND_SWITCH.search(label) and not _says_only(label):
             # "Excluded on the day of each dose:", "Excluded within 30 days of entry:"
             return _undecided(c, f"section '{label}' scopes it")
+        if _KIND_WORDS.search(label) and _SUBGROUP.search(label):
+            # "EXCLUSIONS - NORMAL VOLUNTEERS", "Exclusion criteria for donors": another person's
+            # list, or a group's: membership unknown
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            return _flag(c, f"applies to {label}", applies_if=unknown)
         what = _label_kind(label)
         if what == "topic":
             if (

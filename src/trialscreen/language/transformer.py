@@ -273,6 +273,16 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
     )
 
 
+def _taken(concept: str) -> bool:
+    """A drug, a class or a treatment: "no X for 2 weeks" is none taken in that time. Not a
+    condition ("No seizures for 1 year": seizure-free, while epilepsy stays on the record)."""
+    return concepts.known(concept) and concepts.get(concept).category in (
+        "drug",
+        "drug_class",
+        "treatment",
+    )
+
+
 def _began_on_a_date(concept: str) -> bool:
     """A condition or a finding (its onset) or a procedure (its date): how long ago it began
     is read. Not a drug or a treatment ("chemotherapy more than 30 days prior": its end?)."""
@@ -889,10 +899,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
         ]
         lasting = _of(c, LastingSpec)
         lasts = lasting[0] if lasting and _lasting_read(lasting[0], concept_refs) else None
+        # "Must have not received any cancer treatment for at least 2 weeks", "No use of HRT for
+        # at least one year": a washout, none within that time ("for more than 2 days" under a
+        # negation may cap a course instead: not read)
+        washout = (
+            lasting[0]
+            if lasting
+            and negated
+            and lasting[0].intro == "for"
+            and lasting[0].op == ">="
+            and not (grades or windows or given_for or excepted or definitions)
+            and all(_taken(r.concept) for r in concept_refs)
+            else None
+        )
         if lasts and (negated or grades or windows or given_for or excepted or definitions):
-            # "no cancer treatment for at least 2 weeks" is a washout, not a long course; "for 6
-            # months within the past year": not read
-            lasts = None
+            lasts = None  # "for 6 months within the past year": not read
         if lasts and any(_a_regimen(r.concept) for r in concept_refs) and "current" in roles:
             lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
         # "Insomnia for more than 1 month" is insomnia now; "a history of X for 5 years" may be
@@ -946,7 +967,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 HasConcept(
                     concept=ref.concept,
                     timing=own,
-                    within_days=windows[0].days if windows and not windows[0].after else None,
+                    within_days=(
+                        washout.days
+                        if washout
+                        else windows[0].days
+                        if windows and not windows[0].after
+                        else None
+                    ),
                     grade_op=grades[0].op if grades else None,
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
@@ -957,7 +984,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             )
         flat = _flat(items, AnyOf, merge=True)
         inner = flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
-        if lasting and lasts is None:  # "for less than 2 weeks", "surgery for 3 hours"
+        if lasting and lasts is None and washout is None:  # "for less than 2 weeks"
             inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
         if definitions:
             defined = definitions[0]
