@@ -620,45 +620,60 @@ def began(present: list[ConceptFact], as_of: dt.date, op: str, days: float) -> b
 
 def _eval_concept_onset(node: ConceptOnset, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
-    found = facts.concepts.get(node.concept, [])
-    if not found:
-        return Result(None, f"record does not mention {label}", [], [f"{label} status"])
-    evidence = [_fact_evidence(f) for f in found]
-    present = [f for f in found if f.status != "absent"]
-    if not present:
-        return Result(False, f"no {label} (known absent)", evidence)
-    met = began(present, facts.as_of, node.op, node.days)
     want = f"began {node.op} {shown(node.days)} days ago"
-    if met is None:
-        why = f"when {label} began is not recorded ({want})"
-        return Result(None, why, evidence, [f"{label} dates"])
-    if met and node.qualifiers:
-        quals = " ".join(node.qualifiers)
-        why = f"{label} {want}; whether it was {quals} is not recorded"
-        return Result(None, why, evidence, [f"whether {label} is {quals}"])
-    return Result(met, f"{label} {'' if met else 'not '}{want}", evidence)
+
+    def measure(present: list[ConceptFact]) -> tuple[bool | None, str]:
+        met = began(present, facts.as_of, node.op, node.days)
+        if met is None:
+            return None, f"when {label} began is not recorded ({want})"
+        return met, f"{label} {'' if met else 'not '}{want}"
+
+    return _timed(node.concept, node.qualifiers, facts, measure)
 
 
 def _eval_concept_duration(node: ConceptDuration, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
-    found = facts.concepts.get(node.concept, [])
-    needs = [f"{label} dates"]
+    want = f"{node.op} {shown(node.days)} days"
+
+    def measure(present: list[ConceptFact]) -> tuple[bool | None, str]:
+        met, longest = lasted(present, facts.as_of, node.op, node.days, node.current)
+        if met is None:
+            return None, f"how long {label} lasted is not recorded ({want})"
+        told = f"{label} lasted {longest} days" if longest is not None else f"{label} not ongoing"
+        return met, f"{told}: {'meets' if met else 'does not meet'} {want}"
+
+    return _timed(node.concept, node.qualifiers, facts, measure)
+
+
+def _timed(
+    concept: str,
+    qualifiers: tuple[str, ...],
+    facts: PatientFacts,
+    measure: Callable[[list[ConceptFact]], tuple[bool | None, str]],
+) -> Result:
+    """How long it lasted / how long ago it began (fastpath._timed_plan is the same): it must
+    be there (known absent: not met); met by an entry whose qualifiers the record cannot check
+    is unknown."""
+    label = concept_label(concept)
+    found = facts.concepts.get(concept, [])
     if not found:
         return Result(None, f"record does not mention {label}", [], [f"{label} status"])
     evidence = [_fact_evidence(f) for f in found]
     present = [f for f in found if f.status != "absent"]
     if not present:
         return Result(False, f"no {label} (known absent)", evidence)
-    met, longest = lasted(present, facts.as_of, node.op, node.days, node.current)
-    want = f"{node.op} {shown(node.days)} days"
+    met, why = measure(present)
     if met is None:
-        return Result(None, f"how long {label} lasted is not recorded ({want})", evidence, needs)
-    if met and node.qualifiers:
-        quals = " ".join(node.qualifiers)
-        why = f"{label} lasted {longest} days; whether it was {quals} is not recorded"
-        return Result(None, why, evidence, [f"whether {label} is {quals}"])
-    told = f"{label} lasted {longest} days" if longest is not None else f"{label} not ongoing"
-    return Result(met, f"{told}: {'meets' if met else 'does not meet'} {want}", evidence)
+        return Result(None, why, evidence, [f"{label} dates"])
+    if met and qualifiers:
+        quals = " ".join(qualifiers)
+        return Result(
+            None,
+            f"{why}; whether it was {quals} is not recorded",
+            evidence,
+            [f"whether {label} is {quals}"],
+        )
+    return Result(met, why, evidence)
 
 
 def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:

@@ -8,6 +8,7 @@ still come from the reference evaluator; `match` and cohort screening use this.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from trialscreen.evaluate import (
     since_met,
     stale_days,
 )
-from trialscreen.facts import PatientFacts
+from trialscreen.facts import ConceptFact, PatientFacts
 from trialscreen.language.render import analyte_label, concept_label
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
@@ -249,33 +250,31 @@ def _time_since_plan(node: TimeSince) -> Plan:
 
 
 def _plan_concept_duration(node: ConceptDuration) -> Plan:
-    concept, op, days, current = node.concept, node.op, node.days, node.current
-    label = concept_label(concept)
-    status, dated = (f"{label} status",), (f"{label} dates",)
-    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+    op, days, current = node.op, node.days, node.current
 
-    def plan(facts: PatientFacts) -> Outcome:
-        found = facts.concepts.get(concept)
-        if not found:
-            return None, status
-        present = [f for f in found if f.status != "absent"]
-        if not present:
-            return False, _NONE
-        met, _ = lasted(present, facts.as_of, op, days, current)
-        if met is None:
-            return None, dated
-        if met and qualified:
-            return None, qualified
-        return met, _NONE
+    def measure(found: list[ConceptFact], as_of: dt.date) -> bool | None:
+        return lasted(found, as_of, op, days, current)[0]
 
-    return plan
+    return _timed_plan(node.concept, node.qualifiers, measure)
 
 
 def _plan_concept_onset(node: ConceptOnset) -> Plan:
-    concept, op, days = node.concept, node.op, node.days
+    op, days = node.op, node.days
+    return _timed_plan(
+        node.concept, node.qualifiers, lambda found, as_of: began(found, as_of, op, days)
+    )
+
+
+def _timed_plan(
+    concept: str,
+    qualifiers: tuple[str, ...],
+    measure: Callable[[list[ConceptFact], dt.date], bool | None],
+) -> Plan:
+    """How long it lasted / how long ago it began: it must be there (known absent: not met);
+    a measure met by an entry whose qualifiers the record cannot check is unknown."""
     label = concept_label(concept)
     status, dated = (f"{label} status",), (f"{label} dates",)
-    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",) if node.qualifiers else None
+    qualified = (f"whether {label} is {' '.join(qualifiers)}",) if qualifiers else None
 
     def plan(facts: PatientFacts) -> Outcome:
         found = facts.concepts.get(concept)
@@ -284,7 +283,7 @@ def _plan_concept_onset(node: ConceptOnset) -> Plan:
         present = [f for f in found if f.status != "absent"]
         if not present:
             return False, _NONE
-        met = began(present, facts.as_of, op, days)
+        met = measure(present, facts.as_of)
         if met is None:
             return None, dated
         if met and qualified:

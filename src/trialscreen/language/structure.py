@@ -114,7 +114,7 @@ def _required_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
     wanted: set[str] = set()
     for bullet, c in zip(trial.bullets, out, strict=True):
         if bullet.kind == "inclusion" and c.status != "no_constraint":
-            wanted |= _asserted(c.predicate, negated=False)
+            wanted |= {name for name, ruled in _named_now(c.predicate, False) if not ruled}
     if not wanted:
         return
     for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
@@ -122,36 +122,23 @@ def _required_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
             continue
         if not _OTHER.search(bullet.text):  # "other" says: other than something of the trial
             continue
-        ruled = _ruled_out_now(c.predicate, bullet.kind == "exclusion")
+        ruled = {n for n, out_ in _named_now(c.predicate, bullet.kind == "exclusion") if out_}
         if any(r != w and concepts.is_a(w, r) for r in ruled for w in wanted):
             out[i] = _undecided(c, "rules out a class that holds what another bullet asks for")
 
 
-def _asserted(node: Predicate, negated: bool) -> set[str]:
-    """Treatments a node asks for (not negated), now or at any time (not "prior")."""
+def _named_now(node: Predicate, negated: bool) -> set[tuple[str, bool]]:
+    """Treatments a node names, now or at any time (not "prior"), each with whether it is
+    negated (ruled out) there; start with `negated` True for an exclusion."""
     if isinstance(node, HasConcept):
         known = concepts.known(node.concept) and concepts.get(node.concept).category in _TAKEN
-        return {node.concept} if known and not negated and node.timing != "history" else set()
+        return {(node.concept, negated)} if known and node.timing != "history" else set()
     if isinstance(node, Not):
-        return _asserted(node.item, not negated)
-    found: set[str] = set()
+        return _named_now(node.item, not negated)
+    found: set[tuple[str, bool]] = set()
     for child in (*getattr(node, "items", ()), getattr(node, "then", None)):
         if child is not None:
-            found |= _asserted(child, negated)
-    return found
-
-
-def _ruled_out_now(node: Predicate, excluded: bool) -> set[str]:
-    """Treatment classes a node rules out (negated, or named in an exclusion), not "prior"."""
-    if isinstance(node, HasConcept):
-        known = concepts.known(node.concept) and concepts.get(node.concept).category in _TAKEN
-        return {node.concept} if excluded and known and node.timing != "history" else set()
-    if isinstance(node, Not):
-        return _ruled_out_now(node.item, not excluded)
-    found: set[str] = set()
-    for child in (*getattr(node, "items", ()), getattr(node, "then", None)):
-        if child is not None:
-            found |= _ruled_out_now(child, excluded)
+            found |= _named_now(child, negated)
     return found
 
 
