@@ -608,14 +608,16 @@ def lasted(
 
 
 def began(present: list[ConceptFact], as_of: dt.date, op: str, days: float) -> bool | None:
-    """Did these entries begin `op days` ago? Every episode must have ("at least 6 months
-    since it began": a recent one breaks it); an episode without a date is unknown."""
+    """Did it first begin `op days` ago ("more than", "at least")? From the earliest entry: a
+    chronic condition does not begin again when it progresses or is recorded again (AIDS in
+    2026 under HIV since 2010), and a relapse does not undo an old diagnosis. An entry without a
+    date may be the earliest: unknown unless a dated one already meets the bound."""
     verdicts = [
         None if f.first is None else compare((as_of - f.first).days, op, days) for f in present
     ]
-    if False in verdicts:
-        return False
-    return None if None in verdicts else True
+    if True in verdicts:
+        return True
+    return None if None in verdicts else False
 
 
 def _eval_concept_onset(node: ConceptOnset, facts: PatientFacts) -> Result:

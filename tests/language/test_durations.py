@@ -41,6 +41,8 @@ def test_compiled(text: str, canonical: str) -> None:
     "text",
     [
         "No seizures for at least 1 year",  # seizure-free, while epilepsy stays on the record
+        "No prior treatment with corticosteroids for at least 3 months",  # no such course
+        "Have never received corticosteroids for at least 2 weeks",
         "Have not used any anti-HIV therapy for more than 2 days",  # a cap on a course?
         "Corticosteroids for less than 2 weeks",  # all courses short, or one?
         "Systemic steroids for more than 7 days within the past 4 weeks",
@@ -166,11 +168,14 @@ ONSET_CASES = [
     ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
      {"conditions": [{"name": "chickenpox", "status": "resolved", "onset": "2026-09-01",
                       "end": "2026-09-20"}]}, "fail"),
-    # a recent episode breaks "at least 6 months since it began"
-    ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
-     {"conditions": [{"name": "chickenpox", "status": "resolved", "onset": "2019-05-01"},
-                     {"name": "chickenpox", "status": "resolved", "onset": "2026-10-01"}]},
-     "fail"),
+    # from the earliest entry: a chronic condition recorded again, or progressing, has not
+    # begun again (review 3)
+    ("Diagnosis of HIV infection at least 6 months prior to study entry", "inclusion",
+     {"conditions": [{"name": "HIV infection", "onset": "2010-01-01"},
+                     {"name": "AIDS", "onset": "2026-10-01"}]}, "pass"),
+    ("Diagnosis of CMV retinitis more than 4 months prior to study entry.", "exclusion",
+     {"conditions": [{"name": "CMV retinitis", "status": "resolved", "onset": "2026-02-01"},
+                     {"name": "CMV retinitis", "onset": "2026-10-01"}]}, "fail"),
     ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
      {"conditions": [{"name": "chickenpox", "status": "resolved"}]}, "unknown"),
     ("Had chickenpox at least 6 months prior to study entry.", "inclusion",
@@ -224,3 +229,10 @@ def test_a_negated_duration_is_a_washout(treatments: list[dict[str, str]], expec
     assert compile_criterion(text, "inclusion").canonical == (
         "no (history of systemic anticancer therapy within 2 weeks)"
     )
+
+
+def test_a_washout_in_an_exclusion_is_not_read() -> None:
+    """ "Patients who have not been on antiretroviral therapy for at least 3 months" excluded:
+    a requirement of ART, not a washout (review 3)."""
+    text = "Patients who have not been on antiretroviral therapy for at least 3 months"
+    assert compile_criterion(text, "exclusion").status != "compiled"

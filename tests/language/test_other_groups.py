@@ -38,6 +38,15 @@ EXCLUSIONS - NORMAL VOLUNTEERS:
   -  Presence of ADHD.
 """
 
+PARTNER = """Inclusion Criteria:
+
+  -  HIV-negative women aged 18 to 45
+
+Exclusions for the partner:
+
+  -  Pregnant
+"""
+
 DONORS = """Inclusion Criteria:
 
   -  Acute myeloid leukemia in first remission
@@ -67,7 +76,8 @@ def test_other_agents_in_a_trial_that_wants_one_of_them() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "bullet"), [(VOLUNTEERS, "Presence of ADHD."), (DONORS, "HIV infection")]
+    ("text", "bullet"),
+    [(VOLUNTEERS, "Presence of ADHD."), (DONORS, "HIV infection"), (PARTNER, "Pregnant")],
 )
 def test_a_section_for_another_group(text: str, bullet: str) -> None:
     compiled = by_text(text)[bullet][1]
@@ -85,3 +95,9 @@ def test_a_section_for_another_group(text: str, bullet: str) -> None:
 )
 def test_no_a_and_other_b_is_not_read(text: str) -> None:
     assert compile_criterion(text, "inclusion").status != "compiled"
+
+
+def test_a_section_about_another_person_is_not_decided() -> None:
+    """The partner's or the donor's list: the patient's own record says nothing of them."""
+    compiled = by_text(PARTNER)["Pregnant"][1]
+    assert compiled.status != "compiled"  # type: ignore[attr-defined]

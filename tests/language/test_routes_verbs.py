@@ -18,7 +18,7 @@ AMPHO = {"name": "amphotericin B", "start": "2026-10-01"}
 @pytest.mark.parametrize(
     ("text", "canonical"),
     [
-        ("IV amphotericin B.", "iv amphotericin b"),
+        ("IV amphotericin B.", "IV amphotericin b"),
         ("Intravenous pentamidine.", "intravenous pentamidine"),
         ("Oral antibiotics.", "oral antibiotic"),
         ("Have taken d4T.", "history of stavudine"),
@@ -166,7 +166,7 @@ def test_long_ago_is_not_a_window(text: str) -> None:
     (test_durations.py), never "within 4 months"."""
     compiled = compile_criterion(text, "exclusion")
     assert "within" not in compiled.canonical
-    assert " ago" in compiled.canonical
+    assert compiled.canonical.endswith(" ago")
 
 
 @pytest.mark.parametrize(

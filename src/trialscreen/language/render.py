@@ -149,7 +149,7 @@ def _render_concept_duration(node: ConceptDuration) -> str:
 
 def _render_concept_onset(node: ConceptOnset) -> str:
     what = " ".join((*node.qualifiers, concept_label(node.concept)))
-    return f"{what} began {_op(node.op)} {duration(node.days)} ago"
+    return f"{what} {_op(node.op)} {duration(node.days)} ago"  # "varicella >= 6 months ago"
 
 
 def _concept_like(node: Predicate) -> bool:

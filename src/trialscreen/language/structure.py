@@ -407,12 +407,16 @@ _KIND_SWITCH = re.compile(
 
 
 _KIND_WORDS = re.compile(r"(?i)\b(?:exclu\w*|inclu\w*|eligib\w*|requirements?|criteria)\b")
-# a group or another person a section's list is for ("- NORMAL VOLUNTEERS", "for donors")
+# a group a section's list is for ("- NORMAL VOLUNTEERS", "Cohort B"), which the patient may
+# belong to; and another person ("for donors", "for the partner"), whom the record does not describe
 _SUBGROUP = re.compile(
     r"(?i)\b(?:(?:healthy|normal)\s+(?:volunteers?|controls?|subjects?|participants?|individuals?)|"
-    r"volunteers?|controls?|probands?|siblings?|donors?|recipients?|caregivers?|care\s*givers?|"
-    r"parents?|partners?|family\s+members?|relatives?|mothers?|infants?|newborns?|children|"
+    r"volunteers?|controls?|probands?|recipients?|infants?|newborns?|children|"
     r"adults?|adolescents?|men|women|males?|females?|(?:cohort|arm|group|part|stratum)\s+\w+)\b"
+)
+_ANOTHER_PERSON = re.compile(
+    r"(?i)\b(?:donors?|partners?|spouses?|caregivers?|care\s*givers?|parents?|guardians?|"
+    r"siblings?|family\s+members?|relatives?|mothers?|fathers?|household\s+contacts?)\b"
 )
 
 
@@ -429,6 +433,10 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
         if _KIND_SWITCH.search(label) and not _says_only(label):
             # "Excluded on the day of each dose:", "Excluded within 30 days of entry:"
             return _undecided(c, f"section '{label}' scopes it")
+        if _KIND_WORDS.search(label) and _ANOTHER_PERSON.search(label):
+            # "Criteria for the donor:", "Exclusions for the partner:": about someone else,
+            # whom the patient's record does not describe
+            return _undecided(c, f"section '{label}' is about another person")
         if _KIND_WORDS.search(label) and _SUBGROUP.search(label):
             # "EXCLUSIONS - NORMAL VOLUNTEERS", "Exclusion criteria for donors": another person's
             # list, or a group's: membership unknown

@@ -273,6 +273,9 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
     )
 
 
+_EVER_WORDS = re.compile(r"\b(?:prior|previous|past|history|ever|never)\b")
+
+
 def _taken(concept: str) -> bool:
     """A drug, a class or a treatment: "no X for 2 weeks" is none taken in that time. Not a
     condition ("No seizures for 1 year": seizure-free, while epilepsy stays on the record)."""
@@ -805,8 +808,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         )
 
     def route(self, c: list[Token]) -> Word:
-        """ "IV", "oral", "systemic": how a drug is given; the record does not say (a qualifier)."""
-        return Word("route", " ".join(str(c[0]).lower().split()), span_of(c))
+        """ "IV", "oral", "systemic": how a drug is given; the record does not say (a qualifier).
+        "IV" stays in capitals (the grammar reads it only so)."""
+        text = " ".join(str(c[0]).lower().split())
+        return Word("route", "IV" if text == "iv" else text, span_of(c))
 
     def needing(self, c: list[Token]) -> Word:
         return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
@@ -910,6 +915,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             and lasting[0].op == ">="
             and not (grades or windows or given_for or excepted or definitions)
             and all(_taken(r.concept) for r in concept_refs)
+            # "No prior treatment with X for at least 3 months", "never received X for 2 weeks":
+            # no such course, not a washout
+            and not any(w.role == "ever" or _EVER_WORDS.search(w.text) for w in words)
             else None
         )
         if lasts and (negated or grades or windows or given_for or excepted or definitions):
@@ -984,6 +992,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
             )
         flat = _flat(items, AnyOf, merge=True)
         inner = flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
+        if washout is not None:  # in an exclusion ("who have not been on ART for 3 months"
+            # are excluded: a requirement of ART) not read (compiler: inclusion_only)
+            inner = inner.model_copy(update={"flags": (*inner.flags, "inclusion_only")})
         if lasting and lasts is None and washout is None:  # "for less than 2 weeks"
             inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
         if definitions:

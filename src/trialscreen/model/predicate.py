@@ -151,8 +151,7 @@ class ConceptDuration(_Node):
 class ConceptOnset(_Node):
     """How long ago the concept began (onset, or the date of a procedure) compared with a
     bound: "Had chickenpox at least 6 months prior to study entry", "Diagnosis of CMV retinitis
-    more than 4 months prior to study entry". It must have happened; with "more than", every
-    episode on record began that long ago."""
+    more than 4 months prior to study entry". It must have happened, first that long ago."""
 
     kind: Literal["concept_onset"] = "concept_onset"
     concept: str
