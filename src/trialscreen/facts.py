@@ -433,7 +433,7 @@ def _add_states(facts: PatientFacts) -> None:
         "childbearing_potential": p.childbearing_potential,
     }
     if p.sex in ("female", "male"):  # a threshold by sex branches on this (thresholds.by_sex)
-        states["female_sex"] = p.sex == "female"
+        states[concepts.FEMALE_SEX] = p.sex == "female"
     if p.menopausal_status is not None:
         for status in ("premenopausal", "perimenopausal", "postmenopausal"):
             states[status] = p.menopausal_status == status

@@ -216,13 +216,12 @@ def _plan_time_since(node: TimeSince) -> Plan:
     inner = _time_since_plan(node)
     if not node.qualifiers:
         return inner
-    doubt = qualified_unknown(node.op)
-    label = concept_label(node.concept)
-    qualified = (f"whether {label} is {' '.join(node.qualifiers)}",)
+    concept, doubt = node.concept, qualified_unknown(node.op)  # the plan keeps no tree
+    qualified = (f"whether {concept_label(concept)} is {' '.join(node.qualifiers)}",)
 
     def plan(facts: PatientFacts) -> Outcome:
         met, needs = inner(facts)
-        if met is doubt and any(f.status != "absent" for f in facts.concepts.get(node.concept, ())):
+        if met is doubt and any(f.status != "absent" for f in facts.concepts.get(concept, ())):
             return None, qualified
         return met, needs
 

@@ -164,7 +164,6 @@ def unaccounted(
     return sorted(found, key=lambda c: c.span)
 
 
-_TREATMENTS = frozenset({"drug", "drug_class", "treatment"})
 _BEFORE_CONCEPT = frozenset({"HISTORY", "CURRENT", "SEVERITY", "EVER"})
 
 
@@ -185,7 +184,7 @@ def other_treatment(tokens: list[Token], i: int) -> bool:
     for token in tokens[i + 1 : i + 4]:
         if token.type == "CONCEPT":
             found = concepts.lookup(" ".join(token.split()))
-            return found is not None and (listed or found.category in _TREATMENTS)
+            return found is not None and (listed or found.category in concepts.TREATMENT_CATEGORIES)
         if token.type not in _BEFORE_CONCEPT:
             return False
     return False

@@ -102,7 +102,6 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     return out
 
 
-_TAKEN = frozenset({"drug", "drug_class", "treatment"})
 _OTHER = re.compile(r"(?i)\b(?:other|another)\b(?!\s+than\b)")
 
 
@@ -131,8 +130,8 @@ def _named_now(node: Predicate, negated: bool) -> set[tuple[str, bool]]:
     """Treatments a node names, now or at any time (not "prior"), each with whether it is
     negated (ruled out) there; start with `negated` True for an exclusion."""
     if isinstance(node, HasConcept):
-        known = concepts.known(node.concept) and concepts.get(node.concept).category in _TAKEN
-        return {(node.concept, negated)} if known and node.timing != "history" else set()
+        taken = concepts.category(node.concept) in concepts.TREATMENT_CATEGORIES
+        return {(node.concept, negated)} if taken and node.timing != "history" else set()
     if isinstance(node, Not):
         return _named_now(node.item, not negated)
     found: set[tuple[str, bool]] = set()
@@ -239,7 +238,8 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
         govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
 
 
-_GROUP_WORDS = re.compile(r"(?i)\b(?:women|men|males?|females?|children|child)\b")
+_SEX_AGE_GROUPS = r"women|men|males?|females?|children|child"
+_GROUP_WORDS = re.compile(rf"(?i)\b(?:{_SEX_AGE_GROUPS})\b")
 
 
 def _names_a_group(heading: Heading) -> bool:
@@ -411,8 +411,8 @@ _KIND_WORDS = re.compile(r"(?i)\b(?:exclu\w*|inclu\w*|eligib\w*|requirements?|cr
 # belong to; and another person ("for donors", "for the partner"), whom the record does not describe
 _SUBGROUP = re.compile(
     r"(?i)\b(?:(?:healthy|normal)\s+(?:volunteers?|controls?|subjects?|participants?|individuals?)|"
-    r"volunteers?|controls?|probands?|recipients?|infants?|newborns?|children|"
-    r"adults?|adolescents?|men|women|males?|females?|(?:cohort|arm|group|part|stratum)\s+\w+)\b"
+    rf"volunteers?|controls?|probands?|recipients?|infants?|newborns?|adults?|adolescents?|"
+    rf"{_SEX_AGE_GROUPS}|(?:cohort|arm|group|part|stratum)\s+\w+)\b"
 )
 _ANOTHER_PERSON = re.compile(
     r"(?i)\b(?:donors?|partners?|spouses?|caregivers?|care\s*givers?|parents?|guardians?|"
@@ -490,7 +490,7 @@ _OWN_TIME = re.compile(
 
 # what such a window dates: drugs, treatments, procedures, illnesses; not states ("Pregnant"
 # under "Excluded within 4 weeks of study entry:" is pregnant now, not in the past 4 weeks)
-_DATED = frozenset({"drug", "drug_class", "treatment", "procedure", "condition"})
+_DATED = concepts.TREATMENT_CATEGORIES | {"procedure", "condition"}
 
 
 def _after_its_list(trial: Trial, bullet: Criterion) -> bool:

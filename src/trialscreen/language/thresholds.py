@@ -218,14 +218,11 @@ def lab_analytes(node: Predicate) -> list[str]:
     return []
 
 
-FEMALE_SEX = "female_sex"  # a state concept the patient's `sex` decides (facts._add_states)
-
-
 def by_sex(sex: str, theirs: Predicate, others: Predicate, span: Span) -> Predicate:
     """One threshold for a sex and another for the other sex: a branch on the patient's sex
     (female or male; any other or unknown sex decides only where both thresholds agree)."""
     women, men = (theirs, others) if sex == "female" else (others, theirs)
-    return Conditional(condition=FEMALE_SEX, then=women, otherwise=men, span=span)
+    return Conditional(condition=concepts.FEMALE_SEX, then=women, otherwise=men, span=span)
 
 
 def _unscoped(node: Predicate) -> Predicate:

@@ -257,7 +257,13 @@ def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
     )
 
 
-_LASTS = frozenset({"condition", "finding", "state", "drug", "drug_class", "treatment"})
+def _days(c: list[Any]) -> float:
+    """The days of a clause's first number and time unit ("at least 6 months": 182.6)."""
+    return float(_of(c, Num)[0].value) * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+
+
+_HAD = frozenset({"condition", "finding", "state"})  # what one has (it lasts while it goes on)
+_LASTS = _HAD | concepts.TREATMENT_CATEGORIES
 
 
 def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
@@ -267,39 +273,24 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
     return (
         spec.intro == "for"
         and spec.op in (">", ">=")
-        and all(
-            concepts.known(r.concept) and concepts.get(r.concept).category in _LASTS for r in refs
-        )
+        and all(concepts.category(r.concept) in _LASTS for r in refs)
     )
 
 
 _EVER_WORDS = re.compile(r"\b(?:prior|previous|past|history|ever|never)\b")
 
 
-def _taken(concept: str) -> bool:
-    """A drug, a class or a treatment: "no X for 2 weeks" is none taken in that time. Not a
-    condition ("No seizures for 1 year": seizure-free, while epilepsy stays on the record)."""
-    return concepts.known(concept) and concepts.get(concept).category in (
-        "drug",
-        "drug_class",
-        "treatment",
-    )
+def _in(concept: str, categories: frozenset[str]) -> bool:
+    return concepts.category(concept) in categories
 
 
-def _began_on_a_date(concept: str) -> bool:
-    """A condition or a finding (its onset) or a procedure (its date): how long ago it began
-    is read. Not a drug or a treatment ("chemotherapy more than 30 days prior": its end?)."""
-    return concepts.get(concept).category in ("condition", "finding", "procedure")
-
-
-def _a_state(concept: str) -> bool:
-    """A condition, finding or state: it lasts while it goes on."""
-    return concepts.get(concept).category in ("condition", "finding", "state")
-
-
-def _a_regimen(concept: str) -> bool:
-    """A class of drugs or a kind of treatment: what is taken now may be a changed regimen."""
-    return concepts.get(concept).category in ("drug_class", "treatment")
+# "No X for 2 weeks" is none taken in that time only for what is taken, not a condition ("No
+# seizures for 1 year": seizure-free, while epilepsy stays on the record); how long ago it began
+# is read for a condition or finding (its onset) or a procedure (its date), not for a course
+# ("chemotherapy more than 30 days prior": its start or its end?); what is taken now may be a
+# changed regimen when it is a class or a kind of treatment ("current HAART for 6 weeks")
+_BEGAN_ON_A_DATE = frozenset({"condition", "finding", "procedure"})
+_REGIMEN = frozenset({"drug_class", "treatment"})
 
 
 def _timing(roles: set[str]) -> Timing:
@@ -761,12 +752,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def lasting(self, c: list[Any]) -> LastingSpec:
         op = [x for x in c if isinstance(x, tuple)][0][0]
-        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        days = _days(c)
         intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
         return LastingSpec(op, days, intro, span_of(c))
 
     def lasting_or_more(self, c: list[Any]) -> LastingSpec:
-        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        days = _days(c)
         intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
         return LastingSpec(">=", days, intro, span_of(c))
 
@@ -864,8 +855,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "less than 4 weeks prior to registration": within 4 weeks. "More than 6 months
         before entry" says the opposite (it happened, and long ago), which is not read."""
         op = [x for x in c if isinstance(x, tuple)][0][0]
-        days = _of(c, Num)[0].value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
-        return WindowSpec(days, span_of(c), after=op in (">", ">="), op=op)
+        days = _days(c)
+        return WindowSpec(days, span_of(c), op=op)
 
     def exception(self, c: list[Any]) -> ExceptSpec:
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
@@ -914,7 +905,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             and lasting[0].intro == "for"
             and lasting[0].op == ">="
             and not (grades or windows or given_for or excepted or definitions)
-            and all(_taken(r.concept) for r in concept_refs)
+            and all(_in(r.concept, concepts.TREATMENT_CATEGORIES) for r in concept_refs)
             # "No prior treatment with X for at least 3 months", "never received X for 2 weeks":
             # no such course, not a washout
             and not any(w.role == "ever" or _EVER_WORDS.search(w.text) for w in words)
@@ -922,7 +913,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         )
         if lasts and (negated or grades or windows or given_for or excepted or definitions):
             lasts = None  # "for 6 months within the past year": not read
-        if lasts and any(_a_regimen(r.concept) for r in concept_refs) and "current" in roles:
+        if lasts and any(_in(r.concept, _REGIMEN) for r in concept_refs) and "current" in roles:
             lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
         # "Insomnia for more than 1 month" is insomnia now; "a history of X for 5 years" may be
         # past ("diagnosis of", "documented" say how it is known, not when)
@@ -935,7 +926,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if windows
             and windows[0].after
             and not (negated or grades or given_for or excepted or definitions or lasting)
-            and all(_began_on_a_date(r.concept) for r in concept_refs)
+            and all(_in(r.concept, _BEGAN_ON_A_DATE) for r in concept_refs)
             else None
         )
         items: list[Predicate] = []
@@ -948,26 +939,28 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
             ]
             extra = tuple(q for q in texts if q not in quals)
-            if onset is not None:
+            own_span = _own_span(ref, concept_refs, excepted, span)
+            if onset is not None:  # "had chickenpox at least 6 months prior to entry"
                 items.append(
                     ConceptOnset(
                         concept=ref.concept,
                         op=onset.op,
                         days=onset.days,
                         qualifiers=quals + extra,
-                        span=_own_span(ref, concept_refs, excepted, span),
+                        span=own_span,
                     )
                 )
                 continue
-            if lasts is not None:
+            if lasts is not None:  # "type 2 diabetes for at least 6 months"
+                current = own == "current" or (_in(ref.concept, _HAD) and not past)
                 items.append(
                     ConceptDuration(
                         concept=ref.concept,
                         op=lasts.op,
                         days=lasts.days,
-                        current=own == "current" or (_a_state(ref.concept) and not past),
+                        current=current,
                         qualifiers=quals + extra,
-                        span=_own_span(ref, concept_refs, excepted, span),
+                        span=own_span,
                     )
                 )
                 continue
@@ -987,7 +980,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     qualifiers=quals + extra,
                     except_concepts=except_ids,
                     indication=indication,
-                    span=_own_span(ref, concept_refs, excepted, span),
+                    span=own_span,
                 )
             )
         flat = _flat(items, AnyOf, merge=True)
@@ -1086,8 +1079,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
         ("since prior cytokines") is kept as text, flagged, and evaluates to unknown."""
         (op, _) = c[0]
-        num = _of(c, Num)[0]
-        days = num.value * days_per(str(_tokens(c, "TIME_UNIT")[0]))
+        days = _days(c)
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
         refs += _of(c, ConceptRef)
         quals = tuple(w.text for w in _of(c, Word) if w.role == "route")

@@ -143,8 +143,12 @@ class SexScope:
 class WindowSpec:
     days: float
     span: Span
-    after: bool = False  # "more than N days before entry": not a window, how long ago
-    op: Op = "<="
+    op: Op = "<="  # "less than N weeks prior": "<" (a window); "more than N days before": ">"
+
+    @property
+    def after(self) -> bool:
+        """ "more than N days before entry": not a window, how long ago it began."""
+        return self.op in (">", ">=")
 
 
 @dataclass(frozen=True, slots=True)

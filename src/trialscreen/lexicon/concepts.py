@@ -279,6 +279,21 @@ def known(concept_id: str) -> bool:
     return concept_id in _lexicon().by_id or _made(concept_id) is not None
 
 
+# what is taken or given (a drug, a class of drugs, a kind of treatment), as opposed to what one
+# has (condition, finding, state) or undergoes once (procedure)
+TREATMENT_CATEGORIES = frozenset({"drug", "drug_class", "treatment"})
+
+
+# the state a threshold by sex branches on (language/thresholds.by_sex); the patient's `sex`
+# decides it (facts._add_states), no criterion phrase names it
+FEMALE_SEX = "female_sex"
+
+
+def category(concept_id: str) -> str | None:
+    """The category of a concept id, None for an unknown id."""
+    return get(concept_id).category if known(concept_id) else None
+
+
 def get(concept_id: str) -> Concept:
     """The concept with this id (or made from one: `hypersensitivity_to`); KeyError if none."""
     found = _lexicon().by_id.get(concept_id) or _made(concept_id)
