@@ -681,12 +681,20 @@ def _timed(
 def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
     result = _time_since(node, facts)
     present = any(f.status != "absent" for f in facts.concepts.get(node.concept, []))
+    label = concept_label(node.concept)
     if node.qualifiers and result.met is qualified_unknown(node.op) and present:
         quals = " ".join(node.qualifiers)
-        label = concept_label(node.concept)
         why = f"{result.reason}; whether that {label} was {quals} is not recorded"
         return Result(None, why, result.evidence, [f"whether {label} is {quals}"])
+    if node.recovered and result.met is True and present:
+        why = f"{result.reason}; recovery from its toxic effects is not recorded"
+        return Result(None, why, result.evidence, [recovery_need(node.concept)])
     return result
+
+
+def recovery_need(concept: str) -> str:
+    """What decides "... since X and recovered" once enough time has passed."""
+    return f"whether the patient recovered from the toxic effects of {concept_label(concept)}"
 
 
 def qualified_unknown(op: str) -> bool:

@@ -22,7 +22,7 @@ from trialscreen.lexicon import concepts
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
 from trialscreen.units import analytes
-from trialscreen.units.registry import UnitError, conversion_factor
+from trialscreen.units.registry import UnitError, conversion_factor, log_inner
 
 
 class PatientError(ValueError):
@@ -203,9 +203,11 @@ def observation_problem(obs: Observation, patient: Patient) -> tuple[str, str] |
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if obs.unit is None and info.canonical_unit:
             return "unit", f"missing (a value of {info.name} needs a unit)"
-        unit = analytes.measured_as(analyte, obs.unit)[1]
+        unit = analytes.measured_as(analyte, log_inner(obs.unit) or obs.unit)[1]
         if unit is not None and not analytes.unit_allowed(info, unit):
             return "unit", f"{obs.unit!r} cannot be a unit of {info.name}"
+        if log_inner(obs.unit) is not None and not -3 <= value <= 12:
+            return "value", f"{value} is not a possible log10 {info.name}"
         if value < 0 and (info.plausible_low is None or info.plausible_low >= 0):
             return "value", f"{value} is not a possible {info.name} (negative)"
         if info.kind == "score":
@@ -260,7 +262,12 @@ def resolve_analyte(obs: Observation) -> str | None:
 def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> LabFact:
     info = analytes.get(analyte)
     factor = 1.0
-    unit = analytes.measured_as(analyte, obs.unit)[1]
+    inner = log_inner(obs.unit)  # "4.7 log10 copies/mL": 10^4.7 copies/mL
+
+    def scale(x: float) -> float:
+        return (10.0**x if inner is not None else x) * factor
+
+    unit = analytes.measured_as(analyte, inner or obs.unit)[1]
     if unit is not None and info.canonical_unit:
         try:
             factor = conversion_factor(unit, info.canonical_unit, analyte)
@@ -268,10 +275,10 @@ def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> Lab
             factor = float("nan")
     value: float | None = None
     if isinstance(obs.value, (int, float)) and not isinstance(obs.value, bool):
-        value = float(obs.value) * factor
+        value = scale(float(obs.value))
     rr = obs.reference_range
-    uln = rr.high * factor if rr and rr.high is not None else None
-    lln = rr.low * factor if rr and rr.low is not None else None
+    uln = scale(rr.high) if rr and rr.high is not None else None
+    lln = scale(rr.low) if rr and rr.low is not None else None
     return LabFact(
         analyte=analyte,
         value=value,

@@ -25,6 +25,7 @@ from trialscreen.evaluate import (
     lab_thresholds,
     lasted,
     qualified_unknown,
+    recovery_need,
     since_last,
     since_met,
     stale_days,
@@ -214,15 +215,20 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
 
 def _plan_time_since(node: TimeSince) -> Plan:
     inner = _time_since_plan(node)
-    if not node.qualifiers:
+    if not node.qualifiers and not node.recovered:
         return inner
     concept, doubt = node.concept, qualified_unknown(node.op)  # the plan keeps no tree
     qualified = (f"whether {concept_label(concept)} is {' '.join(node.qualifiers)}",)
+    quals, recovered, recovery = bool(node.qualifiers), node.recovered, (recovery_need(concept),)
 
     def plan(facts: PatientFacts) -> Outcome:
         met, needs = inner(facts)
-        if met is doubt and any(f.status != "absent" for f in facts.concepts.get(concept, ())):
+        if met is None or not any(f.status != "absent" for f in facts.concepts.get(concept, ())):
+            return met, needs
+        if quals and met is doubt:
             return None, qualified
+        if recovered and met is True:
+            return None, recovery
         return met, needs
 
     return plan

@@ -138,7 +138,6 @@ def test_viral_load_in_copies() -> None:
     "text",
     [
         "CMV viral load > 1000 copies/mL",  # a bare "viral load" is not HIV's (review F1)
-        "HCV viral load > 100,000 copies/mL",
         "CMV seronegativity",  # antibodies stay after the infection has gone (review F3-F5)
         "HCV seropositivity",
         "Hepatitis B seropositivity",
@@ -148,6 +147,18 @@ def test_viral_load_in_copies() -> None:
 )
 def test_review_findings_are_not_read(text: str) -> None:
     assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_an_hcv_viral_load_is_hcv_rna_and_copies_are_not_iu() -> None:
+    compiled = compile_criterion("HCV viral load > 100,000 copies/mL", "exclusion")
+    assert compiled.canonical == "HCV RNA > 100000 copies/mL"
+    assert "unit_mismatch" in compiled.flags  # HCV RNA is in IU/mL; copies are assay-specific
+    hiv = {"observations": [{"name": "HIV viral load", "value": 250000, "unit": "copies/mL",
+                             "date": "2026-10-20"}]}  # fmt: skip
+    hcv = {"observations": [{"name": "HCV RNA", "value": 250000, "unit": "IU/mL",
+                             "date": "2026-10-20"}]}  # fmt: skip
+    assert decide("HCV viral load > 100,000 copies/mL", "exclusion", **hiv) == "unknown"
+    assert decide("HCV viral load > 100,000 copies/mL", "exclusion", **hcv) == "unknown"
 
 
 def test_hiv_serology_is_the_infection() -> None:

@@ -54,6 +54,8 @@ from trialscreen.model.trial import CriterionKind
 UNREAD_FLAGS = frozenset(
     {
         "unread_definition",
+        "recovery_unread",
+        "wait_unread",
         "condition_tail",
         "noncontiguous_set",
         "subject_or",
@@ -733,6 +735,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             or _and_unread(node, kind)
         )
         status = "partial" if uncovered or unread else "compiled"
+        if isinstance(node, Unparsed):  # "<= ULN or <= 0": bounds without a subject
+            status = "unparsed"
         tail = _trailing_requirement(kind, norm, tokens, kept, cues, flags, node_flags)
         if tail is not None and any(start < tail for start, _ in uncovered):
             tail = None  # something before the "and" was not read either
@@ -849,14 +853,17 @@ def _trailing_requirement(
         return None
     last = clauses[-1][1]
     joiner = next((i for i in range(last, len(tokens)) if tokens[i].type != "COMMA"), None)
-    if joiner is None or tokens[joiner].type != "_AND" or str(tokens[joiner]).lower() != "and":
+    if joiner is None:
+        return None
+    recovered = tokens[joiner].type == "RECOVERED"  # "regimens and recovered" (not a time since)
+    if not recovered and (tokens[joiner].type != "_AND" or str(tokens[joiner]).lower() != "and"):
         return None
     if [c.word for c in cues] not in ([], ["and"]):
         return None
     if any(not f.startswith("cue:and") for f in flags) or set(node_flags) & UNREAD_FLAGS:
         return None
     after = next((t for t in tokens[joiner + 1 :] if t.type != "COMMA"), None)
-    if after is None or str(after).lower() not in _REQUIREMENT_STARTS:
+    if not recovered and (after is None or str(after).lower() not in _REQUIREMENT_STARTS):
         return None  # "NYHA class II and III", "estrogen and progesterone status": one phrase
     start = norm.span(tokens[joiner].start_pos or 0, tokens[joiner].end_pos or 0)[0]
     return start

@@ -318,6 +318,7 @@ def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
 _PLACEHOLDER = re.compile(
     r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
+    r"any (?:age|sex|gender|(?:menopausal )?status)|all ages|either sex|both sexes|"
     r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
     r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?)"
     r"\s*[.;]?\s*$"

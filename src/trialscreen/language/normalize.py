@@ -60,6 +60,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\([<>*\[\]_#+\-.()!|~`])"), r"\1"),  # Markdown escapes
     (re.compile(r"(?<![\d.])10\s*(?:\^|\*\*?|e)\s*\(?\s*(-?\d{1,2})\s*\)?(?!\d)"), r"10^\1"),
     (re.compile(r"(?<![\d.])10\s*\(\s*(\d{1,2})\s*\)"), r"10^\1"),
+    # a superscript written in brackets: "/mm(3)" is /mm^3
+    (re.compile(r"(?i)(?<=/mm)\s*\(\s*3\s*\)"), r"^3"),
     # a superscript lost in copying: "x 109/L" is x 10^9/L, "x 106/L" x 10^6/L
     (re.compile(r"(?i)(?<=x)(\s*)10([369])(?=\s*/\s*(?:l|ul|mm\^?3)\b)"), r"\g<1>10^\2"),
     # a decimal comma before a unit or a multiple ("8,5 g/dL", "1,5 x ULN")

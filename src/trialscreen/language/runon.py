@@ -71,7 +71,29 @@ def split_run_on(text: str) -> list[Piece] | None:
         end = after.start() if after is not None else len(text)
         label = here.group(1).lower()
         start = here.start() if label in SUBJECT_LABELS else here.end()
-        body = text[start:end].rstrip()
-        if body.strip(" .;:"):
-            pieces.append(Piece(body, start, label))
+        for a, b in _around_placeholders(text, start, end, label in SUBJECT_LABELS):
+            body = text[a:b].rstrip()
+            if body.strip(" .;:"):
+                pieces.append(Piece(body, a, label))
     return pieces
+
+
+# a placeholder run into the sentences after it ("Chemotherapy: See Disease Characteristics At
+# least 4 weeks since prior chemotherapy"): it constrains nobody; the rest is read on its own
+_INNER_PLACEHOLDER = re.compile(
+    r"(?i)\bsee (?:the )?(?:disease|patient|general) characteristics\b[.;]?|"
+    r"^\s*not specified\b[.;]?(?=\s+(?-i:[A-Z]))"
+)
+
+
+def _around_placeholders(text: str, start: int, end: int, subject: bool) -> list[tuple[int, int]]:
+    """The stretches of text[start:end] outside its placeholders (a subject label's piece, whose
+    label is part of its text, is kept whole)."""
+    if subject:
+        return [(start, end)]
+    out, at = [], start
+    for m in _INNER_PLACEHOLDER.finditer(text[start:end]):
+        out.append((at, start + m.start()))
+        at = start + m.end()
+    out.append((at, end))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in out]

@@ -91,7 +91,8 @@ def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None
     if unit is None:
         if not canonical:
             return value, ()
-        if info.form_in("%") is not None:  # "DLCO >= 60": % of predicted, or absolute?
+        percent = info.form_in("%")  # "DLCO >= 60": % of predicted, or absolute?
+        if percent is not None and not info.forms_written:
             return None, ("unit_missing", "ambiguous_unit")
         readings: dict[float, str] = {}
         for candidate in (canonical, *_ALTERNATE_UNITS.get(info.kind, ())):

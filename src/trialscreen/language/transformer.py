@@ -27,6 +27,7 @@ from trialscreen.language.values import (
     QuantitySpec,
     ScoreBound,
     SexScope,
+    SinceMore,
     Subject,
     Value,
     WindowSpec,
@@ -1075,6 +1076,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
             return node
         return node.model_copy(update={"flags": (*node.flags, "hypersensitivity_target")})
 
+    def since_more(self, c: list[Any]) -> SinceMore:
+        cmp = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], tuple)]
+        refs = tuple(r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef))
+        return SinceMore(cmp[0][0] if cmp else None, _days(c), refs, span_of(c))
+
     def time_since(self, c: list[Any]) -> Any:
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
         ("since prior cytokines") is kept as text, flagged, and evaluates to unknown."""
@@ -1083,18 +1089,27 @@ class CriteriaTransformer(Transformer[Token, Any]):
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
         refs += _of(c, ConceptRef)
         quals = tuple(w.text for w in _of(c, Word) if w.role == "route")
+        # "(6 weeks for nitrosoureas)": those, since their own wait as well
+        waits = [(r, op, days) for r in refs]
+        waits += [(r, m.op or op, m.days) for m in _of(c, SinceMore) for r in m.refs]
+        recovered = bool(_tokens(c, "RECOVERED"))
+        # "less than 4 weeks since X and recovered": recovered from what is still going on?
+        odd: tuple[str, ...] = ("recovery_unread",) if recovered and op not in (">=", ">") else ()
+        if any((w_op in (">=", ">")) != (op in (">=", ">")) for _, w_op, _ in waits):
+            odd += ("wait_unread",)  # "at least 4 weeks since X (less than 6 for Y)"?
         if refs:
             span = span_of(c)
             items: list[Predicate] = [
                 TimeSince(
                     concept=r.concept,
-                    op=op,
-                    days=days,
+                    op=r_op,
+                    days=r_days,
                     qualifiers=quals,
+                    recovered=recovered,
                     span=span,
-                    flags=("alias_mismatch",) if "alias_mismatch:" in r.qualifiers else (),
+                    flags=(("alias_mismatch",) if "alias_mismatch:" in r.qualifiers else ()) + odd,
                 )
-                for r in refs
+                for r, r_op, r_days in waits
             ]
             # at least N since A or B: since each of them; less than N since A or B: either
             return _all(items, span) if op in (">=", ">") else _any(items, span)
@@ -1102,5 +1117,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if not words:
             return BoundSpec((), span_of(c))  # no node: nothing to measure from
         return TimeSince(
-            concept=f"text:{words}", op=op, days=days, span=span_of(c), flags=("unknown_concept",)
+            concept=f"text:{words}",
+            op=op,
+            days=days,
+            recovered=recovered,
+            span=span_of(c),
+            flags=("unknown_concept", *odd),
         )

@@ -104,6 +104,17 @@ class IndicationSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SinceMore:
+    """A further wait in brackets after a time since ("(6 weeks for nitrosoureas)"): its own
+    comparator if written (else the clause's), days, and what it is for."""
+
+    op: Op | None
+    days: float
+    refs: tuple[ConceptRef, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class LastingSpec:
     """How long a concept lasted ("for at least 6 months"); `intro` as for IndicationSpec."""
 

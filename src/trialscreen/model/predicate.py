@@ -133,6 +133,10 @@ class TimeSince(_Node):
     days: float
     # words the record cannot check ("systemic"): an answer that rests on an entry is unknown
     qualifiers: tuple[str, ...] = ()
+    # "... and recovered (from its toxic effects)": a patient who had it long enough ago must
+    # also have recovered, which the record does not say (unknown); never had it: nothing to
+    # recover from
+    recovered: bool = False
 
 
 class ConceptDuration(_Node):

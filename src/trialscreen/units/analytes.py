@@ -81,6 +81,9 @@ class Analyte(BaseModel):
     # a value in another unit that measures another analyte: {"%": "fev1_predicted"} ("FEV1 >=
     # 50%" is FEV1 in % of the predicted value), {"mmol/mol": "hba1c_ifcc"}
     unit_forms: tuple[tuple[str, str], ...] = ()  # written as an object in analytes.json
+    # criteria always write such a form with its unit ("CD4 < 14%"): a bare number is this
+    # analyte ("CD4 < 50" is cells); otherwise a bare number may be either ("DLCO >= 60")
+    forms_written: bool = False
     note: str = ""
 
     @field_validator("unit_forms", mode="before")

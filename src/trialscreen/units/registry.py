@@ -30,7 +30,7 @@ import pint
 if TYPE_CHECKING:
     from trialscreen.units.analytes import Analyte
 
-__all__ = ["UnitError", "conversion_factor", "parse_unit", "to_canonical", "ureg"]
+__all__ = ["UnitError", "conversion_factor", "log_inner", "parse_unit", "to_canonical", "ureg"]
 
 
 class UnitError(ValueError):
@@ -129,6 +129,19 @@ def _normalise(text: str) -> str:
         result = pattern.sub(replacement, result)
     result = result.strip()
     return "" if result.lower() in _DIMENSIONLESS_WORDS else result
+
+
+# a viral load written as its decimal logarithm ("4.7 log10 copies/mL", "log IU/mL")
+_LOG_UNIT = re.compile(r"(?i)\s*log\s*(?:10|₁₀)?\s*\(?\s*(copies|iu)\s*/\s*ml\s*\)?\s*")
+
+
+def log_inner(text: str | None) -> str | None:
+    """The unit under a log10 unit ("log10 copies/mL" -> "copies/mL"), or None: a value in it
+    is 10 to that power (not a pint unit: the scale is not linear)."""
+    m = _LOG_UNIT.fullmatch(text) if isinstance(text, str) else None
+    if m is None:
+        return None
+    return "copies/mL" if m.group(1).lower() == "copies" else "IU/mL"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,84 @@
+"""Lab names older trials use ("T4 count" for CD4 cells, "CPK", "phosphorous", "FBS"), the
+percentage forms of counts (CD4 %, reticulocyte %), and viral loads written as log10."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.language.test_durations import both
+
+from trialscreen.facts import PatientError, load_patient
+from trialscreen.language.compiler import compile_criterion
+
+
+def _lab(name: str, value: float, unit: str, **extra: Any) -> dict[str, Any]:
+    return {"observations": [{"name": name, "value": value, "unit": unit,
+                              "date": "2026-10-25", **extra}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("T4 count >= 800 cells/mm3.", "CD4 count >= 800 cells/mm3"),
+        ("Creatinine phosphokinase (CPK) less than 2.5 times the upper limit of normal.",
+         "CK < 2.5 x ULN"),
+        ("CD4 percentage less than 15%", "CD4 percentage < 15 %"),
+        ("CD4+ count >= 15%", "CD4 percentage >= 15 %"),
+        ("Reticulocyte count < 1%", "Reticulocyte percentage < 1 %"),
+        ("Reticulocyte count less than 60,000/mm(3).", "Reticulocyte count < 60000 /mm^3"),
+        ("Platelet count less than 20,000/mm(3)", "Platelets < 20000 /mm^3"),
+        ("CD4 count between 300 and 650.", "CD4 count >= 300 and CD4 count <= 650"),
+    ],
+)  # fmt: skip
+def test_names_and_forms_are_read(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "compiled"
+    assert compiled.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("DLCO >= 60", "ambiguous_unit"),  # % of predicted, or mL/min/mmHg?
+        ("Reticulocyte count < 2", "ambiguous_unit"),  # 2 %, or a count?
+    ],
+)
+def test_a_bare_number_that_may_be_a_percentage_is_not_read(text: str, flag: str) -> None:
+    assert flag in compile_criterion(text, "inclusion").flags
+
+
+def test_t4_alone_is_thyroxine_not_cd4() -> None:
+    record = _lab("CD4 count", 150, "cells/uL")
+    assert both("T4 count >= 800 cells/mm3.", "inclusion", **record) == "fail"
+    # a thyroxine bullet is never decided by a CD4 count
+    assert both("Total T4 less than 4.5 ug/dL", "exclusion", **record) == "unknown"
+    assert both("Total T4 less than 4.5 ug/dL", "exclusion", **_lab("total T4", 8, "ug/dL")) == (
+        "pass"
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (_lab("HIV-1 RNA", 4.7, "log10 copies/mL"), "pass"),  # 50,119 copies/mL
+        (_lab("HIV-1 RNA", 3.6, "log10 copies/mL"), "fail"),  # 3,981 copies/mL
+        (_lab("HIV-1 RNA", 45000, "copies/mL"), "pass"),
+        (_lab("CD4 percent", 20, "%"), "unknown"),  # another test
+    ],
+)
+def test_viral_loads_in_log10(record: dict[str, Any], expected: str) -> None:
+    text = "Plasma HIV-1 RNA greater than 10,000 copies/ml."
+    assert both(text, "inclusion", **record) == expected
+
+
+def test_a_log10_value_out_of_range_is_refused() -> None:
+    with pytest.raises(PatientError, match="log10"):
+        load_patient(
+            {"id": "p", "as_of": "2026-11-01", **_lab("HIV-1 RNA", 45000, "log10 copies/mL")}
+        )
+
+
+def test_a_hepatitis_c_viral_load_is_its_own_test() -> None:
+    record = _lab("HCV RNA", 2_000_000, "IU/mL")
+    assert both("HIV RNA < 50 copies/mL", "inclusion", **record) == "unknown"
