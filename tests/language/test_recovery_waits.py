@@ -119,3 +119,27 @@ def test_placeholders_inside_a_run_on_piece_constrain_nobody() -> None:
 )
 def test_nci_labels_and_placeholders(text: str, status: str) -> None:
     assert compile_criterion(text, "inclusion").status == status
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"conditions": [{"name": "surgery", "status": "absent"}]}, "pass"),  # nothing to recover from
+        ({"treatments": [{"name": "nephrectomy", "category": "surgery", "status": "completed",
+                          "date": "2026-03-01"}]}, "unknown"),  # recovered? not recorded
+        ({}, "unknown"),
+    ],
+)  # fmt: skip
+def test_recovered_from_prior_surgery(record: dict[str, Any], expected: str) -> None:
+    assert both("Recovered from prior surgery", "inclusion", **record) == expected
+
+
+def test_recovered_from_is_read_only_as_a_requirement() -> None:
+    assert compile_criterion("Recovered from prior surgery", "inclusion").status == "compiled"
+    assert compile_criterion("Recovered from prior surgery", "exclusion").status == "partial"
+    read = compile_criterion(
+        "Recovered from all toxicities of prior chemotherapy or radiotherapy", "inclusion"
+    )
+    assert read.canonical == (
+        "recovered from chemotherapy (if any) and also recovered from radiotherapy (if any)"
+    )

@@ -320,7 +320,11 @@ _PLACEHOLDER = re.compile(
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
     r"any (?:age|sex|gender|(?:menopausal )?status)|all ages|either sex|both sexes|"
     r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
-    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?)"
+    r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?|"
+    # a cross-reference to another section ("See Chemotherapy"), a pointer elsewhere
+    # (not "Please contact site for information", "Other protocol-defined criteria may apply":
+    # criteria kept elsewhere, which nobody here has read)
+    r"see (?:[a-z][a-z/,'-]*\s*){1,5})"
     r"\s*[.;]?\s*$"
 )
 _PERMISSION = re.compile(

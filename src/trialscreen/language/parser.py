@@ -79,7 +79,12 @@ def _alternation(phrases: list[str]) -> str:
 
 # Phrases whose case tells two things apart: "eGFR" is the kidney's filtration rate, "EGFR" in
 # capitals the epidermal growth factor receptor ("EGFR-TKI", "EGFR mutation").
-CASED: dict[str, tuple[str, ...]] = {"egfr": ("eGFR", "Egfr")}
+# Nucleoside analogues are written "ddI", "ddC" (dideoxyinosine, dideoxycytidine).
+CASED: dict[str, tuple[str, ...]] = {
+    "egfr": ("eGFR", "Egfr"),
+    "ddi": ("ddI", "DDI"),
+    "ddc": ("ddC", "DDC"),
+}
 
 
 def phrase_terminal(

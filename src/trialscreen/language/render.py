@@ -139,6 +139,8 @@ def _render_has_concept(node: HasConcept) -> str:
 
 def _render_time_since(node: TimeSince) -> str:
     what = " ".join((*node.qualifiers, concept_label(node.concept)))
+    if node.recovered and node.days == 0 and node.op == ">=":
+        return f"recovered from {what} (if any)"
     recovered = ", and recovered from it" if node.recovered else ""
     return f"{_op(node.op)} {duration(node.days)} since {what}{recovered}"
 

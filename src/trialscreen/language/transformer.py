@@ -78,6 +78,10 @@ _UNVERIFIABLE = frozenset(
         "acute",
         "chronic",
         "major",  # "major depression", "other major psychiatric illness" (not "major surgery")
+        "intractable",
+        "moderate or severe",
+        "moderate to severe",
+        # ("acute or chronic X" is any X: not a qualifier)
     }
 )
 
@@ -1075,6 +1079,26 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if all(_allergen(r) for r in refs):
             return node
         return node.model_copy(update={"flags": (*node.flags, "hypersensitivity_target")})
+
+    def recovered_from(self, c: list[Any]) -> Predicate:
+        """ "Recovered from prior surgery": had it and recovered (unknown once had), or never
+        had it. As an exclusion ("recovered from X" excludes?) it is not read."""
+        refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
+        quals = tuple(w.text for w in _of(c, Word) if w.role == "route")
+        span = span_of(c)
+        items: list[Predicate] = [
+            TimeSince(
+                concept=r.concept,
+                op=">=",
+                days=0,
+                qualifiers=quals,
+                recovered=True,
+                span=span,
+                flags=("inclusion_only",),
+            )
+            for r in refs
+        ]
+        return _all(items, span)
 
     def since_more(self, c: list[Any]) -> SinceMore:
         cmp = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], tuple)]

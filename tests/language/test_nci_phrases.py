@@ -1,0 +1,64 @@
+"""Phrases of older (NCI PDQ-era) records: transfusions allowed, "and under", "or worse",
+"acute or chronic", severity words the record cannot check, "ddI", measurable disease, and
+cross-references to another section."""
+
+from __future__ import annotations
+
+import pytest
+from tests.language.test_durations import both
+
+from trialscreen.language.compiler import compile_criterion
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("Hemoglobin at least 10 g/dL (transfusion allowed)", "inclusion", "Hemoglobin >= 10 g/dL"),
+        ("Hemoglobin >= 9 g/dL (RBC transfusions allowed)", "inclusion", "Hemoglobin >= 9 g/dL"),
+        ("Age: 75 and under", "inclusion", "age <= 75 years"),
+        ("History of acute or chronic pancreatitis", "exclusion", "history of pancreatitis"),
+        ("Intractable diarrhea", "exclusion", "intractable diarrhea"),
+        ("Moderate or severe liver disease", "exclusion", "moderate or severe liver disease"),
+        ("Didanosine (ddI)", "exclusion", "didanosine"),
+        ("Any prior ddC, d4T, 3TC, or ddI.", "exclusion",
+         "history of zalcitabine or else history of stavudine or else history of lamivudine"
+         " or else history of didanosine"),
+        ("Measurable or evaluable disease", "inclusion", "evaluable disease"),
+        ("Barbiturates", "exclusion", "barbiturate"),
+    ],
+)  # fmt: skip
+def test_phrases_are_read(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert compiled.status == "compiled"
+    assert compiled.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Platelet count at least 100,000/mm3 (transfusion independent)",  # a requirement
+        "Please contact site for information",  # the criteria are elsewhere: not read
+        "Other protocol-defined inclusion/exclusion criteria may apply",
+    ],
+)
+def test_phrases_that_are_not_permissions(text: str) -> None:
+    assert compile_criterion(text, "inclusion").status != "compiled"
+    assert compile_criterion(text, "inclusion").status != "no_constraint"
+
+
+def test_a_cross_reference_constrains_nobody() -> None:
+    assert compile_criterion("See Chemotherapy", "inclusion").status == "no_constraint"
+
+
+def test_a_severity_the_record_cannot_check_decides_only_when_absent() -> None:
+    text = "Intractable diarrhea"
+    present = {"conditions": [{"name": "diarrhea", "onset": "2026-10-01"}]}
+    absent = {"conditions": [{"name": "diarrhea", "status": "absent"}]}
+    assert both(text, "exclusion", **present) == "unknown"
+    assert both(text, "exclusion", **absent) == "pass"
+
+
+def test_measurable_disease_is_a_kind_of_evaluable_disease() -> None:
+    record = {"conditions": [{"name": "measurable disease"}]}
+    assert both("Measurable or evaluable disease", "inclusion", **record) == "pass"
+    assert both("Bidimensionally measurable disease", "inclusion", **record) == "unknown"
