@@ -99,7 +99,46 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _contradictions(trial, out)
     _own_disease(trial, out)
     _required_elsewhere(trial, out)
+    _alternative_diagnoses(trial, out)
     return out
+
+
+def _alternative_diagnoses(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """Diagnoses listed one per bullet in an inclusion list ("Rheumatoid arthritis", "Crohn's
+    disease", "Psoriasis"; or "HIV infection", "PCP") are all required, or alternatives (cohorts
+    of one study). Both readings agree when the patient has the bullet's diagnosis (met) and
+    when the patient has none of them (not met); a patient who has another one of them and not
+    this one is unknown: X or (another one and unknown)."""
+    lists: dict[tuple[str | None, int | None], list[tuple[int, str]]] = {}
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        node = c.predicate
+        if (
+            bullet.kind == "inclusion"
+            and c.status == "compiled"
+            and isinstance(node, HasConcept)
+            and concepts.category(node.concept) == "condition"
+        ):
+            lists.setdefault((bullet.section, bullet.parent), []).append((i, node.concept))
+    for found in lists.values():
+        if len({concept for _, concept in found}) < 2:
+            continue
+        rows = [r for r, _ in found]
+        for r in rows:
+            c = out[r]
+            others = [out[o].predicate for o in rows if o != r]
+            span = c.predicate.span
+            doubt = Unparsed(
+                text=c.text, reason="the diagnoses listed may be alternatives", span=span
+            )
+            either = others[0] if len(others) == 1 else AnyOf(items=tuple(others), span=span)
+            node = AnyOf(items=(c.predicate, AllOf(items=(either, doubt), span=span)), span=span)
+            names = ", ".join(render(o) for o in others)
+            out[r] = _flag(
+                c,
+                "one of several diagnoses listed (alternatives?)",
+                predicate=node,
+                canonical=f"{c.canonical} (or, if alternatives, one of: {names})",
+            )
 
 
 _OTHER = re.compile(r"(?i)\b(?:other|another)\b(?!\s+than\b)")
@@ -232,7 +271,8 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
             continue
         name = f"heading '{heading.text[:40]}'"
         if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
-            if not _says_only(heading.text) or _names_a_group(heading):
+            neutral = _says_only(heading.text) or restates_kind(heading.text, heading.kind)
+            if not neutral or _names_a_group(heading):
                 _scope(rows, out, name)
             continue
         govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
@@ -622,6 +662,12 @@ def govern(
     if p is not None and head is not None and label.lower() in _TOPICS:
         out[p] = _flag(head, "a label over its bullets", status="no_constraint")
         return  # "Chemotherapy" over "No prior chemotherapy": the children say it all
+    if (head is None or head.status != "compiled") and restates_kind(text, kind):
+        # "Patients must have adequate organ function as defined below:" in an inclusion list,
+        # "A subject is not eligible to participate if:" in an exclusion list: nothing changes
+        if p is not None and head is not None:
+            out[p] = _flag(head, "a heading that restates its list's kind", status="no_constraint")
+        return
     any_of, all_of = _ANY.search(text), _ALL.search(text)
     plain = head is None or head.status != "compiled"
     understood = (
@@ -712,6 +758,42 @@ _NEG_PHRASE = re.compile(
     r"persons?|for (?:this|the) (?:study|trial)|for the following reasons|participation)\b|"
     r"[:,.;()*#/-]"
 )
+
+
+# words of a heading that says "the list below defines what is required" ("Patients must have
+# adequate organ and marrow function as defined below:")
+_DEFINED_BELOW = re.compile(
+    r"(?i)\b(?:adequate|normal|acceptable|sufficient|organ|marrow|bone|hematologic|haematologic|"
+    r"hematopoietic|renal|hepatic|liver|kidney|function|functions|as|defined|described|below|"
+    r"by|laboratory|lab|values?|parameters?|tests?|results?|from|to|participate|in|enter|"
+    r"enrolled|enrol+ment|will|they)\b"
+)
+_EXCLUDING = re.compile(
+    r"(?i)\b(?:excluded|exclusion|ineligible|not (?:be )?eligible|must not|cannot|can not|"
+    r"should not|may not|not be (?:included|enrolled|entered))\b"
+)
+# ("Diseases to be included:" lists alternatives: not a requirement of each)
+_REQUIRING = re.compile(r"(?i)\b(?:must|should|required)\b")
+
+
+def restates_kind(text: str, kind: str) -> bool:
+    """Does a heading only say again what its list is: requirements in an inclusion list
+    ("Patients must:", "... must have normal organ and marrow function as defined below:"),
+    exclusions in an exclusion list ("Patients will be excluded from the study if they have
+    any of the following:")? Not with a number, a group of patients, another person, or a
+    group word that changes how the bullets combine ("one of the following" in an inclusion)."""
+    if _DIGIT.search(text) or _SUBGROUP.search(text) or _ANOTHER_PERSON.search(text):
+        return False
+    if _DEFINED_BELOW.sub(" ", _NEG_PHRASE.sub(" ", text)).strip():
+        return False
+    if kind == "inclusion":
+        return (
+            _REQUIRING.search(text) is not None
+            and _EXCLUDING.search(text) is None
+            and _NEGATING.search(text) is None
+            and _ANY.search(text) is None
+        )
+    return _EXCLUDING.search(text) is not None and _ALL.search(text) is None
 
 
 def _says_only(text: str) -> bool:
