@@ -276,7 +276,8 @@ def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> Lab
     value: float | None = None
     if isinstance(obs.value, (int, float)) and not isinstance(obs.value, bool):
         value = scale(float(obs.value))
-    rr = obs.reference_range
+    # a range beside a log10 value may be in either scale: not used ("<= ULN" stays unknown)
+    rr = obs.reference_range if inner is None else None
     uln = scale(rr.high) if rr and rr.high is not None else None
     lln = scale(rr.low) if rr and rr.low is not None else None
     return LabFact(

@@ -136,7 +136,16 @@ def can_warn(compiled: CompiledCriterion) -> bool:
     """A partly read bullet warns "likely fails" only when what it did not read are words, not
     operators: a cue word ("except", "other than", "unless") or a scope from the list around it
     could turn the failing part round, so then it just stays unknown."""
-    return not any(f.startswith(("cue:", "structure:")) for f in compiled.flags)
+    return not any(
+        f.startswith(("cue:", "structure:")) or f in DOUBTFUL_READINGS for f in compiled.flags
+    )
+
+
+# flags that say the read part itself may mean something else (not only that words are left
+# over): "(1 day for hydroxyurea)" read as a second wait, two equivalent scales read as both
+DOUBTFUL_READINGS = frozenset(
+    {"wait_unread", "recovery_unread", "scales_side_by_side", "combination_unread"}
+)
 
 
 def no_constraint_reason(compiled: CompiledCriterion) -> str:

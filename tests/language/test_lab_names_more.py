@@ -82,3 +82,8 @@ def test_a_log10_value_out_of_range_is_refused() -> None:
 def test_a_hepatitis_c_viral_load_is_its_own_test() -> None:
     record = _lab("HCV RNA", 2_000_000, "IU/mL")
     assert both("HIV RNA < 50 copies/mL", "inclusion", **record) == "unknown"
+
+
+def test_a_reference_range_beside_a_log10_value_is_not_used() -> None:
+    record = _lab("HIV-1 RNA", 2.0, "log10 copies/mL", reference_range={"high": 50})
+    assert both("HIV RNA <= ULN", "inclusion", **record) == "unknown"  # 50 what? (review C1)

@@ -62,3 +62,34 @@ def test_measurable_disease_is_a_kind_of_evaluable_disease() -> None:
     record = {"conditions": [{"name": "measurable disease"}]}
     assert both("Measurable or evaluable disease", "inclusion", **record) == "pass"
     assert both("Bidimensionally measurable disease", "inclusion", **record) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "canonical"),
+    [
+        ("SWOG 0-2", "compiled", "ECOG <= 2"),
+        ("SWOG 9346 participants", "unparsed", None),  # a protocol number (review B3)
+        ("Total T4 count > 200 cells/mm3", "compiled", "CD4 count > 200 cells/mm3"),  # B2
+        ("At least 3 weeks since prior major abdominal surgery", "compiled",
+         ">= 3 weeks since major abdominal surgery"),
+        ("At least 2 weeks since prior laparoscopy", "compiled", ">= 2 weeks since laparoscopy"),
+        ("No prior adjuvant chemotherapy", "compiled", "no (history of adjuvant chemotherapy)"),
+        ("Performance status: Karnofsky 70-100% SWOG 0 or 1", "partial", None),  # equivalents?
+        ("No prior or concurrent irinotecan and fluorouracil therapy", "partial", None),  # A5
+    ],
+)  # fmt: skip
+def test_review_findings_on_names(text: str, status: str, canonical: str | None) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == status
+    if canonical is not None:
+        assert compiled.canonical == canonical
+
+
+def test_major_surgery_is_a_qualifier_the_record_cannot_check() -> None:
+    text = "At least 3 weeks since prior major abdominal surgery"
+    recent = {"treatments": [{"name": "laparotomy", "category": "surgery", "status": "completed",
+                              "date": "2026-10-20"}]}  # fmt: skip
+    old = {"treatments": [{"name": "laparotomy", "category": "surgery", "status": "completed",
+                           "date": "2026-01-20"}]}  # fmt: skip
+    assert both(text, "inclusion", **recent) == "unknown"  # major? not recorded
+    assert both(text, "inclusion", **old) == "pass"

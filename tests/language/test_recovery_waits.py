@@ -143,3 +143,27 @@ def test_recovered_from_is_read_only_as_a_requirement() -> None:
     assert read.canonical == (
         "recovered from chemotherapy (if any) and also recovered from radiotherapy (if any)"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a shorter wait is an exception to the longer one, not a second requirement (review A1)
+        "At least 4 weeks since prior chemotherapy (1 day for hydroxyurea)",
+        "At least 4 weeks since prior radiotherapy (7 days since stereotactic radiosurgery)",
+        "At least 2 weeks since prior chemotherapy (4 weeks for intravenous chemotherapy)",  # A2
+        "At least 4 weeks since prior chemotherapy (6 weeks if prior radiotherapy)",  # A3
+        "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas) or radiotherapy",
+        # recovery from every prior therapy, not only the one timed (A6)
+        "At least 4 weeks since prior chemotherapy and recovered from all toxic effects of prior"
+        " therapy",
+        "More than 4 weeks since any prior therapy and recovered.",  # "any" is no concept (B1)
+    ],
+)
+def test_review_findings_on_waits_are_not_read(text: str) -> None:
+    assert compile_criterion(text, "inclusion").status == "partial"
+
+
+def test_a_shorter_wait_in_brackets_never_fails_the_drug_it_names() -> None:
+    text = "At least 4 weeks since prior chemotherapy (1 day for hydroxyurea)"
+    assert both(text, "inclusion", **_chemo("2026-10-28", "hydroxyurea")) == "unknown"

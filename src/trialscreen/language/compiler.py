@@ -42,6 +42,7 @@ from trialscreen.model.predicate import (
     NoConstraint,
     Not,
     Predicate,
+    ScoreCompare,
     SexIs,
     Span,
     Unparsed,
@@ -56,6 +57,9 @@ UNREAD_FLAGS = frozenset(
         "unread_definition",
         "recovery_unread",
         "wait_unread",
+        "combination_unread",
+        "scales_side_by_side",
+        "unknown_concept",
         "condition_tail",
         "noncontiguous_set",
         "subject_or",
@@ -279,6 +283,69 @@ def _repeats(
     return out
 
 
+_PERFORMANCE = frozenset({"ecog", "karnofsky", "lansky"})
+
+
+def _scales_side_by_side(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "Karnofsky 70-100% SWOG 0 or 1": two performance scales with no word between them,
+    the same requirement said twice (either?) or both required? Not read."""
+    for (_, end, a), (start, _, b) in zip(clauses, clauses[1:], strict=False):
+        scales = [{getattr(leaf, "scale", None) for leaf in leaves(n)} for n in (a, b)]
+        if (
+            all(x and x <= _PERFORMANCE for x in scales)
+            and scales[0] != scales[1]
+            and not any(t.type in ("_AND", "_OR", "OR_NUM", "_OR_ELSE") for t in tokens[end:start])
+        ):
+            return True
+    return False
+
+
+def _list_after_wait(tokens: list[Token]) -> bool:
+    """ "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas) or radiotherapy":
+    the list of what is waited for goes on after the bracket, which the clause did not read."""
+    for i, token in enumerate(tokens):
+        if token.type != "LPAR_WAIT":
+            continue
+        close = next((j for j in range(i, len(tokens)) if tokens[j].type == "RPAR"), None)
+        after = tokens[close + 1 : close + 3] if close is not None else []
+        if after and after[0].type in ("_OR", "_AND", "COMMA", "OR_NUM", "_OR_OTHER"):
+            if any(t.type == "CONCEPT" for t in after[1:]) or after[0].type != "COMMA":
+                return True
+    return False
+
+
+_GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
+
+
+def _graded(score: Predicate, disease: Predicate) -> bool:
+    """Is `score` a NYHA class (set, range) and `disease` a heart disease it grades?"""
+    if not isinstance(disease, HasConcept) or disease.flags or not concepts.known(disease.concept):
+        return False
+    scored = list(leaves(score))
+    return (
+        bool(scored)
+        and bool(concepts.ancestors(disease.concept) & _GRADED_BY_NYHA)
+        and all(isinstance(leaf, ScoreCompare) and leaf.scale == "nyha" for leaf in scored)
+    )
+
+
+def _graded_disease(
+    clauses: list[tuple[int, int, Predicate]],
+) -> list[tuple[int, int, Predicate]]:
+    """ "NYHA class III or IV heart failure": the disease of that class, one clause (both),
+    not a class and a disease side by side."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in clauses:
+        if out and start == out[-1][1] and _graded(out[-1][2], node):
+            p_start, _, p_node = out[-1]
+            span = (p_node.span[0], node.span[1])
+            both = (*(p_node.items if isinstance(p_node, AllOf) else (p_node,)), node)
+            out[-1] = (p_start, end, AllOf(items=both, span=span))
+            continue
+        out.append((start, end, node))
+    return out
+
+
 def _defined_by_brackets(
     clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
 ) -> list[tuple[int, int, Predicate]]:
@@ -291,6 +358,19 @@ def _defined_by_brackets(
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
             measured = [leaf.kind for leaf in leaves(node)]
+            if (
+                tokens[end - 1].type == "RPAR"
+                and _graded(node, concept)
+                and isinstance(concept, HasConcept)
+                and concept.timing in _NOW_OR_ANY  # not "History of CHF (NYHA II-IV)": then
+            ):
+                # "Congestive heart failure (NYHA class III or IV)": the disease of that class
+                span = (p_node.span[0], node.span[1])
+                parts = node.items if isinstance(node, AllOf) else (node,)
+                graded: Predicate = AllOf(items=(concept, *parts), span=span)
+                graded = Not(item=graded, span=span) if isinstance(p_node, Not) else graded
+                out[-1] = (p_start, end, graded)
+                continue
             if measured and tokens[end - 1].type != "RPAR" and set(measured) & _MEASURED:
                 # "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy": the bracket
                 # and what follows it were read as one clause; its grouping is not the text's
@@ -659,7 +739,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses, _ = _scan(tokens)
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
-    kept = _defined_by_brackets(_repeats(_keep_sex(clauses, kind), tokens), tokens, kind)
+    kept = _repeats(_keep_sex(clauses, kind), tokens)
+    kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
@@ -670,6 +751,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         cues = [c for c in cues if not any(a <= c.span[0] < b for a, b in said)]
     if _age_of_a_thing(kept, tokens):
         flags.append("age_of_a_thing")
+    if _list_after_wait(tokens):
+        flags.append("wait_unread")
+    if _scales_side_by_side(kept, tokens):
+        flags.append("scales_side_by_side")
     if _shared_relation(kept, tokens):
         flags.append("shared_relation")
     if len(kept) > 1 and any("test_result" in n.flags for _, _, c in kept for n in walk(c)):

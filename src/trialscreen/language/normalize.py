@@ -60,6 +60,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\([<>*\[\]_#+\-.()!|~`])"), r"\1"),  # Markdown escapes
     (re.compile(r"(?<![\d.])10\s*(?:\^|\*\*?|e)\s*\(?\s*(-?\d{1,2})\s*\)?(?!\d)"), r"10^\1"),
     (re.compile(r"(?<![\d.])10\s*\(\s*(\d{1,2})\s*\)"), r"10^\1"),
+    # "SWOG 0-2": the SWOG (= ECOG/Zubrod) performance status, not a SWOG protocol number
+    (
+        re.compile(r"\bSWOG(?=\s+[0-4](?:\s*(?:-|to|or|,)\s*[0-4])*(?![\d.]))"),
+        "SWOG performance status",
+    ),
     # a superscript written in brackets: "/mm(3)" is /mm^3
     (re.compile(r"(?i)(?<=/mm)\s*\(\s*3\s*\)"), r"^3"),
     # a superscript lost in copying: "x 109/L" is x 10^9/L, "x 106/L" x 10^6/L

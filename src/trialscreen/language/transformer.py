@@ -49,6 +49,7 @@ from trialscreen.model.predicate import (
     Not,
     Op,
     Predicate,
+    ScoreCompare,
     SexIs,
     Span,
     TimeSince,
@@ -57,6 +58,8 @@ from trialscreen.model.predicate import (
 )
 from trialscreen.units.registry import UnitError, parse_unit
 
+# what a NYHA class grades ("heart failure (NYHA class III or IV)")
+_GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
@@ -571,6 +574,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             return Num(NUMBER_WORDS[str(tok).lower()], span_of(c))
         return Num(float(str(tok).replace(",", "")), span_of(c))
 
+    roman_value = score_value
+
     def score_cmp(self, c: list[Any]) -> ScoreBound:
         return ScoreBound([(c[0][0], c[1].value)], False, span_of([c[0], c[1]]))
 
@@ -725,6 +730,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         concept_id = thresholds.concept_id(str(c[0]))
         if _tokens(c, "THERAPY") and concepts.get(concept_id).category not in _TREATING:
             marks += ("therapy_of:",)  # "HIV therapy", "Kaposi's sarcoma treatment"
+        elif _tokens(c, "THERAPY"):
+            marks += ("therapy:",)  # "irinotecan and fluorouracil therapy": one regimen?
         return ConceptRef(concept_id, span_of(c), marks, phrase)
 
     def history(self, c: list[Token]) -> Word:
@@ -997,7 +1004,23 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
         if definitions:
             defined = definitions[0]
-            if defined.kind in ("lab_compare", "score_compare", "all_of", "any_of") and all(
+            nyha = list(leaves(defined))
+            graded = (
+                bool(nyha)
+                and all(isinstance(leaf, ScoreCompare) and leaf.scale == "nyha" for leaf in nyha)
+                and all(
+                    concepts.known(r.concept) and concepts.ancestors(r.concept) & _GRADED_BY_NYHA
+                    for r in concept_refs
+                )
+            )
+            if any(w.role == "history" for w in words):
+                # "History of CHF (NYHA class II-IV)", "History of kidney disease (creatinine
+                # > 2)": values of the past, which today's do not show. Not read.
+                inner = _any([inner, defined], span, merge=True)
+                inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
+            elif graded:  # "Heart failure (NYHA class III or IV)": the disease of that class
+                inner = _all([inner, defined], span)
+            elif defined.kind in ("lab_compare", "score_compare", "all_of", "any_of") and all(
                 leaf.kind in ("lab_compare", "score_compare")
                 for leaf in getattr(defined, "items", (defined,))
             ):
@@ -1034,6 +1057,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if joined and not negated and len(flat) > 1:  # "AIDS and toxoplasmosis": both, or a list?
             mark = "and_pair" if len(concept_refs) == 2 else "and_list"
             inner = inner.model_copy(update={"flags": (*inner.flags, mark)})
+        if joined and negated and "therapy:" in concept_refs[-1].qualifiers:
+            # "No prior irinotecan and fluorouracil therapy": neither, or not the combination?
+            inner = inner.model_copy(update={"flags": (*inner.flags, "combination_unread")})
         return Not(item=inner, span=span) if negated else inner
 
     def concept_result(self, c: list[Any]) -> Predicate:
@@ -1103,7 +1129,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def since_more(self, c: list[Any]) -> SinceMore:
         cmp = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], tuple)]
         refs = tuple(r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef))
-        return SinceMore(cmp[0][0] if cmp else None, _days(c), refs, span_of(c))
+        intro = [str(t).lower() for t in _tokens(c, "SINCE", "COND_INTRO")]
+        # "(6 weeks if prior radiotherapy)": a condition, not a wait since it; "(4 weeks for
+        # intravenous chemotherapy)": a route the record cannot check
+        plain = intro in (["for"], ["since"], ["from"], ["after"]) and not any(
+            w.role in ("route", "severity", "needing") for w in _of(c, Word)
+        )
+        return SinceMore(cmp[0][0] if cmp else None, _days(c), refs, span_of(c), plain)
 
     def time_since(self, c: list[Any]) -> Any:
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
@@ -1112,15 +1144,26 @@ class CriteriaTransformer(Transformer[Token, Any]):
         days = _days(c)
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
         refs += _of(c, ConceptRef)
-        quals = tuple(w.text for w in _of(c, Word) if w.role == "route")
+        # "since prior major abdominal surgery", "since systemic corticosteroids": words the
+        # record cannot check
+        quals = tuple(
+            w.text
+            for w in _of(c, Word)
+            if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
+        )
         # "(6 weeks for nitrosoureas)": those, since their own wait as well
         waits = [(r, op, days) for r in refs]
-        waits += [(r, m.op or op, m.days) for m in _of(c, SinceMore) for r in m.refs]
+        more: list[SinceMore] = _of(c, SinceMore)
+        waits += [(r, m.op or op, m.days) for m in more for r in m.refs]
         recovered = bool(_tokens(c, "RECOVERED"))
         # "less than 4 weeks since X and recovered": recovered from what is still going on?
         odd: tuple[str, ...] = ("recovery_unread",) if recovered and op not in (">=", ">") else ()
         if any((w_op in (">=", ">")) != (op in (">=", ">")) for _, w_op, _ in waits):
             odd += ("wait_unread",)  # "at least 4 weeks since X (less than 6 for Y)"?
+        if any(not m.plain or m.days < days for m in more):
+            # "(1 day for hydroxyurea)": a shorter wait is an exception to the longer one
+            # (which does not then apply to it), not a second requirement
+            odd += ("wait_unread",)
         if refs:
             span = span_of(c)
             items: list[Predicate] = [

@@ -112,6 +112,7 @@ class SinceMore:
     days: float
     refs: tuple[ConceptRef, ...]
     span: Span
+    plain: bool = True  # introduced by "for"/"since", no route or severity words
 
 
 @dataclass(frozen=True, slots=True)
