@@ -144,7 +144,13 @@ def can_warn(compiled: CompiledCriterion) -> bool:
 # flags that say the read part itself may mean something else (not only that words are left
 # over): "(1 day for hydroxyurea)" read as a second wait, two equivalent scales read as both
 DOUBTFUL_READINGS = frozenset(
-    {"wait_unread", "recovery_unread", "scales_side_by_side", "combination_unread"}
+    {
+        "wait_unread",
+        "recovery_unread",
+        "scales_side_by_side",
+        "combination_unread",
+        "negated_exclusion",
+    }
 )
 
 

@@ -93,3 +93,29 @@ def test_major_surgery_is_a_qualifier_the_record_cannot_check() -> None:
                            "date": "2026-01-20"}]}  # fmt: skip
     assert both(text, "inclusion", **recent) == "unknown"  # major? not recorded
     assert both(text, "inclusion", **old) == "pass"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "status", "canonical"),
+    [
+        # "allowed" after "No ...": X is not allowed, in either list
+        ("No prior treatment with an anti-VEGF agent allowed", "inclusion", "compiled",
+         "no (history of vegf inhibitor)"),
+        ("No prior treatment with an anti-VEGF agent allowed", "exclusion", "compiled",
+         "history of vegf inhibitor"),
+        # a negation in an exclusion list: does X exclude, or does its absence? Not read
+        ("No prior chemotherapy", "exclusion", "partial", None),
+        ("no pregnant or breast-feeding women", "exclusion", "partial", None),
+        ("No prior chemotherapy allowed except hydroxyurea", "inclusion", "partial", None),
+    ],
+)  # fmt: skip
+def test_negations_and_allowed(text: str, kind: str, status: str, canonical: str | None) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert compiled.status == status
+    if canonical is not None:
+        assert compiled.canonical == canonical
+
+
+def test_a_negated_exclusion_never_warns() -> None:
+    record = {"conditions": [{"name": "chemotherapy", "status": "absent"}]}
+    assert both("No prior chemotherapy", "exclusion", **record) == "unknown"

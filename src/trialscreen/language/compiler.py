@@ -260,6 +260,21 @@ def _frame(
     return span
 
 
+_NO_X_ALLOWED = re.compile(r"(?i)^\s*no\b.*\b(?:is\s+|are\s+)?(?:allowed|permitted)\s*[.;]?\s*$")
+
+
+def _no_x_allowed(text: str, clauses: list[tuple[int, int, Predicate]], cues: list[Cue]) -> bool:
+    """ "No prior treatment with an anti-VEGF agent allowed": the negation says it; "allowed"
+    at the end only repeats it (one negated clause, no other cue)."""
+    return (
+        bool(_NO_X_ALLOWED.match(text))
+        and len(clauses) == 1
+        and isinstance(clauses[0][2], Not)
+        and [c.word for c in cues] in (["allowed"], ["permitted"])
+        and cues[-1].span[1] >= len(text.rstrip(" .;"))
+    )
+
+
 _REPEAT_GAP = frozenset({"LPAR", "RPAR", "_OR", "_AND", "COMMA", "SLASH"})
 
 
@@ -773,8 +788,26 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         # agents (other than AZT) or immunomodulating agents within 15 days": what follows the
         # exception may share its negation or its window
         flags.append("exception_in_list")
+    repeated: set[int] = set()  # "No prior anti-VEGF agent allowed": "allowed" repeats "no"
+    not_allowed = _no_x_allowed(norm.text, kept, cues)
+    if not_allowed:
+        last = cues.pop()
+        repeated = {i for i, t in enumerate(tokens) if (t.start_pos or 0) == last.span[0]}
+        start, end = norm.span(*last.span)
+        # the clause's nodes reach over "(is) allowed", the words that repeat its negation
+        nodes = [
+            _map_spans(
+                n,
+                lambda sp: (
+                    (sp[0], end)
+                    if re.fullmatch(r"(?i)\s*(?:is|are)?\s*", text[sp[1] : start])
+                    else sp
+                ),
+            )
+            for n in nodes
+        ]
     frame = _frame(norm.text, tokens, kept, cues)
-    framed: set[int] = set()
+    framed: set[int] = set(repeated)
     if frame is not None:  # "... are not eligible": the words of the frame are read
         cues = [c for c in cues if not (frame[0] <= c.span[0] < frame[1])]
         framed = {i for i, t in enumerate(tokens) if frame[0] <= (t.start_pos or 0) < frame[1]}
@@ -811,6 +844,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         status: Status = "unparsed"
     else:
         node = _combine(nodes, kind, (0, len(text)))
+        if kind == "exclusion" and isinstance(node, Not) and "test_result" not in _all_flags(node):
+            # (a result, "HIV seronegativity", says what is found: read as written)
+            if not_allowed:  # "No X allowed" says X is not allowed, in either list
+                node = node.item.model_copy(update={"span": node.span})
+            else:  # "No prior herpes zoster" in an exclusion list: X excludes, or no X does?
+                flags.append("negated_exclusion")
         node_flags = sorted({f for f in _all_flags(node)})
         unread = (
             any(f != "disqualifying_frame" for f in flags)
