@@ -227,7 +227,7 @@ def test_a_negated_duration_is_a_washout(treatments: list[dict[str, str]], expec
     assert both(WASHOUT, "inclusion", treatments=treatments) == expected
     text = "Must have not received any cancer treatment for at least 2 weeks."
     assert compile_criterion(text, "inclusion").canonical == (
-        "no (history of systemic anticancer therapy within 2 weeks)"
+        "no (history of anticancer therapy within 2 weeks)"
     )
 
 

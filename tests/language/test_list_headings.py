@@ -76,3 +76,14 @@ def test_diagnoses_listed_one_per_bullet_may_be_alternatives() -> None:
     none = {"age": 50, "conditions": [{"name": n, "status": "absent"} for n in
                                       ("rheumatoid arthritis", "Crohn's disease", "psoriasis")]}  # fmt: skip
     assert _outcomes(none) == ["fail", "fail", "fail", "pass"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Patients with known liver disease must have:", "inclusion"),  # a group, a condition
+        ("Patients with kidney disease will not be eligible if they have:", "exclusion"),
+    ],
+)
+def test_a_heading_for_some_patients_is_no_restatement(text: str, kind: str) -> None:
+    assert restates_kind(text, kind) is False

@@ -119,3 +119,37 @@ def test_negations_and_allowed(text: str, kind: str, status: str, canonical: str
 def test_a_negated_exclusion_never_warns() -> None:
     record = {"conditions": [{"name": "chemotherapy", "status": "absent"}]}
     assert both("No prior chemotherapy", "exclusion", **record) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "status", "canonical"),
+    [
+        ("See Disease Characteristics No prior rituximab", "inclusion", "partial", None),
+        ("Has laboratory values of: See protocol for specific details", "inclusion", "unparsed",
+         None),
+        ("No acute or chronic infection", "inclusion", "compiled", "no (current infection)"),
+        ("History of acute or chronic pancreatitis", "exclusion", "compiled",
+         "history of pancreatitis"),
+        ("Congestive heart failure (New York Heart Association class III or IV heart disease)",
+         "exclusion", "partial", None),
+        ("Congestive heart failure NYHA class III or IV", "exclusion", "compiled",
+         "congestive heart failure and also NYHA class >= 3 and NYHA class <= 4"),
+        ("Karnofsky 60 or worse", "inclusion", "partial", None),  # worse is lower here
+        ("Recovered from PCP", "inclusion", "partial", None),  # having had it is the point
+        ("Aged 18 and under 65", "inclusion", "unparsed", None),
+        ("Known DDI", "exclusion", "unparsed", None),  # a drug-drug interaction, not ddI
+        ("Recovered from toxicity of any prior anticancer therapy.", "inclusion", "compiled",
+         "recovered from anticancer therapy (if any)"),
+    ],
+)  # fmt: skip
+def test_second_review_findings(text: str, kind: str, status: str, canonical: str | None) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert compiled.status == status
+    if canonical is not None:
+        assert compiled.canonical == canonical
+
+
+def test_any_anticancer_therapy_includes_radiotherapy() -> None:
+    record = {"treatments": [{"name": "radiotherapy", "category": "radiotherapy",
+                              "status": "completed", "start": "2026-10-19", "end": "2026-10-26"}]}  # fmt: skip
+    assert both("No prior anticancer therapy", "inclusion", **record) == "fail"

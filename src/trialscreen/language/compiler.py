@@ -357,6 +357,16 @@ def _graded_disease(
             both = (*(p_node.items if isinstance(p_node, AllOf) else (p_node,)), node)
             out[-1] = (p_start, end, AllOf(items=both, span=span))
             continue
+        if out and start == out[-1][1]:  # "(No) congestive heart failure NYHA class III or IV"
+            p_start, _, p_node = out[-1]
+            disease = p_node.item if isinstance(p_node, Not) else p_node
+            if _graded(node, disease):
+                span = (p_node.span[0], node.span[1])
+                parts = node.items if isinstance(node, AllOf) else (node,)
+                graded: Predicate = AllOf(items=(disease, *parts), span=span)
+                graded = Not(item=graded, span=span) if isinstance(p_node, Not) else graded
+                out[-1] = (p_start, end, graded)
+                continue
         out.append((start, end, node))
     return out
 
@@ -369,6 +379,30 @@ def _defined_by_brackets(
     bracket decides; the diagnosis alone does not (one clause spanning both)."""
     out: list[tuple[int, int, Predicate]] = []
     for start, end, node in clauses:
+        inside = (  # a clause alone in the bracket after the last one: "CHF (NYHA ... disease)"
+            out
+            and [t.type for t in tokens[out[-1][1] : start]] == ["LPAR"]
+            and end < len(tokens)
+            and tokens[end].type == "RPAR"
+        )
+        if inside and set(leaf.kind for leaf in leaves(node)) & _MEASURED:
+            p_start, _, p_node = out[-1]
+            concept = p_node.item if isinstance(p_node, Not) else p_node
+            span = (p_node.span[0], node.span[1])
+            if (
+                _graded(node, concept)
+                and isinstance(concept, HasConcept)
+                and concept.timing in _NOW_OR_ANY
+            ):
+                parts = node.items if isinstance(node, AllOf) else (node,)
+                graded_: Predicate = AllOf(items=(concept, *parts), span=span)
+                if isinstance(p_node, Not):
+                    graded_ = Not(item=graded_, span=span)
+                out[-1] = (p_start, end, graded_)
+            else:
+                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
+                out[-1] = (p_start, end, both)
+            continue
         if out and start == out[-1][1] and tokens[start].type == "LPAR":
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
@@ -409,6 +443,13 @@ def _defined_by_brackets(
                 # "Alzheimer's disease (MMSE >= 18)": a further requirement, an example or a
                 # definition? "No anemia (Hb >= 10)": the bracket describes the other side.
                 # "History of kidney disease (creatinine > 2)": values of the past. Not read.
+                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
+                out[-1] = (p_start, end, both)
+                continue
+            if set(measured) & _MEASURED:
+                # "CHF (NYHA class III or IV heart disease)": a measure among other things in
+                # the bracket: what it says of the concept is not read
+                span = (p_node.span[0], node.span[1])
                 both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
                 out[-1] = (p_start, end, both)
                 continue

@@ -315,16 +315,33 @@ def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
 
 # A bullet that constrains nobody. Placeholders are NCI-style ("Not specified", "See Disease
 # Characteristics"), possibly after a label ("Hepatic: Not specified").
+_SECTIONS = (
+    "chemotherapy",
+    "biologic therapy",
+    "endocrine therapy",
+    "radiotherapy",
+    "radiation therapy",
+    "surgery",
+    "other",
+    "prior concurrent therapy",
+    "patient characteristics",
+    "general characteristics",
+    "hematopoietic",
+    "hepatic",
+    "renal",
+    "cardiovascular",
+    "pulmonary",
+)
 _PLACEHOLDER = re.compile(
     r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"
     r"any (?:age|sex|gender|(?:menopausal )?status)|all ages|either sex|both sexes|"
     r"see (?:the )?(?:disease|patient) characteristics|see (?:above|below|text|protocol)|"
     r"see (?:general |other )?(?:eligibility|inclusion|exclusion|entry) criteria(?: above| below)?|"
-    # a cross-reference to another section ("See Chemotherapy"), a pointer elsewhere
-    # (not "Please contact site for information", "Other protocol-defined criteria may apply":
-    # criteria kept elsewhere, which nobody here has read)
-    r"see (?:[a-z][a-z/,'-]*\s*){1,5})"
+    # a cross-reference to another section of the record ("See Chemotherapy"); not a pointer
+    # to criteria kept elsewhere ("See protocol for specific details", "Please contact site for
+    # information"), which nobody here has read
+    r"see (?:the )?(?:" + "|".join(sorted(_SECTIONS, key=len, reverse=True)) + r"))"
     r"\s*[.;]?\s*$"
 )
 _PERMISSION = re.compile(

@@ -82,8 +82,8 @@ def _alternation(phrases: list[str]) -> str:
 # Nucleoside analogues are written "ddI", "ddC" (dideoxyinosine, dideoxycytidine).
 CASED: dict[str, tuple[str, ...]] = {
     "egfr": ("eGFR", "Egfr"),
-    "ddi": ("ddI", "DDI"),
-    "ddc": ("ddC", "DDC"),
+    "ddi": ("ddI",),  # ("DDI" is also a drug-drug interaction)
+    "ddc": ("ddC",),
 }
 
 

@@ -123,9 +123,13 @@ def _alternative_diagnoses(trial: Trial, out: list[CompiledCriterion]) -> None:
         if len({concept for _, concept in found}) < 2:
             continue
         rows = [r for r, _ in found]
+        listed = {r: out[r].predicate for r in rows}  # as read, before any is rewritten
         for r in rows:
             c = out[r]
-            others = [out[o].predicate for o in rows if o != r]
+            mine = listed[r]
+            others = [listed[o] for o in rows if o != r and render(listed[o]) != render(mine)]
+            if not others:
+                continue
             span = c.predicate.span
             doubt = Unparsed(
                 text=c.text, reason="the diagnoses listed may be alternatives", span=span
@@ -763,10 +767,17 @@ _NEG_PHRASE = re.compile(
 # words of a heading that says "the list below defines what is required" ("Patients must have
 # adequate organ and marrow function as defined below:")
 _DEFINED_BELOW = re.compile(
-    r"(?i)\b(?:adequate|normal|acceptable|sufficient|organ|marrow|bone|hematologic|haematologic|"
-    r"hematopoietic|renal|hepatic|liver|kidney|function|functions|as|defined|described|below|"
-    r"by|laboratory|lab|values?|parameters?|tests?|results?|from|to|participate|in|enter|"
-    r"enrolled|enrol+ment|will|they)\b"
+    r"(?i)\b(?:adequate|normal|acceptable|sufficient|organ|marrow|bone|function|functions|as|"
+    r"defined|described|below|by|laboratory|lab|values?|parameters?|tests?|results?|from|to|"
+    r"participate|in|enter|enrolled|enrol+ment|will|they)\b"
+)
+# a heading that names whom it is for ("Patients with known liver disease must have:") is a
+# condition, not a restatement; only a trailing "if (they have):" restates an exclusion list
+_FOR_SOME = re.compile(
+    r"(?i)\b(?:with|without|who|whose|when|unless|except|only|known|history|disease|disorder|"
+    r"condition|receiving|taking|on)\b|\bif\b(?!(?:\s+(?:they|you|he/she|the\s+\w+))?"
+    r"(?:\s+(?:have|has|are|is|meet|had))?(?:\s+(?:any|one|either)\s+of\s+the\s+following)?"
+    r"\s*:?\s*$)"
 )
 _EXCLUDING = re.compile(
     r"(?i)\b(?:excluded|exclusion|ineligible|not (?:be )?eligible|must not|cannot|can not|"
@@ -783,6 +794,8 @@ def restates_kind(text: str, kind: str) -> bool:
     any of the following:")? Not with a number, a group of patients, another person, or a
     group word that changes how the bullets combine ("one of the following" in an inclusion)."""
     if _DIGIT.search(text) or _SUBGROUP.search(text) or _ANOTHER_PERSON.search(text):
+        return False
+    if _FOR_SOME.search(text):
         return False
     if _DEFINED_BELOW.sub(" ", _NEG_PHRASE.sub(" ", text)).strip():
         return False

@@ -58,6 +58,9 @@ from trialscreen.model.predicate import (
 )
 from trialscreen.units.registry import UnitError, parse_unit
 
+_TREATED = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what one recovers from, if had
+# "acute or chronic X": any form of X (not a qualifier), now unless "history of" says then
+_ANY_FORM = frozenset({"acute or chronic", "chronic or acute"})
 # what a NYHA class grades ("heart failure (NYHA class III or IV)")
 _GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
@@ -882,7 +885,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
         negated = any(w.role == "negation" for w in words)
-        timing = _timing({w.role for w in words})
+        said = {w.role for w in words}
+        if any(w.text in _ANY_FORM for w in words) and "history" not in said:
+            said.add("current")  # "No acute or chronic infection": one going on now
+        timing = _timing(said)
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
         quals += tuple(w.text for w in words if w.role in ("needing", "route"))
         roles = {w.role for w in words}
@@ -1029,6 +1035,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 inner = defined.model_copy(update={"flags": flags, "span": span})
             else:
                 inner = _any([inner, defined], span, merge=True)
+                if any(leaf.kind in ("lab_compare", "score_compare") for leaf in nyha):
+                    # "CHF (NYHA class III or IV heart disease)": a measure among other words
+                    inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
         if except_ids and not all(
             any(r.concept in concepts.ancestors(e) and r.concept != e for r in concept_refs)
             for e in except_ids
@@ -1110,7 +1119,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "Recovered from prior surgery": had it and recovered (unknown once had), or never
         had it. As an exclusion ("recovered from X" excludes?) it is not read."""
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
-        quals = tuple(w.text for w in _of(c, Word) if w.role == "route")
+        quals = tuple(
+            w.text
+            for w in _of(c, Word)
+            if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
+        )
         span = span_of(c)
         items: list[Predicate] = [
             TimeSince(
@@ -1120,7 +1133,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 qualifiers=quals,
                 recovered=True,
                 span=span,
-                flags=("inclusion_only",),
+                # "Recovered from PCP": having had it is the point, which this does not ask
+                flags=("inclusion_only",)
+                + (() if _in(r.concept, _TREATED) else ("recovery_unread",)),
             )
             for r in refs
         ]
