@@ -4,6 +4,8 @@ cross-references to another section."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.language.test_durations import both
 
@@ -153,3 +155,16 @@ def test_any_anticancer_therapy_includes_radiotherapy() -> None:
     record = {"treatments": [{"name": "radiotherapy", "category": "radiotherapy",
                               "status": "completed", "start": "2026-10-19", "end": "2026-10-26"}]}  # fmt: skip
     assert both("No prior anticancer therapy", "inclusion", **record) == "fail"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"conditions": [{"name": "HIV-1 infection"}]}, "pass"),
+        ({"conditions": [{"name": "HIV"}]}, "unknown"),  # type 1 or 2?
+        ({"conditions": [{"name": "HIV-2 infection"}]}, "unknown"),  # not type 1
+    ],
+)
+def test_hiv_1_is_a_type_of_hiv(record: dict[str, Any], expected: str) -> None:
+    assert both("HIV-1 seropositivity.", "inclusion", **record) == expected
+    assert both("HIV infection", "inclusion", **record) == "pass"  # either type is HIV
