@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from tests.language.test_durations import both
+from tests.language.test_results import reads
 
 from trialscreen.facts import PatientError, load_patient
 from trialscreen.language.compiler import compile_criterion
@@ -32,9 +33,7 @@ def _lab(name: str, value: float, unit: str, **extra: Any) -> dict[str, Any]:
     ],
 )  # fmt: skip
 def test_names_and_forms_are_read(text: str, canonical: str) -> None:
-    compiled = compile_criterion(text, "inclusion")
-    assert compiled.status == "compiled"
-    assert compiled.canonical == canonical
+    reads(text, "inclusion", "compiled", canonical)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from tests.language.test_durations import both
+from tests.language.test_results import reads
 
 from trialscreen.language.compiler import compile_criterion
 
@@ -30,9 +31,7 @@ from trialscreen.language.compiler import compile_criterion
     ],
 )  # fmt: skip
 def test_phrases_are_read(text: str, kind: str, canonical: str) -> None:
-    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
-    assert compiled.status == "compiled"
-    assert compiled.canonical == canonical
+    reads(text, kind, "compiled", canonical)
 
 
 @pytest.mark.parametrize(
@@ -81,10 +80,7 @@ def test_measurable_disease_is_a_kind_of_evaluable_disease() -> None:
     ],
 )  # fmt: skip
 def test_review_findings_on_names(text: str, status: str, canonical: str | None) -> None:
-    compiled = compile_criterion(text, "inclusion")
-    assert compiled.status == status
-    if canonical is not None:
-        assert compiled.canonical == canonical
+    reads(text, "inclusion", status, canonical)
 
 
 def test_major_surgery_is_a_qualifier_the_record_cannot_check() -> None:
@@ -112,10 +108,7 @@ def test_major_surgery_is_a_qualifier_the_record_cannot_check() -> None:
     ],
 )  # fmt: skip
 def test_negations_and_allowed(text: str, kind: str, status: str, canonical: str | None) -> None:
-    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
-    assert compiled.status == status
-    if canonical is not None:
-        assert compiled.canonical == canonical
+    reads(text, kind, status, canonical)
 
 
 def test_a_negated_exclusion_never_warns() -> None:
@@ -145,10 +138,7 @@ def test_a_negated_exclusion_never_warns() -> None:
     ],
 )  # fmt: skip
 def test_second_review_findings(text: str, kind: str, status: str, canonical: str | None) -> None:
-    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
-    assert compiled.status == status
-    if canonical is not None:
-        assert compiled.canonical == canonical
+    reads(text, kind, status, canonical)
 
 
 def test_any_anticancer_therapy_includes_radiotherapy() -> None:

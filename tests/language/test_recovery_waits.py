@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from tests.language.test_durations import both
+from tests.language.test_results import reads
 
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.runon import split_run_on
@@ -37,9 +38,7 @@ def _chemo(end: str, name: str = "paclitaxel") -> dict[str, Any]:
     ],
 )
 def test_the_wait_and_the_recovery_are_read(text: str, canonical: str) -> None:
-    compiled = compile_criterion(text, "inclusion")
-    assert compiled.status == "compiled"
-    assert compiled.canonical == canonical
+    reads(text, "inclusion", "compiled", canonical)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,14 @@ from trialscreen.model.trial import Criterion, Trial
 from trialscreen.screening import compiled_bullets, judge
 
 
+def reads(text: str, kind: str, status: str, canonical: str | None = None) -> None:
+    """The bullet compiles to this status (and, if given, this canonical text)."""
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert compiled.status == status, compiled.uncovered_text()
+    if canonical is not None:
+        assert compiled.canonical == canonical
+
+
 def decide(text: str, kind: str, **record: Any) -> str:
     bullet = Criterion(index=0, kind=kind, text=text, span=(0, len(text)))  # type: ignore[arg-type]
     compiled = compiled_bullets(Trial(id="t", format="ctgov_xml", bullets=[bullet]))[0]

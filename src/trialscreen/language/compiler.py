@@ -344,6 +344,15 @@ def _graded(score: Predicate, disease: Predicate) -> bool:
     )
 
 
+def _of_class(written: Predicate, disease: Predicate, score: Predicate) -> Predicate:
+    """The disease of a NYHA class: both, negated where the disease was ("No CHF (NYHA III or
+    IV)" is no CHF of that class)."""
+    span = (written.span[0], score.span[1])
+    parts = score.items if isinstance(score, AllOf) else (score,)
+    node: Predicate = AllOf(items=(disease, *parts), span=span)
+    return Not(item=node, span=span) if isinstance(written, Not) else node
+
+
 def _graded_disease(
     clauses: list[tuple[int, int, Predicate]],
 ) -> list[tuple[int, int, Predicate]]:
@@ -361,11 +370,7 @@ def _graded_disease(
             p_start, _, p_node = out[-1]
             disease = p_node.item if isinstance(p_node, Not) else p_node
             if _graded(node, disease):
-                span = (p_node.span[0], node.span[1])
-                parts = node.items if isinstance(node, AllOf) else (node,)
-                graded: Predicate = AllOf(items=(disease, *parts), span=span)
-                graded = Not(item=graded, span=span) if isinstance(p_node, Not) else graded
-                out[-1] = (p_start, end, graded)
+                out[-1] = (p_start, end, _of_class(p_node, disease, node))
                 continue
         out.append((start, end, node))
     return out
@@ -394,11 +399,7 @@ def _defined_by_brackets(
                 and isinstance(concept, HasConcept)
                 and concept.timing in _NOW_OR_ANY
             ):
-                parts = node.items if isinstance(node, AllOf) else (node,)
-                graded_: Predicate = AllOf(items=(concept, *parts), span=span)
-                if isinstance(p_node, Not):
-                    graded_ = Not(item=graded_, span=span)
-                out[-1] = (p_start, end, graded_)
+                out[-1] = (p_start, end, _of_class(p_node, concept, node))
             else:
                 both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
                 out[-1] = (p_start, end, both)
@@ -414,11 +415,7 @@ def _defined_by_brackets(
                 and concept.timing in _NOW_OR_ANY  # not "History of CHF (NYHA II-IV)": then
             ):
                 # "Congestive heart failure (NYHA class III or IV)": the disease of that class
-                span = (p_node.span[0], node.span[1])
-                parts = node.items if isinstance(node, AllOf) else (node,)
-                graded: Predicate = AllOf(items=(concept, *parts), span=span)
-                graded = Not(item=graded, span=span) if isinstance(p_node, Not) else graded
-                out[-1] = (p_start, end, graded)
+                out[-1] = (p_start, end, _of_class(p_node, concept, node))
                 continue
             if measured and tokens[end - 1].type != "RPAR" and set(measured) & _MEASURED:
                 # "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy": the bracket
