@@ -59,9 +59,10 @@ AMPHO = {"name": "amphotericin B", "start": "2026-10-01"}
     ],
 )
 def test_compiled(text: str, canonical: str) -> None:
-    # a requirement "No ..." stands in an inclusion list (in an exclusion list a negation is a
-    # double negative, not read: test_nci_phrases.test_negations_and_allowed)
-    compiled = compile_criterion(text, "inclusion" if text.startswith("No ") else "exclusion")
+    # a requirement "No ...", "HIV seronegativity" stands in an inclusion list (in an exclusion
+    # list a negation is a double negative, not read: test_nci_phrases.test_negations_and_allowed)
+    negated = text.startswith("No ") or "negativ" in text
+    compiled = compile_criterion(text, "inclusion" if negated else "exclusion")
     assert compiled.status == "compiled", compiled.uncovered_text()
     assert compiled.canonical == canonical
 

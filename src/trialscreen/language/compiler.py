@@ -260,18 +260,34 @@ def _frame(
     return span
 
 
+def _negates(node: Predicate) -> bool:
+    """Is the node, or one of the items it joins, a negation?"""
+    items = getattr(node, "items", ())
+    return isinstance(node, Not) or any(isinstance(item, Not) for item in items)
+
+
 _NO_X_ALLOWED = re.compile(r"(?i)^\s*no\b.*\b(?:is\s+|are\s+)?(?:allowed|permitted)\s*[.;]?\s*$")
 
 
 def _no_x_allowed(text: str, clauses: list[tuple[int, int, Predicate]], cues: list[Cue]) -> bool:
     """ "No prior treatment with an anti-VEGF agent allowed": the negation says it; "allowed"
     at the end only repeats it (one negated clause, no other cue)."""
-    return (
-        bool(_NO_X_ALLOWED.match(text))
+    if not (
+        _NO_X_ALLOWED.match(text)
         and len(clauses) == 1
         and isinstance(clauses[0][2], Not)
         and [c.word for c in cues] in (["allowed"], ["permitted"])
         and cues[-1].span[1] >= len(text.rstrip(" .;"))
+    ):
+        return False
+    # something taken, then or now ("No prior …", "No concurrent … allowed"): not a condition
+    # ("No viral hepatitis allowed": ever, or now?) nor a treatment without a time
+    named = list(leaves(clauses[0][2]))
+    return all(
+        isinstance(leaf, HasConcept)
+        and leaf.timing in ("history", "current")
+        and concepts.category(leaf.concept) in concepts.TREATMENT_CATEGORIES
+        for leaf in named
     )
 
 
@@ -370,7 +386,13 @@ def _graded_disease(
             p_start, _, p_node = out[-1]
             disease = p_node.item if isinstance(p_node, Not) else p_node
             if _graded(node, disease):
-                out[-1] = (p_start, end, _of_class(p_node, disease, node))
+                now = isinstance(disease, HasConcept) and disease.timing in _NOW_OR_ANY
+                if now:
+                    out[-1] = (p_start, end, _of_class(p_node, disease, node))
+                else:  # "History of CHF NYHA class III or IV": a class of the past, not read
+                    span = (p_node.span[0], node.span[1])
+                    past = AnyOf(items=(p_node, node), span=span, flags=("unread_definition",))
+                    out[-1] = (p_start, end, past)
                 continue
         out.append((start, end, node))
     return out
@@ -882,12 +904,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         status: Status = "unparsed"
     else:
         node = _combine(nodes, kind, (0, len(text)))
-        if kind == "exclusion" and isinstance(node, Not) and "test_result" not in _all_flags(node):
-            # (a result, "HIV seronegativity", says what is found: read as written)
-            if not_allowed:  # "No X allowed" says X is not allowed, in either list
-                node = node.item.model_copy(update={"span": node.span})
-            else:  # "No prior herpes zoster" in an exclusion list: X excludes, or no X does?
-                flags.append("negated_exclusion")
+        if kind == "exclusion" and isinstance(node, Not) and not_allowed:
+            # "No X allowed" says X is not allowed, in either list
+            node = node.item.model_copy(update={"span": node.span})
+        elif kind == "exclusion" and _negates(node):
+            # "No prior herpes zoster", "Negative HIV test", "Age 18 or older and no prior
+            # chemotherapy" in an exclusion list: does X exclude, or its absence?
+            flags.append("negated_exclusion")
         node_flags = sorted({f for f in _all_flags(node)})
         unread = (
             any(f != "disqualifying_frame" for f in flags)

@@ -59,8 +59,6 @@ from trialscreen.model.predicate import (
 from trialscreen.units.registry import UnitError, parse_unit
 
 _TREATED = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what one recovers from, if had
-# "acute or chronic X": any form of X (not a qualifier), now unless "history of" says then
-_ANY_FORM = frozenset({"acute or chronic", "chronic or acute"})
 # what a NYHA class grades ("heart failure (NYHA class III or IV)")
 _GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
@@ -87,7 +85,10 @@ _UNVERIFIABLE = frozenset(
         "intractable",
         "moderate or severe",
         "moderate to severe",
-        # ("acute or chronic X" is any X: not a qualifier)
+        # "acute or chronic X": any form — but now ("No acute or chronic infection"), or ever
+        # ("has had acute or chronic pancreatitis")? A present X is unknown, an absent one absent
+        "acute or chronic",
+        "chronic or acute",
     }
 )
 
@@ -885,10 +886,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
         negated = any(w.role == "negation" for w in words)
-        said = {w.role for w in words}
-        if any(w.text in _ANY_FORM for w in words) and "history" not in said:
-            said.add("current")  # "No acute or chronic infection": one going on now
-        timing = _timing(said)
+        timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
         quals += tuple(w.text for w in words if w.role in ("needing", "route"))
         roles = {w.role for w in words}
