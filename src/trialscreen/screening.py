@@ -150,6 +150,8 @@ DOUBTFUL_READINGS = frozenset(
         "scales_side_by_side",
         "combination_unread",
         "negated_exclusion",
+        "group_scope",
+        "plus_unread",
     }
 )
 

@@ -165,3 +165,18 @@ def test_anticancer_therapy_is_not_read_from_its_parts() -> None:
 def test_hiv_1_is_a_type_of_hiv(record: dict[str, Any], expected: str) -> None:
     assert both("HIV-1 seropositivity.", "inclusion", **record) == expected
     assert both("HIV infection", "inclusion", **record) == "pass"  # either type is HIV
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Age 5 years and under: Creatinine less than 1.2 mg/dL",  # for that age group only
+        "Age 6 to 10 years: Creatinine less than 1.5 mg/dL",
+        "HIV-1 or HIV-1 + HIV-2 infection",  # a pair written with "+", within an alternative
+    ],
+)
+def test_group_labels_and_plus_are_not_read(text: str) -> None:
+    reads(text, "inclusion", "partial")
+    young = {"age": 12, "observations": [{"name": "creatinine", "value": 0.7, "unit": "mg/dL",
+                                          "date": "2026-10-25"}]}  # fmt: skip
+    assert both(text, "inclusion", **young) == "unknown"  # and never "likely fails"

@@ -331,6 +331,21 @@ def _scales_side_by_side(clauses: list[tuple[int, int, Predicate]], tokens: list
     return False
 
 
+def _group_label(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "Age 6 to 10 years: Creatinine less than 1.5 mg/dL": an age (or sex) group and a colon
+    before the rest — the rest applies to that group only, not both to everyone."""
+    if len(clauses) < 2:
+        return False
+    _, end, first = clauses[0]
+    kinds = {leaf.kind for leaf in leaves(first)}
+    return (
+        bool(kinds)
+        and kinds <= {"age_compare", "sex_is"}
+        and end < len(tokens)
+        and tokens[end].type == "COLON"
+    )
+
+
 def _list_after_wait(tokens: list[Token]) -> bool:
     """ "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas) or radiotherapy":
     the list of what is waited for goes on after the bracket, which the clause did not read."""
@@ -828,6 +843,14 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("age_of_a_thing")
     if _list_after_wait(tokens):
         flags.append("wait_unread")
+    if _group_label(kept, tokens):
+        flags.append("group_scope")
+    if any(
+        str(t) == "+"
+        for (_, e, _), (b, _, _) in zip(kept, kept[1:], strict=False)
+        for t in tokens[e:b]
+    ):  # "HIV-1 or HIV-1 + HIV-2 infection": a pair named with "+", within an alternative
+        flags.append("plus_unread")
     if _scales_side_by_side(kept, tokens):
         flags.append("scales_side_by_side")
     if _shared_relation(kept, tokens):
