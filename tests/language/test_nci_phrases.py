@@ -180,3 +180,17 @@ def test_group_labels_and_plus_are_not_read(text: str) -> None:
     young = {"age": 12, "observations": [{"name": "creatinine", "value": 0.7, "unit": "mg/dL",
                                           "date": "2026-10-25"}]}  # fmt: skip
     assert both(text, "inclusion", **young) == "unknown"  # and never "likely fails"
+
+
+def test_requiring_chemotherapy_is_a_qualifier() -> None:
+    reads("Malignancy requiring chemotherapy.", "exclusion", "compiled",
+          "cancer requiring chemotherapy")  # fmt: skip
+    present = {"conditions": [{"name": "breast cancer"}]}
+    absent = {"conditions": [{"name": "cancer", "status": "absent"}]}
+    assert both("Malignancy requiring chemotherapy.", "exclusion", **present) == "unknown"
+    assert both("Malignancy requiring chemotherapy.", "exclusion", **absent) == "pass"
+
+
+def test_a_dipstick_plus_is_no_pair() -> None:
+    text = "Creatinine no greater than 1.5 mg/dL Proteinuria less than 1+ No dialysis"
+    assert "plus_unread" not in compile_criterion(text, "inclusion").flags

@@ -846,10 +846,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if _group_label(kept, tokens):
         flags.append("group_scope")
     if any(
-        str(t) == "+"
+        str(t) == "+" and norm.text[max((t.start_pos or 0) - 1, 0) : (t.start_pos or 0)] == " "
         for (_, e, _), (b, _, _) in zip(kept, kept[1:], strict=False)
         for t in tokens[e:b]
-    ):  # "HIV-1 or HIV-1 + HIV-2 infection": a pair named with "+", within an alternative
+    ):  # "HIV-1 or HIV-1 + HIV-2 infection": a pair named with "+" (not a dipstick "1+")
         flags.append("plus_unread")
     if _scales_side_by_side(kept, tokens):
         flags.append("scales_side_by_side")
