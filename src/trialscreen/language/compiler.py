@@ -360,19 +360,31 @@ def _list_after_wait(tokens: list[Token]) -> bool:
     return False
 
 
-_GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
-
-
 def _graded(score: Predicate, disease: Predicate) -> bool:
     """Is `score` a NYHA class (set, range) and `disease` a heart disease it grades?"""
-    if not isinstance(disease, HasConcept) or disease.flags or not concepts.known(disease.concept):
+    if not isinstance(disease, HasConcept) or disease.flags:
         return False
     scored = list(leaves(score))
     return (
         bool(scored)
-        and bool(concepts.ancestors(disease.concept) & _GRADED_BY_NYHA)
+        and concepts.graded_by_nyha(disease.concept)
         and all(isinstance(leaf, ScoreCompare) and leaf.scale == "nyha" for leaf in scored)
     )
+
+
+def _graded_now(score: Predicate, disease: Predicate) -> bool:
+    """`_graded`, and the disease is now or any time (a class "History of CHF (NYHA II-IV)"
+    had then is not today's)."""
+    return (
+        _graded(score, disease)
+        and isinstance(disease, HasConcept)
+        and disease.timing in _NOW_OR_ANY
+    )
+
+
+def _unread_pair(first: Predicate, second: Predicate, flag: str) -> AnyOf:
+    """Two clauses whose relation is not read, kept side by side under a flag that says so."""
+    return AnyOf(items=(first, second), span=(first.span[0], second.span[1]), flags=(flag,))
 
 
 def _of_class(written: Predicate, disease: Predicate, score: Predicate) -> Predicate:
@@ -400,14 +412,11 @@ def _graded_disease(
         if out and start == out[-1][1]:  # "(No) congestive heart failure NYHA class III or IV"
             p_start, _, p_node = out[-1]
             disease = p_node.item if isinstance(p_node, Not) else p_node
-            if _graded(node, disease):
-                now = isinstance(disease, HasConcept) and disease.timing in _NOW_OR_ANY
-                if now:
-                    out[-1] = (p_start, end, _of_class(p_node, disease, node))
-                else:  # "History of CHF NYHA class III or IV": a class of the past, not read
-                    span = (p_node.span[0], node.span[1])
-                    past = AnyOf(items=(p_node, node), span=span, flags=("unread_definition",))
-                    out[-1] = (p_start, end, past)
+            if _graded_now(node, disease):
+                out[-1] = (p_start, end, _of_class(p_node, disease, node))
+                continue
+            if _graded(node, disease):  # "History of CHF NYHA class III or IV": a past class
+                out[-1] = (p_start, end, _unread_pair(p_node, node, "unread_definition"))
                 continue
         out.append((start, end, node))
     return out
@@ -430,36 +439,23 @@ def _defined_by_brackets(
         if inside and set(leaf.kind for leaf in leaves(node)) & _MEASURED:
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
-            span = (p_node.span[0], node.span[1])
-            if (
-                _graded(node, concept)
-                and isinstance(concept, HasConcept)
-                and concept.timing in _NOW_OR_ANY
-            ):
+            if _graded_now(node, concept):
                 out[-1] = (p_start, end, _of_class(p_node, concept, node))
             else:
-                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
-                out[-1] = (p_start, end, both)
+                out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
             continue
         if out and start == out[-1][1] and tokens[start].type == "LPAR":
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
             measured = [leaf.kind for leaf in leaves(node)]
-            if (
-                tokens[end - 1].type == "RPAR"
-                and _graded(node, concept)
-                and isinstance(concept, HasConcept)
-                and concept.timing in _NOW_OR_ANY  # not "History of CHF (NYHA II-IV)": then
-            ):
+            if tokens[end - 1].type == "RPAR" and _graded_now(node, concept):
                 # "Congestive heart failure (NYHA class III or IV)": the disease of that class
                 out[-1] = (p_start, end, _of_class(p_node, concept, node))
                 continue
             if measured and tokens[end - 1].type != "RPAR" and set(measured) & _MEASURED:
                 # "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy": the bracket
                 # and what follows it were read as one clause; its grouping is not the text's
-                span = (p_node.span[0], node.span[1])
-                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
-                out[-1] = (p_start, end, both)
+                out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
             if measured and set(measured) <= _MEASURED:
                 span = (p_node.span[0], node.span[1])
@@ -477,15 +473,12 @@ def _defined_by_brackets(
                 # "Alzheimer's disease (MMSE >= 18)": a further requirement, an example or a
                 # definition? "No anemia (Hb >= 10)": the bracket describes the other side.
                 # "History of kidney disease (creatinine > 2)": values of the past. Not read.
-                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
-                out[-1] = (p_start, end, both)
+                out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
             if set(measured) & _MEASURED:
                 # "CHF (NYHA class III or IV heart disease)": a measure among other things in
                 # the bracket: what it says of the concept is not read
-                span = (p_node.span[0], node.span[1])
-                both = AnyOf(items=(p_node, node), span=span, flags=("bracket_unread",))
-                out[-1] = (p_start, end, both)
+                out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
         out.append((start, end, node))
     return out

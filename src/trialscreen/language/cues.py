@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from trialscreen.language.runon import TOPIC_LABELS
 from trialscreen.lexicon import concepts
 
 # word -> category; matched against WORD tokens (lower case) wherever they stand in a bullet
@@ -315,23 +316,8 @@ def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
 
 # A bullet that constrains nobody. Placeholders are NCI-style ("Not specified", "See Disease
 # Characteristics"), possibly after a label ("Hepatic: Not specified").
-_SECTIONS = (
-    "chemotherapy",
-    "biologic therapy",
-    "endocrine therapy",
-    "radiotherapy",
-    "radiation therapy",
-    "surgery",
-    "other",
-    "prior concurrent therapy",
-    "patient characteristics",
-    "general characteristics",
-    "hematopoietic",
-    "hepatic",
-    "renal",
-    "cardiovascular",
-    "pulmonary",
-)
+# the sections of an NCI record a bullet may point to ("See Chemotherapy")
+_SECTIONS = (*TOPIC_LABELS, "radiation therapy", "general characteristics")
 _PLACEHOLDER = re.compile(
     r"(?i)^\s*(?:[a-z][a-z /,'()-]{0,60}:\s*)?(?:not specified|not applicable|n/?a|none|"
     r"none specified|no restrictions?|unrestricted|not restricted|no limit|any|"

@@ -59,8 +59,6 @@ from trialscreen.model.predicate import (
 from trialscreen.units.registry import UnitError, parse_unit
 
 _TREATED = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what one recovers from, if had
-# what a NYHA class grades ("heart failure (NYHA class III or IV)")
-_GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
@@ -290,6 +288,16 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
 
 
 _EVER_WORDS = re.compile(r"\b(?:prior|previous|past|history|ever|never)\b")
+
+
+def _unchecked(words: list[Word]) -> tuple[str, ...]:
+    """Words of a time since the record cannot check: a route ("systemic"), a severity
+    ("major abdominal surgery")."""
+    return tuple(
+        w.text
+        for w in words
+        if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
+    )
 
 
 def _in(concept: str, categories: frozenset[str]) -> bool:
@@ -1012,10 +1020,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             graded = (
                 bool(nyha)
                 and all(isinstance(leaf, ScoreCompare) and leaf.scale == "nyha" for leaf in nyha)
-                and all(
-                    concepts.known(r.concept) and concepts.ancestors(r.concept) & _GRADED_BY_NYHA
-                    for r in concept_refs
-                )
+                and all(concepts.graded_by_nyha(r.concept) for r in concept_refs)
             )
             if any(w.role == "history" for w in words):
                 # "History of CHF (NYHA class II-IV)", "History of kidney disease (creatinine
@@ -1117,11 +1122,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "Recovered from prior surgery": had it and recovered (unknown once had), or never
         had it. As an exclusion ("recovered from X" excludes?) it is not read."""
         refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
-        quals = tuple(
-            w.text
-            for w in _of(c, Word)
-            if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
-        )
+        quals = _unchecked(_of(c, Word))
         span = span_of(c)
         items: list[Predicate] = [
             TimeSince(
@@ -1159,11 +1160,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         refs += _of(c, ConceptRef)
         # "since prior major abdominal surgery", "since systemic corticosteroids": words the
         # record cannot check
-        quals = tuple(
-            w.text
-            for w in _of(c, Word)
-            if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
-        )
+        quals = _unchecked(_of(c, Word))
         # "(6 weeks for nitrosoureas)": those, since their own wait as well
         waits = [(r, op, days) for r in refs]
         more: list[SinceMore] = _of(c, SinceMore)

@@ -289,6 +289,15 @@ TREATMENT_CATEGORIES = frozenset({"drug", "drug_class", "treatment"})
 FEMALE_SEX = "female_sex"
 
 
+# what a NYHA class grades ("heart failure (NYHA class III or IV)": the disease of that class)
+_GRADED_BY_NYHA = frozenset({"congestive_heart_failure", "cardiac_disease"})
+
+
+def graded_by_nyha(concept_id: str) -> bool:
+    """Is the concept a heart disease a NYHA class grades (heart failure, heart disease)?"""
+    return known(concept_id) and bool(ancestors(concept_id) & _GRADED_BY_NYHA)
+
+
 def category(concept_id: str) -> str | None:
     """The category of a concept id, None for an unknown id."""
     return get(concept_id).category if known(concept_id) else None

@@ -135,6 +135,7 @@ def _normalise(text: str) -> str:
 _LOG_UNIT = re.compile(r"(?i)\s*log\s*(?:10|₁₀)?\s*\(?\s*(copies|iu)\s*/\s*ml\s*\)?\s*")
 
 
+@functools.lru_cache(maxsize=256)
 def log_inner(text: str | None) -> str | None:
     """The unit under a log10 unit ("log10 copies/mL" -> "copies/mL"), or None: a value in it
     is 10 to that power (not a pint unit: the scale is not linear)."""
