@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from trialscreen.facts import ConceptFact, LabFact, PatientFacts, concept_ancestors
-from trialscreen.language.render import analyte_label, concept_label, render
+from trialscreen.facts import (
+    ConceptFact,
+    LabFact,
+    PatientFacts,
+    concept_ancestors,
+    count_met,
+    regimens_between,
+)
+from trialscreen.language.render import analyte_label, concept_label, regimen_label, render
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -33,6 +40,7 @@ from trialscreen.model.predicate import (
     NormalMultiple,
     Not,
     Predicate,
+    RegimenCount,
     ScoreCompare,
     SexIs,
     TimeSince,
@@ -676,6 +684,35 @@ def _timed(
             [f"whether {label} is {quals}"],
         )
     return Result(met, why, evidence)
+
+
+def _eval_regimen_count(node: RegimenCount, facts: PatientFacts) -> Result:
+    """How many regimens of a kind (fastpath._plan_regimen_count is the same): the record's
+    count, or the interval the record bounds it to (facts.regimens_between)."""
+    label = regimen_label(node)
+    low, high, told = regimens_between(facts, node.concept, narrowed(node))
+    evidence: list[dict[str, Any]] = [{"item": item, "source": src} for item, src in told]
+    want = f"{node.op} {node.count}"
+    met = count_met(low, high, node.op, node.count)
+    if low == high:
+        had = f"{low} prior {label}"
+    elif math.isinf(high):
+        had = f"at least {low} prior {label}" if low else f"number of prior {label} not recorded"
+    else:
+        had = f"between {low} and {int(high)} prior {label}"
+    if met is None:
+        return Result(None, f"{had}: cannot tell {want}", evidence, [regimen_need(label)])
+    return Result(met, f"{had}: {'meets' if met else 'does not meet'} {want}", evidence)
+
+
+def narrowed(node: RegimenCount) -> bool:
+    """Only some of the regimens of the kind count ("standard", "for metastatic disease"),
+    which the record does not tell apart."""
+    return bool(node.qualifiers or node.indication)
+
+
+def regimen_need(label: str) -> str:
+    return f"number of prior {label}"
 
 
 def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:

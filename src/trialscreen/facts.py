@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from trialscreen.lexicon import concepts
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
+from trialscreen.model.predicate import LINES_OF_THERAPY
 from trialscreen.units import analytes
 from trialscreen.units.registry import UnitError, conversion_factor, log_inner
 
@@ -65,6 +66,7 @@ class ConceptFact:
     # False for an entry dated by one `date` (a procedure, or a drug given on a day or taken
     # since): how long it lasted is not known
     course_known: bool = True
+    planned: bool = False  # "absent" because only planned: says nothing of earlier courses
 
 
 @dataclass(slots=True)
@@ -77,6 +79,8 @@ class PatientFacts:
     concepts: dict[str, list[ConceptFact]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     ages: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    # complete counts of prior regimens by concept (record `prior_regimens`): (count, key)
+    regimens: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def age_in(self, unit: str) -> tuple[float, float] | None:
         """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
@@ -382,6 +386,7 @@ def _add_treatments(facts: PatientFacts) -> None:
                         None,
                         item.source or label,
                         f"{item.name} (planned, not yet received)",
+                        planned=True,
                     )
                 )
             continue
@@ -471,6 +476,102 @@ def _add_states(facts: PatientFacts) -> None:
         )
 
 
+# record keys for lines of treatment of any kind (`prior_regimens`)
+_LINES_KEYS = frozenset(
+    {
+        "lines of therapy",
+        "lines of treatment",
+        "lines",
+        "regimens",
+        "treatment lines",
+        "prior lines",
+        "prior regimens",
+        "treatment regimens",
+    }
+)
+
+
+def regimen_key(name: str) -> str | None:
+    """The concept a `prior_regimens` key counts: a treatment the lexicon knows, or lines of
+    therapy of any kind."""
+    text = " ".join(name.lower().split())
+    if text in _LINES_KEYS:
+        return LINES_OF_THERAPY
+    found = concepts.lookup(text)
+    if found is None or found.category not in _REGIMEN_CATEGORIES:
+        return None
+    return found.id
+
+
+_REGIMEN_CATEGORIES = frozenset({"treatment", "drug_class", "drug"})
+
+
+def _add_regimens(facts: PatientFacts) -> None:
+    for name, count in facts.patient.prior_regimens.items():
+        concept_id = regimen_key(name)
+        if concept_id is None:
+            facts.warnings.append(
+                f"prior_regimens: {name!r} matches no known treatment (count not read)"
+            )
+            continue
+        facts.regimens[concept_id] = (count, name)
+        given = [
+            f
+            for f in facts.concepts.get(concept_id, [])
+            if f.concept == concept_id and f.status in _DONE
+        ]
+        if count == 0 and given:
+            facts.warnings.append(
+                f"prior_regimens: {name!r} is 0, but {given[0].source} is a completed "
+                f"{given[0].label} (the count is used)"
+            )
+
+
+def regimens_between(
+    facts: PatientFacts, concept: str, narrowed: bool
+) -> tuple[int, float, list[tuple[str, str]]]:
+    """How many regimens of `concept` the patient has had, as an interval [low, high], and
+    what it rests on. A count recorded for the concept is exact; a completed course recorded
+    as that concept (not one of its kinds: low-dose methotrexate is filed under chemotherapy)
+    is at least one regimen; recorded as never received: none (a planned course says nothing
+    of earlier ones). Counts of broader or narrower kinds are not used: the lexicon's parents
+    are looser than a count needs. `narrowed`: only some of its regimens count ("standard
+    regimens", "for metastatic disease"), which the record does not tell apart: at least none
+    of them."""
+    told: list[tuple[str, str]] = []
+    if concept in facts.regimens:
+        count, key = facts.regimens[concept]
+        told.append((f"{key}: {count} prior regimens", "prior_regimens"))
+        return (0 if narrowed else count), count, told
+    found = facts.concepts.get(concept, []) if concept != LINES_OF_THERAPY else []
+    done = [f for f in found if f.concept == concept and f.status in _DONE]
+    if done:
+        told.append((done[0].label, done[0].source))
+        return (0 if narrowed else 1), math.inf, told
+    if found and all(f.status == "absent" and not f.planned for f in found):
+        told.append((f"{found[0].label} (never received)", found[0].source))
+        return 0, 0, told
+    return 0, math.inf, told
+
+
+_DONE = frozenset({"completed", "stopped"})
+
+
+def count_met(low: int, high: float, op: str, bound: int) -> bool | None:
+    """A count known only to lie in [low, high] against a bound: decided where every count
+    in the interval gives the same answer."""
+    if op == "==":
+        if low == high:
+            return low == bound
+        return None if low <= bound <= high else False
+    ends = {_compare_count(low, op, bound), _compare_count(high, op, bound)}
+    return ends.pop() if len(ends) == 1 else None
+
+
+def _compare_count(value: float, op: str, bound: int) -> bool:
+    return {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound}[op]
+
+
 def _add_months(born: dt.date, months: int) -> dt.date:
     year, month = divmod(born.month - 1 + months, 12)
     year += born.year
@@ -510,6 +611,7 @@ def build_facts(patient: Patient) -> PatientFacts:
     _add_treatments(facts)
     _add_adverse_events(facts)
     _add_states(facts)
+    _add_regimens(facts)
     return facts
 
 

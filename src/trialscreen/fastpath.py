@@ -24,14 +24,16 @@ from trialscreen.evaluate import (
     lab_met,
     lab_thresholds,
     lasted,
+    narrowed,
     qualified_unknown,
     recovery_need,
+    regimen_need,
     since_last,
     since_met,
     stale_days,
 )
-from trialscreen.facts import ConceptFact, PatientFacts
-from trialscreen.language.render import analyte_label, concept_label
+from trialscreen.facts import ConceptFact, PatientFacts, count_met, regimens_between
+from trialscreen.language.render import analyte_label, concept_label, regimen_label
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import (
@@ -47,6 +49,7 @@ from trialscreen.model.predicate import (
     NormalMultiple,
     Not,
     Predicate,
+    RegimenCount,
     ScoreCompare,
     SexIs,
     TimeSince,
@@ -261,6 +264,18 @@ def _plan_concept_duration(node: ConceptDuration) -> Plan:
         return lasted(found, as_of, op, days, current)[0]
 
     return _timed_plan(node.concept, node.qualifiers, measure)
+
+
+def _plan_regimen_count(node: RegimenCount) -> Plan:
+    concept, op, count, some = node.concept, node.op, node.count, narrowed(node)
+    needs = (regimen_need(regimen_label(node)),)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        low, high, _ = regimens_between(facts, concept, some)
+        met = count_met(low, high, op, count)
+        return (met, needs) if met is None else (met, _NONE)
+
+    return plan
 
 
 def _plan_concept_onset(node: ConceptOnset) -> Plan:

@@ -44,6 +44,7 @@ _NUMERIC_KINDS = frozenset(
         "time_since",
         "concept_duration",
         "concept_onset",
+        "regimen_count",
     }
 )
 _HAS_COMPARISON = re.compile(

@@ -146,6 +146,8 @@ def can_warn(compiled: CompiledCriterion) -> bool:
 DOUBTFUL_READINGS = frozenset(
     {
         "wait_unread",
+        "count_unread",
+        "qualifier_list",
         "recovery_unread",
         "scales_side_by_side",
         "combination_unread",

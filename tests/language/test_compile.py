@@ -20,6 +20,7 @@ from trialscreen.model.predicate import (
     SexIs,
     TimeSince,
     Unparsed,
+    walk,
 )
 
 
@@ -222,6 +223,10 @@ def test_nyha() -> None:
         ("between the age of 18 and 65", [(">=", 18), ("<=", 65)]),
         ("18 years and older", [(">=", 18)]),
         ("> 6 months of age", [(">", 0.5)]),
+        # a person and a number of years that ends the phrase
+        ("Patients <18 years,", [("<", 18)]),
+        ("Patients must be ≥18 years.", [(">=", 18)]),
+        ("Patient over 18 years...", [(">", 18)]),
     ],
 )
 def test_more_age_phrasings(text: str, bounds: list[tuple[str, float]]) -> None:
@@ -245,6 +250,13 @@ def test_age(text: str, bounds: list[tuple[str, float]]) -> None:
     items = node.items if isinstance(node, AllOf) else (node,)
     assert all(isinstance(i, AgeCompare) for i in items)
     assert [(i.op, i.years) for i in items] == bounds  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["Patients > 5 years from diagnosis", "Subjects < 2 years since transplant"]
+)
+def test_a_person_and_years_since_something_is_no_age(text: str) -> None:
+    assert not any(isinstance(leaf, AgeCompare) for leaf in walk(compile_criterion(text).predicate))
 
 
 def test_sex_only_when_the_bullet_is_about_sex() -> None:

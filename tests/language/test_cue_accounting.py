@@ -49,6 +49,7 @@ LEAVES = (
     "time_since",
     "concept_duration",
     "concept_onset",
+    "regimen_count",
 )
 
 

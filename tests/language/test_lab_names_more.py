@@ -86,3 +86,33 @@ def test_a_hepatitis_c_viral_load_is_its_own_test() -> None:
 def test_a_reference_range_beside_a_log10_value_is_not_used() -> None:
     record = _lab("HIV-1 RNA", 2.0, "log10 copies/mL", reference_range={"high": 50})
     assert both("HIV RNA <= ULN", "inclusion", **record) == "unknown"  # 50 what? (review C1)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Bone marrow blasts at least 20%", "Bone marrow blasts >= 20 %"),
+        ("Fasting insulin <20 mcU/mL", "Insulin (serum) < 20 mcU/mL"),
+        ("Fractional shortening greater than 28%", "LV fractional shortening > 28 %"),
+        ("CD4 cell counts less than 500/mm3.", "CD4 count < 500 /mm3"),
+    ],
+)
+def test_marrow_insulin_and_shortening_fraction(text: str, canonical: str) -> None:
+    reads(text, "inclusion", "compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (_lab("fasting insulin", 12, "uIU/mL"), "pass"),
+        (_lab("fasting insulin", 25, "microunits/mL"), "fail"),
+        (_lab("insulin", 12, "mIU/L", code="20448-7"), "pass"),  # the code names the test
+        ({}, "unknown"),
+    ],
+)
+def test_fasting_insulin_in_any_spelling_of_its_unit(record: dict[str, Any], expected: str) -> None:
+    assert both("Fasting insulin <20 mcU/mL", "inclusion", **record) == expected
+
+
+def test_insulin_alone_is_the_drug_not_the_hormone_level() -> None:
+    assert compile_criterion("Patients on insulin", "exclusion").canonical.find("Insulin (") < 0

@@ -33,6 +33,7 @@ from trialscreen.language.transformer import _all, _any
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
+    LINES_OF_THERAPY,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -42,9 +43,11 @@ from trialscreen.model.predicate import (
     NoConstraint,
     Not,
     Predicate,
+    RegimenCount,
     ScoreCompare,
     SexIs,
     Span,
+    TimeSince,
     Unparsed,
     leaves,
     walk,
@@ -57,6 +60,8 @@ UNREAD_FLAGS = frozenset(
         "unread_definition",
         "recovery_unread",
         "wait_unread",
+        "count_unread",
+        "qualifier_list",
         "combination_unread",
         "scales_side_by_side",
         "unknown_concept",
@@ -484,6 +489,42 @@ def _defined_by_brackets(
     return out
 
 
+def _lines_after_a_kind(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "Prior chemotherapy: no more than 2 regimens", "Chemotherapy allowed; no more than 2
+    prior regimens": a count of lines of any kind after a heading or a treatment named before
+    it may count that kind only."""
+    for i, (start, _, node) in enumerate(kept):
+        if not any(
+            isinstance(leaf, RegimenCount) and leaf.concept == LINES_OF_THERAPY
+            for leaf in leaves(node)
+        ):
+            continue
+        if any(t.type == "COLON" for t in tokens[:start]):
+            return True
+        before = [leaf for _, _, n in kept[:i] for leaf in leaves(n)]
+        if any(
+            isinstance(leaf, (HasConcept, TimeSince, RegimenCount))
+            and concepts.category(leaf.concept) in _TREATMENT_KINDS
+            for leaf in before
+        ):
+            return True
+    return False
+
+
+_TREATMENT_KINDS = frozenset({"treatment", "drug_class", "drug"})
+
+
+def _limit_as_exclusion(kept: list[tuple[int, int, Predicate]], text: str) -> bool:
+    """ "No more than 2 prior regimens" in an exclusion list: excluded with 0-2, or a limit
+    written in the wrong list? Not read (as "No prior X" there)."""
+    return any(
+        isinstance(leaf, RegimenCount)
+        and re.match(r"(?i)\s*(?:no|not)\b", text[leaf.span[0] :]) is not None
+        for _, _, node in kept
+        for leaf in leaves(node)
+    )
+
+
 def _intro(tokens: list[Token], i: int) -> int | None:
     """Where the words introducing examples at token i end ("e.g.", "eg", "such as", "for
     example", "including"), or None. "i.e." is not one: it defines, and may narrow."""
@@ -530,8 +571,8 @@ def _examples(
     files them under, so the clause is the concept or any example, each example with the
     concept's timing, window and qualifiers. Only a concept right before the examples, only
     concepts as examples, each a kind of it (`_kind_of`), the list closed by its bracket or by
-    the end of the bullet; "including" only in brackets and never where the concept is required
-    ("Prior endocrine therapy (including aromatase inhibitors)" may require them). Returns the
+    the end of the bullet; "including" never where the concept is required ("Prior endocrine
+    therapy (including aromatase inhibitors)" may require them). Returns the
     clauses and the tokens of the example words (read)."""
     out: list[tuple[int, int, Predicate]] = []
     read: set[int] = set()
@@ -580,7 +621,9 @@ def _examples_after(
         opened += 1
     intro = _intro(tokens, opened) if opened < len(tokens) else None
     including = intro is not None and str(tokens[opened]).lower() == "including"
-    if intro is None or (including and (not bracket or required)):
+    # "including" where the concept is required ("Prior endocrine therapy, including aromatase
+    # inhibitors") may require the examples: not read
+    if intro is None or (including and required):
         return None
     words = set(range(pos, intro))
     items: list[HasConcept] = []
@@ -838,6 +881,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("wait_unread")
     if _group_label(kept, tokens):
         flags.append("group_scope")
+    if _lines_after_a_kind(kept, tokens):
+        flags.append("count_unread")
+    if kind == "exclusion" and _limit_as_exclusion(kept, norm.text):
+        flags.append("negated_exclusion")
     if any(
         str(t) == "+" and norm.text[max((t.start_pos or 0) - 1, 0) : (t.start_pos or 0)] == " "
         for (_, e, _), (b, _, _) in zip(kept, kept[1:], strict=False)
@@ -969,7 +1016,7 @@ def _compile_run_on(
     items: list[Predicate] = []
     unread: list[Span] = []
     for piece in pieces:
-        part = compile_criterion(piece.text, kind)
+        part = _counted_under(piece.label, compile_criterion(piece.text, kind))
         end = piece.start + len(piece.text)
         if part.status == "no_constraint":
             continue
@@ -996,6 +1043,32 @@ def _compile_run_on(
         uncovered=tuple(_merge(sorted(unread), text)),
         canonical=render(node),
     )
+
+
+def _counted_under(label: str, part: CompiledCriterion) -> CompiledCriterion:
+    """ "Chemotherapy: No more than 2 prior regimens": a count of lines of any kind under a
+    treatment label counts that treatment; under any other label ("Other:") it is not read."""
+    if not any(
+        isinstance(leaf, RegimenCount) and leaf.concept == LINES_OF_THERAPY
+        for leaf in leaves(part.predicate)
+    ):
+        return part
+    found = concepts.lookup(label)
+    if found is None or found.category not in _TREATMENT_KINDS:
+        return part.model_copy(update={"status": "partial", "flags": (*part.flags, "count_unread")})
+    node = _count_of(part.predicate, found.id)
+    return part.model_copy(update={"predicate": node, "canonical": render(node)})
+
+
+def _count_of(node: Predicate, concept: str) -> Predicate:
+    """The tree with its counts of lines of any kind made counts of `concept`."""
+    if isinstance(node, RegimenCount) and node.concept == LINES_OF_THERAPY:
+        return node.model_copy(update={"concept": concept})
+    if isinstance(node, (AllOf, AnyOf)):
+        return node.model_copy(update={"items": tuple(_count_of(i, concept) for i in node.items)})
+    if isinstance(node, Not):
+        return node.model_copy(update={"item": _count_of(node.item, concept)})
+    return node
 
 
 def compile_slice(text: str, kind: CriterionKind, start: int, end: int) -> CompiledCriterion:

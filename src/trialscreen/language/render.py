@@ -10,10 +10,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from trialscreen.language.values import NEEDING_WORDS
+from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
+    LINES_OF_THERAPY,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -27,6 +28,7 @@ from trialscreen.model.predicate import (
     NormalMultiple,
     Not,
     Predicate,
+    RegimenCount,
     ScoreCompare,
     SexIs,
     TimeSince,
@@ -118,7 +120,7 @@ def _render_sex_is(node: SexIs) -> str:
 
 
 def _render_has_concept(node: HasConcept) -> str:
-    after = [q for q in node.qualifiers if q.startswith(NEEDING_WORDS)]  # "requiring therapy"
+    after = [q for q in node.qualifiers if q.startswith(AFTER_CONCEPT)]  # "requiring therapy"
     words = [q for q in node.qualifiers if q not in after]
     if node.timing == "history":
         words.append("history of")
@@ -138,7 +140,9 @@ def _render_has_concept(node: HasConcept) -> str:
 
 
 def _render_time_since(node: TimeSince) -> str:
-    what = " ".join((*node.qualifiers, concept_label(node.concept)))
+    after = [q for q in node.qualifiers if q.startswith(AFTER_CONCEPT)]
+    before = [q for q in node.qualifiers if q not in after]
+    what = " ".join((*before, concept_label(node.concept), *after))
     if node.recovered and node.days == 0 and node.op == ">=":
         return f"recovered from {what} (if any)"
     recovered = ", and recovered from it" if node.recovered else ""
@@ -148,6 +152,18 @@ def _render_time_since(node: TimeSince) -> str:
 def _render_concept_duration(node: ConceptDuration) -> str:
     words = [*node.qualifiers, "current" if node.current else "", concept_label(node.concept)]
     return " ".join(w for w in words if w) + f" for {_op(node.op)} {duration(node.days)}"
+
+
+def regimen_label(node: RegimenCount) -> str:
+    """ "chemotherapy regimens", "regimens" (lines of any kind), "regimens for metastatic
+    disease"."""
+    what = "" if node.concept == LINES_OF_THERAPY else concept_label(node.concept)
+    given = ("for", concept_label(node.indication)) if node.indication else ()
+    return " ".join(w for w in (*node.qualifiers, what, "regimens", *given) if w)
+
+
+def _render_regimen_count(node: RegimenCount) -> str:
+    return f"{_op(node.op)} {node.count} prior {regimen_label(node)}"
 
 
 def _render_concept_onset(node: ConceptOnset) -> str:

@@ -663,6 +663,14 @@ def govern(
     head = None if p is None else out[p]
     label = text.strip().rstrip(":").strip()
     colon = text.rstrip().endswith(":")
+    if head is not None and any(
+        f.startswith("structure:option of") or f.endswith("scopes it") for f in head.flags
+    ):
+        # "1 of the following:" / "MGUS" / "Bone marrow plasma cells of less than 10%": the
+        # bullets under an option say what that option means, not what everyone must meet; and
+        # what scopes a bullet in a way not read scopes the bullets under it as well
+        _scope(rows, out, name)
+        return
     if p is not None and head is not None and label.lower() in _TOPICS:
         out[p] = _flag(head, "a label over its bullets", status="no_constraint")
         return  # "Chemotherapy" over "No prior chemotherapy": the children say it all

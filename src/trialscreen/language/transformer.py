@@ -25,6 +25,7 @@ from trialscreen.language.values import (
     MultipleSpec,
     Num,
     QuantitySpec,
+    RegimenKind,
     ScoreBound,
     SexScope,
     SinceMore,
@@ -36,6 +37,7 @@ from trialscreen.language.values import (
 )
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
+    LINES_OF_THERAPY,
     AgeCompare,
     AgeUnit,
     AllOf,
@@ -49,6 +51,7 @@ from trialscreen.model.predicate import (
     Not,
     Op,
     Predicate,
+    RegimenCount,
     ScoreCompare,
     SexIs,
     Span,
@@ -256,6 +259,10 @@ def _needing_then_more(items: list[Any], node: Any) -> Any:
 
 
 _TREATING = frozenset({"drug", "drug_class", "treatment", "procedure"})
+# what a count of regimens may count, and the words that make a name one of therapies
+# ("biologic therapy", "AZT therapies") rather than of drugs ("at least 2 NRTIs")
+_REGIMEN_KINDS = frozenset({"drug", "drug_class", "treatment"})
+_THERAPY_WORD = re.compile(r"(?i)(?:therap(?:y|ies)|regimens?)$")
 
 
 def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
@@ -292,11 +299,11 @@ _EVER_WORDS = re.compile(r"\b(?:prior|previous|past|history|ever|never)\b")
 
 def _unchecked(words: list[Word]) -> tuple[str, ...]:
     """Words of a time since the record cannot check: a route ("systemic"), a severity
-    ("major abdominal surgery")."""
+    ("major abdominal surgery"), how much of the marrow it reached."""
     return tuple(
         w.text
         for w in words
-        if w.role == "route" or (w.role == "severity" and w.text in _UNVERIFIABLE)
+        if w.role in ("route", "extent") or (w.role == "severity" and w.text in _UNVERIFIABLE)
     )
 
 
@@ -738,7 +745,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         concept ("cancer (melanoma)") narrows or changes it: marked, and the clause unread."""
         ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT")}
         marks: tuple[str, ...] = ("alias_mismatch:",) if len(ids) > 1 else ()
-        phrase = " ".join(str(c[0]).lower().split())
+        # the words as written, with "therapy"/"treatments" after the name
+        phrase = " ".join(" ".join(str(t) for t in [c[0], *_tokens(c, "THERAPY")]).lower().split())
         concept_id = thresholds.concept_id(str(c[0]))
         if _tokens(c, "THERAPY") and concepts.get(concept_id).category not in _TREATING:
             marks += ("therapy_of:",)  # "HIV therapy", "Kaposi's sarcoma treatment"
@@ -769,10 +777,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def indication(self, c: list[Any]) -> IndicationSpec:
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
-        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        written = intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
         if len(refs) > 1 or refs[0].qualifiers:  # "for MDS or AML": either? both?
             intro = "several"
-        return IndicationSpec(refs[0].concept, intro, span_of(c))
+        return IndicationSpec(refs[0].concept, intro, span_of(c), written)
 
     def lasting(self, c: list[Any]) -> LastingSpec:
         op = [x for x in c if isinstance(x, tuple)][0][0]
@@ -827,6 +835,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
         "IV" stays in capitals (the grammar reads it only so)."""
         text = " ".join(str(c[0]).lower().split())
         return Word("route", "IV" if text == "iv" else text, span_of(c))
+
+    def extent(self, c: list[Token]) -> Word:
+        """ "to more than 25% of bone marrow": written back in one form, after the concept."""
+        text = " ".join(str(c[0]).lower().split())
+        share = re.search(r"\d+(?:\.\d+)?", text)
+        assert share is not None  # the terminal has a number
+        op = "at least" if re.search(r"at least|>=|>/=", text) else "more than"
+        return Word("extent", f"to {op} {share.group(0)}% of bone marrow", span_of(c))
 
     def needing(self, c: list[Token]) -> Word:
         return Word("needing", " ".join(str(c[0]).lower().split()), span_of(c))
@@ -896,8 +912,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         negated = any(w.role == "negation" for w in words)
         timing = _timing({w.role for w in words})
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
-        quals += tuple(w.text for w in words if w.role in ("needing", "route"))
-        roles = {w.role for w in words}
+        quals += tuple(w.text for w in words if w.role in ("needing", "route", "extent"))
+        roles = roles_written = {w.role for w in words}
         if {"history", "current"} <= roles:  # "history of active TB": the active form, then
             quals += ("active",)
         grades = _of(c, GradeSpec)
@@ -1072,6 +1088,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if joined and negated and "therapy:" in concept_refs[-1].qualifiers:
             # "No prior irinotecan and fluorouracil therapy": neither, or not the combination?
             inner = inner.model_copy(update={"flags": (*inner.flags, "combination_unread")})
+        if len(concept_refs) > 1 and "extent" in roles_written:
+            # "No prior pelvic radiotherapy or radiotherapy to more than 25% of bone marrow":
+            # does the extent qualify the last item only? not read
+            inner = inner.model_copy(update={"flags": (*inner.flags, "qualifier_list")})
         return Not(item=inner, span=span) if negated else inner
 
     def concept_result(self, c: list[Any]) -> Predicate:
@@ -1137,6 +1157,95 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 + (() if _in(r.concept, _TREATED) else ("recovery_unread",)),
             )
             for r in refs
+        ]
+        return _all(items, span)
+
+    def regimen_kind(self, c: list[Any]) -> RegimenKind:
+        refs = [r for x in c if isinstance(x, list) for r in x if isinstance(r, ConceptRef)]
+        links = tuple(" ".join(str(t).lower().split()) for t in _tokens(c, "CLASS"))
+        return RegimenKind(
+            refs[0] if refs else None,
+            tuple(_of(c, Word)),
+            bool(_tokens(c, "REGIMEN")),
+            links,
+            span_of(c),
+            len(refs) > 1,
+            tuple(str(t).lower() for t in _tokens(c, "THERAPY")),
+        )
+
+    def regimen_count(self, c: list[Any]) -> Any:
+        """ "No more than 2 prior chemotherapy regimens", "at least 1 prior line of systemic
+        therapy", "2 or fewer prior regimens": how many regimens of a kind (none named: lines
+        of any kind; "systemic": systemic therapy); "for metastatic disease": only those given
+        for it (some of them). A drug counts only as "X regimens"; a count that is no whole
+        number, a condition ("2 prior myocardial infarctions"), or words the count does not
+        know are kept under the flag `count_unread`."""
+        return self._regimen_count(c, [x[0] for x in c if isinstance(x, tuple)])
+
+    def regimen_count_or_less(self, c: list[Any]) -> Any:
+        return self._regimen_count(c, ["<="])
+
+    def regimen_count_or_more(self, c: list[Any]) -> Any:
+        return self._regimen_count(c, [">="])
+
+    def regimen_count_two(self, c: list[Any]) -> Any:
+        """ "At least 1, but no more than 3, prior chemotherapy regimens": both bounds."""
+        return self._regimen_count(c, [x[0] for x in c if isinstance(x, tuple)])
+
+    def regimen_count_between(self, c: list[Any]) -> Any:
+        return self._regimen_count(c, [">=", "<="])
+
+    def _regimen_count(self, c: list[Any], ops: list[Op]) -> Any:
+        nums = [n.value for n in _of(c, Num)]
+        kind: RegimenKind = _of(c, RegimenKind)[0]
+        words = [*_of(c, Word), *kind.words]
+        routes = [w.text for w in words if w.role == "route"]
+        odd = any(n != int(n) or n > 50 for n in nums) or kind.several
+        odd |= any(link != "of" for link in kind.links)
+        odd |= any(w.role not in ("history", "neutral", "route") for w in words)
+        concept = LINES_OF_THERAPY
+        if kind.ref is not None:
+            concept = kind.ref.concept
+            category = concepts.category(concept)
+            # "more than one stroke", "at least one measurable lesion", "grade 2 or higher AZT
+            # toxicity", "at least 1 NRTI" (drugs of a class, not regimens): no count of
+            # regimens (no node: the words are read as they were without this rule)
+            # without "regimens"/"lines": only a name of therapies ("biologic therapy",
+            # "chemotherapy"), not of agents or drugs ("2 prior cytotoxic agents": one regimen
+            # may hold four) or of treatments ("5 radiation treatments" are fractions)
+            therapies = _THERAPY_WORD.search(kind.ref.phrase) is not None
+            if category not in _REGIMEN_KINDS or not (kind.regimen or therapies):
+                return BoundSpec((), span_of(c))
+            odd |= any(
+                m.startswith(("therapy_of:", "alias_mismatch:", "joined:"))
+                or m.split(":")[0] not in ("history", "neutral", "route", "therapy")
+                for m in kind.ref.qualifiers
+            )
+        else:
+            # lines of any kind: only as prior ones ("3 or more lines" on an eye chart, "at
+            # least 2 treatments" of dialysis are no lines of therapy), and "therapies" only
+            if not any(w.role == "history" for w in words) or (
+                not kind.regimen
+                and not all(re.fullmatch(r"therap(?:y|ies)", b) for b in kind.therapy_words)
+            ):
+                return BoundSpec((), span_of(c))
+            if routes == ["systemic"]:  # "prior systemic regimens"
+                concept, routes = "systemic_therapy", []
+        given = _of(c, IndicationSpec)
+        # "if HIV positive", "in patients with": a condition, not what they were given for
+        odd |= any((g.written or g.intro) != "for" for g in given)
+        span = span_of(c)
+        items: list[Predicate] = [
+            RegimenCount(
+                concept=concept,
+                op=op,
+                count=int(n),
+                qualifiers=tuple(routes),
+                indication=given[0].concept if given else None,
+                span=span,
+                flags=("count_unread",) if odd else (),
+            )
+            for op, n in zip(ops, nums, strict=True)
         ]
         return _all(items, span)
 

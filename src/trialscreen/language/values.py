@@ -91,6 +91,9 @@ class ExceptSpec:
 
 # the words that open a "requiring ..." qualifier (grammar NEEDING): how bad, not what
 NEEDING_WORDS = ("requiring", "that require", "which require", "needing", "in need of")
+# qualifiers written after the concept they qualify: "requiring ...", and how much of the marrow
+# a radiotherapy reached ("to more than 25% of bone marrow")
+AFTER_CONCEPT = (*NEEDING_WORDS, "to more than", "to at least")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ class IndicationSpec:
     concept: str
     intro: str
     span: Span
+    written: str = ""  # the word as written ("for"), where `intro` says "several"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,21 @@ class SinceMore:
     refs: tuple[ConceptRef, ...]
     span: Span
     plain: bool = True  # introduced by "for"/"since", no route or severity words
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenKind:
+    """What a count of prior treatment counts ("chemotherapy regimens", "lines of systemic
+    therapy", "regimens"): the concept named (None: lines of any kind), the words before it,
+    whether "regimen"/"line" was written, and the linking words ("of")."""
+
+    ref: ConceptRef | None
+    words: tuple[Word, ...]
+    regimen: bool
+    links: tuple[str, ...]
+    span: Span
+    several: bool = False  # more than one kind named
+    therapy_words: tuple[str, ...] = ()  # "therapies", "treatment" written without a name
 
 
 @dataclass(frozen=True, slots=True)

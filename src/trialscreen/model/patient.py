@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -107,4 +107,9 @@ class Patient(_Record):
     menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
     life_expectancy_months: float | None = Field(default=None, ge=0)
     healthy_volunteer: bool | None = None
+    # how many regimens (lines of treatment) of a kind the patient has had before the screening
+    # date, counted completely: {"chemotherapy": 2, "lines of therapy": 3}; a key is a treatment
+    # name the lexicon knows, or "lines of therapy" (every line of treatment for the disease
+    # under study, whatever its kind)
+    prior_regimens: dict[str, Annotated[int, Field(ge=0, le=50)]] = {}
     provenance: dict[str, str] = {}  # field path -> source resource, kept from a FHIR import

@@ -164,6 +164,26 @@ class ConceptOnset(_Node):
     qualifiers: tuple[str, ...] = ()
 
 
+class RegimenCount(_Node):
+    """How many regimens (lines of treatment) of a kind the patient has had, compared with a
+    bound: "No more than 2 prior chemotherapy regimens", "At least 1 prior line of systemic
+    therapy". `concept` is the kind, or LINES_OF_THERAPY for lines of any kind ("prior
+    regimens", "lines of therapy"); `qualifiers` are words that narrow the regimens counted and
+    the record cannot check ("standard"), and `indication` the condition they were given for:
+    such regimens are some of those counted."""
+
+    kind: Literal["regimen_count"] = "regimen_count"
+    concept: str
+    op: Op
+    count: int
+    qualifiers: tuple[str, ...] = ()
+    indication: str | None = None  # "for metastatic disease": only those given for it count
+
+
+# "prior regimens", "lines of therapy": every line of treatment, whatever its kind
+LINES_OF_THERAPY = "lines_of_therapy"
+
+
 class AllOf(_Node):
     """Every item must hold (Kleene AND)."""
 
@@ -220,6 +240,7 @@ Predicate = Annotated[
     | TimeSince
     | ConceptDuration
     | ConceptOnset
+    | RegimenCount
     | AllOf
     | AnyOf
     | Not
@@ -239,6 +260,7 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     TimeSince,
     ConceptDuration,
     ConceptOnset,
+    RegimenCount,
     AllOf,
     AnyOf,
     Not,

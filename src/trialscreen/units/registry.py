@@ -105,6 +105,11 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"(?<![\w.])(?:Mio|mill|million)(?=\s*/)"), "megacount"),
     (re.compile(r"^\s*G\s*(?=/\s*[lL]\s*$)"), "gigacount"),
     (re.compile(r"^\s*T\s*(?=/\s*[lL]\s*$)"), "teracount"),
+    # "mcU/mL", "microunits/mL", "micro IU/mL": the micro prefix spelt out
+    (
+        re.compile(r"(?<![A-Za-z_])(?:mc|micro)\s*(?=(?:\[IU\]|IU|iu|U|[Uu]nits?)(?![A-Za-z_]))"),
+        "u",
+    ),
     # enzyme and arbitrary units: U, IU, [IU], [arb'U], units, with a prefix
     (
         re.compile(
