@@ -38,6 +38,7 @@ EXPLAINS: dict[str, tuple[str, ...]] = {
     "condition": ("conditional",),
     "alternation": ("any_of", "conditional"),  # "<= 1.5 x ULN or <= 3 x ULN if Gilbert's"
     "polarity": ("not",),  # "HIV and hepatitis B negative": no (HIV or hepatitis B)
+    "exception": ("not",),  # "... (unless Gilbert's syndrome)": applies only if not
 }
 LEAVES = (
     "lab_compare",
@@ -91,6 +92,8 @@ def _free_pieces(compiled: CompiledCriterion) -> list[tuple[int, int]]:
 def unexplained(compiled: CompiledCriterion) -> list[str]:
     """Cue words of a compiled bullet that no node of its tree explains."""
     nodes = list(_nodes(compiled.predicate))
+    if compiled.applies_if is not None:  # "... unless X": the bullet applies only if not X
+        nodes += list(_nodes(compiled.applies_if))
     framed = "disqualifying_frame" in compiled.flags
     either = [m.span() for m in EITHER_SEX.finditer(compiled.text)] + _free_pieces(compiled)
     either += [m.span() for m in THEN_OR_NOW.finditer(compiled.text)]

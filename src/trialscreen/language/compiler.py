@@ -489,6 +489,66 @@ def _defined_by_brackets(
     return out
 
 
+# words between "unless" and the condition it names, and those that make it a cause
+_UNLESS_WORDS = frozenset(
+    """due to secondary attributable related caused by considered thought felt deemed judged
+    documented known the a presence of patient has have history""".split()
+)
+_CAUSE_WORDS = frozenset({"due", "secondary", "attributable", "related", "caused"})
+_MEASURES = frozenset({"lab_compare", "score_compare"})
+
+
+def _unless_tail(
+    kept: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> tuple[tuple[int, int], Predicate] | None:
+    """ "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)", "AST and ALT <= 2.5 x ULN unless
+    due to liver metastases": a measurement that does not apply to patients with the condition
+    named after "unless" (the bullet's `applies_if`: not that condition). "due to", "secondary
+    to": only when the condition causes the value, which the record does not say (a qualifier:
+    present → unknown). Only one measurement clause, then "unless", then one condition that
+    ends the bullet. Returns the tokens read ("unless" … end) and the condition."""
+    at = [i for i, t in enumerate(tokens) if t.type == "WORD" and str(t).lower() == "unless"]
+    if len(at) != 1 or len(kept) != 2:
+        return None
+    (m_start, m_end, measure), (c_start, c_end, cond) = kept
+    u = at[0]
+    if not (m_end <= u < c_start) or any(t.type not in ("LPAR", "COMMA") for t in tokens[m_end:u]):
+        return None
+    measured = leaves(measure)
+    if {leaf.kind for leaf in measured} - _MEASURES:
+        return None
+    # one bound for one or more tests ("AST and ALT <= 2.5 x ULN"), not several bounds: which
+    # of them would the exception be about?
+    bounds = {
+        str(leaf.model_dump(exclude={"analyte", "scale", "span", "flags"})) for leaf in measured
+    }
+    if len(bounds) != 1:
+        return None
+    words = [str(t).lower() for t in tokens[u + 1 : c_start]]
+    if any(w not in _UNLESS_WORDS for w in words):
+        return None
+    rest = tokens[c_end:]
+    if any(t.type != "RPAR" and str(t) not in ".;" for t in rest):
+        return None
+    conds = cond.items if isinstance(cond, AnyOf) and not cond.flags else (cond,)
+    if not all(
+        isinstance(c, HasConcept)
+        and not c.flags
+        and c.within_days is None
+        and c.grade is None
+        and not c.except_concepts
+        for c in conds
+    ):
+        return None
+    if _CAUSE_WORDS & set(words):  # "unless due to liver metastases": and caused by them
+        conds = tuple(
+            c.model_copy(update={"qualifiers": (*c.qualifiers, "causing it")})  # type: ignore[union-attr]
+            for c in conds
+        )
+        cond = conds[0] if len(conds) == 1 else AnyOf(items=conds, span=cond.span)
+    return (u, len(tokens)), cond
+
+
 def _lines_after_a_kind(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
     """ "Prior chemotherapy: no more than 2 regimens", "Chemotherapy allowed; no more than 2
     prior regimens": a count of lines of any kind after a heading or a treatment named before
@@ -868,8 +928,17 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
+    unless = _unless_tail(kept, tokens)
+    applies_if: Predicate | None = None
+    if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"
+        kept, (u_start, u_end), condition = kept[:1], unless[0], unless[1]
+        reach = (tokens[u_start].start_pos or 0, condition.span[1])  # "unless ..."
+        applies_if = _remap(Not(item=condition, span=reach), norm)
+        exemplified |= set(range(u_start, u_end))
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
+    if unless is not None:
+        used = sorted([*used, unless[0]])
     inside = {i for start, end in used for i in range(start, end)}
     cues = unaccounted(tokens, used, kind, norm.text)
     if exemplified:  # "e.g.", "such as" read by an examples clause
@@ -1001,9 +1070,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         kind=kind,
         predicate=node,
         status=status,
-        flags=tuple(flags + node_flags),
+        flags=tuple(flags + node_flags + (["unless"] if applies_if is not None else [])),
         uncovered=tuple(uncovered),
         canonical=render(node),
+        applies_if=applies_if,
     )
 
 

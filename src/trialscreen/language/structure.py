@@ -404,6 +404,11 @@ def _read_as_or(trial: Trial, chain: list[int], out: list[CompiledCriterion]) ->
 
 
 def _flag(c: CompiledCriterion, flag: str, **update: object) -> CompiledCriterion:
+    group = update.get("applies_if")
+    if group is not None and c.applies_if is not None:
+        # a group heading over a bullet with its own "unless ...": both must hold
+        both = (group, c.applies_if)
+        update["applies_if"] = AllOf(items=both, span=c.applies_if.span)
     return c.model_copy(update={"flags": (*c.flags, f"structure:{flag}"), **update})
 
 

@@ -93,7 +93,7 @@ class ExceptSpec:
 NEEDING_WORDS = ("requiring", "that require", "which require", "needing", "in need of")
 # qualifiers written after the concept they qualify: "requiring ...", and how much of the marrow
 # a radiotherapy reached ("to more than 25% of bone marrow")
-AFTER_CONCEPT = (*NEEDING_WORDS, "to more than", "to at least")
+AFTER_CONCEPT = (*NEEDING_WORDS, "to more than", "to at least", "causing it")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,69 @@
+"""A measurement with an exception after it: "Bilirubin <= 1.5 x ULN (unless Gilbert's
+syndrome)" applies only to patients without the condition (`applies_if`); "unless due to liver
+metastases" only where the condition causes the value, which a record does not say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.language.test_durations import both
+from tests.language.test_results import reads
+
+from trialscreen.language.compiler import compile_criterion
+
+GILBERT = "Bilirubin no greater than 1.5 times ULN (unless Gilbert's syndrome)"
+DUE_TO = "Bilirubin no greater than 1.5 times ULN (unless due to liver metastases)"
+EXCLUDED = "Bilirubin > 1.5 x ULN (unless Gilbert's syndrome)"
+
+
+def _record(bilirubin: float, **conditions: str) -> dict[str, Any]:
+    return {
+        "observations": [{"name": "total bilirubin", "value": bilirubin, "unit": "mg/dL",
+                          "date": "2026-10-25", "reference_range": {"low": 0.2, "high": 1.2}}],
+        "conditions": [{"name": name.replace("_", " "), "status": status}
+                       for name, status in conditions.items()],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "record", "expected"),
+    [
+        (GILBERT, "inclusion", _record(2.5, gilbert_syndrome="active"), "no_constraint"),
+        (GILBERT, "inclusion", _record(2.5, gilbert_syndrome="absent"), "fail"),
+        (GILBERT, "inclusion", _record(2.5), "unknown"),  # Gilbert's? not recorded
+        (GILBERT, "inclusion", _record(0.8), "pass"),  # within the limit either way
+        (EXCLUDED, "exclusion", _record(2.5, gilbert_syndrome="active"), "no_constraint"),
+        (EXCLUDED, "exclusion", _record(2.5, gilbert_syndrome="absent"), "fail"),
+        # due to the metastases? the record does not say
+        (DUE_TO, "inclusion", _record(2.5, liver_metastases="active"), "unknown"),
+        (DUE_TO, "inclusion", _record(2.5, liver_metastases="absent"), "fail"),
+        (DUE_TO, "inclusion", _record(0.8, liver_metastases="active"), "pass"),
+    ],
+)
+def test_the_bound_applies_only_without_the_exception(
+    text: str, kind: str, record: dict[str, Any], expected: str
+) -> None:
+    assert both(text, kind, **record) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the exception then more words: not read
+        "Platelet count at least 100,000/mm3 (unless due to bone marrow involvement by lymphoma)",
+        # not a measurement before it
+        "No brain metastases (unless previously treated)",
+        # two measurements: does the exception cover both?
+        "Bilirubin <= 1.5 x ULN and creatinine <= 1.5 mg/dL unless Gilbert's syndrome",
+    ],
+)
+def test_other_exceptions_are_not_read(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status != "compiled" or compiled.applies_if is None
+
+
+def test_the_exception_is_read_and_shown() -> None:
+    reads(GILBERT, "inclusion", "compiled", "Total bilirubin <= 1.5 x ULN")
+    compiled = compile_criterion(GILBERT, "inclusion")
+    assert compiled.applies_if is not None and compiled.applies_if.kind == "not"
