@@ -67,3 +67,22 @@ def test_the_exception_is_read_and_shown() -> None:
     reads(GILBERT, "inclusion", "compiled", "Total bilirubin <= 1.5 x ULN")
     compiled = compile_criterion(GILBERT, "inclusion")
     assert compiled.applies_if is not None and compiled.applies_if.kind == "not"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Patients must have a serum creatinine of =< 1.5 mg/dL or a calculated creatinine "
+         "clearance >= 60 mL/min", "Creatinine <= 1.5 mg/dL or Creatinine clearance >= 60 mL/min"),
+        ("Eastern cooperative oncology group (ECOG) performance status of 0, 1, or 2; or "
+         "Karnofsky ≥ 60%", "ECOG <= 2 or Karnofsky >= 60"),
+    ],
+)  # fmt: skip
+def test_two_measurements_joined_by_or_with_an_article_between(text: str, canonical: str) -> None:
+    # the grammar's "or" takes no article or "calculated" before the second test; as written,
+    # either one meets it
+    reads(text, "inclusion", "compiled", canonical)
+
+
+def test_or_between_a_measurement_and_something_else_is_not_joined() -> None:
+    reads("Creatinine <= 1.5 mg/dL or a kidney transplant", "inclusion", "partial")

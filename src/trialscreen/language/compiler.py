@@ -489,6 +489,43 @@ def _defined_by_brackets(
     return out
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _or_between_measures(
+    kept: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """ "Serum creatinine of =< 1.5 mg/dL or a calculated creatinine clearance >= 60 mL/min",
+    "ECOG 0, 1, or 2; or Karnofsky >= 60%": two measurements joined by "or" with only an
+    article or a word such as "calculated" before the second (which the grammar's "or" does
+    not take) are one alternative, as written."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in kept:
+        if out:
+            p_start, p_end, p_node = out[-1]
+            gap = tokens[p_end:start]
+            at = next((i for i, t in enumerate(gap) if t.type not in ("COMMA", "COLON")), None)
+            fillers = gap[at + 1 :] if at is not None else []
+            if (
+                at is not None
+                and gap[at].type == "_OR"
+                and str(gap[at]).lower() == "or"
+                and all(t.type == "WORD_LEVEL" or str(t).lower() in _ARTICLES for t in fillers)
+                and _measures_only(p_node)
+                and _measures_only(node)
+            ):
+                either = AnyOf(items=(p_node, node), span=(p_node.span[0], node.span[1]))
+                out[-1] = (p_start, end, either)
+                continue
+        out.append((start, end, node))
+    return out
+
+
+def _measures_only(node: Predicate) -> bool:
+    found = leaves(node)
+    return bool(found) and all(leaf.kind in _MEASURES for leaf in found) and not node.flags
+
+
 # words between "unless" and the condition it names, and those that make it a cause
 _UNLESS_WORDS = frozenset(
     """due to secondary attributable related caused by considered thought felt deemed judged
@@ -928,6 +965,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
+    kept = _or_between_measures(kept, tokens)
     unless = _unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"
