@@ -92,7 +92,7 @@ def test_a_reference_range_beside_a_log10_value_is_not_used() -> None:
     ("text", "canonical"),
     [
         ("Bone marrow blasts at least 20%", "Bone marrow blasts >= 20 %"),
-        ("Fasting insulin <20 mcU/mL", "Insulin (serum) < 20 mcU/mL"),
+        ("Fasting insulin <20 mcU/mL", "Serum insulin < 20 mcU/mL"),
         ("Fractional shortening greater than 28%", "LV fractional shortening > 28 %"),
         ("CD4 cell counts less than 500/mm3.", "CD4 count < 500 /mm3"),
     ],
@@ -116,3 +116,9 @@ def test_fasting_insulin_in_any_spelling_of_its_unit(record: dict[str, Any], exp
 
 def test_insulin_alone_is_the_drug_not_the_hormone_level() -> None:
     assert compile_criterion("Patients on insulin", "exclusion").canonical.find("Insulin (") < 0
+
+
+def test_the_insulin_canonical_reads_back_as_the_hormone() -> None:
+    canonical = compile_criterion("Fasting insulin <20 mcU/mL", "inclusion").canonical
+    again = compile_criterion(canonical, "inclusion")
+    assert again.status == "compiled" and again.canonical == canonical

@@ -29,6 +29,9 @@ from trialscreen.screening import judge
         ("Children will not be eligible for this study if they:", "exclusion", False),  # a group
         ("Diseases to be included:", "inclusion", False),  # alternatives, maybe
         ("Patients must have received within 14 days:", "inclusion", False),
+        ("For inclusion in the study subjects should fulfill the following criteria:",
+         "inclusion", True),
+        ("Patients must fulfil one of the following:", "inclusion", False),  # an OR
     ],
 )  # fmt: skip
 def test_headings_that_restate_the_kind(text: str, kind: str, expected: bool) -> None:
@@ -87,3 +90,38 @@ def test_diagnoses_listed_one_per_bullet_may_be_alternatives() -> None:
 )
 def test_a_heading_for_some_patients_is_no_restatement(text: str, kind: str) -> None:
     assert restates_kind(text, kind) is False
+
+
+def _judged(text: str, **record: Any) -> list[tuple[str, str]]:
+    facts = build_facts(load_patient({"id": "p", "as_of": "2026-11-01", **record}))
+    return [(t, judge(c, facts)[1]) for _, t, c in read_list(text)]
+
+
+def test_the_bullets_under_an_option_of_a_heading_group_are_the_options_own() -> None:
+    # "ECOG 0-1" belongs to the option "Age 18-69 years" only: a 76-year-old with ECOG 2 who
+    # meets the other option must not fail it
+    text = (
+        "Inclusion Criteria:\n\n"
+        "Patients must meet one of the following:\n\n"
+        "  - Age 18-69 years\n"
+        "      - ECOG 0-1\n"
+        "  - Age 70 years or older\n"
+        "      - ECOG 0-2\n"
+    )
+    got = dict(_judged(text, age=76, observations=[
+        {"name": "ECOG", "value": 2, "date": "2026-10-25"}]))  # fmt: skip
+    assert got["ECOG 0-1"] != "fail"
+
+
+def test_an_age_over_its_own_list_is_not_a_requirement_for_everyone() -> None:
+    # "Patients >= 18 years" over "ECOG 0-1", "Patients < 18 years" over "Lansky >= 50": two
+    # age groups, not two requirements that no one meets
+    text = (
+        "Inclusion Criteria:\n\n"
+        "  - Patients >= 18 years\n"
+        "      - ECOG 0-1\n"
+        "  - Patients < 18 years\n"
+        "      - Lansky >= 50\n"
+    )
+    got = _judged(text, age=40, observations=[{"name": "ECOG", "value": 1, "date": "2026-10-25"}])
+    assert all(outcome != "fail" for _, outcome in got)

@@ -65,3 +65,9 @@ def test_an_extent_after_a_list_is_not_read() -> None:
     # does "to more than 25% of bone marrow" qualify both, or the last item only?
     reads("No prior pelvic radiotherapy or radiotherapy to more than 25% of bone marrow",
           "inclusion", "partial")  # fmt: skip
+
+
+def test_a_list_after_an_extent_is_not_read() -> None:
+    # does the "no" reach the nitrosoureas? (read as "no X or Y" it passed a patient who had them)
+    reads("No prior radiotherapy to more than 30% of bone marrow or prior nitrosoureas",
+          "inclusion", "partial")  # fmt: skip

@@ -96,11 +96,35 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _headings(trial, out)
     _lost_lists(trial, children, out)
     _joined_by_or(trial, out)
+    _scope_descendants(trial, children, by_index, out)
     _contradictions(trial, out)
     _own_disease(trial, out)
     _required_elsewhere(trial, out)
     _alternative_diagnoses(trial, out)
     return out
+
+
+def _scoped(c: CompiledCriterion) -> bool:
+    return any(f.startswith("structure:option of") or f.endswith("scopes it") for f in c.flags)
+
+
+def _scope_descendants(
+    trial: Trial,
+    children: dict[int, list[int]],
+    by_index: dict[int, int],
+    out: list[CompiledCriterion],
+) -> None:
+    """The bullets under an option, or under a scoped bullet, that a heading or an "or" chain
+    made so after the parents were read ("Patients must meet one of the following:" / "Age
+    18-69" / "ECOG 0-1"): scoped too (`govern` does it where the parent came first)."""
+    for parent, kids in children.items():  # in document order: scoping flows down
+        p = by_index.get(parent)
+        if p is None or not _scoped(out[p]):
+            continue
+        for k in kids:
+            r = by_index.get(k)
+            if r is not None and not _scoped(out[r]):
+                out[r] = _undecided(out[r], f"#{trial.bullets[p].index} scopes it")
 
 
 def _alternative_diagnoses(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -668,9 +692,7 @@ def govern(
     head = None if p is None else out[p]
     label = text.strip().rstrip(":").strip()
     colon = text.rstrip().endswith(":")
-    if head is not None and any(
-        f.startswith("structure:option of") or f.endswith("scopes it") for f in head.flags
-    ):
+    if head is not None and _scoped(head):
         # "1 of the following:" / "MGUS" / "Bone marrow plasma cells of less than 10%": the
         # bullets under an option say what that option means, not what everyone must meet; and
         # what scopes a bullet in a way not read scopes the bullets under it as well
@@ -715,6 +737,19 @@ def govern(
         else:
             assert p is not None
             _group(p, any_of is not None, kind, name, rows, out)
+        return
+    if (
+        p is not None
+        and head is not None
+        and not colon
+        and head.status == "compiled"
+        and {n.kind for n in leaves(head.predicate)} == {"age_compare"}
+    ):
+        # "Patients >= 18 years" over "ECOG 0-1", beside "Patients < 18 years" over "Lansky >=
+        # 50": an age group over its own bullets, or a requirement with a list under it? not
+        # read (with a colon it is a group: below)
+        _scope(rows, out, name)
+        out[p] = _undecided(head, "an age over a list")
         return
     what = _label_kind(label) if colon else "topic"
     if p is not None and head is not None and colon and head.status == "compiled":
@@ -772,7 +807,9 @@ _NEG_PHRASE = re.compile(
     # headings that restate the section's kind ("You will not be eligible for this study if
     # you:", "Patients with the following prior conditions are excluded:")
     r"you|your|they|he/she|he|she|this|trial|if|prior|or|and|an?|volunteers?|individuals?|"
-    r"persons?|for (?:this|the) (?:study|trial)|for the following reasons|participation)\b|"
+    r"persons?|for (?:this|the) (?:study|trial)|for the following reasons|participation|"
+    # "For inclusion in the study subjects should fulfil all of the following criteria:"
+    r"fulfil+s?|satisfy|satisfies|all|for inclusion(?: in (?:the|this) (?:study|trial))?)\b|"
     r"[:,.;()*#/-]"
 )
 

@@ -12,7 +12,7 @@ from lark import Token, Transformer
 
 from trialscreen.language import thresholds
 from trialscreen.language.values import (
-    NEEDING_WORDS,
+    AFTER_CONCEPT,
     NUMBER_WORDS,
     ROMAN,
     BoundSpec,
@@ -240,12 +240,14 @@ def _all(items: list[Predicate], span: Span, merge: bool = False) -> Predicate:
 
 def _needing_then_more(items: list[Any], node: Any) -> Any:
     """ "Infection requiring antibiotics or hepatitis": does "or hepatitis" join the infection
-    or what it requires? A "requiring ..." item with another item after it: not read."""
+    or what it requires? "No radiotherapy to more than 30% of bone marrow or prior
+    nitrosoureas": does the "no" reach the second? A "requiring ..." (or "to more than N% of
+    bone marrow") item with another item after it: not read."""
     if len(items) < 2:
         return node
     needs = [
         any(
-            q.startswith(NEEDING_WORDS)
+            q.startswith(AFTER_CONCEPT)
             for leaf in leaves(i)
             if isinstance(leaf, HasConcept)
             for q in leaf.qualifiers
