@@ -20,7 +20,6 @@ from trialscreen.facts import (
     LabFact,
     PatientFacts,
     concept_ancestors,
-    count_met,
     regimens_between,
 )
 from trialscreen.language.render import analyte_label, concept_label, regimen_label, render
@@ -703,6 +702,22 @@ def _eval_regimen_count(node: RegimenCount, facts: PatientFacts) -> Result:
     if met is None:
         return Result(None, f"{had}: cannot tell {want}", evidence, [regimen_need(label)])
     return Result(met, f"{had}: {'meets' if met else 'does not meet'} {want}", evidence)
+
+
+def count_met(low: int, high: float, op: str, bound: int) -> bool | None:
+    """A count known only to lie in [low, high] against a bound: decided where every count
+    in the interval gives the same answer."""
+    if op == "==":
+        if low == high:
+            return low == bound
+        return None if low <= bound <= high else False
+    ends = {_count_compare(low, op, bound), _count_compare(high, op, bound)}
+    return ends.pop() if len(ends) == 1 else None
+
+
+def _count_compare(value: float, op: str, bound: int) -> bool:
+    """Whole counts (and an unbounded end, inf) against a bound: exact, no float tolerance."""
+    return {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound}[op]
 
 
 def narrowed(node: RegimenCount) -> bool:

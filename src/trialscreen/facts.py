@@ -498,12 +498,9 @@ def regimen_key(name: str) -> str | None:
     if text in _LINES_KEYS:
         return LINES_OF_THERAPY
     found = concepts.lookup(text)
-    if found is None or found.category not in _REGIMEN_CATEGORIES:
+    if found is None or found.category not in concepts.TREATMENT_CATEGORIES:
         return None
     return found.id
-
-
-_REGIMEN_CATEGORIES = frozenset({"treatment", "drug_class", "drug"})
 
 
 def _add_regimens(facts: PatientFacts) -> None:
@@ -555,21 +552,6 @@ def regimens_between(
 
 
 _DONE = frozenset({"completed", "stopped"})
-
-
-def count_met(low: int, high: float, op: str, bound: int) -> bool | None:
-    """A count known only to lie in [low, high] against a bound: decided where every count
-    in the interval gives the same answer."""
-    if op == "==":
-        if low == high:
-            return low == bound
-        return None if low <= bound <= high else False
-    ends = {_compare_count(low, op, bound), _compare_count(high, op, bound)}
-    return ends.pop() if len(ends) == 1 else None
-
-
-def _compare_count(value: float, op: str, bound: int) -> bool:
-    return {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound}[op]
 
 
 def _add_months(born: dt.date, months: int) -> dt.date:

@@ -20,6 +20,7 @@ from trialscreen.evaluate import (
     age_met,
     began,
     compare,
+    count_met,
     excepted,
     lab_met,
     lab_thresholds,
@@ -32,7 +33,7 @@ from trialscreen.evaluate import (
     since_met,
     stale_days,
 )
-from trialscreen.facts import ConceptFact, PatientFacts, count_met, regimens_between
+from trialscreen.facts import ConceptFact, PatientFacts, regimens_between
 from trialscreen.language.render import analyte_label, concept_label, regimen_label
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion

@@ -11,7 +11,8 @@ import pytest
 from tests.language.test_durations import both
 from tests.language.test_results import reads
 
-from trialscreen.facts import build_facts, count_met, load_patient, regimens_between
+from trialscreen.evaluate import count_met
+from trialscreen.facts import build_facts, load_patient, regimens_between
 from trialscreen.language.compiler import compile_criterion
 
 

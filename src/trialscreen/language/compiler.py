@@ -601,14 +601,11 @@ def _lines_after_a_kind(kept: list[tuple[int, int, Predicate]], tokens: list[Tok
         before = [leaf for _, _, n in kept[:i] for leaf in leaves(n)]
         if any(
             isinstance(leaf, (HasConcept, TimeSince, RegimenCount))
-            and concepts.category(leaf.concept) in _TREATMENT_KINDS
+            and concepts.category(leaf.concept) in concepts.TREATMENT_CATEGORIES
             for leaf in before
         ):
             return True
     return False
-
-
-_TREATMENT_KINDS = frozenset({"treatment", "drug_class", "drug"})
 
 
 def _limit_as_exclusion(kept: list[tuple[int, int, Predicate]], text: str) -> bool:
@@ -1162,7 +1159,7 @@ def _counted_under(label: str, part: CompiledCriterion) -> CompiledCriterion:
     ):
         return part
     found = concepts.lookup(label)
-    if found is None or found.category not in _TREATMENT_KINDS:
+    if found is None or found.category not in concepts.TREATMENT_CATEGORIES:
         return part.model_copy(update={"status": "partial", "flags": (*part.flags, "count_unread")})
     node = _count_of(part.predicate, found.id)
     return part.model_copy(update={"predicate": node, "canonical": render(node)})

@@ -261,9 +261,8 @@ def _needing_then_more(items: list[Any], node: Any) -> Any:
 
 
 _TREATING = frozenset({"drug", "drug_class", "treatment", "procedure"})
-# what a count of regimens may count, and the words that make a name one of therapies
-# ("biologic therapy", "AZT therapies") rather than of drugs ("at least 2 NRTIs")
-_REGIMEN_KINDS = frozenset({"drug", "drug_class", "treatment"})
+# the words that make a name one of therapies ("biologic therapy", "AZT therapies") rather than
+# of drugs ("at least 2 NRTIs"): what a count of regimens may count without "regimens"
 _THERAPY_WORD = re.compile(r"(?i)(?:therap(?:y|ies)|regimens?)$")
 
 
@@ -1216,7 +1215,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             # "chemotherapy"), not of agents or drugs ("2 prior cytotoxic agents": one regimen
             # may hold four) or of treatments ("5 radiation treatments" are fractions)
             therapies = _THERAPY_WORD.search(kind.ref.phrase) is not None
-            if category not in _REGIMEN_KINDS or not (kind.regimen or therapies):
+            if category not in concepts.TREATMENT_CATEGORIES or not (kind.regimen or therapies):
                 return BoundSpec((), span_of(c))
             odd |= any(
                 m.startswith(("therapy_of:", "alias_mismatch:", "joined:"))
