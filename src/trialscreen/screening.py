@@ -148,6 +148,7 @@ DOUBTFUL_READINGS = frozenset(
         "wait_unread",
         "count_unread",
         "qualifier_list",
+        "or_list",
         "recovery_unread",
         "scales_side_by_side",
         "combination_unread",

@@ -32,6 +32,10 @@ from trialscreen.screening import judge
         ("For inclusion in the study subjects should fulfill the following criteria:",
          "inclusion", True),
         ("Patients must fulfil one of the following:", "inclusion", False),  # an OR
+        ("All patients must have:", "inclusion", True),
+        # ALL is acute lymphoblastic leukaemia: a group, not "all"
+        ("Patients with ALL must have:", "inclusion", False),
+        ("Patients with ALL are not eligible if they have:", "exclusion", False),
     ],
 )  # fmt: skip
 def test_headings_that_restate_the_kind(text: str, kind: str, expected: bool) -> None:
@@ -124,4 +128,14 @@ def test_an_age_over_its_own_list_is_not_a_requirement_for_everyone() -> None:
         "      - Lansky >= 50\n"
     )
     got = _judged(text, age=40, observations=[{"name": "ECOG", "value": 1, "date": "2026-10-25"}])
+    assert all(outcome != "fail" for _, outcome in got)
+
+
+def test_a_partly_read_age_over_its_own_list_scopes_it() -> None:
+    text = (
+        "Inclusion Criteria:\n\n"
+        "  - Women 50 years of age or older who have had a screening mammogram\n"
+        "      - Mammogram within the past 12 months\n"
+    )
+    got = _judged(text, age=45, sex="female")
     assert all(outcome != "fail" for _, outcome in got)

@@ -1,6 +1,7 @@
 """A measurement with an exception after it: "Bilirubin <= 1.5 x ULN (unless Gilbert's
-syndrome)" applies only to patients without the condition (`applies_if`); "unless due to liver
-metastases" only where the condition causes the value, which a record does not say."""
+syndrome)", "unless due to liver metastases" apply to patients without the condition
+(`applies_if`); with it, the exception holds where the condition explains the value, which a
+record does not say: unknown, unless the value meets the bound anyway."""
 
 from __future__ import annotations
 
@@ -29,11 +30,13 @@ def _record(bilirubin: float, **conditions: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("text", "kind", "record", "expected"),
     [
-        (GILBERT, "inclusion", _record(2.5, gilbert_syndrome="active"), "no_constraint"),
+        # with Gilbert's: is the value due to it? (the exception is meant for what it explains)
+        (GILBERT, "inclusion", _record(2.5, gilbert_syndrome="active"), "unknown"),
+        (GILBERT, "inclusion", _record(0.8, gilbert_syndrome="active"), "pass"),
         (GILBERT, "inclusion", _record(2.5, gilbert_syndrome="absent"), "fail"),
         (GILBERT, "inclusion", _record(2.5), "unknown"),  # Gilbert's? not recorded
         (GILBERT, "inclusion", _record(0.8), "pass"),  # within the limit either way
-        (EXCLUDED, "exclusion", _record(2.5, gilbert_syndrome="active"), "no_constraint"),
+        (EXCLUDED, "exclusion", _record(2.5, gilbert_syndrome="active"), "unknown"),
         (EXCLUDED, "exclusion", _record(2.5, gilbert_syndrome="absent"), "fail"),
         # due to the metastases? the record does not say
         (DUE_TO, "inclusion", _record(2.5, liver_metastases="active"), "unknown"),
@@ -86,3 +89,39 @@ def test_two_measurements_joined_by_or_with_an_article_between(text: str, canoni
 
 def test_or_between_a_measurement_and_something_else_is_not_joined() -> None:
     reads("Creatinine <= 1.5 mg/dL or a kidney transplant", "inclusion", "partial")
+
+
+def test_an_exception_inside_a_run_on_piece_is_not_read() -> None:
+    # the piece would keep its bound and lose the exception: everyone with ECOG 3 would fail
+    text = "Age: 18 and over Performance status: SWOG 0-2 (unless due to bone pain)"
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "partial" and compiled.applies_if is None
+
+
+def test_an_option_with_an_exception_is_not_read_as_a_plain_option() -> None:
+    from tests.language.test_meaning_rules import read_list
+
+    from trialscreen.facts import build_facts, load_patient
+    from trialscreen.screening import judge
+
+    text = (
+        "Inclusion Criteria:\n\n"
+        "Meet all of the following:\n\n"
+        "  - Bilirubin no greater than 1.5 times ULN (unless Gilbert's syndrome)\n"
+        "  - ECOG 0-2\n"
+    )
+    facts = build_facts(load_patient({"id": "p", "as_of": "2026-11-01", **_record(
+        2.4, gilbert_syndrome="active"), "age": 50}))  # fmt: skip
+    assert all(judge(c, facts)[1] != "fail" for _, _, c in read_list(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Creatinine <= 1.5 mg/dL, creatinine clearance >= 50 mL/min, or eGFR >= 50 mL/min",
+        "ANC >= 1500/mm3, hemoglobin >= 9 g/dL or hematocrit >= 27%",
+    ],
+)
+def test_a_list_of_measurements_ending_in_or_is_not_read_in_an_inclusion(text: str) -> None:
+    # any one of them, or the first and either of the last two?
+    reads(text, "inclusion", "partial")

@@ -62,6 +62,7 @@ UNREAD_FLAGS = frozenset(
         "wait_unread",
         "count_unread",
         "qualifier_list",
+        "or_list",
         "combination_unread",
         "scales_side_by_side",
         "unknown_concept",
@@ -521,17 +522,33 @@ def _or_between_measures(
     return out
 
 
+def _or_ends_a_list(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "Serum creatinine <= 1.5 x ULN, creatinine clearance >= 50 mL/min, or a measured GFR >=
+    50 mL/min": any one of the three, or the first and either of the others ("ANC >= 1500,
+    hemoglobin >= 9 or hematocrit >= 27%")? A measurement listed with a comma before an "or"
+    of measurements is not read (in an exclusion all of them exclude either way)."""
+    for (_, p_end, p_node), (start, _, node) in zip(kept, kept[1:], strict=False):
+        if (
+            isinstance(node, AnyOf)
+            and _measures_only(node)
+            and _measures_only(p_node)
+            and tokens[p_end:start]
+            and all(t.type == "COMMA" for t in tokens[p_end:start])
+        ):
+            return True
+    return False
+
+
 def _measures_only(node: Predicate) -> bool:
     found = leaves(node)
     return bool(found) and all(leaf.kind in _MEASURES for leaf in found) and not node.flags
 
 
-# words between "unless" and the condition it names, and those that make it a cause
+# words between "unless" and the condition it names ("unless due to", "unless history of")
 _UNLESS_WORDS = frozenset(
     """due to secondary attributable related caused by considered thought felt deemed judged
     documented known the a presence of patient has have history""".split()
 )
-_CAUSE_WORDS = frozenset({"due", "secondary", "attributable", "related", "caused"})
 _MEASURES = frozenset({"lab_compare", "score_compare"})
 
 
@@ -539,10 +556,10 @@ def _unless_tail(
     kept: list[tuple[int, int, Predicate]], tokens: list[Token]
 ) -> tuple[tuple[int, int], Predicate] | None:
     """ "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)", "AST and ALT <= 2.5 x ULN unless
-    due to liver metastases": a measurement that does not apply to patients with the condition
-    named after "unless" (the bullet's `applies_if`: not that condition). "due to", "secondary
-    to": only when the condition causes the value, which the record does not say (a qualifier:
-    present → unknown). Only one measurement clause, then "unless", then one condition that
+    due to liver metastases": a measurement that applies to patients without the condition
+    named after "unless" (the bullet's `applies_if`: not that condition, as the cause of the
+    value, which the record does not say: with the condition, unknown unless the value meets
+    the bound anyway). Only one measurement clause, then "unless", then one condition that
     ends the bullet. Returns the tokens read ("unless" … end) and the condition."""
     at = [i for i, t in enumerate(tokens) if t.type == "WORD" and str(t).lower() == "unless"]
     if len(at) != 1 or len(kept) != 2:
@@ -577,12 +594,15 @@ def _unless_tail(
         for c in conds
     ):
         return None
-    if _CAUSE_WORDS & set(words):  # "unless due to liver metastases": and caused by them
-        conds = tuple(
-            c.model_copy(update={"qualifiers": (*c.qualifiers, "causing it")})  # type: ignore[union-attr]
-            for c in conds
-        )
-        cond = conds[0] if len(conds) == 1 else AnyOf(items=conds, span=cond.span)
+    # "unless due to liver metastases", and also a plain "unless Gilbert's syndrome": the
+    # exception is meant for a value the condition explains ("AST and ALT <= 1.5 x ULN (unless
+    # Gilbert's)": Gilbert's raises bilirubin only), which the record does not say; so a patient
+    # with the condition is unknown, one without it meets the bound
+    conds = tuple(
+        c.model_copy(update={"qualifiers": (*c.qualifiers, "causing it")})  # type: ignore[union-attr]
+        for c in conds
+    )
+    cond = conds[0] if len(conds) == 1 else AnyOf(items=conds, span=cond.span)
     return (u, len(tokens)), cond
 
 
@@ -987,6 +1007,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("group_scope")
     if _lines_after_a_kind(kept, tokens):
         flags.append("count_unread")
+    if kind == "inclusion" and _or_ends_a_list(kept, tokens):
+        flags.append("or_list")
     if kind == "exclusion" and _limit_as_exclusion(kept, norm.text):
         flags.append("negated_exclusion")
     if any(
@@ -1122,6 +1144,8 @@ def _compile_run_on(
     unread: list[Span] = []
     for piece in pieces:
         part = _counted_under(piece.label, compile_criterion(piece.text, kind))
+        if part.applies_if is not None:  # "SWOG 0-2 (unless due to bone pain)": not read here
+            part = part.model_copy(update={"status": "partial", "applies_if": None})
         end = piece.start + len(piece.text)
         if part.status == "no_constraint":
             continue

@@ -652,7 +652,12 @@ def _for_group(c: CompiledCriterion, label: str) -> CompiledCriterion:
 
 
 def _option(c: CompiledCriterion) -> Predicate:
-    """A child's predicate as an option of a group: unknown unless fully compiled."""
+    """A child's predicate as an option of a group: unknown unless fully compiled (and not
+    for some patients only: "(unless Gilbert's syndrome)")."""
+    if c.applies_if is not None:
+        return Unparsed(
+            text=c.text, reason="an option for some patients only", span=c.predicate.span
+        )
     if c.status == "compiled":
         return c.predicate
     if c.status == "no_constraint":
@@ -742,8 +747,9 @@ def govern(
         p is not None
         and head is not None
         and not colon
-        and head.status == "compiled"
-        and {n.kind for n in leaves(head.predicate)} == {"age_compare"}
+        and head.status in ("compiled", "partial")
+        and "age_compare" in {n.kind for n in leaves(head.predicate)}
+        and {n.kind for n in leaves(head.predicate)} <= {"age_compare", "sex_is", "unparsed"}
     ):
         # "Patients >= 18 years" over "ECOG 0-1", beside "Patients < 18 years" over "Lansky >=
         # 50": an age group over its own bullets, or a requirement with a list under it? not
@@ -809,7 +815,9 @@ _NEG_PHRASE = re.compile(
     r"you|your|they|he/she|he|she|this|trial|if|prior|or|and|an?|volunteers?|individuals?|"
     r"persons?|for (?:this|the) (?:study|trial)|for the following reasons|participation|"
     # "For inclusion in the study subjects should fulfil all of the following criteria:"
-    r"fulfil+s?|satisfy|satisfies|all|for inclusion(?: in (?:the|this) (?:study|trial))?)\b|"
+    # "all" as a word, never "ALL" (acute lymphoblastic leukaemia: "Patients with ALL must have:")
+    r"fulfil+s?|satisfy|satisfies|(?-i:all|All)|"
+    r"for inclusion(?: in (?:the|this) (?:study|trial))?)\b|"
     r"[:,.;()*#/-]"
 )
 
