@@ -66,7 +66,6 @@ class ConceptFact:
     # False for an entry dated by one `date` (a procedure, or a drug given on a day or taken
     # since): how long it lasted is not known
     course_known: bool = True
-    planned: bool = False  # "absent" because only planned: says nothing of earlier courses
 
 
 @dataclass(slots=True)
@@ -374,21 +373,9 @@ def _add_treatments(facts: PatientFacts) -> None:
             facts.warnings.append(f"{label}.name: {item.name!r} matches no known concept")
             continue
         status = item.status or ("completed" if (item.end or item.date) else "active")
-        if status == "planned":  # not received yet: known absent, for the named drug only
-            if cid is not None:
-                facts.add_concept(
-                    ConceptFact(
-                        cid,
-                        "absent",
-                        None,
-                        None,
-                        False,
-                        None,
-                        item.source or label,
-                        f"{item.name} (planned, not yet received)",
-                        planned=True,
-                    )
-                )
+        if status == "planned":
+            # not received yet; says nothing of earlier courses (a rechallenge is planned too),
+            # so it is no evidence either way
             continue
         ongoing = status in _ACTIVE_TREATMENT and item.end is None and item.date is None
         last = item.end or item.date  # a finished course with only a start has no known end
@@ -530,11 +517,10 @@ def regimens_between(
     """How many regimens of `concept` the patient has had, as an interval [low, high], and
     what it rests on. A count recorded for the concept is exact; a completed course recorded
     as that concept (not one of its kinds: low-dose methotrexate is filed under chemotherapy)
-    is at least one regimen; recorded as never received: none (a planned course says nothing
-    of earlier ones). Counts of broader or narrower kinds are not used: the lexicon's parents
-    are looser than a count needs. `narrowed`: only some of its regimens count ("standard
-    regimens", "for metastatic disease"), which the record does not tell apart: at least none
-    of them."""
+    is at least one regimen; recorded as never received: none. Counts of broader or narrower
+    kinds are not used: the lexicon's parents are looser than a count needs. `narrowed`: only
+    some of its regimens count ("standard regimens", "for metastatic disease"), which the
+    record does not tell apart: at least none of them."""
     told: list[tuple[str, str]] = []
     if concept in facts.regimens:
         count, key = facts.regimens[concept]
@@ -545,7 +531,7 @@ def regimens_between(
     if done:
         told.append((done[0].label, done[0].source))
         return (0 if narrowed else 1), math.inf, told
-    if found and all(f.status == "absent" and not f.planned for f in found):
+    if found and all(f.status == "absent" for f in found):
         told.append((f"{found[0].label} (never received)", found[0].source))
         return 0, 0, told
     return 0, math.inf, told

@@ -149,6 +149,7 @@ DOUBTFUL_READINGS = frozenset(
         "count_unread",
         "qualifier_list",
         "or_list",
+        "and_or_mix",
         "recovery_unread",
         "scales_side_by_side",
         "combination_unread",

@@ -139,3 +139,16 @@ def test_a_partly_read_age_over_its_own_list_scopes_it() -> None:
     )
     got = _judged(text, age=45, sex="female")
     assert all(outcome != "fail" for _, outcome in got)
+
+
+def test_a_negated_all_of_heading_does_not_negate_each_bullet() -> None:
+    # "must not have all of the following": both together exclude, one alone does not
+    text = (
+        "Inclusion Criteria:\n\n"
+        "Patients must not have all of the following:\n\n"
+        "  - Diabetes mellitus\n"
+        "  - Hypertension\n"
+    )
+    got = _judged(text, conditions=[{"name": "diabetes mellitus", "status": "active"},
+                                    {"name": "hypertension", "status": "absent"}])  # fmt: skip
+    assert all(outcome != "fail" for _, outcome in got)

@@ -71,3 +71,19 @@ def test_a_list_after_an_extent_is_not_read() -> None:
     # does the "no" reach the nitrosoureas? (read as "no X or Y" it passed a patient who had them)
     reads("No prior radiotherapy to more than 30% of bone marrow or prior nitrosoureas",
           "inclusion", "partial")  # fmt: skip
+
+
+def test_a_qualifier_after_examples_is_not_given_to_the_last_example_only() -> None:
+    # "requiring systemic therapy" (or "to more than 25% of bone marrow") may qualify the head
+    # too: read as "any infection, or TB requiring systemic therapy" it excluded a plain UTI
+    reads("Active infection including tuberculosis requiring systemic therapy", "exclusion",
+          "partial")  # fmt: skip
+    reads("Prior radiotherapy including pelvic radiotherapy to more than 25% of bone marrow",
+          "exclusion", "partial")  # fmt: skip
+
+
+def test_a_planned_course_is_no_evidence_either_way() -> None:
+    planned = {"treatments": [{"name": "radiotherapy", "category": "radiotherapy",
+                               "status": "planned"}]}  # fmt: skip
+    assert both("No prior radiotherapy", "inclusion", **planned) == "unknown"
+    assert both(NO_PRIOR, "inclusion", **planned) == "unknown"

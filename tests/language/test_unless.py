@@ -125,3 +125,26 @@ def test_an_option_with_an_exception_is_not_read_as_a_plain_option() -> None:
 def test_a_list_of_measurements_ending_in_or_is_not_read_in_an_inclusion(text: str) -> None:
     # any one of them, or the first and either of the last two?
     reads(text, "inclusion", "partial")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the grammar binds "and" first: "(ANC and creatinine) or clearance"? most likely "ANC,
+        # and creatinine or clearance"; and "(age and ECOG) or Karnofsky" passed a child
+        "ANC >= 1500 and creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min",
+        "ANC >= 1500 and creatinine <= 1.5 mg/dL or a creatinine clearance >= 60 mL/min",
+        "Age >= 18 and ECOG 0-1 or Karnofsky >= 70",
+        "Patient Is Male Or Female And Aged Over 18",
+    ],
+)
+def test_and_and_or_together_without_brackets_are_not_read(text: str) -> None:
+    reads(text, "inclusion", "partial")
+
+
+def test_two_ranges_of_one_test_joined_by_or_a_are_one_alternative() -> None:
+    reads(
+        "Absolute CD4 count of 100 - 500 cells/mm3 OR a CD4 count of 50 - 99 cells/mm3",
+        "inclusion",
+        "compiled",
+    )

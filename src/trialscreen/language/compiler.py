@@ -30,6 +30,7 @@ from trialscreen.language.parser import get_parser
 from trialscreen.language.render import render
 from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
+from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
@@ -63,6 +64,7 @@ UNREAD_FLAGS = frozenset(
         "count_unread",
         "qualifier_list",
         "or_list",
+        "and_or_mix",
         "combination_unread",
         "scales_side_by_side",
         "unknown_concept",
@@ -514,6 +516,10 @@ def _or_between_measures(
                 and all(t.type == "WORD_LEVEL" or str(t).lower() in _ARTICLES for t in fillers)
                 and _measures_only(p_node)
                 and _measures_only(node)
+                # "ANC >= 1500 and creatinine <= 1.5 or a creatinine clearance >= 60": which
+                # does the "or" join? one test each side only (a range is one test)
+                and len({_tested(leaf) for leaf in leaves(p_node)}) == 1
+                and len({_tested(leaf) for leaf in leaves(node)}) == 1
             ):
                 either = AnyOf(items=(p_node, node), span=(p_node.span[0], node.span[1]))
                 out[-1] = (p_start, end, either)
@@ -537,6 +543,37 @@ def _or_ends_a_list(kept: list[tuple[int, int, Predicate]], tokens: list[Token])
         ):
             return True
     return False
+
+
+def _and_or_mixed(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
+    """ "ANC >= 1500 and creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min": the
+    grammar binds "and" first ("(ANC and creatinine) or clearance"); the writer most likely
+    meant "ANC, and creatinine or clearance". Measurements joined by both, with no bracket
+    saying how: not read. ("AST and ALT <= 2.5 x ULN": one bound for two tests, not this.)
+    Any clauses, not only measurements: "X and Y or Z" is as open."""
+    for start, end, node in kept:
+        if any(t.type == "LPAR" for t in tokens[start:end]):
+            continue
+        for part in walk(node):
+            if not isinstance(part, AnyOf):
+                continue
+            for item in part.items:
+                # two clauses (their own spans), not one bound for several tests (one span)
+                if isinstance(item, AllOf) and len({leaf.span for leaf in leaves(item)}) > 1:
+                    return True
+    return False
+
+
+def _tested(leaf: Predicate) -> str:
+    """What a measurement measures (analyte or scale)."""
+    return str(getattr(leaf, "analyte", None) or getattr(leaf, "scale", ""))
+
+
+def _bounds(node: Predicate) -> set[str]:
+    """The distinct bounds of a node's measurements (one per "AST and ALT <= 2.5 x ULN")."""
+    return {
+        str(leaf.model_dump(exclude={"analyte", "scale", "span", "flags"})) for leaf in leaves(node)
+    }
 
 
 def _measures_only(node: Predicate) -> bool:
@@ -573,10 +610,7 @@ def _unless_tail(
         return None
     # one bound for one or more tests ("AST and ALT <= 2.5 x ULN"), not several bounds: which
     # of them would the exception be about?
-    bounds = {
-        str(leaf.model_dump(exclude={"analyte", "scale", "span", "flags"})) for leaf in measured
-    }
-    if len(bounds) != 1:
+    if len(_bounds(measure)) != 1:
         return None
     words = [str(t).lower() for t in tokens[u + 1 : c_start]]
     if any(w not in _UNLESS_WORDS for w in words):
@@ -757,6 +791,9 @@ def _examples_after(
                 or example.grade is not None
                 or example.timing not in ("any", head.timing)
                 or not _kind_of(example.concept, head.concept)
+                # "Active infection including tuberculosis requiring systemic therapy": does
+                # "requiring ..." qualify the last example only, or all of them?
+                or any(q.startswith(AFTER_CONCEPT) for q in example.qualifiers)
             ):
                 return None
             if example.concept == head.concept or any(x.concept == example.concept for x in items):
@@ -1009,6 +1046,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("count_unread")
     if kind == "inclusion" and _or_ends_a_list(kept, tokens):
         flags.append("or_list")
+    if _and_or_mixed(kept, tokens):
+        flags.append("and_or_mix")
     if kind == "exclusion" and _limit_as_exclusion(kept, norm.text):
         flags.append("negated_exclusion")
     if any(

@@ -299,7 +299,11 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
             continue
         name = f"heading '{heading.text[:40]}'"
         if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
-            neutral = _says_only(heading.text) or restates_kind(heading.text, heading.kind)
+            neutral = (
+                _says_only(heading.text) or restates_kind(heading.text, heading.kind)
+            ) and not (  # "must not have all of the following:": all of them together
+                _ALL.search(heading.text) and _NEGATING.search(heading.text)
+            )
             if not neutral or _names_a_group(heading):
                 _scope(rows, out, name)
             continue
