@@ -25,8 +25,16 @@ from trialscreen.language.cues import (
     other_treatment,
     unaccounted,
 )
+from trialscreen.language.joins import (
+    MEASUREMENTS,
+    and_or_mixed,
+    or_between_measures,
+    or_ends_a_list,
+    unless_tail,
+)
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
+from trialscreen.language.regimens import counted_under, limit_as_exclusion, lines_after_a_kind
 from trialscreen.language.render import render
 from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
@@ -34,7 +42,6 @@ from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
-    LINES_OF_THERAPY,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -44,11 +51,9 @@ from trialscreen.model.predicate import (
     NoConstraint,
     Not,
     Predicate,
-    RegimenCount,
     ScoreCompare,
     SexIs,
     Span,
-    TimeSince,
     Unparsed,
     leaves,
     walk,
@@ -444,7 +449,7 @@ def _defined_by_brackets(
             and end < len(tokens)
             and tokens[end].type == "RPAR"
         )
-        if inside and set(leaf.kind for leaf in leaves(node)) & _MEASURED:
+        if inside and set(leaf.kind for leaf in leaves(node)) & MEASUREMENTS:
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
             if _graded_now(node, concept):
@@ -460,12 +465,12 @@ def _defined_by_brackets(
                 # "Congestive heart failure (NYHA class III or IV)": the disease of that class
                 out[-1] = (p_start, end, _of_class(p_node, concept, node))
                 continue
-            if measured and tokens[end - 1].type != "RPAR" and set(measured) & _MEASURED:
+            if measured and tokens[end - 1].type != "RPAR" and set(measured) & MEASUREMENTS:
                 # "Thrombocytopenia (platelet count < 50,000/mm3) or coagulopathy": the bracket
                 # and what follows it were read as one clause; its grouping is not the text's
                 out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
-            if measured and set(measured) <= _MEASURED:
+            if measured and set(measured) <= MEASUREMENTS:
                 span = (p_node.span[0], node.span[1])
                 analytes = {getattr(leaf, "analyte", "") for leaf in leaves(node)}
                 if (
@@ -483,194 +488,13 @@ def _defined_by_brackets(
                 # "History of kidney disease (creatinine > 2)": values of the past. Not read.
                 out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
-            if set(measured) & _MEASURED:
+            if set(measured) & MEASUREMENTS:
                 # "CHF (NYHA class III or IV heart disease)": a measure among other things in
                 # the bracket: what it says of the concept is not read
                 out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
                 continue
         out.append((start, end, node))
     return out
-
-
-_ARTICLES = frozenset({"a", "an", "the"})
-
-
-def _or_between_measures(
-    kept: list[tuple[int, int, Predicate]], tokens: list[Token]
-) -> list[tuple[int, int, Predicate]]:
-    """ "Serum creatinine of =< 1.5 mg/dL or a calculated creatinine clearance >= 60 mL/min",
-    "ECOG 0, 1, or 2; or Karnofsky >= 60%": two measurements joined by "or" with only an
-    article or a word such as "calculated" before the second (which the grammar's "or" does
-    not take) are one alternative, as written."""
-    out: list[tuple[int, int, Predicate]] = []
-    for start, end, node in kept:
-        if out:
-            p_start, p_end, p_node = out[-1]
-            gap = tokens[p_end:start]
-            at = next((i for i, t in enumerate(gap) if t.type not in ("COMMA", "COLON")), None)
-            fillers = gap[at + 1 :] if at is not None else []
-            if (
-                at is not None
-                and gap[at].type == "_OR"
-                and str(gap[at]).lower() == "or"
-                and all(t.type == "WORD_LEVEL" or str(t).lower() in _ARTICLES for t in fillers)
-                and _measures_only(p_node)
-                and _measures_only(node)
-                # "ANC >= 1500 and creatinine <= 1.5 or a creatinine clearance >= 60": which
-                # does the "or" join? one test each side only (a range is one test)
-                and len({_tested(leaf) for leaf in leaves(p_node)}) == 1
-                and len({_tested(leaf) for leaf in leaves(node)}) == 1
-            ):
-                either = AnyOf(items=(p_node, node), span=(p_node.span[0], node.span[1]))
-                out[-1] = (p_start, end, either)
-                continue
-        out.append((start, end, node))
-    return out
-
-
-def _or_ends_a_list(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
-    """ "Serum creatinine <= 1.5 x ULN, creatinine clearance >= 50 mL/min, or a measured GFR >=
-    50 mL/min": any one of the three, or the first and either of the others ("ANC >= 1500,
-    hemoglobin >= 9 or hematocrit >= 27%")? A measurement listed with a comma before an "or"
-    of measurements is not read (in an exclusion all of them exclude either way)."""
-    for (_, p_end, p_node), (start, _, node) in zip(kept, kept[1:], strict=False):
-        if (
-            isinstance(node, AnyOf)
-            and _measures_only(node)
-            and _measures_only(p_node)
-            and tokens[p_end:start]
-            and all(t.type == "COMMA" for t in tokens[p_end:start])
-        ):
-            return True
-    return False
-
-
-def _and_or_mixed(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
-    """ "ANC >= 1500 and creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min": the
-    grammar binds "and" first ("(ANC and creatinine) or clearance"); the writer most likely
-    meant "ANC, and creatinine or clearance". Measurements joined by both, with no bracket
-    saying how: not read. ("AST and ALT <= 2.5 x ULN": one bound for two tests, not this.)
-    Any clauses, not only measurements: "X and Y or Z" is as open."""
-    for start, end, node in kept:
-        if any(t.type == "LPAR" for t in tokens[start:end]):
-            continue
-        for part in walk(node):
-            if not isinstance(part, AnyOf):
-                continue
-            for item in part.items:
-                # two clauses (their own spans), not one bound for several tests (one span)
-                if isinstance(item, AllOf) and len({leaf.span for leaf in leaves(item)}) > 1:
-                    return True
-    return False
-
-
-def _tested(leaf: Predicate) -> str:
-    """What a measurement measures (analyte or scale)."""
-    return str(getattr(leaf, "analyte", None) or getattr(leaf, "scale", ""))
-
-
-def _bounds(node: Predicate) -> set[str]:
-    """The distinct bounds of a node's measurements (one per "AST and ALT <= 2.5 x ULN")."""
-    return {
-        str(leaf.model_dump(exclude={"analyte", "scale", "span", "flags"})) for leaf in leaves(node)
-    }
-
-
-def _measures_only(node: Predicate) -> bool:
-    found = leaves(node)
-    return bool(found) and all(leaf.kind in _MEASURES for leaf in found) and not node.flags
-
-
-# words between "unless" and the condition it names ("unless due to", "unless history of")
-_UNLESS_WORDS = frozenset(
-    """due to secondary attributable related caused by considered thought felt deemed judged
-    documented known the a presence of patient has have history""".split()
-)
-_MEASURES = frozenset({"lab_compare", "score_compare"})
-
-
-def _unless_tail(
-    kept: list[tuple[int, int, Predicate]], tokens: list[Token]
-) -> tuple[tuple[int, int], Predicate] | None:
-    """ "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)", "AST and ALT <= 2.5 x ULN unless
-    due to liver metastases": a measurement that applies to patients without the condition
-    named after "unless" (the bullet's `applies_if`: not that condition, as the cause of the
-    value, which the record does not say: with the condition, unknown unless the value meets
-    the bound anyway). Only one measurement clause, then "unless", then one condition that
-    ends the bullet. Returns the tokens read ("unless" … end) and the condition."""
-    at = [i for i, t in enumerate(tokens) if t.type == "WORD" and str(t).lower() == "unless"]
-    if len(at) != 1 or len(kept) != 2:
-        return None
-    (m_start, m_end, measure), (c_start, c_end, cond) = kept
-    u = at[0]
-    if not (m_end <= u < c_start) or any(t.type not in ("LPAR", "COMMA") for t in tokens[m_end:u]):
-        return None
-    measured = leaves(measure)
-    if {leaf.kind for leaf in measured} - _MEASURES:
-        return None
-    # one bound for one or more tests ("AST and ALT <= 2.5 x ULN"), not several bounds: which
-    # of them would the exception be about?
-    if len(_bounds(measure)) != 1:
-        return None
-    words = [str(t).lower() for t in tokens[u + 1 : c_start]]
-    if any(w not in _UNLESS_WORDS for w in words):
-        return None
-    rest = tokens[c_end:]
-    if any(t.type != "RPAR" and str(t) not in ".;" for t in rest):
-        return None
-    conds = cond.items if isinstance(cond, AnyOf) and not cond.flags else (cond,)
-    if not all(
-        isinstance(c, HasConcept)
-        and not c.flags
-        and c.within_days is None
-        and c.grade is None
-        and not c.except_concepts
-        for c in conds
-    ):
-        return None
-    # "unless due to liver metastases", and also a plain "unless Gilbert's syndrome": the
-    # exception is meant for a value the condition explains ("AST and ALT <= 1.5 x ULN (unless
-    # Gilbert's)": Gilbert's raises bilirubin only), which the record does not say; so a patient
-    # with the condition is unknown, one without it meets the bound
-    conds = tuple(
-        c.model_copy(update={"qualifiers": (*c.qualifiers, "causing it")})  # type: ignore[union-attr]
-        for c in conds
-    )
-    cond = conds[0] if len(conds) == 1 else AnyOf(items=conds, span=cond.span)
-    return (u, len(tokens)), cond
-
-
-def _lines_after_a_kind(kept: list[tuple[int, int, Predicate]], tokens: list[Token]) -> bool:
-    """ "Prior chemotherapy: no more than 2 regimens", "Chemotherapy allowed; no more than 2
-    prior regimens": a count of lines of any kind after a heading or a treatment named before
-    it may count that kind only."""
-    for i, (start, _, node) in enumerate(kept):
-        if not any(
-            isinstance(leaf, RegimenCount) and leaf.concept == LINES_OF_THERAPY
-            for leaf in leaves(node)
-        ):
-            continue
-        if any(t.type == "COLON" for t in tokens[:start]):
-            return True
-        before = [leaf for _, _, n in kept[:i] for leaf in leaves(n)]
-        if any(
-            isinstance(leaf, (HasConcept, TimeSince, RegimenCount))
-            and concepts.category(leaf.concept) in concepts.TREATMENT_CATEGORIES
-            for leaf in before
-        ):
-            return True
-    return False
-
-
-def _limit_as_exclusion(kept: list[tuple[int, int, Predicate]], text: str) -> bool:
-    """ "No more than 2 prior regimens" in an exclusion list: excluded with 0-2, or a limit
-    written in the wrong list? Not read (as "No prior X" there)."""
-    return any(
-        isinstance(leaf, RegimenCount)
-        and re.match(r"(?i)\s*(?:no|not)\b", text[leaf.span[0] :]) is not None
-        for _, _, node in kept
-        for leaf in leaves(node)
-    )
 
 
 def _intro(tokens: list[Token], i: int) -> int | None:
@@ -821,7 +645,6 @@ def _examples_after(
     return j - 1, k, items, words | set(range(at, k))
 
 
-_MEASURED = frozenset({"lab_compare", "score_compare"})
 _NOW_OR_ANY = frozenset({"any", "current"})
 # conditions that a measurement defines, and the analytes that define them: "Thrombocytopenia
 # (platelets < 100,000)" names the thrombocytopenia meant. A bracket of other measurements may be
@@ -1019,8 +842,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
-    kept = _or_between_measures(kept, tokens)
-    unless = _unless_tail(kept, tokens)
+    kept = or_between_measures(kept, tokens)
+    unless = unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"
         kept, (u_start, u_end), condition = kept[:1], unless[0], unless[1]
@@ -1042,13 +865,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("wait_unread")
     if _group_label(kept, tokens):
         flags.append("group_scope")
-    if _lines_after_a_kind(kept, tokens):
+    if lines_after_a_kind(kept, tokens):
         flags.append("count_unread")
-    if kind == "inclusion" and _or_ends_a_list(kept, tokens):
+    if kind == "inclusion" and or_ends_a_list(kept, tokens):
         flags.append("or_list")
-    if _and_or_mixed(kept, tokens):
+    if and_or_mixed(kept, tokens):
         flags.append("and_or_mix")
-    if kind == "exclusion" and _limit_as_exclusion(kept, norm.text):
+    if kind == "exclusion" and limit_as_exclusion(kept, norm.text):
         flags.append("negated_exclusion")
     if any(
         str(t) == "+" and norm.text[max((t.start_pos or 0) - 1, 0) : (t.start_pos or 0)] == " "
@@ -1182,7 +1005,7 @@ def _compile_run_on(
     items: list[Predicate] = []
     unread: list[Span] = []
     for piece in pieces:
-        part = _counted_under(piece.label, compile_criterion(piece.text, kind))
+        part = counted_under(piece.label, compile_criterion(piece.text, kind))
         if part.applies_if is not None:  # "SWOG 0-2 (unless due to bone pain)": not read here
             part = part.model_copy(update={"status": "partial", "applies_if": None})
         end = piece.start + len(piece.text)
@@ -1211,32 +1034,6 @@ def _compile_run_on(
         uncovered=tuple(_merge(sorted(unread), text)),
         canonical=render(node),
     )
-
-
-def _counted_under(label: str, part: CompiledCriterion) -> CompiledCriterion:
-    """ "Chemotherapy: No more than 2 prior regimens": a count of lines of any kind under a
-    treatment label counts that treatment; under any other label ("Other:") it is not read."""
-    if not any(
-        isinstance(leaf, RegimenCount) and leaf.concept == LINES_OF_THERAPY
-        for leaf in leaves(part.predicate)
-    ):
-        return part
-    found = concepts.lookup(label)
-    if found is None or found.category not in concepts.TREATMENT_CATEGORIES:
-        return part.model_copy(update={"status": "partial", "flags": (*part.flags, "count_unread")})
-    node = _count_of(part.predicate, found.id)
-    return part.model_copy(update={"predicate": node, "canonical": render(node)})
-
-
-def _count_of(node: Predicate, concept: str) -> Predicate:
-    """The tree with its counts of lines of any kind made counts of `concept`."""
-    if isinstance(node, RegimenCount) and node.concept == LINES_OF_THERAPY:
-        return node.model_copy(update={"concept": concept})
-    if isinstance(node, (AllOf, AnyOf)):
-        return node.model_copy(update={"items": tuple(_count_of(i, concept) for i in node.items)})
-    if isinstance(node, Not):
-        return node.model_copy(update={"item": _count_of(node.item, concept)})
-    return node
 
 
 def compile_slice(text: str, kind: CriterionKind, start: int, end: int) -> CompiledCriterion:
