@@ -122,3 +122,31 @@ def test_the_insulin_canonical_reads_back_as_the_hormone() -> None:
     canonical = compile_criterion("Fasting insulin <20 mcU/mL", "inclusion").canonical
     again = compile_criterion(canonical, "inclusion")
     assert again.status == "compiled" and again.canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Peripheral blood blasts < 5%", "Peripheral blood blasts < 5 %"),
+        ("Circulating blasts greater than 20%", "Peripheral blood blasts > 20 %"),
+    ],
+)
+def test_blasts_in_blood_are_not_blasts_in_marrow(text: str, canonical: str) -> None:
+    reads(text, "inclusion", "compiled", canonical)
+    # "blasts" alone names neither
+    assert compile_criterion("Blasts < 5%", "inclusion").status != "compiled"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (_lab("peripheral blood blasts", 2, "%"), "pass"),
+        (_lab("circulating blasts", 8, "%"), "fail"),
+        (_lab("blasts", 2, "%", code="26446-5"), "pass"),  # the code names the test
+        (_lab("bone marrow blasts", 2, "%"), "unknown"),  # a marrow value says nothing of blood
+    ],
+)
+def test_a_blood_blast_count_decides_only_blood_blast_bounds(
+    record: dict[str, Any], expected: str
+) -> None:
+    assert both("Peripheral blood blasts < 5%", "inclusion", **record) == expected
