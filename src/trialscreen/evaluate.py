@@ -689,8 +689,15 @@ def _eval_regimen_count(node: RegimenCount, facts: PatientFacts) -> Result:
     """How many regimens of a kind (fastpath._plan_regimen_count is the same): the record's
     count, or the interval the record bounds it to (facts.regimens_between)."""
     label = regimen_label(node)
-    low, high, told = regimens_between(facts, node.concept, narrowed(node))
-    evidence: list[dict[str, Any]] = [{"item": item, "source": src} for item, src in told]
+    low, high, basis = regimens_between(facts, node.concept, narrowed(node))
+    evidence: list[dict[str, Any]] = []
+    if isinstance(basis, tuple):  # the record's count
+        evidence.append(
+            {"item": f"{basis[0]}: {basis[1]} prior regimens", "source": "prior_regimens"}
+        )
+    elif basis is not None:  # a completed course, or recorded as never received
+        never = " (never received)" if basis.status == "absent" else ""
+        evidence.append({"item": f"{basis.label}{never}", "source": basis.source})
     want = f"{node.op} {node.count}"
     met = count_met(low, high, node.op, node.count)
     if low == high:

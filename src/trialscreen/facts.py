@@ -499,11 +499,7 @@ def _add_regimens(facts: PatientFacts) -> None:
             )
             continue
         facts.regimens[concept_id] = (count, name)
-        given = [
-            f
-            for f in facts.concepts.get(concept_id, [])
-            if f.concept == concept_id and f.status in _DONE
-        ]
+        given = _completed_as(facts, concept_id)
         if count == 0 and given:
             facts.warnings.append(
                 f"prior_regimens: {name!r} is 0, but {given[0].source} is a completed "
@@ -513,31 +509,35 @@ def _add_regimens(facts: PatientFacts) -> None:
 
 def regimens_between(
     facts: PatientFacts, concept: str, narrowed: bool
-) -> tuple[int, float, list[tuple[str, str]]]:
+) -> tuple[int, float, tuple[str, int] | ConceptFact | None]:
     """How many regimens of `concept` the patient has had, as an interval [low, high], and
     what it rests on. A count recorded for the concept is exact; a completed course recorded
     as that concept (not one of its kinds: low-dose methotrexate is filed under chemotherapy)
     is at least one regimen; recorded as never received: none. Counts of broader or narrower
     kinds are not used: the lexicon's parents are looser than a count needs. `narrowed`: only
     some of its regimens count ("standard regimens", "for metastatic disease"), which the
-    record does not tell apart: at least none of them."""
-    told: list[tuple[str, str]] = []
+    record does not tell apart: at least none of them. What it rests on is the record's
+    (key, count), the entry, or None; the hot path reads only the interval."""
     if concept in facts.regimens:
         count, key = facts.regimens[concept]
-        told.append((f"{key}: {count} prior regimens", "prior_regimens"))
-        return (0 if narrowed else count), count, told
+        return (0 if narrowed else count), count, (key, count)
     found = facts.concepts.get(concept, []) if concept != LINES_OF_THERAPY else []
-    done = [f for f in found if f.concept == concept and f.status in _DONE]
+    done = _completed_as(facts, concept) if concept != LINES_OF_THERAPY else []
     if done:
-        told.append((done[0].label, done[0].source))
-        return (0 if narrowed else 1), math.inf, told
+        return (0 if narrowed else 1), math.inf, done[0]
     if found and all(f.status == "absent" for f in found):
-        told.append((f"{found[0].label} (never received)", found[0].source))
-        return 0, 0, told
-    return 0, math.inf, told
+        return 0, 0, found[0]
+    return 0, math.inf, None
 
 
 _DONE = frozenset({"completed", "stopped"})
+
+
+def _completed_as(facts: PatientFacts, concept: str) -> list[ConceptFact]:
+    """Completed courses recorded as `concept` itself (not filed under it as one of its kinds)."""
+    return [
+        f for f in facts.concepts.get(concept, []) if f.concept == concept and f.status in _DONE
+    ]
 
 
 def _add_months(born: dt.date, months: int) -> dt.date:

@@ -270,6 +270,7 @@ def _given_for(spec: IndicationSpec, refs: list[ConceptRef]) -> bool:
     """ "for" + a condition after treatments only: what they were given for."""
     return (
         spec.intro == "for"
+        and not spec.several
         and concepts.get(spec.concept).category in ("condition", "finding")
         and all(concepts.get(r.concept).category in _TREATING for r in refs)
     )
@@ -778,10 +779,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def indication(self, c: list[Any]) -> IndicationSpec:
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
-        written = intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
-        if len(refs) > 1 or refs[0].qualifiers:  # "for MDS or AML": either? both?
-            intro = "several"
-        return IndicationSpec(refs[0].concept, intro, span_of(c), written)
+        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        several = len(refs) > 1 or bool(refs[0].qualifiers)  # "for MDS or AML": either? both?
+        return IndicationSpec(refs[0].concept, intro, span_of(c), several)
 
     def lasting(self, c: list[Any]) -> LastingSpec:
         op = [x for x in c if isinstance(x, tuple)][0][0]
@@ -1189,9 +1189,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def regimen_count_or_more(self, c: list[Any]) -> Any:
         return self._regimen_count(c, [">="])
 
-    def regimen_count_two(self, c: list[Any]) -> Any:
-        """ "At least 1, but no more than 3, prior chemotherapy regimens": both bounds."""
-        return self._regimen_count(c, [x[0] for x in c if isinstance(x, tuple)])
+    # "At least 1, but no more than 3, prior chemotherapy regimens": both bounds, each with its
+    # comparator (the same reading as one bound)
+    regimen_count_two = regimen_count
 
     def regimen_count_between(self, c: list[Any]) -> Any:
         return self._regimen_count(c, [">=", "<="])
@@ -1226,15 +1226,14 @@ class CriteriaTransformer(Transformer[Token, Any]):
             # lines of any kind: only as prior ones ("3 or more lines" on an eye chart, "at
             # least 2 treatments" of dialysis are no lines of therapy), and "therapies" only
             if not any(w.role == "history" for w in words) or (
-                not kind.regimen
-                and not all(re.fullmatch(r"therap(?:y|ies)", b) for b in kind.therapy_words)
+                not kind.regimen and not all(_THERAPY_WORD.search(b) for b in kind.therapy_words)
             ):
                 return BoundSpec((), span_of(c))
             if routes == ["systemic"]:  # "prior systemic regimens"
                 concept, routes = "systemic_therapy", []
         given = _of(c, IndicationSpec)
         # "if HIV positive", "in patients with": a condition, not what they were given for
-        odd |= any((g.written or g.intro) != "for" for g in given)
+        odd |= any(g.intro != "for" for g in given)
         span = span_of(c)
         items: list[Predicate] = [
             RegimenCount(

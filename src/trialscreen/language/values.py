@@ -104,7 +104,7 @@ class IndicationSpec:
     concept: str
     intro: str
     span: Span
-    written: str = ""  # the word as written ("for"), where `intro` says "several"
+    several: bool = False  # more than one condition, or a qualified one: which was it for?
 
 
 @dataclass(frozen=True, slots=True)
