@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from trialscreen import markers
 from trialscreen.facts import (
     ConceptFact,
     LabFact,
@@ -29,6 +30,8 @@ from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
     AnyOf,
+    BiomarkerStatus,
+    BiomarkerValue,
     ConceptDuration,
     ConceptOnset,
     Conditional,
@@ -801,6 +804,18 @@ def _time_since(node: TimeSince, facts: PatientFacts) -> Result:
         f"{node.op} {shown(node.days)} days",
         evidence,
     )
+
+
+def _eval_biomarker_status(node: BiomarkerStatus, facts: PatientFacts) -> Result:
+    """A tumour marker's result (markers.decide_status, shared with the fast path)."""
+    d = markers.decide_status(node, facts)
+    return Result(d.met, d.reason, d.evidence, d.needs)
+
+
+def _eval_biomarker_value(node: BiomarkerValue, facts: PatientFacts) -> Result:
+    """A tumour marker's value against a bound (markers.decide_value)."""
+    d = markers.decide_value(node, facts)
+    return Result(d.met, d.reason, d.evidence, d.needs)
 
 
 def _eval_all_of(node: AllOf, facts: PatientFacts) -> Result:

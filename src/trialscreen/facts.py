@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trialscreen.lexicon import concepts
+from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.messages import one_line
-from trialscreen.model.patient import Observation, Patient
+from trialscreen.model.patient import Biomarker, Observation, Patient
 from trialscreen.model.predicate import LINES_OF_THERAPY
 from trialscreen.units import analytes
 from trialscreen.units.registry import UnitError, conversion_factor, log_inner
@@ -80,6 +80,8 @@ class PatientFacts:
     ages: dict[str, tuple[float, float] | None] = field(default_factory=dict)
     # complete counts of prior regimens by concept (record `prior_regimens`): (count, key)
     regimens: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # tumour-marker results by marker id (record `biomarkers`), with each one's field path
+    markers: dict[str, list[tuple[Biomarker, str]]] = field(default_factory=dict)
 
     def age_in(self, unit: str) -> tuple[float, float] | None:
         """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
@@ -580,7 +582,27 @@ def build_facts(patient: Patient) -> PatientFacts:
     _add_adverse_events(facts)
     _add_states(facts)
     _add_regimens(facts)
+    _add_markers(facts)
     return facts
+
+
+def _add_markers(facts: PatientFacts) -> None:
+    """File each marker result under its marker; a name or code the lexicon does not know is
+    a warning naming the field (never dropped silently)."""
+    for i, item in enumerate(facts.patient.biomarkers):
+        label = f"biomarkers[{i}]"
+        marker = (biomarkers.by_loinc(item.code) if item.code else None) or biomarkers.lookup(
+            item.name
+        )
+        if marker is None:
+            close = biomarkers.suggest(item.name)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            facts.warnings.append(f"{label}.name: {item.name!r} is no known tumour marker{hint}")
+            continue
+        if item.result is None and item.value is None:
+            facts.warnings.append(f"{label}: {item.name!r} has neither a result nor a value")
+            continue
+        facts.markers.setdefault(marker.id, []).append((item, label))
 
 
 def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:

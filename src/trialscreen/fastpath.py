@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from trialscreen import markers
 from trialscreen.evaluate import (
     BLOCKING_FLAGS,
     _fact_matches,
@@ -41,6 +42,8 @@ from trialscreen.model.predicate import (
     AgeCompare,
     AllOf,
     AnyOf,
+    BiomarkerStatus,
+    BiomarkerValue,
     ConceptDuration,
     ConceptOnset,
     Conditional,
@@ -275,6 +278,22 @@ def _plan_regimen_count(node: RegimenCount) -> Plan:
         low, high, _ = regimens_between(facts, concept, some)
         met = count_met(low, high, op, count)
         return (met, needs) if met is None else (met, _NONE)
+
+    return plan
+
+
+def _plan_biomarker_status(node: BiomarkerStatus) -> Plan:
+    def plan(facts: PatientFacts) -> Outcome:
+        d = markers.decide_status(node, facts)
+        return (d.met, tuple(d.needs)) if d.met is None else (d.met, _NONE)
+
+    return plan
+
+
+def _plan_biomarker_value(node: BiomarkerValue) -> Plan:
+    def plan(facts: PatientFacts) -> Outcome:
+        d = markers.decide_value(node, facts)
+        return (d.met, tuple(d.needs)) if d.met is None else (d.met, _NONE)
 
     return plan
 

@@ -327,10 +327,11 @@ def print_import(out: Console, doc: dict[str, Any]) -> None:
     for key in ("id", "birth_date", "sex", "pregnant"):
         if key in patient:
             table.add_row(key, Text(str(patient[key])), Text(prov.get(key, "")))
-    for group in ("observations", "conditions", "treatments", "adverse_events"):
+    shown = ("variant", "result", "value", "unit", "status", "date")
+    for group in ("observations", "conditions", "treatments", "adverse_events", "biomarkers"):
         for i, item in enumerate(patient.get(group, [])):
             label = item.get("name") or item.get("term")
-            value = " ".join(str(item[k]) for k in ("value", "unit", "status", "date") if k in item)
+            value = " ".join(str(item[k]) for k in shown if k in item)
             table.add_row(
                 f"{group}[{i}]", Text(f"{label}: {value}"), Text(prov.get(f"{group}[{i}]", ""))
             )

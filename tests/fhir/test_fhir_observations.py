@@ -78,10 +78,19 @@ def test_data_absent_reason_keeps_the_observation_without_value(labs: FhirImport
     assert (alt.code, alt.value, alt.date) == ("1742-6", None, MARCH_1)
 
 
-def test_codeable_concept_value_is_its_display_or_text(labs: FhirImport) -> None:
-    assert one(labs, "er").value == "Positive"
-    assert one(labs, "her2-text").value == "Equivocal"
-    assert one(labs, "her2-text").name == "48676-1"  # no display, no text: the bare code
+def test_tumour_marker_tests_are_marker_results(labs: FhirImport) -> None:
+    """ER and HER2 by LOINC are marker results, not observations: the SNOMED CT answer code
+    ("10828004" positive), else the answer's text ("Equivocal")."""
+    found = {b.source: b for b in labs.patient.biomarkers}
+    er, her2 = found["Observation/er"], found["Observation/her2-text"]
+    assert (er.name, er.code, er.result, er.date) == (
+        "Estrogen receptor",
+        "16112-5",
+        "positive",
+        MARCH_1,
+    )
+    assert (her2.name, her2.result) == ("HER2", "equivocal")
+    assert not [o for o in labs.patient.observations if o.source in found]
 
 
 def test_blood_pressure_components(labs: FhirImport) -> None:

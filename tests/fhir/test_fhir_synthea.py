@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FHIR_BUNDLES, need_shared
 from trialscreen.fhir import FhirImport, import_fhir, to_record_json
-from trialscreen.model.patient import Condition, Observation, Patient, Treatment
+from trialscreen.model.patient import Biomarker, Condition, Observation, Patient, Treatment
 
 BUNDLES = sorted(FHIR_BUNDLES.glob("*.json")) if FHIR_BUNDLES.is_dir() else []
 AS_OF = dt.date(2024, 6, 1)
@@ -21,9 +21,12 @@ def bundle(prefix: str) -> FhirImport:
     return import_fhir(path, as_of=AS_OF)
 
 
-def by_source(patient: Patient, source: str) -> list[Observation | Condition | Treatment]:
-    items: list[Observation | Condition | Treatment] = []
+def by_source(
+    patient: Patient, source: str
+) -> list[Observation | Condition | Treatment | Biomarker]:
+    items: list[Observation | Condition | Treatment | Biomarker] = []
     items += patient.observations
+    items += patient.biomarkers
     items += patient.conditions
     items += patient.treatments
     return [item for item in items if item.source == source]
@@ -76,10 +79,11 @@ def test_sherilyn_labs_receptors_and_medication_reference() -> None:
     assert isinstance(platelets, Observation)
     assert (platelets.code, platelets.value, platelets.unit) == ("777-3", 258.64, "10*3/uL")
     (er,) = by_source(patient, "Observation/c410514a-4698-591c-e3cf-6be4ca7a4a0b")
-    assert isinstance(er, Observation)
-    assert (er.code, er.value, er.date) == (
+    assert isinstance(er, Biomarker)  # a tumour-marker test: a marker result
+    assert (er.name, er.code, er.result, er.date) == (
+        "Estrogen receptor",
         "16112-5",
-        "Positive (qualifier value)",
+        "positive",
         dt.date(2020, 1, 31),
     )
     (cancer,) = by_source(patient, "Condition/0cd85200-1242-ff44-4512-de2a6e8d7808")
@@ -120,8 +124,8 @@ def test_santos_neutrophils_her2_and_brachytherapy() -> None:
         dt.date(2021, 7, 30),
     )
     (her2,) = by_source(patient, "Observation/b7c766c3-edce-47a0-158f-7c52fc1754d3")
-    assert isinstance(her2, Observation)
-    assert (her2.code, her2.value) == ("48676-1", "Positive (qualifier value)")
+    assert isinstance(her2, Biomarker)
+    assert (her2.name, her2.code, her2.result) == ("HER2", "48676-1", "positive")
     (tumour,) = by_source(patient, "Observation/fd71811f-52df-ce2d-ed94-56a78d30ef5a")
     assert isinstance(tumour, Observation)
     assert (tumour.code, tumour.value, tumour.unit) == ("33728-7", 5.4538, "cm")  # a component
@@ -232,3 +236,51 @@ def test_a_refuted_condition_is_no_reason() -> None:
     patient = import_fhir(Path(handle.name), as_of=AS_OF).patient
     (drug,) = [t for t in patient.treatments if t.name == "docetaxel"]
     assert drug.reason is None
+
+
+SNOMED_RESULT = {"10828004": "positive", "260385009": "negative"}
+RECEPTORS = {"16112-5": "er", "16113-3": "pr", "48676-1": "her2"}
+
+
+def _receptors(path: Path) -> dict[str, set[str]]:
+    """Each receptor's results as the bundle codes them (read here without trialscreen)."""
+    import json
+
+    found: dict[str, set[str]] = {}
+    for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
+        res = entry["resource"]
+        if res["resourceType"] != "Observation":
+            continue
+        code = res["code"]["coding"][0]["code"]
+        answer = res.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code")
+        if code in RECEPTORS and answer in SNOMED_RESULT:
+            found.setdefault(RECEPTORS[code], set()).add(SNOMED_RESULT[answer])
+    return found
+
+
+@pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name.split("_")[0])
+def test_receptor_criteria_decide_from_the_bundles(path: Path) -> None:
+    """mCODE receptor observations decide marker criteria as their codes say: HER2-negative,
+    hormone receptor positive (ER or PR), triple-negative."""
+    from trialscreen.facts import build_facts
+    from trialscreen.fastpath import criterion_plan
+    from trialscreen.language.compiler import compile_criterion
+
+    coded = _receptors(path)
+    if not coded or any(len(v) > 1 for v in coded.values()):
+        pytest.skip("no receptor results, or results that change over time")
+    facts = build_facts(import_fhir(path, as_of=AS_OF).patient)
+    status = {k: v.pop() for k, v in coded.items()}
+
+    def outcome(text: str) -> bool | None:
+        got = criterion_plan(compile_criterion(text, "inclusion"))(facts)[0]
+        return {"pass": True, "fail": False}.get(got)
+
+    if "her2" in status:
+        assert outcome("HER2-negative") is (status["her2"] == "negative")
+    if "positive" in (status.get("er"), status.get("pr")):
+        assert outcome("Hormone receptor positive") is True
+    if {status.get("er"), status.get("pr"), status.get("her2")} == {"negative"}:
+        assert outcome("triple-negative") is True
+    elif "positive" in status.values():
+        assert outcome("triple-negative") is False

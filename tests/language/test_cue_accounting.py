@@ -51,6 +51,8 @@ LEAVES = (
     "concept_duration",
     "concept_onset",
     "regimen_count",
+    "biomarker_status",
+    "biomarker_value",
 )
 
 

@@ -51,11 +51,18 @@ def test_a_result_of_a_test_for_an_infection_or_pregnancy(
     assert (compiled.status, compiled.canonical) == ("compiled", canonical)
 
 
-@pytest.mark.parametrize(
-    "text", ["Estrogen receptor negative", "ER negative", "Biopsy positive", "HIV and HBV positive"]
-)
+@pytest.mark.parametrize("text", ["Biopsy positive", "HIV and HBV positive"])
 def test_other_results_are_not_read_as_the_condition(text: str) -> None:
     assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+@pytest.mark.parametrize("text", ["Estrogen receptor negative", "ER negative"])
+def test_a_receptor_result_is_a_marker_result(text: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    assert (compiled.predicate.kind, compiled.canonical) == (
+        "biomarker_status",
+        "Estrogen receptor negative",
+    )
 
 
 def test_what_a_negative_result_decides() -> None:

@@ -455,10 +455,28 @@ def check_segment(case: tuple[str, str], workdir: Path) -> None:
 
 # ---- grammar -------------------------------------------------------------------------------
 
-LEXICON_TERMINALS = {"SCALE": 6, "ANALYTE": 5, "CONCEPT": 4}
+LEXICON_TERMINALS = {
+    "SCALE": 6,
+    "ANALYTE": 5,
+    "CONCEPT": 4,
+    "MARKER_RESULT": 6,
+    "MARKER_DASH": 6,
+    "MARKER_PHRASE": 6,
+    "MARKER_VALUE": 6,
+    "BIOMARKER": 3,
+}
+# tumour-marker terminals (language/parser.py marker_terminals): forms drawn from these
+MARKER_FORMS = {
+    "MARKER_RESULT": ["HER2-negative", "ER positive", "EGFR mutation", "ALK rearrangement"],
+    "MARKER_DASH": ["ER-", "PR-", "HER2-"],
+    "MARKER_PHRASE": ["MSI-H", "dMMR", "triple-negative", "microsatellite stable"],
+    "MARKER_VALUE": ["PD-L1 TPS", "TMB", "Ki-67", "PD-L1 expression"],
+    "BIOMARKER": ["EGFR", "HER2", "BRAF", "estrogen receptor"],
+}
 LOOKAROUND_TERMINALS = {  # regexes whose look-arounds make from_regex reject most draws
     "OR_NUM": st.just("or"),
     "TIMES": st.sampled_from(["x", "times", "fold", "-fold"]),
+    "VARIANT": st.sampled_from(["L858R", "exon 19 deletion", "V600E mutation", "exon 21 L858R"]),
 }
 KINDS = st.sampled_from(["inclusion", "exclusion"])
 
@@ -480,7 +498,12 @@ def lexicon_phrases() -> dict[str, list[str]]:
     scales, labs = [], []
     for synonym, analyte_id in analytes.synonyms().items():
         (scales if analytes.get(analyte_id).kind == "score" else labs).append(synonym)
-    return {"SCALE": sorted(scales), "ANALYTE": sorted(labs), "CONCEPT": concept_names()}
+    return {
+        "SCALE": sorted(scales),
+        "ANALYTE": sorted(labs),
+        "CONCEPT": concept_names(),
+        **MARKER_FORMS,
+    }
 
 
 def _lexicon_strategies() -> dict[str, st.SearchStrategy[str]]:

@@ -19,9 +19,9 @@ from pydantic import ValidationError
 
 from trialscreen.fhir import resources as fr
 from trialscreen.fhir.load import Collected, Entry, collect, one_line, read_entries
-from trialscreen.fhir.observations import map_observation, pregnancy
+from trialscreen.fhir.observations import map_marker, map_observation, pregnancy
 from trialscreen.fhir.treatments import map_condition, map_medication, map_procedure
-from trialscreen.model.patient import Condition, Observation, Patient, Treatment
+from trialscreen.model.patient import Biomarker, Condition, Observation, Patient, Treatment
 
 _MODELS: dict[str, type[fr.Resource]] = {
     "Observation": fr.Observation,
@@ -74,6 +74,7 @@ class _Builder:
     observations: list[Observation] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     treatments: list[Treatment] = field(default_factory=list)
+    biomarkers: list[Biomarker] = field(default_factory=list)
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     pregnant: tuple[dt.date, bool, str] | None = None
     patient_refs: set[str] = field(default_factory=set)  # how resources may name the patient
@@ -96,6 +97,7 @@ class _Builder:
             observations=self.observations,
             conditions=self.conditions,
             treatments=self.treatments,
+            biomarkers=self.biomarkers,
             **patient,
         )
         return FhirImport(record, self.provenance, self.warnings)
@@ -151,6 +153,10 @@ class _Builder:
         if model is None or not self._about_patient(model.subject, warn):
             return
         if isinstance(model, fr.Observation):
+            marker = map_marker(model, label, warn)
+            if marker is not None:  # a tumour-marker test: a marker result, not a lab value
+                self._keep("biomarkers", self.biomarkers, marker, label)
+                return
             items = map_observation(model, label, warn)
             for item in items:
                 self._keep("observations", self.observations, item, label)

@@ -17,7 +17,8 @@ from typing import get_args
 from pydantic.alias_generators import to_camel
 
 from trialscreen.fhir import resources as fr
-from trialscreen.model.patient import Comparator, Observation, ReferenceRange
+from trialscreen.lexicon import biomarkers
+from trialscreen.model.patient import Biomarker, Comparator, Observation, ReferenceRange
 
 Warn = Callable[[str], None]
 Value = float | str | bool | None
@@ -102,6 +103,52 @@ def map_observation(obs: fr.Observation, source: str, warn: Warn) -> list[Observ
         elif item is NO_VALUE:
             warn(f"{where}skipped: no value and no dataAbsentReason")
     return out
+
+
+# SNOMED CT qualifier values for tumour-marker results (mCODE TumorMarkerTest)
+_MARKER_ANSWERS: dict[str, biomarkers.RecordResult] = {
+    "10828004": "positive",
+    "260385009": "negative",
+    "42425007": "equivocal",
+    "260373001": "positive",  # detected
+    "260415000": "negative",  # not detected
+    "82334004": "equivocal",  # indeterminate
+}
+
+
+def map_marker(obs: fr.Observation, source: str, warn: Warn) -> Biomarker | None:
+    """A tumour-marker test (HER2, ER, PR by LOINC) as a marker result, or None when the
+    observation is no such test (it is then read as an observation)."""
+    if obs.code is None or obs.status not in COUNTED_STATUSES:
+        return None
+    loinc = obs.code.pick(fr.LOINC)
+    marker = biomarkers.by_loinc(loinc.code) if loinc and loinc.code else None
+    if marker is None:
+        return None
+    result: biomarkers.RecordResult | None = None
+    value: float | None = None
+    unit: str | None = None
+    answer = obs.value_codeable_concept
+    if answer is not None:
+        result = next((_MARKER_ANSWERS[c] for c in answer.codes() if c in _MARKER_ANSWERS), None)
+        said = answer.label(answer.pick(any_system=True)) or ""
+        if result is None and said:
+            result = biomarkers.record_result(said.split("(")[0].strip())
+    elif obs.value_quantity is not None and obs.value_quantity.value is not None:
+        value, unit = obs.value_quantity.value, obs.value_quantity.ucum_unit()
+    if result is None and value is None:
+        warn(f"{marker.name} result not read; skipped")
+        return None
+    return Biomarker(
+        name=marker.name,
+        code=loinc.code if loinc else None,
+        result=result,
+        value=value,
+        unit=unit,
+        method=obs.code.label(loinc),
+        date=_date(obs, warn),
+        source=source,
+    )
 
 
 def pregnancy(obs: fr.Observation) -> bool | None:

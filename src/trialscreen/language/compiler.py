@@ -28,6 +28,7 @@ from trialscreen.language.cues import (
 from trialscreen.language.joins import (
     MEASUREMENTS,
     and_or_mixed,
+    marker_of_disease,
     or_between_measures,
     or_ends_a_list,
     unless_tail,
@@ -94,6 +95,7 @@ UNREAD_FLAGS = frozenset(
         "needing_list",
         "transaminases_either",
         "result_in_context",
+        "marker_list",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
@@ -842,7 +844,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
-    kept = or_between_measures(kept, tokens)
+    kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     unless = unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from trialscreen.language.joins import MARKER_TOKENS
 from trialscreen.language.runon import TOPIC_LABELS
 from trialscreen.lexicon import concepts
 
@@ -238,6 +239,9 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             not gap
             and tokens[start].type == "CONCEPT"
             and tokens[end - 1].type not in ("COMMA", "FERTILE_USE")  # a whole sentence
+            # "HER2-negative breast cancer": the marker status of the cancer named, which the
+            # record states of the patient's tumour (the two read as both)
+            and tokens[end - 1].type not in MARKER_TOKENS
         ):
             # "Diabetic neuropathy": one thing named by two lexicon words, not two things
             out.append(Cue(str(tokens[end - 1]).lower(), "modifier", _tok_span(tokens[end - 1])))

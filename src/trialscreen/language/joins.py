@@ -13,6 +13,31 @@ MEASUREMENTS = frozenset({"lab_compare", "score_compare"})
 _ARTICLES = frozenset({"a", "an", "the"})
 
 
+MARKER_TOKENS = frozenset({"MARKER_RESULT", "MARKER_PHRASE", "MARKER_DASH", "VARIANT"})
+
+
+def marker_of_disease(
+    kept: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """ "HER2-positive breast cancer", "EGFR-mutant NSCLC": a marker status right before a
+    disease is the status of that disease, one thing (both, in an exclusion too: "HER2-positive
+    breast cancer" excludes neither every HER2-positive patient nor every breast cancer)."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in kept:
+        if out:
+            p_start, p_end, p_node = out[-1]
+            if (
+                p_end == start
+                and tokens[p_end - 1].type in MARKER_TOKENS
+                and isinstance(node, HasConcept)
+            ):
+                both = AllOf(items=(p_node, node), span=(p_node.span[0], node.span[1]))
+                out[-1] = (p_start, end, both)
+                continue
+        out.append((start, end, node))
+    return out
+
+
 def or_between_measures(
     kept: list[tuple[int, int, Predicate]], tokens: list[Token]
 ) -> list[tuple[int, int, Predicate]]:

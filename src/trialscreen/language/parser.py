@@ -134,11 +134,62 @@ def lexicon_terminals() -> str:
     )
 
 
+_GERMLINE = r"(?:(?i:(?:deleterious\s+|pathogenic\s+)?(?:germline|inherited))\s+)?"
+_VALUE_WORDS = (
+    r"(?i:\s*\(?\s*(?:tumou?r\s+proportion\s+score|combined\s+positive\s+score|tps|cps)\s*\)?"
+    r"|\s+(?:expression|staining|labell?ing\s+index|proliferation\s+index|index|level|score"
+    r"|status)(?:\s+of)?)*"
+)
+_BOUND_AHEAD = (
+    r"(?=\s*(?:[<>=]|\d|(?i:at\s+least|at\s+most|greater|less|more|no\s+more|no\s+less|above"
+    r"|below|over|under|up\s+to|equal)\b))"
+)
+
+
+def _marker_names(markers: list[Any]) -> str:
+    """One regex for the names of some markers: short all-letter names ("ER", "ALK", "EGFR")
+    only in capitals, so the words "er", "met", "ret", "kit" stay words; "PgR" as written."""
+    short = [s for m in markers for s in m.synonyms if s.isalpha() and len(s) <= 4]
+    long = [s for m in markers for s in m.synonyms if not (s.isalpha() and len(s) <= 4)]
+    forms = [p.upper() for p in short] + (["PgR"] if "pgr" in short else [])
+    return f"(?:(?i:{_alternation(long)})|{_alternation(forms)})"
+
+
+def marker_terminals() -> str:
+    """MARKER_RESULT, MARKER_DASH, MARKER_PHRASE, MARKER_VALUE and BIOMARKER from the
+    tumour-marker lexicon (grammar/criteria.lark says what each is)."""
+    from trialscreen.lexicon import biomarkers
+    from trialscreen.lexicon.biomarkers import MARKER_NEGATIVE, MARKER_POSITIVE
+
+    markers = [m for m in biomarkers.all_markers() if m.synonyms]
+    names = _marker_names(markers)
+    valued = _marker_names([m for m in markers if m.unit])
+    # phrases written with capitals ("MSS", "dMMR") match as written or in capitals
+    phrases = [p for m in biomarkers.all_markers() for p in m.phrases]
+    cased = [p for p in phrases if p.lower() != p]
+    forms = [p for c in cased for p in {c, c.upper()}]
+    phrase_re = f"(?:(?i:{_alternation([p for p in phrases if p not in cased])})"
+    phrase_re += f"|{_alternation(forms)})"
+    head, tail = r"(?<![\w-])", r"(?![\w])"
+    result = f"(?i:{MARKER_POSITIVE}|{MARKER_NEGATIVE})"
+    return "\n".join(
+        (
+            rf"MARKER_RESULT.6: /{head}{_GERMLINE}{names}(?:\s*-\s*|\s+|(?=[+(]))"
+            rf"{result}(?:\s+(?i:disease|tumou?rs?))?(?![\w+])/",
+            rf"MARKER_DASH.6: /{head}{_GERMLINE}{names}\s*-(?![\w-])/",
+            f"MARKER_PHRASE.6: /{head}{_GERMLINE}{phrase_re}{tail}/",
+            f"MARKER_VALUE.6: /{head}{valued}{_VALUE_WORDS}{_BOUND_AHEAD}/",
+            f"BIOMARKER.3: /{head}{_GERMLINE}{names}{tail}/",
+        )
+    )
+
+
 def grammar_text() -> str:
     """The whole grammar: the .lark files, then the generated lexicon terminals."""
     folder = grammar_dir()
     parts = [(folder / name).read_text(encoding="utf-8") for name in GRAMMAR_FILES]
     parts.append(lexicon_terminals())
+    parts.append(marker_terminals())
     return "\n".join(parts)
 
 

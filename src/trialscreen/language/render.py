@@ -5,19 +5,22 @@ One function per node kind, named `_render_<kind>`; `render` dispatches on `kind
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from trialscreen.language.values import AFTER_CONCEPT
-from trialscreen.lexicon import concepts
+from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
     LINES_OF_THERAPY,
     AgeCompare,
     AllOf,
     AnyOf,
+    BiomarkerStatus,
+    BiomarkerValue,
     ConceptDuration,
     ConceptOnset,
     Conditional,
@@ -164,6 +167,44 @@ def regimen_label(node: RegimenCount) -> str:
 
 def _render_regimen_count(node: RegimenCount) -> str:
     return f"{_op(node.op)} {node.count} prior {regimen_label(node)}"
+
+
+def marker_label(node: BiomarkerStatus | BiomarkerValue) -> str:
+    """A marker's name as criteria write it ("HER2", "Estrogen receptor", "MSI")."""
+    return biomarkers.get(node.marker).name
+
+
+_VARIANT_WORDS = {"del": "deletion", "ins": "insertion", "skip": "skipping", "dup": "duplication"}
+_CHANGE_WORDS = {"mutation": "mutation", "fusion": "rearrangement", "amplification": "amplification"}
+
+
+def variant_text(key: str) -> str:
+    """ "exon19del" -> "exon 19 deletion"; "L858R" as it is."""
+    exon = re.fullmatch(r"exon(\d+)(del|ins|skip|dup|mut)", key)
+    if exon is None:
+        return key
+    return f"exon {exon.group(1)} {_VARIANT_WORDS.get(exon.group(2), 'mutation')}"
+
+
+def _render_biomarker_status(node: BiomarkerStatus) -> str:
+    """ "HER2 negative", "EGFR exon 19 deletion or L858R", "ALK rearrangement", "KRAS
+    mutation-negative", "germline BRCA1 mutation", "triple-negative"."""
+    if node.marker == biomarkers.TRIPLE_NEGATIVE:
+        return "triple-negative"
+    label = ("germline " if node.germline else "") + marker_label(node)
+    if node.variants:
+        return f"{label} {' or '.join(variant_text(v) for v in node.variants)}"
+    change = _CHANGE_WORDS.get(node.alteration)
+    if change is None:  # expression, or any change
+        word = "alteration" if node.alteration == "any" and node.result == "positive" else ""
+        return f"{label} {word or node.result}"
+    return f"{label} {change}" + ("" if node.result == "positive" else "-negative")
+
+
+def _render_biomarker_value(node: BiomarkerValue) -> str:
+    method = f" {node.method}" if node.method else ""
+    unit = "" if node.unit is None else node.unit if node.unit == "%" else f" {node.unit}"
+    return f"{marker_label(node)}{method} {_op(node.op)} {node.value:g}{unit}"
 
 
 def _render_concept_onset(node: ConceptOnset) -> str:

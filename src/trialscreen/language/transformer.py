@@ -6,6 +6,7 @@ Spans here are in the *normalised* text; the compiler maps them back to the bull
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from lark import Token, Transformer
@@ -22,6 +23,7 @@ from trialscreen.language.values import (
     GradeSpec,
     IndicationSpec,
     LastingSpec,
+    MarkerItem,
     MultipleSpec,
     Num,
     QuantitySpec,
@@ -35,13 +37,16 @@ from trialscreen.language.values import (
     Word,
     days_per,
 )
-from trialscreen.lexicon import concepts
+from trialscreen.lexicon import biomarkers, concepts
+from trialscreen.lexicon.biomarkers import MARKER_NEGATIVE, MARKER_POSITIVE
 from trialscreen.model.predicate import (
     LINES_OF_THERAPY,
     AgeCompare,
     AgeUnit,
     AllOf,
     AnyOf,
+    BiomarkerStatus,
+    BiomarkerValue,
     ConceptDuration,
     ConceptOnset,
     Conditional,
@@ -92,6 +97,70 @@ _UNVERIFIABLE = frozenset(
         "chronic or acute",
     }
 )
+
+
+_MARKER_WORD = re.compile(rf"(?i)(?:\s*-\s*|\s+|(?=[+(]))({MARKER_POSITIVE}|{MARKER_NEGATIVE})$")
+_MARKER_TAIL = re.compile(r"(?i)\s+(?:disease|tumou?rs?)$")
+_MARKER_NEGATIVE = re.compile(rf"(?i)^(?:{MARKER_NEGATIVE})$")
+_GERMLINE_WORDS = re.compile(r"(?i)^\s*(?:(?:deleterious|pathogenic)\s+)?(?:germline|inherited)\s+")
+_VARIANT_TAIL = re.compile(r"(?i)[\s-]+(?:mutations?|mutated|mutant|alterations?|substitutions?)$")
+_SCORING = re.compile(
+    r"(?i)\b(?:tumou?r\s+proportion\s+score|combined\s+positive\s+score|tps|cps)\b"
+)
+
+
+def _germline(tok: Token) -> bool:
+    return _GERMLINE_WORDS.match(str(tok)) is not None
+
+
+def _alteration_of(word: str, marker: biomarkers.Marker) -> str:
+    """The kind of change a result word names for a marker ("mutation", "rearrangement",
+    "amplified"); plain "positive"/"negative" (and "wild-type") the marker's usual one."""
+    low = word.lower()
+    usual = marker.alteration or "any"
+    if re.search(r"mutat|mutant|wild|\bwt\b", low):
+        return "mutation" if "wild" not in low and low != "wt" else usual
+    if re.search(r"rearrang|fusion|transloc", low):
+        return "fusion"
+    if "amplif" in low:  # HER2 amplification is what HER2-positive means
+        return "expression" if marker.kind in ("protein", "receptor") else "amplification"
+    if "express" in low:
+        return "expression"
+    if "alter" in low:
+        return "any"
+    return usual
+
+
+def _marker_item(tok: Token, name: str | None, word: str) -> MarkerItem | None:
+    """A marker (from a token's text, or `name`) with the result a word gives it (None: no
+    word)."""
+    text = _GERMLINE_WORDS.sub("", name if name is not None else str(tok)).rstrip(" -")
+    marker = biomarkers.lookup(text)
+    if marker is None or marker.id == biomarkers.TRIPLE_NEGATIVE:
+        return None
+    result: str | None = None
+    alteration = marker.alteration or "any"
+    if word:
+        result = (
+            "negative"
+            if _MARKER_NEGATIVE.match(word.strip()) or "neg" in word.lower()
+            else "positive"
+        )
+        alteration = _alteration_of(word, marker)
+    return MarkerItem(marker.id, result, alteration, (), _germline(tok), span_of([tok]))
+
+
+def _with_result(item: MarkerItem, result: str, later: MarkerItem | None) -> MarkerItem:
+    """A marker whose result is written after it takes that result (and the kind of change
+    the later word names: "EGFR or ALK rearrangement" is no EGFR mutation; not read)."""
+    unread = item.unread or (later is not None and later.alteration != item.alteration)
+    return replace(item, result=result, unread=unread)
+
+
+def _marker_word_ok(word: Word) -> bool:
+    """Words before a marker that leave it as it is: "known", "documented", "evidence of",
+    "presence of" (not "prior", "history of", "current": when a result is, it is)."""
+    return word.role in ("neutral", "negation") or word.text.endswith("presence of")
 
 
 def span_of(children: list[Any]) -> Span:
@@ -1248,6 +1317,162 @@ class CriteriaTransformer(Transformer[Token, Any]):
             for op, n in zip(ops, nums, strict=True)
         ]
         return _all(items, span)
+
+    # ---- tumour markers ----
+    def marker_or(self, c: list[Any]) -> str:
+        return "or"
+
+    def marker_and(self, c: list[Any]) -> str:
+        return "and"
+
+    def variant_list(self, c: list[Any]) -> tuple[tuple[str, ...], bool]:
+        """The variants named (one spelling each), and whether they can be read as "any of
+        them" (joined by "or", commas or slashes; "and" may mean both)."""
+        keys = [
+            biomarkers.variant_key(_VARIANT_TAIL.sub("", str(t))) for t in _tokens(c, "VARIANT")
+        ]
+        plain = "and" not in c and all(k is not None for k in keys)
+        return tuple(k for k in keys if k is not None), plain
+
+    def marker_name(self, c: list[Token]) -> MarkerItem | None:
+        return _marker_item(c[0], None, "")
+
+    def marker_item(self, c: list[Any]) -> MarkerItem | None:
+        tok = c[0]
+        listed = [x for x in c if isinstance(x, tuple)]
+        variants, plain = listed[0] if listed else ((), True)
+        if tok.type == "MARKER_PHRASE":
+            text = _GERMLINE_WORDS.sub("", str(tok))
+            found = biomarkers.phrase(text)
+            if found is None:
+                return None
+            marker, result = found
+            return MarkerItem(
+                marker.id, result, marker.alteration or "any", (), _germline(tok), span_of(c)
+            )
+        if tok.type == "MARKER_DASH":
+            item = _marker_item(tok, None, "")
+            return None if item is None else replace(item, dash=True)
+        if tok.type == "MARKER_RESULT":
+            said = _MARKER_TAIL.sub("", str(tok))  # "HER2-positive disease": of the tumour
+            word = _MARKER_WORD.search(said)
+            if word is None:
+                return None
+            name = said[: word.start()]
+            item = _marker_item(tok, name, word.group(1))
+        else:  # BIOMARKER, with variants and perhaps "positive"
+            result = _tokens(c, "RESULT")
+            item = _marker_item(tok, None, str(result[0]) if result else "")
+            if item is not None and variants and item.result is None:
+                item = replace(item, result="positive")
+        if item is None:
+            return None
+        if variants:
+            gene = biomarkers.get(item.marker).kind == "gene"
+            ok = gene and plain and item.result == "positive" and item.alteration == "mutation"
+            item = replace(item, variants=variants, unread=not ok)
+        return replace(item, span=span_of(c))
+
+    def biomarker_status(self, c: list[Any]) -> Any:
+        """ "HER2-negative", "ER and/or PR positive", "HR+/HER2-", "EGFR exon 19 deletion or
+        L858R", "No HER2 overexpression", "MSI-H or dMMR". A result written once for several
+        markers ("ER/PR negative", "ER- and/or PR-positive") is each one's; "or" joins them as
+        alternatives; otherwise each must hold, but one positive result over several markers
+        joined without "or" ("ER/PR positive", "ER and PR positive": both, or either?) is not
+        read (flag `marker_list`)."""
+        return self._markers(c, None)
+
+    def biomarker_result_first(self, c: list[Any]) -> Any:
+        """ "positive for ER and/or PR", "negative for ER, PR and HER2"."""
+        said = str(_tokens(c, "RESULT")[0]).lower()
+        if not said.rstrip().endswith("for"):
+            return BoundSpec((), span_of(c))
+        return self._markers(c, "negative" if "neg" in said else "positive")
+
+    def _markers(self, c: list[Any], shared: str | None) -> Any:
+        span = span_of(c)
+        items: list[MarkerItem | None] = [x for x in c if isinstance(x, MarkerItem) or x is None]
+        joins = {x for x in c if x in ("or", "and")}
+        words = _of(c, Word)
+        if None in items or not items or any(not _marker_word_ok(w) for w in words):
+            return BoundSpec((), span)
+        marked = [x for x in items if x is not None]
+        if shared is not None:
+            marked = [replace(x, result=shared) for x in marked]
+        pending = False
+        resolved: list[MarkerItem] = []
+        for i, item in enumerate(marked):
+            if item.result is not None:
+                resolved.append(item)
+                continue
+            later = next((x for x in marked[i + 1 :] if x.result is not None), None)
+            if later is None and not item.dash:
+                return BoundSpec((), span)  # a marker without a result ("PR" of "CR or PR")
+            pending = True
+            result = later.result if later is not None else "negative"
+            resolved.append(_with_result(item, result, later))
+        pending |= shared is not None and len(resolved) > 1
+        odd = any(x.unread for x in resolved) or ("or" in joins and "and" in joins)
+        positive_shared = pending and "or" not in joins and resolved[-1].result == "positive"
+        nodes: list[Predicate] = [
+            BiomarkerStatus(
+                marker=x.marker,
+                result="positive" if x.result == "positive" else "negative",
+                alteration=x.alteration,  # type: ignore[arg-type]
+                variants=x.variants,
+                germline=x.germline,
+                span=x.span if len(resolved) > 1 else span,
+            )
+            for x in resolved
+        ]
+        node = _any(nodes, span) if "or" in joins else _all(nodes, span)
+        if odd or positive_shared:
+            node = node.model_copy(update={"flags": (*node.flags, "marker_list")})
+        if _tokens(c, "NEG") or any(w.role == "negation" for w in words):
+            node = Not(item=node, span=span)
+        return node
+
+    def biomarker_value(self, c: list[Any]) -> Any:
+        """ "PD-L1 TPS >= 50%", "PD-L1 expression >= 1%", "TMB >= 10 mut/Mb", "Ki-67 >= 20%":
+        only for a marker reported as a value, in its unit ("%"; mut/Mb; a CPS has none); a
+        bare number only where the marker has one unit (TMB, Ki-67). Otherwise no node."""
+        tok = _tokens(c, "MARKER_VALUE")[0]
+        words = str(tok).split()
+        marker = next(
+            (m for k in range(len(words), 0, -1) if (m := biomarkers.lookup(" ".join(words[:k])))),
+            None,
+        )
+        op, _ = [x for x in c if isinstance(x, tuple)][0]
+        number: Num = _of(c, Num)[0]
+        units = _tokens(c, "UNIT", "MUT_UNIT")
+        span = span_of(c)
+        if marker is None or marker.unit is None:
+            return BoundSpec((), span)
+        method = _SCORING.search(str(tok))
+        scoring = None
+        if method is not None:
+            scoring = "CPS" if method.group(0).lower().startswith(("c", "comb")) else "TPS"
+        unit: str | None = None
+        if units:
+            text = str(units[0]).lower().replace(" ", "")
+            unit = (
+                "%"
+                if text in ("%", "percent")
+                else "mut/Mb"
+                if units[0].type == "MUT_UNIT"
+                else "?"
+            )
+        if scoring == "CPS":
+            ok = unit is None
+        else:
+            if unit is None and marker.implied_unit:
+                unit = marker.unit
+            ok = unit == marker.unit
+        if not ok:
+            return BoundSpec((), span)
+        return BiomarkerValue(
+            marker=marker.id, op=op, value=number.value, unit=unit, method=scoring, span=span
+        )
 
     def since_more(self, c: list[Any]) -> SinceMore:
         cmp = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], tuple)]

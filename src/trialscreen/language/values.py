@@ -120,6 +120,21 @@ class SinceMore:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkerItem:
+    """One tumour marker of a list, with its result as written: None where the result comes
+    from a later item ("ER" of "ER/PR negative") or `dash` ("ER-" of "ER- and/or PR-positive")."""
+
+    marker: str
+    result: str | None
+    alteration: str
+    variants: tuple[str, ...]
+    germline: bool
+    span: Span
+    dash: bool = False
+    unread: bool = False  # variants joined by "and", or a variant the text does not spell
+
+
+@dataclass(frozen=True, slots=True)
 class RegimenKind:
     """What a count of prior treatment counts ("chemotherapy regimens", "lines of systemic
     therapy", "regimens"): the concept named (None: lines of any kind), the words before it,

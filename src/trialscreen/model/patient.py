@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from trialscreen.lexicon import biomarkers
 
 Comparator = Literal["<", "<=", ">=", ">"]
 ConditionStatus = Literal["active", "resolved", "absent", "history", "suspected"]
@@ -89,6 +91,37 @@ class AdverseEvent(_Record):
     source: str | None = None
 
 
+class Biomarker(_Record):
+    """A tumour-marker result: HER2 negative (IHC 1+), ER positive 90%, EGFR exon 19 deletion,
+    PD-L1 TPS 60%, MSI-high. `result` is positive, negative or equivocal (also written
+    "detected", "wild-type", "amplified", "MSI-H", ... : see `lexicon.biomarkers`); a value
+    (PD-L1 %, TMB mut/Mb, Ki-67 %) may stand with it or alone."""
+
+    name: str
+    code: str | None = None  # LOINC
+    result: biomarkers.RecordResult | None = None
+    value: float | None = Field(default=None, ge=0)
+    unit: str | None = None
+    method: str | None = None  # "IHC 1+", "FISH", "NGS", "TPS", "CPS"
+    variant: str | None = None  # "exon 19 deletion", "L858R", "V600E", "EML4-ALK fusion"
+    origin: Literal["germline", "somatic"] | None = None
+    date: dt.date | None = None
+    source: str | None = None
+
+    @field_validator("result", mode="before")
+    @classmethod
+    def _result_word(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        read = biomarkers.record_result(value)
+        if read is None:
+            raise ValueError(
+                f"result {value!r} is not one of positive, negative, equivocal (or "
+                "detected, not detected, wild-type, amplified, high, deficient, ...)"
+            )
+        return read
+
+
 class Patient(_Record):
     """One patient's screening record."""
 
@@ -101,6 +134,7 @@ class Patient(_Record):
     conditions: list[Condition] = []
     treatments: list[Treatment] = []
     adverse_events: list[AdverseEvent] = []
+    biomarkers: list[Biomarker] = []
     pregnant: bool | None = None
     breastfeeding: bool | None = None
     childbearing_potential: bool | None = None

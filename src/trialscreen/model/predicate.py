@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trialscreen.lexicon.biomarkers import Alteration
+
 Op = Literal[">=", ">", "<=", "<", "=="]
 Span = tuple[int, int]
 Timing = Literal["any", "history", "current"]
@@ -184,6 +186,33 @@ class RegimenCount(_Node):
 LINES_OF_THERAPY = "lines_of_therapy"
 
 
+class BiomarkerStatus(_Node):
+    """A tumour marker's result: "HER2-negative", "EGFR exon 19 deletion or L858R", "ALK
+    rearrangement", "MSI-H", "germline BRCA1 mutation". `alteration` is the kind of change the
+    text names (a bare "positive" the marker's usual one, lexicon.biomarkers); `variants` the
+    ones that count (any of them; none named: any of the kind); `germline` that only an
+    inherited one counts."""
+
+    kind: Literal["biomarker_status"] = "biomarker_status"
+    marker: str
+    result: Literal["positive", "negative"]
+    alteration: Alteration = "expression"
+    variants: tuple[str, ...] = ()
+    germline: bool = False
+
+
+class BiomarkerValue(_Node):
+    """A tumour marker's value compared with a bound: "PD-L1 TPS >= 50%", "Ki-67 >= 20%",
+    "TMB >= 10 mut/Mb". `method` is the scoring the value must be of ("TPS", "CPS"), if named."""
+
+    kind: Literal["biomarker_value"] = "biomarker_value"
+    marker: str
+    op: Op
+    value: float
+    unit: str | None = None
+    method: str | None = None
+
+
 class AllOf(_Node):
     """Every item must hold (Kleene AND)."""
 
@@ -241,6 +270,8 @@ Predicate = Annotated[
     | ConceptDuration
     | ConceptOnset
     | RegimenCount
+    | BiomarkerStatus
+    | BiomarkerValue
     | AllOf
     | AnyOf
     | Not
@@ -261,6 +292,8 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     ConceptDuration,
     ConceptOnset,
     RegimenCount,
+    BiomarkerStatus,
+    BiomarkerValue,
     AllOf,
     AnyOf,
     Not,
