@@ -80,16 +80,22 @@ def _method(text: str | None) -> str | None:
     low = text.lower()
     if re.search(r"\bcps\b|combined positive", low):
         return "CPS"
+    if re.search(r"\bic\b|immune cells?|sp142", low):  # immune-cell area: neither
+        return "IC"
     if re.search(r"\btps\b|tumou?r proportion|\btc\b|tumou?r cells?", low):
         return "TPS"
     return None
+
+
+def _by_staining(method: str | None) -> bool:
+    return method is not None and re.search(r"(?i)\bihc\b|immunohisto", method) is not None
 
 
 def _result(item: Biomarker, marker: biomarkers.Marker) -> str | None:
     """positive / negative from the result, else from a value outside every cutoff in use."""
     if item.result is not None:
         return None if item.result == "equivocal" else item.result
-    if item.value is None or marker.cutoffs is None or _method(item.method) == "CPS":
+    if item.value is None or marker.cutoffs is None or _method(item.method) in ("CPS", "IC"):
         return None
     if item.unit not in (None, marker.unit):
         return None
@@ -103,6 +109,8 @@ def _one(item: Biomarker, node: BiomarkerStatus, marker: biomarkers.Marker) -> b
     if result is None:
         return None
     kind = biomarkers.variant_alteration(item.variant) if item.variant else marker.alteration
+    if not item.variant and marker.kind == "gene" and _by_staining(item.method):
+        kind = "expression"  # EGFR or ROS1 by IHC: the protein, not a mutation or fusion
     if node.alteration == "any":
         if result == "negative":
             return None  # a negative test of one kind says nothing of the others
@@ -111,6 +119,13 @@ def _one(item: Biomarker, node: BiomarkerStatus, marker: biomarkers.Marker) -> b
     if node.germline and item.origin != "germline":
         return None
     if result == "negative":
+        if item.variant:  # "T790M not detected": that variant only
+            found = biomarkers.variant_key(item.variant)
+            named = bool(node.variants) and found is not None
+            if not named or not all(
+                biomarkers.variant_covers(v, found or "") for v in node.variants
+            ):
+                return None
         return False
     if node.variants:
         found = biomarkers.variant_key(item.variant) if item.variant else None
@@ -156,38 +171,52 @@ def _any_positive(facts: PatientFacts, node: BiomarkerStatus) -> _State:
     """A marker that is any of its parts (hormone receptor: ER or PR; BRCA: BRCA1 or BRCA2):
     its own result where the record states one, else positive if a part is, negative if every
     part is."""
-    if facts.markers.get(node.marker):
-        return _simple(facts, node.marker, node)
+    stated = _simple(facts, node.marker, node) if facts.markers.get(node.marker) else None
     parts = [
         _simple(facts, m, node.model_copy(update={"marker": m}))
         for m in biomarkers.get(node.marker).any_positive
     ]
     evidence = [e for p in parts for e in p.evidence]
     said = "; ".join(p.said for p in parts)
+    has: bool | None = None
     if any(p.has is True for p in parts):
-        return _State(True, said, evidence)
-    if all(p.has is False for p in parts):
-        return _State(False, said, evidence)
-    return _State(None, said, evidence)
+        has = True
+    elif all(p.has is False for p in parts):
+        has = False
+    return _agree(stated, _State(has, said, evidence))
+
+
+def _agree(stated: _State | None, parts: _State) -> _State:
+    """A result stated for the whole beside its parts' results: one answer if they agree (or
+    one side says nothing), else unknown."""
+    if stated is None:
+        return parts
+    evidence = stated.evidence + parts.evidence
+    said = f"{stated.said}; {parts.said}"
+    answers = {x.has for x in (stated, parts) if x.has is not None}
+    if len(answers) == 1:
+        return _State(answers.pop(), said, evidence)
+    return _State(None, said + (" (results disagree)" if answers else ""), evidence)
 
 
 def _triple_negative(facts: PatientFacts) -> _State:
-    stated = [f for f in facts.concepts.get(TNBC_CONCEPT, []) if f.status != "absent"]
-    if stated:
-        return _State(
-            True, stated[0].label, [{"item": stated[0].label, "source": stated[0].source}]
-        )
+    found = [f for f in facts.concepts.get(TNBC_CONCEPT, []) if f.status != "absent"]
+    stated = None
+    if found:
+        fact = found[0]
+        stated = _State(True, fact.label, [{"item": fact.label, "source": fact.source}])
     parts = [
         _simple(facts, m, BiomarkerStatus(marker=m, result="positive"))
         for m in biomarkers.get(TRIPLE_NEGATIVE).all_negative
     ]
     evidence = [e for p in parts for e in p.evidence]
     said = "; ".join(p.said for p in parts)
+    has: bool | None = None
     if any(p.has is True for p in parts):
-        return _State(False, said, evidence)
-    if all(p.has is False for p in parts):
-        return _State(True, said, evidence)
-    return _State(None, said, evidence)
+        has = False
+    elif all(p.has is False for p in parts):
+        has = True
+    return _agree(stated, _State(has, said, evidence))
 
 
 def status_need(node: BiomarkerStatus) -> str:
@@ -236,7 +265,7 @@ def _value_fits(item: Biomarker, node: BiomarkerValue) -> bool:
     method = _method(item.method)
     if node.method is not None:
         return method == node.method and (node.unit is None or unit == node.unit)
-    if method == "CPS":  # a score, no percentage
+    if method in ("CPS", "IC"):  # a score, or a share of immune cells: no tumour-cell %
         return False
     return node.unit is not None and unit == node.unit
 

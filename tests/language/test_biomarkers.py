@@ -280,3 +280,44 @@ def test_every_marker_name_resolves_to_its_marker() -> None:
         for name in [m.name, *m.synonyms]:
             found = biomarkers.lookup(name)
             assert found is not None and (found.id == m.id or name.lower() in ("pr", "er")), name
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found", "expected"),
+    [
+        # review findings (2026-12-03): each was a wrong decision
+        # a comma after an "or" list: "(ER+ or PR+) and HER2-", or one list? not read
+        (
+            "ER-positive and/or PR-positive, HER2-negative breast cancer",
+            "inclusion",
+            [ER_NEG, PR_NEG, marker("HER2", "negative")],
+            "unknown",
+        ),
+        # a slash between two positive statuses: both, or either? not read
+        ("MSI-H/dMMR", "exclusion", [marker("MSI", "stable"), marker("MMR", "deficient")], "unknown"),
+        # a negative test for one variant says nothing of the others
+        ("EGFR mutation", "inclusion", [marker("EGFR", "not detected", variant="T790M")], "unknown"),
+        ("KRAS wild-type", "inclusion", [marker("KRAS", "negative", variant="G12C")], "unknown"),
+        ("EGFR exon 19 deletion or L858R", "exclusion", [marker("EGFR", "negative", variant="exon 19 deletion")], "unknown"),
+        ("EGFR T790M mutation", "inclusion", [marker("EGFR", "negative", variant="T790M")], "fail"),
+        # a gene's protein by IHC is no mutation or fusion
+        ("EGFR mutation", "inclusion", [marker("EGFR", "positive", method="IHC")], "unknown"),
+        ("ROS1 rearrangement", "inclusion", [marker("ROS1", "positive", method="IHC")], "unknown"),
+        # a stated whole and its parts disagree: unknown, whichever is older
+        ("Hormone receptor positive", "inclusion", [marker("hormone receptor", "positive", date="2020-01-01"), ER_NEG, PR_NEG], "unknown"),
+        ("germline BRCA1 or BRCA2 mutation", "inclusion", [marker("BRCA", "negative", origin="germline"), marker("BRCA2", "positive", origin="germline")], "unknown"),
+        # PD-L1 on immune cells is no tumour-cell percentage
+        ("PD-L1 expression >= 1%", "inclusion", [marker("PD-L1", value=5, unit="%", method="IC (SP142)")], "unknown"),
+        ("PD-L1 negative", "inclusion", [marker("PD-L1", value=0, unit="%", method="SP142 IC")], "unknown"),
+    ],
+)  # fmt: skip
+def test_review_findings(text: str, kind: str, found: list[dict[str, Any]], expected: str) -> None:
+    assert both(text, kind, biomarkers=found) == expected
+
+
+def test_a_stated_triple_negative_cancer_and_a_newer_receptor_result_disagree() -> None:
+    record = {
+        "conditions": [{"name": "triple-negative breast cancer"}],
+        "biomarkers": [marker("ER", "positive", date="2026-01-01")],
+    }
+    assert both("triple-negative", "inclusion", **record) == "unknown"

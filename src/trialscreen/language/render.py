@@ -175,7 +175,11 @@ def marker_label(node: BiomarkerStatus | BiomarkerValue) -> str:
 
 
 _VARIANT_WORDS = {"del": "deletion", "ins": "insertion", "skip": "skipping", "dup": "duplication"}
-_CHANGE_WORDS = {"mutation": "mutation", "fusion": "rearrangement", "amplification": "amplification"}
+_CHANGE_WORDS = {
+    "mutation": "mutation",
+    "fusion": "rearrangement",
+    "amplification": "amplification",
+}
 
 
 def variant_text(key: str) -> str:

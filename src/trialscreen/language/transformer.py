@@ -113,11 +113,11 @@ def _germline(tok: Token) -> bool:
     return _GERMLINE_WORDS.match(str(tok)) is not None
 
 
-def _alteration_of(word: str, marker: biomarkers.Marker) -> str:
+def _alteration_of(word: str, marker: biomarkers.Marker) -> biomarkers.Alteration:
     """The kind of change a result word names for a marker ("mutation", "rearrangement",
     "amplified"); plain "positive"/"negative" (and "wild-type") the marker's usual one."""
     low = word.lower()
-    usual = marker.alteration or "any"
+    usual: biomarkers.Alteration = marker.alteration or "any"
     if re.search(r"mutat|mutant|wild|\bwt\b", low):
         return "mutation" if "wild" not in low and low != "wt" else usual
     if re.search(r"rearrang|fusion|transloc", low):
@@ -1361,8 +1361,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             name = said[: word.start()]
             item = _marker_item(tok, name, word.group(1))
         else:  # BIOMARKER, with variants and perhaps "positive"
-            result = _tokens(c, "RESULT")
-            item = _marker_item(tok, None, str(result[0]) if result else "")
+            written = _tokens(c, "RESULT")
+            item = _marker_item(tok, None, str(written[0]) if written else "")
             if item is not None and variants and item.result is None:
                 item = replace(item, result="positive")
         if item is None:
@@ -1409,16 +1409,20 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if later is None and not item.dash:
                 return BoundSpec((), span)  # a marker without a result ("PR" of "CR or PR")
             pending = True
-            result = later.result if later is not None else "negative"
+            result = later.result if later is not None and later.result else "negative"
             resolved.append(_with_result(item, result, later))
         pending |= shared is not None and len(resolved) > 1
+        marks = {str(t) for t in _tokens(c, "COMMA", "SLASH")}
         odd = any(x.unread for x in resolved) or ("or" in joins and "and" in joins)
+        # "ER+ or PR+, HER2-": which does the comma join? "MSI-H/dMMR": both, or either?
+        odd |= "or" in joins and bool(marks)
+        odd |= "/" in marks and "or" not in joins and all(x.result == "positive" for x in resolved)
         positive_shared = pending and "or" not in joins and resolved[-1].result == "positive"
         nodes: list[Predicate] = [
             BiomarkerStatus(
                 marker=x.marker,
                 result="positive" if x.result == "positive" else "negative",
-                alteration=x.alteration,  # type: ignore[arg-type]
+                alteration=x.alteration,
                 variants=x.variants,
                 germline=x.germline,
                 span=x.span if len(resolved) > 1 else span,

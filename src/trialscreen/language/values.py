@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from trialscreen.lexicon.biomarkers import Alteration
 from trialscreen.model.predicate import Op, Span
 
 TIME_UNIT_DAYS: dict[str, float] = {
@@ -126,7 +127,7 @@ class MarkerItem:
 
     marker: str
     result: str | None
-    alteration: str
+    alteration: Alteration
     variants: tuple[str, ...]
     germline: bool
     span: Span
