@@ -68,6 +68,20 @@ class ConceptFact:
     course_known: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class MarkerFact:
+    """One tumour-marker result, read once: what it says (positive / negative; None when
+    equivocal, or a value between the cutoffs in use), of which kind of change, which variant
+    (one spelling), how a value was scored (TPS, CPS, IC), and its field path."""
+
+    item: Biomarker
+    label: str
+    result: str | None
+    alteration: str | None
+    variant: str | None
+    scoring: str | None
+
+
 @dataclass(slots=True)
 class PatientFacts:
     """Everything evaluation needs about one patient, precomputed."""
@@ -81,7 +95,7 @@ class PatientFacts:
     # complete counts of prior regimens by concept (record `prior_regimens`): (count, key)
     regimens: dict[str, tuple[int, str]] = field(default_factory=dict)
     # tumour-marker results by marker id (record `biomarkers`), with each one's field path
-    markers: dict[str, list[tuple[Biomarker, str]]] = field(default_factory=dict)
+    markers: dict[str, list[MarkerFact]] = field(default_factory=dict)
 
     def age_in(self, unit: str) -> tuple[float, float] | None:
         """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
@@ -602,7 +616,27 @@ def _add_markers(facts: PatientFacts) -> None:
         if item.result is None and item.value is None:
             facts.warnings.append(f"{label}: {item.name!r} has neither a result nor a value")
             continue
-        facts.markers.setdefault(marker.id, []).append((item, label))
+        facts.markers.setdefault(marker.id, []).append(_marker_fact(item, label, marker))
+
+
+def _marker_fact(item: Biomarker, label: str, marker: biomarkers.Marker) -> MarkerFact:
+    scoring = biomarkers.scoring(item.method)
+    result: str | None = None
+    if item.result is not None:
+        result = None if item.result == "equivocal" else item.result
+    elif (
+        item.value is not None
+        and marker.cutoffs is not None
+        and scoring not in ("CPS", "IC")
+        and item.unit in (None, marker.unit)
+    ):  # a value outside every cutoff in use
+        low, high = marker.cutoffs
+        result = "negative" if item.value < low else "positive" if item.value >= high else None
+    alteration = biomarkers.variant_alteration(item.variant) if item.variant else marker.alteration
+    if not item.variant and marker.kind == "gene" and biomarkers.by_staining(item.method):
+        alteration = "expression"  # EGFR or ROS1 by IHC: the protein, not a mutation or fusion
+    variant = biomarkers.variant_key(item.variant) if item.variant else None
+    return MarkerFact(item, label, result, alteration, variant, scoring)
 
 
 def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:

@@ -283,17 +283,21 @@ def _plan_regimen_count(node: RegimenCount) -> Plan:
 
 
 def _plan_biomarker_status(node: BiomarkerStatus) -> Plan:
+    needs = (markers.status_need(node),)
+
     def plan(facts: PatientFacts) -> Outcome:
-        d = markers.decide_status(node, facts)
-        return (d.met, tuple(d.needs)) if d.met is None else (d.met, _NONE)
+        met = markers.status_met(node, facts)
+        return (met, needs) if met is None else (met, _NONE)
 
     return plan
 
 
 def _plan_biomarker_value(node: BiomarkerValue) -> Plan:
+    needs = (markers.value_need(node),)
+
     def plan(facts: PatientFacts) -> Outcome:
-        d = markers.decide_value(node, facts)
-        return (d.met, tuple(d.needs)) if d.met is None else (d.met, _NONE)
+        met = markers.value_met(node, facts)
+        return (met, needs) if met is None else (met, _NONE)
 
     return plan
 

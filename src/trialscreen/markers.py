@@ -1,6 +1,8 @@
 """How a tumour-marker criterion is decided from the patient's marker results: the one place for
 the meaning of `biomarker_status` and `biomarker_value` (evaluate.py explains with it, fastpath.py
-plans with it).
+plans with it). Each record entry is read once per patient (facts.MarkerFact: its result,
+kind of alteration, variant, scoring); here results are only compared, and the words that
+explain a decision are made only when asked (`Decision`; the fast path asks for none).
 
 Rules (README, "Tumour markers"):
 - A result decides both ways; equivocal, missing, or of another kind of alteration is unknown.
@@ -19,11 +21,11 @@ Rules (README, "Tumour markers"):
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trialscreen.facts import PatientFacts
+from trialscreen.facts import MarkerFact, PatientFacts
 from trialscreen.language.render import marker_label, render, variant_text
 from trialscreen.lexicon import biomarkers
 from trialscreen.lexicon.biomarkers import HORMONE_RECEPTOR, TRIPLE_NEGATIVE
@@ -31,6 +33,7 @@ from trialscreen.model.patient import Biomarker
 from trialscreen.model.predicate import BiomarkerStatus, BiomarkerValue
 
 TNBC_CONCEPT = "triple_negative_breast_cancer"
+Told = tuple[str, list[dict[str, Any]]]  # what the record says, for people; the evidence
 
 
 @dataclass
@@ -43,13 +46,13 @@ class Decision:
     needs: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _State:
-    """A marker's status for one question: True (has it), False (has not), None (unknown)."""
+    """A marker's status for one question: True (has it), False (has not), None (unknown), and
+    how to tell people what it rests on (made only for an explanation)."""
 
     has: bool | None
-    said: str  # what the record says, for people
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    told: Callable[[], Told]
 
 
 def _shown(item: Biomarker) -> str:
@@ -69,121 +72,68 @@ def _shown(item: Biomarker) -> str:
     return " ".join(parts)
 
 
-def _evidence(item: Biomarker, label: str) -> dict[str, Any]:
-    return {"item": _shown(item), "source": item.source or label}
+def _told(found: list[MarkerFact], note: str = "") -> Callable[[], Told]:
+    def told() -> Told:
+        said = "; ".join(_shown(f.item) for f in found) + note
+        return said, [{"item": _shown(f.item), "source": f.item.source or f.label} for f in found]
+
+    return told
 
 
-def _method(text: str | None) -> str | None:
-    """TPS or CPS (PD-L1 scoring), from what a record or criterion writes."""
-    if not text:
-        return None
-    low = text.lower()
-    if re.search(r"\bcps\b|combined positive", low):
-        return "CPS"
-    if re.search(r"\bic\b|immune cells?|sp142", low):  # immune-cell area: neither
-        return "IC"
-    if re.search(r"\btps\b|tumou?r proportion|\btc\b|tumou?r cells?", low):
-        return "TPS"
-    return None
-
-
-def _by_staining(method: str | None) -> bool:
-    return method is not None and re.search(r"(?i)\bihc\b|immunohisto", method) is not None
-
-
-def _result(item: Biomarker, marker: biomarkers.Marker) -> str | None:
-    """positive / negative from the result, else from a value outside every cutoff in use."""
-    if item.result is not None:
-        return None if item.result == "equivocal" else item.result
-    if item.value is None or marker.cutoffs is None or _method(item.method) in ("CPS", "IC"):
-        return None
-    if item.unit not in (None, marker.unit):
-        return None
-    low, high = marker.cutoffs
-    return "negative" if item.value < low else "positive" if item.value >= high else None
-
-
-def _one(item: Biomarker, node: BiomarkerStatus, marker: biomarkers.Marker) -> bool | None:
+def _one(fact: MarkerFact, node: BiomarkerStatus) -> bool | None:
     """What one result says about the alteration (and variants, origin) the criterion names."""
-    result = _result(item, marker)
-    if result is None:
+    if fact.result is None:
         return None
-    kind = biomarkers.variant_alteration(item.variant) if item.variant else marker.alteration
-    if not item.variant and marker.kind == "gene" and _by_staining(item.method):
-        kind = "expression"  # EGFR or ROS1 by IHC: the protein, not a mutation or fusion
     if node.alteration == "any":
-        if result == "negative":
+        if fact.result == "negative":
             return None  # a negative test of one kind says nothing of the others
-    elif kind != node.alteration:
+    elif fact.alteration != node.alteration:
         return None  # another kind of alteration, or of none the record names
-    if node.germline and item.origin != "germline":
+    if node.germline and fact.item.origin != "germline":
         return None
-    if result == "negative":
-        if item.variant:  # "T790M not detected": that variant only
-            found = biomarkers.variant_key(item.variant)
-            named = bool(node.variants) and found is not None
-            if not named or not all(
-                biomarkers.variant_covers(v, found or "") for v in node.variants
-            ):
+    found = fact.variant
+    if fact.result == "negative":
+        if fact.item.variant:  # "T790M not detected": that variant only
+            if not node.variants or found is None:
+                return None
+            if not all(biomarkers.variant_covers(v, found) for v in node.variants):
                 return None
         return False
     if node.variants:
-        found = biomarkers.variant_key(item.variant) if item.variant else None
         if found is None or not any(biomarkers.variant_covers(v, found) for v in node.variants):
             return None
     return True
 
 
-def _newest(rows: list[tuple[Biomarker, str, bool | None]]) -> list[tuple[Any, ...]]:
+def _newest(found: list[MarkerFact]) -> list[MarkerFact]:
     """The results of the newest date (undated ones only if none is dated)."""
-    dated = [r for r in rows if r[0].date is not None]
+    dated = [f for f in found if f.item.date is not None]
     if not dated:
-        return list(rows)
-    last = max(r[0].date or dt.date.min for r in dated)
-    return [r for r in dated if r[0].date == last]
+        return list(found)
+    last = max(f.item.date or dt.date.min for f in dated)
+    return [f for f in dated if f.item.date == last]
 
 
 def _simple(facts: PatientFacts, marker_id: str, node: BiomarkerStatus) -> _State:
-    marker = biomarkers.get(marker_id)
     found = facts.markers.get(marker_id, [])
     if not found:
-        return _State(None, f"no {marker.name} result in the record")
-    rows = [(item, label, _one(item, node, marker)) for item, label in found]
-    if marker.kind == "gene":  # an alteration found stays found
-        hits = [r for r in rows if r[2] is True]
+        name = biomarkers.get(marker_id).name
+        return _State(None, lambda: (f"no {name} result in the record", []))
+    says = [(f, _one(f, node)) for f in found]
+    if biomarkers.get(marker_id).kind == "gene":  # an alteration found stays found
+        hits = [f for f, a in says if a is True]
         if hits:
-            return _State(True, _shown(hits[0][0]), [_evidence(hits[0][0], hits[0][1])])
-        if all(r[2] is False for r in rows):
-            return _State(False, _shown(rows[-1][0]), [_evidence(i, lab) for i, lab, _ in rows])
-        return _State(None, _shown(rows[-1][0]), [_evidence(i, lab) for i, lab, _ in rows])
-    newest = _newest(rows)
-    said = "; ".join(_shown(r[0]) for r in newest)
-    evidence = [_evidence(r[0], r[1]) for r in newest]
+            return _State(True, _told(hits[:1]))
+        has = False if all(a is False for _, a in says) else None
+        return _State(has, lambda: (_shown(found[-1].item), _told(found)()[1]))
+    newest = _newest(found)
+    latest = {id(f) for f in newest}
     # results that say nothing here (equivocal, another kind) give way to those that do: an
     # equivocal IHC and a negative FISH of one day is negative
-    answers = {r[2] for r in newest if r[2] is not None}
+    answers = {a for f, a in says if a is not None and id(f) in latest}
     if len(answers) <= 1:
-        return _State(answers.pop() if answers else None, said, evidence)
-    return _State(None, said + " (results disagree)", evidence)
-
-
-def _any_positive(facts: PatientFacts, node: BiomarkerStatus) -> _State:
-    """A marker that is any of its parts (hormone receptor: ER or PR; BRCA: BRCA1 or BRCA2):
-    its own result where the record states one, else positive if a part is, negative if every
-    part is."""
-    stated = _simple(facts, node.marker, node) if facts.markers.get(node.marker) else None
-    parts = [
-        _simple(facts, m, node.model_copy(update={"marker": m}))
-        for m in biomarkers.get(node.marker).any_positive
-    ]
-    evidence = [e for p in parts for e in p.evidence]
-    said = "; ".join(p.said for p in parts)
-    has: bool | None = None
-    if any(p.has is True for p in parts):
-        has = True
-    elif all(p.has is False for p in parts):
-        has = False
-    return _agree(stated, _State(has, said, evidence))
+        return _State(answers.pop() if answers else None, _told(newest))
+    return _State(None, _told(newest, " (results disagree)"))
 
 
 def _agree(stated: _State | None, parts: _State) -> _State:
@@ -191,12 +141,41 @@ def _agree(stated: _State | None, parts: _State) -> _State:
     one side says nothing), else unknown."""
     if stated is None:
         return parts
-    evidence = stated.evidence + parts.evidence
-    said = f"{stated.said}; {parts.said}"
     answers = {x.has for x in (stated, parts) if x.has is not None}
-    if len(answers) == 1:
-        return _State(answers.pop(), said, evidence)
-    return _State(None, said + (" (results disagree)" if answers else ""), evidence)
+
+    def told() -> Told:
+        (a, ae), (b, be) = stated.told(), parts.told()
+        note = " (results disagree)" if len(answers) > 1 else ""
+        return f"{a}; {b}{note}", ae + be
+
+    return _State(answers.pop() if len(answers) == 1 else None, told)
+
+
+def _of_parts(parts: list[_State], positive: bool) -> _State:
+    """A status made of parts: "any positive" (hormone receptor: ER or PR) when `positive`,
+    else "all negative" (triple-negative: ER, PR and HER2)."""
+    has: bool | None = None
+    if any(p.has is True for p in parts):
+        has = positive
+    elif all(p.has is False for p in parts):
+        has = not positive
+
+    def told() -> Told:
+        each = [p.told() for p in parts]
+        return "; ".join(s for s, _ in each), [e for _, ev in each for e in ev]
+
+    return _State(has, told)
+
+
+def _any_positive(facts: PatientFacts, node: BiomarkerStatus) -> _State:
+    """A marker that is any of its parts (hormone receptor: ER or PR; BRCA: BRCA1 or BRCA2):
+    positive if a part is, negative if every part is; a result stated for the whole must agree."""
+    stated = _simple(facts, node.marker, node) if facts.markers.get(node.marker) else None
+    parts = [
+        _simple(facts, m, node.model_copy(update={"marker": m}))
+        for m in biomarkers.get(node.marker).any_positive
+    ]
+    return _agree(stated, _of_parts(parts, positive=True))
 
 
 def _triple_negative(facts: PatientFacts) -> _State:
@@ -204,19 +183,12 @@ def _triple_negative(facts: PatientFacts) -> _State:
     stated = None
     if found:
         fact = found[0]
-        stated = _State(True, fact.label, [{"item": fact.label, "source": fact.source}])
+        stated = _State(True, lambda: (fact.label, [{"item": fact.label, "source": fact.source}]))
     parts = [
         _simple(facts, m, BiomarkerStatus(marker=m, result="positive"))
         for m in biomarkers.get(TRIPLE_NEGATIVE).all_negative
     ]
-    evidence = [e for p in parts for e in p.evidence]
-    said = "; ".join(p.said for p in parts)
-    has: bool | None = None
-    if any(p.has is True for p in parts):
-        has = False
-    elif all(p.has is False for p in parts):
-        has = True
-    return _agree(stated, _State(has, said, evidence))
+    return _agree(stated, _of_parts(parts, positive=False))
 
 
 def status_need(node: BiomarkerStatus) -> str:
@@ -234,57 +206,55 @@ def status_need(node: BiomarkerStatus) -> str:
     return f"{origin}{label}{kind} status"
 
 
-def decide_status(node: BiomarkerStatus, facts: PatientFacts) -> Decision:
+def _status(node: BiomarkerStatus, facts: PatientFacts) -> _State:
     if node.marker == TRIPLE_NEGATIVE:
-        state = _triple_negative(facts)
-    elif biomarkers.get(node.marker).any_positive:
-        state = _any_positive(facts, node)
-    else:
-        state = _simple(facts, node.marker, node)
+        return _triple_negative(facts)
+    if biomarkers.get(node.marker).any_positive:
+        return _any_positive(facts, node)
+    return _simple(facts, node.marker, node)
+
+
+def status_met(node: BiomarkerStatus, facts: PatientFacts) -> bool | None:
+    """Is a status criterion met (None: the record cannot tell)? No words made (hot path)."""
+    has = _status(node, facts).has
+    return None if has is None else has if node.result == "positive" else not has
+
+
+def decide_status(node: BiomarkerStatus, facts: PatientFacts) -> Decision:
+    """The same answer as `status_met`, explained."""
+    state = _status(node, facts)
+    said, evidence = state.told()
+    met = status_met(node, facts)
     want = render(node)
-    if state.has is None:
-        return Decision(
-            None, f"{state.said}: cannot tell {want}", state.evidence, [status_need(node)]
-        )
-    met = state.has if node.result == "positive" else not state.has
-    return Decision(
-        met, f"{state.said}: {'meets' if met else 'does not meet'} {want}", state.evidence
-    )
+    if met is None:
+        return Decision(None, f"{said}: cannot tell {want}", evidence, [status_need(node)])
+    return Decision(met, f"{said}: {'meets' if met else 'does not meet'} {want}", evidence)
 
 
 def value_need(node: BiomarkerValue) -> str:
     return f"{marker_label(node)} {node.method + ' ' if node.method else ''}value"
 
 
-def _value_fits(item: Biomarker, node: BiomarkerValue) -> bool:
+def _value_fits(fact: MarkerFact, node: BiomarkerValue) -> bool:
     """Is the record's value of the same scoring and unit as the criterion's bound?"""
-    if item.value is None:
+    if fact.item.value is None:
         return False
-    marker = biomarkers.get(node.marker)
-    unit = item.unit or marker.unit
-    method = _method(item.method)
+    unit = fact.item.unit or biomarkers.get(node.marker).unit
     if node.method is not None:
-        return method == node.method and (node.unit is None or unit == node.unit)
-    if method in ("CPS", "IC"):  # a score, or a share of immune cells: no tumour-cell %
+        return fact.scoring == node.method and (node.unit is None or unit == node.unit)
+    if fact.scoring in ("CPS", "IC"):  # a score, or a share of immune cells: no tumour-cell %
         return False
     return node.unit is not None and unit == node.unit
 
 
-def decide_value(node: BiomarkerValue, facts: PatientFacts) -> Decision:
-    want = f"{node.op} {node.value:g}{node.unit or ''}"
-    label = marker_label(node)
-    rows = [(i, lab) for i, lab in facts.markers.get(node.marker, []) if _value_fits(i, node)]
-    if not rows:
-        others = facts.markers.get(node.marker, [])
-        said = "; ".join(_shown(i) for i, _ in others) or f"no {label} value in the record"
-        evidence = [_evidence(i, lab) for i, lab in others]
-        return Decision(None, f"{said}: cannot tell {label} {want}", evidence, [value_need(node)])
-    newest = _newest([(i, lab, None) for i, lab in rows])
-    values = {i.value for i, _, _ in newest}
-    evidence = [_evidence(i, lab) for i, lab, _ in newest]
-    said = "; ".join(_shown(i) for i, _, _ in newest)
+def _compared(node: BiomarkerValue, facts: PatientFacts) -> tuple[bool | None, list[MarkerFact]]:
+    """Met or not by the newest value of the same scoring and unit (None: none, or values of
+    one date that disagree), and the results it rests on."""
+    fits = [f for f in facts.markers.get(node.marker, []) if _value_fits(f, node)]
+    newest = _newest(fits)
+    values = {f.item.value for f in newest}
     if len(values) != 1:
-        return Decision(None, f"{said} (results disagree)", evidence, [value_need(node)])
+        return None, newest
     value = float(values.pop() or 0.0)
     met = {
         ">=": value >= node.value,
@@ -293,4 +263,25 @@ def decide_value(node: BiomarkerValue, facts: PatientFacts) -> Decision:
         "<": value < node.value,
         "==": value == node.value,
     }[node.op]
+    return met, newest
+
+
+def value_met(node: BiomarkerValue, facts: PatientFacts) -> bool | None:
+    """Is a value criterion met (None: the record cannot tell)? No words made (hot path)."""
+    return _compared(node, facts)[0]
+
+
+def decide_value(node: BiomarkerValue, facts: PatientFacts) -> Decision:
+    """The same answer as `value_met`, explained."""
+    want = f"{node.op} {node.value:g}{node.unit or ''}"
+    label = marker_label(node)
+    met, newest = _compared(node, facts)
+    if not newest:
+        others = facts.markers.get(node.marker, [])
+        said, evidence = _told(others)()
+        said = said or f"no {label} value in the record"
+        return Decision(None, f"{said}: cannot tell {label} {want}", evidence, [value_need(node)])
+    said, evidence = _told(newest)()
+    if met is None:
+        return Decision(None, f"{said} (results disagree)", evidence, [value_need(node)])
     return Decision(met, f"{said}: {'meets' if met else 'does not meet'} {want}", evidence)

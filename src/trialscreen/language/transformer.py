@@ -104,9 +104,6 @@ _MARKER_TAIL = re.compile(r"(?i)\s+(?:disease|tumou?rs?)$")
 _MARKER_NEGATIVE = re.compile(rf"(?i)^(?:{MARKER_NEGATIVE})$")
 _GERMLINE_WORDS = re.compile(r"(?i)^\s*(?:(?:deleterious|pathogenic)\s+)?(?:germline|inherited)\s+")
 _VARIANT_TAIL = re.compile(r"(?i)[\s-]+(?:mutations?|mutated|mutant|alterations?|substitutions?)$")
-_SCORING = re.compile(
-    r"(?i)\b(?:tumou?r\s+proportion\s+score|combined\s+positive\s+score|tps|cps)\b"
-)
 
 
 def _germline(tok: Token) -> bool:
@@ -1452,10 +1449,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         span = span_of(c)
         if marker is None or marker.unit is None:
             return BoundSpec((), span)
-        method = _SCORING.search(str(tok))
-        scoring = None
-        if method is not None:
-            scoring = "CPS" if method.group(0).lower().startswith(("c", "comb")) else "TPS"
+        scoring = biomarkers.scoring(str(tok))
         unit: str | None = None
         if units:
             text = str(units[0]).lower().replace(" ", "")

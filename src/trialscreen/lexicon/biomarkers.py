@@ -140,6 +140,27 @@ MARKER_NEGATIVE = (
     r"[-\s]negative|non-?mutated|unmutated|non-?mutant"
 )
 
+
+def scoring(text: str | None) -> str | None:
+    """How a PD-L1 value was scored, from what a record or criterion writes: TPS (tumour
+    cells), CPS (a combined score, no percentage) or IC (immune-cell area: neither)."""
+    if not text:
+        return None
+    low = text.lower()
+    if re.search(r"\bcps\b|combined positive", low):
+        return "CPS"
+    if re.search(r"\bic\b|immune cells?|sp142", low):
+        return "IC"
+    if re.search(r"\btps\b|tumou?r proportion|\btc\b|tumou?r cells?", low):
+        return "TPS"
+    return None
+
+
+def by_staining(method: str | None) -> bool:
+    """Was the result found by immunohistochemistry (the protein, not the gene)?"""
+    return method is not None and re.search(r"(?i)\bihc\b|immunohisto", method) is not None
+
+
 # ---- results as records state them -----------------------------------------------------------
 
 _RESULTS: dict[str, RecordResult] = {
