@@ -1,7 +1,7 @@
 """trialscreen: eligibility-criteria screening for clinical trials.
 
 The API: `load_trials(*paths)`, `load_patient(path_or_dict)`, `compile_criterion(text, kind)`,
-`evaluate(compiled, patient)`, `screen(patient, trials)`.
+`evaluate(compiled, patient)`, `screen(patient, trials)`, `validate_patient(path_or_dict)`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,15 @@ from trialscreen.api import (  # noqa: E402
     load_patient,
     load_trials,
     screen,
+    validate_patient,
 )
 
-__all__ = ["Evaluation", "compile_criterion", "evaluate", "load_patient", "load_trials", "screen"]
+__all__ = [
+    "Evaluation",
+    "compile_criterion",
+    "evaluate",
+    "load_patient",
+    "load_trials",
+    "screen",
+    "validate_patient",
+]

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialscreen.facts import PatientFacts, build_facts, read_patient
+from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
+from trialscreen.records import PatientError, RecordCheck, check_record, read_patient
 from trialscreen.screening import Outcome, TrialResult, judge
 from trialscreen.screening import screen as _screen
 from trialscreen.trials.load import load_trials
@@ -41,6 +42,26 @@ def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
     return read_patient(source)
 
 
+def validate_patient(source: str | Path | dict[str, Any]) -> RecordCheck:
+    """Every problem of a patient record or FHIR bundle (file or dict) at once: `.errors` (the
+    record is refused), `.warnings` (names that will not be read), `.patient` when accepted."""
+    if isinstance(source, (str, Path)):
+        from trialscreen.inputs import check_patient_input
+
+        return check_patient_input(source)[1]
+    if isinstance(source, dict) and "resourceType" in source:
+        from trialscreen.fhir import FhirError, import_fhir
+        from trialscreen.inputs import checked_fhir_patient
+
+        try:
+            imported = import_fhir(source)
+            patient, dropped = checked_fhir_patient(imported.patient, "input")
+        except (FhirError, PatientError) as exc:
+            return RecordCheck(None, [str(exc)])
+        return RecordCheck(patient, [], list(imported.warnings) + dropped)
+    return check_record(source)
+
+
 def evaluate(compiled: CompiledCriterion | str, patient: Patient | PatientFacts) -> Evaluation:
     """Evaluate one compiled criterion (or criterion text, read as inclusion) for a patient."""
     if isinstance(compiled, str):
@@ -55,4 +76,13 @@ def screen(patient: Patient, trials: list[Trial]) -> list[TrialResult]:
     return _screen(patient, trials)
 
 
-__all__ = ["Evaluation", "compile_criterion", "evaluate", "load_patient", "load_trials", "screen"]
+__all__ = [
+    "Evaluation",
+    "RecordCheck",
+    "compile_criterion",
+    "evaluate",
+    "load_patient",
+    "load_trials",
+    "screen",
+    "validate_patient",
+]

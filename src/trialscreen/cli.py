@@ -20,13 +20,14 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from trialscreen import report
-from trialscreen.facts import PatientError, build_facts
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, plans_from_store, rank_fast, screen_plan, trial_plan
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
+from trialscreen.records import PatientError
 from trialscreen.screening import compiled_bullets, judge, screen
 from trialscreen.trials.load import load_records
 
@@ -145,13 +146,17 @@ def index_cmd(
         out.print(", ".join(f"{k}: {v}" for k, v in doc.items()), highlight=False)
 
 
+def _day(as_of: str | None) -> dt.date | None:
+    if not as_of:
+        return None
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+
+
 def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], list[str]]:
-    day = None
-    if as_of:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+    day = _day(as_of)
     try:
         got = read_patient_input(path, day)
     except PatientError as exc:
@@ -374,6 +379,69 @@ def screen_cohort_cmd(
         if out_path:
             sink.close()
     err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+
+
+@app.command("validate")
+def validate_cmd(
+    records: list[Path] = typer.Argument(..., help="Patient records or FHIR bundles"),
+    as_of: str = AS_OF_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Every problem in patient files at once: errors (refuse the record) and warnings (names
+    that will not be read). Exit 2 when any file has an error."""
+    from trialscreen.inputs import check_patient_input
+
+    day = _day(as_of)
+    checked = [(path, *check_patient_input(path, day)) for path in records]
+    if as_json:
+        emit(
+            {
+                "files": [
+                    {
+                        "file": str(path),
+                        "format": got.format if got else None,
+                        "patient": got.patient.id if got else None,
+                        "errors": check.errors,
+                        "warnings": check.warnings,
+                    }
+                    for path, got, check in checked
+                ]
+            }
+        )
+    else:
+        for path, _, check in checked:
+            for line in check.errors:
+                say("error", "bold red", line)
+            for line in check.warnings:
+                say("warning", "yellow", line)
+            verdict = "refused" if check.errors else "ok"
+            counts = f"{len(check.errors)} errors, {len(check.warnings)} warnings"
+            out.print(f"{escape(str(path))}: {verdict} ({counts})", highlight=False)
+    if any(check.errors for _, _, check in checked):
+        raise typer.Exit(2)
+
+
+@app.command("names")
+def names_cmd(
+    kind: str = typer.Argument(None, help="analytes, concepts or biomarkers (default: all)"),
+    query: str = typer.Argument(None, help="Part of a name, a synonym or a code"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The names a record may use: lab tests and scores, conditions and treatments, tumour
+    markers; with a query, the entries that contain it (else the closest)."""
+    from trialscreen import vocabulary
+
+    if kind is not None and kind not in vocabulary.KINDS:
+        if query is not None:
+            fail(f"{kind!r} is not one of {', '.join(vocabulary.KINDS)}")
+        kind, query = None, kind  # `trialscreen names creatinine`
+    found = vocabulary.search(kind, query)
+    if as_json:
+        emit({"query": query, "entries": [e.to_json() for e in found]})
+        return
+    if not found:
+        fail(f"no name contains {query!r} and none is close")
+    report.print_names(out, found)
 
 
 @app.command("schema")

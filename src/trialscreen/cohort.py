@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trialscreen.facts import PatientError, build_facts, read_patient
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, screen_plan, trial_plan
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
+from trialscreen.records import PatientError, check_record
 
 _SHARED: dict[str, Any] = {}  # plans and trials, set before the worker processes fork
 
@@ -83,13 +84,15 @@ def _first_value(handle: Any) -> Any:
     return None
 
 
-def _patient(source: Source) -> Patient:
+def _patient(source: Source) -> tuple[Patient, list[str]]:
+    """The patient of one source, with the warnings about what in it will not be read."""
     if isinstance(source.data, PatientError):
         raise source.data
     if isinstance(source.data, Path):
         from trialscreen.inputs import read_patient_input
 
-        return read_patient_input(source.data).patient
+        got = read_patient_input(source.data)
+        return got.patient, got.warnings
     if isinstance(source.data, list) or (
         isinstance(source.data, dict) and "resourceType" in source.data
     ):
@@ -97,14 +100,13 @@ def _patient(source: Source) -> Patient:
         from trialscreen.inputs import checked_fhir_patient
 
         try:
-            patient = import_fhir(source.data).patient
+            imported = import_fhir(source.data)
         except FhirError as exc:
             raise PatientError(f"{source.label}: {exc}") from None
-        return checked_fhir_patient(patient, source.label)[0]
-    try:
-        return read_patient(source.data)
-    except PatientError as exc:
-        raise PatientError(f"{source.label}: {exc}") from None
+        patient, dropped = checked_fhir_patient(imported.patient, source.label)
+        return patient, list(imported.warnings) + dropped
+    check = check_record(source.data, f"{source.label}: ")
+    return check.accepted(), check.warnings
 
 
 def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str | None]:
@@ -113,7 +115,7 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
     trials: list[Trial] = _SHARED["trials"]
     skip: set[str] = _SHARED.get("skip", set())
     try:
-        patient = _patient(source)
+        patient, warnings = _patient(source)
     except PatientError as exc:
         return None, [], str(exc)
     if patient.id in skip:
@@ -125,7 +127,8 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
         result = screen_plan(plan, facts, trial.healthy_volunteers)
         verdicts[result.verdict] += 1
         rows.append({"patient": patient.id, **result.to_json()})
-    rows.append({"type": "summary", "patient": patient.id, "trials": len(plans), **verdicts})
+    summary = {"type": "summary", "patient": patient.id, "trials": len(plans), **verdicts}
+    rows.append({**summary, "warnings": warnings} if warnings else summary)
     return patient.id, rows, None
 
 

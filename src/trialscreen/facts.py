@@ -9,28 +9,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from trialscreen.lexicon import biomarkers, concepts
-from trialscreen.messages import one_line
 from trialscreen.model.patient import Biomarker, Observation, Patient
 from trialscreen.model.predicate import LINES_OF_THERAPY
 from trialscreen.units import analytes
 from trialscreen.units.registry import UnitError, conversion_factor, log_inner
-
-
-class PatientError(ValueError):
-    """A patient record that cannot be used; the message names the field path (one line)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,131 +128,6 @@ def concept_ancestors(concept_id: str) -> frozenset[str]:
         return frozenset({concept_id})
 
 
-def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
-    """Validate a patient record; PatientError names the file and the field path."""
-    if isinstance(source, Patient):
-        return source
-    where = ""
-    data: Any = source
-    if isinstance(source, (str, Path)):
-        where = f"{source}: "
-        try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise PatientError(f"{source}: no such file") from None
-        except IsADirectoryError:
-            raise PatientError(f"{source}: is a directory, not a patient file") from None
-        except UnicodeDecodeError:
-            raise PatientError(f"{source}: not UTF-8 text") from None
-        except json.JSONDecodeError as exc:
-            raise PatientError(
-                f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
-        except RecursionError:
-            raise PatientError(f"{source}: JSON nested too deeply") from None
-    if not isinstance(data, dict):
-        raise PatientError(
-            f"{where}a patient record must be a JSON object, not {type(data).__name__}"
-        )
-    try:
-        patient = Patient.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        path = _path(first["loc"])
-        raise PatientError(f"{where}{path}: {first['msg']}") from None
-    _check_semantics(patient, where)
-    return patient
-
-
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "record"
-
-
-def _check_semantics(patient: Patient, where: str) -> None:
-    """Unknown analytes, impossible values, units that cannot belong, impossible dates."""
-    for i, obs in enumerate(patient.observations):
-        problem = observation_problem(obs, patient)
-        if problem is not None:
-            field, message = problem
-            raise PatientError(f"{where}observations[{i}].{field}: {message}")
-    for name, items, attrs in (
-        ("conditions", patient.conditions, ("onset", "end")),
-        ("treatments", patient.treatments, ("start", "end", "date")),
-        ("adverse_events", patient.adverse_events, ("date",)),
-    ):
-        for i, item in enumerate(items):
-            for attr in attrs:
-                _check_date(getattr(item, attr), patient, f"{where}{name}[{i}].{attr}")
-    if patient.birth_date and patient.birth_date > patient.as_of:
-        raise PatientError(
-            f"{where}birth_date: {patient.birth_date} is after as_of {patient.as_of}"
-        )
-
-
-def observation_problem(obs: Observation, patient: Patient) -> tuple[str, str] | None:
-    """Why an observation cannot be used, as (field, message), or None when it can."""
-    analyte = resolve_analyte(obs)
-    if analyte is None:
-        name = obs.name or obs.code or ""
-        hint = analytes.suggest(name) if obs.name else []
-        tail = f" (did you mean {', '.join(hint)}?)" if hint else ""
-        return "name", f"unknown analyte {name!r}{tail}"
-    info = analytes.get(analyte)
-    numeric = bool(info.canonical_unit) or info.kind == "score"
-    value = obs.value
-    if numeric and value is not None and (isinstance(value, (bool, str))):
-        return "value", f"{value!r} is not a number ({info.name} is numeric)"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "value", f"{value!r} is not a finite number"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if obs.unit is None and info.canonical_unit:
-            return "unit", f"missing (a value of {info.name} needs a unit)"
-        unit = analytes.measured_as(analyte, log_inner(obs.unit) or obs.unit)[1]
-        if unit is not None and not analytes.unit_allowed(info, unit):
-            return "unit", f"{obs.unit!r} cannot be a unit of {info.name}"
-        if log_inner(obs.unit) is not None and not -3 <= value <= 12:
-            return "value", f"{value} is not a possible log10 {info.name}"
-        if value < 0 and (info.plausible_low is None or info.plausible_low >= 0):
-            return "value", f"{value} is not a possible {info.name} (negative)"
-        if info.kind == "score":
-            low, high = info.plausible_low, info.plausible_high
-            if (low is not None and value < low) or (high is not None and value > high):
-                return "value", f"{value} is not a possible {info.name} score ({low}-{high})"
-    if obs.date is not None and obs.date > patient.as_of:
-        return "date", f"{obs.date} is after as_of {patient.as_of}"
-    if obs.date is not None and patient.birth_date and obs.date < patient.birth_date:
-        return "date", f"{obs.date} is before birth_date {patient.birth_date}"
-    return None
-
-
-def usable(patient: Patient) -> tuple[Patient, list[str]]:
-    """A patient without the observations that cannot be used, and a warning for each
-    (imports from FHIR, where one bad resource must not reject the record)."""
-    kept, warnings = [], []
-    for i, obs in enumerate(patient.observations):
-        problem = observation_problem(obs, patient)
-        if problem is None or (problem[0] == "name" and obs.code):
-            kept.append(obs)  # an analyte the lexicon does not know is simply never read
-            continue
-        source = obs.source or f"observations[{i}]"
-        warnings.append(one_line(f"{source}: skipped: {problem[0]} {problem[1]}"))
-    if len(kept) == len(patient.observations):
-        return patient, warnings
-    return patient.model_copy(update={"observations": kept}), warnings
-
-
-def _check_date(value: dt.date | None, patient: Patient, path: str) -> None:
-    if value is None:
-        return
-    if value > patient.as_of:
-        raise PatientError(f"{path}: {value} is after as_of {patient.as_of}")
-    if patient.birth_date and value < patient.birth_date:
-        raise PatientError(f"{path}: {value} is before birth_date {patient.birth_date}")
-
-
 def resolve_analyte(obs: Observation) -> str | None:
     """The analyte id of an observation, by LOINC code first, then by name."""
     if obs.code:
@@ -354,12 +217,19 @@ _CHANGES_WHAT_IT_IS = re.compile(
 )
 
 
+def unknown_concept(path: str, name: str) -> str:
+    """The warning for a record name no concept matches, with the closest known names."""
+    close = concepts.suggest(name)
+    hint = f" (closest: {', '.join(close)})" if close else ""
+    return f"{path}: {name!r} matches no known concept{hint}; not read"
+
+
 def _add_conditions(facts: PatientFacts) -> None:
     for i, cond in enumerate(facts.patient.conditions):
         cid = concept_of(cond.name, cond.code, cond.system)
         label = f"conditions[{i}]"
         if cid is None:
-            facts.warnings.append(f"{label}.name: {cond.name!r} matches no known concept")
+            facts.warnings.append(unknown_concept(f"{label}.name", cond.name))
             continue
         facts.add_concept(
             ConceptFact(
@@ -386,9 +256,19 @@ def _add_treatments(facts: PatientFacts) -> None:
             ids.add("major_surgery")
         ids = {x for x in ids if concepts.known(x)} or ({cid} if cid else set())
         if not ids:
-            facts.warnings.append(f"{label}.name: {item.name!r} matches no known concept")
+            facts.warnings.append(unknown_concept(f"{label}.name", item.name))
             continue
         status = item.status or ("completed" if (item.end or item.date) else "active")
+        if status == "absent":  # never received: says so of the named treatment only, not of
+            if cid is None:  # its category (no cisplatin is not no chemotherapy)
+                facts.warnings.append(unknown_concept(f"{label}.name", item.name))
+            else:
+                facts.add_concept(
+                    ConceptFact(
+                        cid, "absent", None, None, False, None, item.source or label, item.name
+                    )
+                )
+            continue
         if status == "planned":
             # not received yet; says nothing of earlier courses (a rechallenge is planned too),
             # so it is no evidence either way
@@ -425,7 +305,7 @@ def _add_adverse_events(facts: PatientFacts) -> None:
         label = f"adverse_events[{i}]"
         cid = concept_of(event.term)
         if cid is None:
-            facts.warnings.append(f"{label}.term: {event.term!r} matches no known concept")
+            facts.warnings.append(unknown_concept(f"{label}.term", event.term))
             continue
         facts.add_concept(
             ConceptFact(
@@ -637,8 +517,3 @@ def _marker_fact(item: Biomarker, label: str, marker: biomarkers.Marker) -> Mark
         alteration = "expression"  # EGFR or ROS1 by IHC: the protein, not a mutation or fusion
     variant = biomarkers.variant_key(item.variant) if item.variant else None
     return MarkerFact(item, label, result, alteration, variant, scoring)
-
-
-def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
-    """Read and validate a patient record (see `read_patient`)."""
-    return read_patient(source)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialscreen.facts import PatientError, read_patient, usable
 from trialscreen.model.patient import Patient
+from trialscreen.records import PatientError, RecordCheck, check_record, usable
 
 
 @dataclass(slots=True)
@@ -61,26 +61,45 @@ def checked_fhir_patient(patient: Patient, where: str) -> tuple[Patient, list[st
 
 
 def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> PatientInput:
-    """A patient record or a FHIR Bundle / NDJSON export, told apart by content."""
+    """A patient record or a FHIR Bundle / NDJSON export, told apart by content; PatientError
+    names the file and the first problem that refuses it."""
+    got, check = check_patient_input(path, as_of)
+    if got is None:
+        check.accepted()  # raises with the first error
+        raise AssertionError("unreachable")
+    return got
+
+
+def check_patient_input(
+    path: str | Path, as_of: dt.date | None = None
+) -> tuple[PatientInput | None, RecordCheck]:
+    """Every problem of a patient file at once: the input when nothing refuses it (None
+    otherwise), with every error and warning (`trialscreen validate`)."""
     from trialscreen.fhir import FhirError, import_fhir, is_fhir
 
     path = Path(path)
-    data = _read_json_or_ndjson(path)
+    try:
+        data = _read_json_or_ndjson(path)
+    except PatientError as exc:
+        return None, RecordCheck(None, [str(exc)])
     if is_fhir(data):
         try:
             imported = import_fhir(data, as_of=as_of)
-        except FhirError as exc:
-            raise PatientError(f"{path}: {exc}") from None
-        patient, dropped = checked_fhir_patient(imported.patient, str(path))
-        return PatientInput(
-            patient, "fhir", dict(imported.provenance), list(imported.warnings) + dropped
-        )
+            patient, dropped = checked_fhir_patient(imported.patient, str(path))
+        except (FhirError, PatientError) as exc:
+            text = str(exc)
+            return None, RecordCheck(
+                None, [text if text.startswith(str(path)) else f"{path}: {text}"]
+            )
+        warnings = [f"{path}: {w}" for w in list(imported.warnings) + dropped]
+        got = PatientInput(patient, "fhir", dict(imported.provenance), warnings)
+        return got, RecordCheck(patient, [], warnings)
     if isinstance(data, dict) and as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
     if not isinstance(data, dict):
-        raise PatientError(f"{path}: a patient record must be a JSON object (or a FHIR Bundle)")
-    try:
-        patient = read_patient(data)
-    except PatientError as exc:
-        raise PatientError(f"{path}: {exc}") from None
-    return PatientInput(patient, "record")
+        error = f"{path}: a patient record must be a JSON object (or a FHIR Bundle)"
+        return None, RecordCheck(None, [error])
+    check = check_record(data, f"{path}: ")
+    if check.patient is None:
+        return None, check
+    return PatientInput(check.patient, "record", warnings=check.warnings), check

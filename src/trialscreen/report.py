@@ -338,3 +338,16 @@ def print_import(out: Console, doc: dict[str, Any]) -> None:
     out.print(table)
     for w in doc["warnings"]:
         out.print(Text(f"warning: {w}", style="yellow"))
+
+
+def print_names(out: Console, found: list[Any]) -> None:
+    """`trialscreen names`: one row per lexicon entry (vocabulary.Entry)."""
+    table = Table("kind", "name", "id", "unit / category", "other names", "codes")
+    for e in found:
+        others = ", ".join(e.synonyms[:8]) + (
+            f", … (+{len(e.synonyms) - 8})" if len(e.synonyms) > 8 else ""
+        )
+        table.add_row(
+            e.kind, Text(e.name), e.id, Text(e.about), Text(others), Text(", ".join(e.codes[:4]))
+        )
+    out.print(table)

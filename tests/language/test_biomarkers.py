@@ -10,9 +10,10 @@ import pytest
 from tests.language.test_durations import both
 from tests.language.test_results import reads
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.lexicon import biomarkers
 from trialscreen.model.patient import Patient
+from trialscreen.records import load_patient
 
 
 def marker(name: str, result: str | None = None, **more: Any) -> dict[str, Any]:

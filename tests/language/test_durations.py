@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from test_results import decide
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import criterion_plan
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.predicate import ConceptDuration
+from trialscreen.records import load_patient
 
 DIABETES = "Type 2 diabetes mellitus for at least 6 months"
 STEROIDS = "Systemic corticosteroids for more than 2 weeks."

@@ -93,7 +93,8 @@ def test_what_the_treatment_was_given_for_decides(
 
 
 def test_a_reason_the_lexicon_does_not_know_is_a_warning_not_a_guess() -> None:
-    from trialscreen.facts import build_facts, load_patient
+    from trialscreen.facts import build_facts
+    from trialscreen.records import load_patient
 
     record = {"id": "p", "treatments": [{**CHEMO, "reason": "zzz syndrome"}]}
     warnings = build_facts(load_patient(record)).warnings

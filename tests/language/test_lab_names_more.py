@@ -9,8 +9,8 @@ import pytest
 from tests.language.test_durations import both
 from tests.language.test_results import reads
 
-from trialscreen.facts import PatientError, load_patient
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.records import PatientError, load_patient
 
 
 def _lab(name: str, value: float, unit: str, **extra: Any) -> dict[str, Any]:

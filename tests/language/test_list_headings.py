@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from tests.language.test_meaning_rules import read_list
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import criterion_plan
 from trialscreen.language.structure import restates_kind
+from trialscreen.records import load_patient
 from trialscreen.screening import judge
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from test_results import decide as decide_for
 
-from trialscreen.facts import PatientError, load_patient
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
+from trialscreen.records import PatientError, load_patient
 
 DAY = "2026-10-25"
 

@@ -12,8 +12,9 @@ from tests.language.test_durations import both
 from tests.language.test_results import reads
 
 from trialscreen.evaluate import count_met
-from trialscreen.facts import build_facts, load_patient, regimens_between
+from trialscreen.facts import build_facts, regimens_between
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.records import load_patient
 
 
 @pytest.mark.parametrize(

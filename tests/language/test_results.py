@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.trial import Criterion, Trial
+from trialscreen.records import load_patient
 from trialscreen.screening import compiled_bullets, judge
 
 

@@ -7,8 +7,9 @@ import pytest
 from test_meaning_rules import read_list
 from test_results import decide
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.records import load_patient
 from trialscreen.screening import judge
 
 

@@ -101,7 +101,8 @@ def test_an_exception_inside_a_run_on_piece_is_not_read() -> None:
 def test_an_option_with_an_exception_is_not_read_as_a_plain_option() -> None:
     from tests.language.test_meaning_rules import read_list
 
-    from trialscreen.facts import build_facts, load_patient
+    from trialscreen.facts import build_facts
+    from trialscreen.records import load_patient
     from trialscreen.screening import judge
 
     text = (

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trialscreen.facts import build_facts, load_patient
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import criterion_plan
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Criterion, Trial
+from trialscreen.records import load_patient
 from trialscreen.screening import compiled_bullets, judge
 from trialscreen.trials.segment import segment
 

@@ -18,11 +18,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from trialscreen.evaluate import Result, _all, _any, evaluate_node
-from trialscreen.facts import PatientFacts, build_facts, read_patient
+from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import AllOf, AnyOf, LifeExpectancy, Not, Predicate, SexIs
 from trialscreen.model.trial import CriterionKind
+from trialscreen.records import read_patient
 from trialscreen.screening import judge
 from trialscreen.units import analytes
 from trialscreen.units.registry import conversion_factor

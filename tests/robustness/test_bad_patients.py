@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trialscreen.cli import app
-from trialscreen.facts import PatientError, read_patient
+from trialscreen.records import PatientError, check_record, read_patient
 
 runner = CliRunner()
 CRITERION = "ANC >= 1500/mm3"
@@ -103,21 +103,8 @@ BAD: dict[str, tuple[bytes, str]] = {
     "unit-furlongs": (encode(record(obs(unit="furlongs"))), "observations[0].unit"),
     "unit-of-another-analyte": (encode(record(obs(unit="mg/dL"))), "observations[0].unit"),
     "unit-missing": (encode(record(obs(unit=None))), "observations[0].unit"),
-    "analyte-misspelt": (
-        encode(record(obs(name="hemoglobn", value=12, unit="g/dL"))),
-        "observations[0].name: unknown analyte 'hemoglobn' (did you mean hemoglobin",
-    ),
-    "analyte-unknown": (encode(record(obs(name="flux capacitance"))), "observations[0].name"),
     # text that must be shown as it is
     "key-with-newline": (encode(record(**{"weight\nkg": 70})), "weight\\nkg"),
-    "analyte-with-markup": (
-        encode(record(obs(name="[bold]hemoglobn", value=12, unit="g/dL"))),
-        "'[bold]hemoglobn'",
-    ),
-    "analyte-with-closing-tag": (
-        encode(record(obs(name="[/]", value=12, unit="g/dL"))),
-        "observations[0].name: unknown analyte '[/]'",
-    ),
 }
 
 
@@ -151,6 +138,61 @@ def test_read_patient_raises_patient_error_naming_file_and_field(
     message = str(caught.value)
     assert "\n" not in message, message
     assert message.startswith(f"{path}: ") and names in message.replace("(line", "line"), message
+
+
+# names no lexicon knows: the record loads, each name is a warning naming its field (shown as
+# written, markup and all), and `validate` lists them
+UNREAD = {
+    "analyte-misspelt": (
+        record(obs(name="hemoglobn", value=12, unit="g/dL")),
+        "observations[0].name: unknown analyte 'hemoglobn' (did you mean hemoglobin",
+    ),
+    "analyte-unknown": (record(obs(name="flux capacitance")), "observations[0].name"),
+    "analyte-with-markup": (
+        record(obs(name="[bold]hemoglobn", value=12, unit="g/dL")),
+        "'[bold]hemoglobn'",
+    ),
+    "analyte-with-closing-tag": (
+        record(obs(name="[/]", value=12, unit="g/dL")),
+        "observations[0].name: unknown analyte '[/]'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREAD))
+def test_an_unknown_name_is_a_warning_on_every_path(case: str, tmp_path: Path) -> None:
+    data, names = UNREAD[case]
+    check = check_record(data)
+    assert check.errors == [] and check.patient is not None
+    assert any(w.startswith(names) or names in w for w in check.warnings), check.warnings
+    read_patient(data)  # loads
+    path = tmp_path / f"{case}.json"
+    path.write_bytes(encode(data))
+    result = runner.invoke(app, ["check", CRITERION, str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {path}: " in result.stderr and names in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and names in " ".join(result.stderr.split())
+
+
+def test_validate_lists_every_error_and_exits_2(tmp_path: Path) -> None:
+    data = record(
+        obs(unit="furlongs"),
+        age="old",
+        conditions=[{"name": "diabetes", "status": "maybe"}],
+    )
+    path = tmp_path / "many.json"
+    path.write_bytes(encode(data))
+    result = runner.invoke(app, ["validate", "--json", str(path)])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)["files"][0]
+    assert [e.split(": ")[1] for e in doc["errors"]] == ["age", "conditions[0].status"]
+    with pytest.raises(PatientError, match=r"age: .*\(and 1 more: `trialscreen validate`"):
+        read_patient(path)
+    # pydantic first, then the checks that need a valid record: the unit shows once age is fixed
+    path.write_bytes(encode({**data, "age": 60, "conditions": []}))
+    doc = json.loads(runner.invoke(app, ["validate", "--json", str(path)]).stdout)["files"][0]
+    assert doc["errors"] == [f"{path}: observations[0].unit: 'furlongs' cannot be a unit of ANC"]
 
 
 def test_read_patient_on_a_dict_names_the_field() -> None:

@@ -25,12 +25,13 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, SEEDS
 from trialscreen.cli import app
-from trialscreen.facts import PatientError, build_facts, read_patient
+from trialscreen.facts import build_facts
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.parser import GRAMMAR_FILES, get_parser, grammar_dir
 from trialscreen.lexicon import concepts
 from trialscreen.model.patient import Patient
+from trialscreen.records import PatientError, read_patient
 from trialscreen.trials.load import load_records
 from trialscreen.trials.segment import STYLES, segment
 from trialscreen.trials.text import source_offsets, span_problems

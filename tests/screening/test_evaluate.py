@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from trialscreen.evaluate import Result, _all, _any, evaluate_node
-from trialscreen.facts import build_facts, read_patient
+from trialscreen.facts import build_facts
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.records import read_patient
 from trialscreen.screening import judge
 
 T, F, U = True, False, None

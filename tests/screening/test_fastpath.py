@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, PATIENTS, SEEDS, need_shared
-from trialscreen.facts import build_facts, read_patient
+from trialscreen.facts import build_facts
 from trialscreen.fastpath import PLANNERS, rank_fast, screen_plan, trial_plan
 from trialscreen.model.predicate import NODE_TYPES, node_kind
 from trialscreen.model.trial import Trial
+from trialscreen.records import read_patient
 from trialscreen.screening import rank, screen_trial
 from trialscreen.trials.load import load_trials
 

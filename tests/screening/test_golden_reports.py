@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PATIENTS, ROOT, SEEDS
 from golden_files import check_golden
-from trialscreen.facts import read_patient
+from trialscreen.records import read_patient
 from trialscreen.screening import screen
 from trialscreen.trials.load import load_trials
 

@@ -8,7 +8,8 @@ from importlib import resources
 
 import pytest
 
-from trialscreen.facts import PatientError, load_patient
+from trialscreen.facts import build_facts
+from trialscreen.records import check_record, load_patient
 from trialscreen.units import analytes
 
 
@@ -46,8 +47,10 @@ def test_names_people_write(name: str, analyte: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ALT (AST)", "Creatinine [Mass/volume] in Urine"])
-def test_names_that_disagree_or_name_another_specimen_are_refused(name: str) -> None:
+def test_names_that_disagree_or_name_another_specimen_are_not_read(name: str) -> None:
     assert analytes.lookup(name) is None
     obs = {"name": name, "value": 1.0, "unit": "U/L", "date": "2026-10-25"}
-    with pytest.raises(PatientError, match="unknown analyte"):
-        load_patient({"id": "p", "as_of": "2026-11-01", "observations": [obs]})
+    check = check_record({"id": "p", "as_of": "2026-11-01", "observations": [obs]})
+    assert check.errors == [] and len(check.warnings) == 1
+    assert check.warnings[0].startswith(f"observations[0].name: unknown analyte {name!r}")
+    assert check.patient is not None and build_facts(check.patient).labs == {}

@@ -335,6 +335,21 @@ def synonyms() -> dict[str, str]:
     return dict(_lexicon().synonyms)
 
 
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Did-you-mean: the closest known phrases, at most one per concept, best first."""
+    import difflib
+
+    lexicon = _lexicon()
+    matches = difflib.get_close_matches(_key(name), lexicon.synonyms, n=50, cutoff=0.75)
+    seen: set[str] = set()
+    result: list[str] = []
+    for phrase in matches:
+        if lexicon.synonyms[phrase] not in seen:
+            seen.add(lexicon.synonyms[phrase])
+            result.append(phrase)
+    return result[:n]
+
+
 # ---- finding concepts in text ----------------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ TreatmentCategory = Literal[
     "investigational",
     "other",
 ]
-TreatmentStatus = Literal["active", "completed", "stopped", "planned", "unknown"]
+# absent: known never received; planned: not received yet (no evidence either way)
+TreatmentStatus = Literal["active", "completed", "stopped", "planned", "absent", "unknown"]
 
 
 class _Record(BaseModel):

@@ -1,0 +1,230 @@
+"""Reading a patient record: every problem in it at once.
+
+An *error* refuses the record (a field of the wrong type, a unit that cannot belong to its test,
+an impossible value or date). A *warning* keeps it and says what will not be read: a name no
+lexicon knows (a lab test, condition, treatment, adverse event, tumour marker, regimen key), with
+the closest known names. Nothing in a record is dropped without one or the other.
+`read_patient` is the strict entry point (the first error, with a count of the rest);
+`check_record` gives all of them (`trialscreen validate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from trialscreen.facts import build_facts, resolve_analyte
+from trialscreen.messages import one_line
+from trialscreen.model.patient import Observation, Patient
+from trialscreen.units import analytes
+from trialscreen.units.registry import log_inner
+
+
+class PatientError(ValueError):
+    """A patient record that cannot be used; the message names the field path (one line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a record entry: the field, what is wrong, and whether it refuses
+    the record (an error) or only goes unread (a warning)."""
+
+    field: str
+    message: str
+    error: bool = True
+
+
+@dataclass(slots=True)
+class RecordCheck:
+    """A record read in full: the patient when there is no error, every error and warning."""
+
+    patient: Patient | None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def accepted(self) -> Patient:
+        """The patient, or PatientError with the first error and a count of the others."""
+        if self.patient is None or self.errors:
+            first = self.errors[0] if self.errors else "record: not read"
+            more = len(self.errors) - 1
+            tail = f" (and {more} more: `trialscreen validate` lists them)" if more > 0 else ""
+            raise PatientError(first + tail)
+        return self.patient
+
+
+def read_json_file(path: str | Path) -> Any:
+    """The JSON in a file; PatientError names the file."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PatientError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PatientError(f"{path}: is a directory, not a patient file") from None
+    except UnicodeDecodeError:
+        raise PatientError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise PatientError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise PatientError(f"{path}: JSON nested too deeply") from None
+
+
+def check_record(data: Any, where: str = "") -> RecordCheck:
+    """Every error and warning of a record (a dict, as parsed from JSON); `where` prefixes each
+    message ("patients/x.json: ")."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return RecordCheck(None, [f"{where}a patient record must be a JSON object, not {kind}"])
+    try:
+        patient = Patient.model_validate(data)
+    except ValidationError as exc:
+        return RecordCheck(None, [f"{where}{_path(e['loc'])}: {e['msg']}" for e in exc.errors()])
+    check = RecordCheck(patient)
+    for problem in record_problems(patient):
+        (check.errors if problem.error else check.warnings).append(
+            one_line(f"{where}{problem.field}: {problem.message}")
+        )
+    if check.errors:
+        check.patient = None
+        return check
+    check.warnings += [one_line(f"{where}{w}") for w in build_facts(patient).warnings]
+    return check
+
+
+def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
+    """Validate a patient record; PatientError names the file and the field path of the first
+    error and counts the others. Warnings are not returned here (see `check_record`)."""
+    if isinstance(source, Patient):
+        return source
+    where = ""
+    data: Any = source
+    if isinstance(source, (str, Path)):
+        where = f"{source}: "
+        data = read_json_file(source)
+    return check_record(data, where).accepted()
+
+
+def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
+    """Read and validate a patient record (see `read_patient`)."""
+    return read_patient(source)
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "record"
+
+
+def record_problems(patient: Patient) -> list[Problem]:
+    """What pydantic cannot check: unknown test names (warnings), impossible values, units
+    that cannot belong, impossible dates (errors); each with its field path."""
+    found: list[Problem] = []
+    for i, obs in enumerate(patient.observations):
+        problem = observation_problem(obs, patient)
+        if problem is not None:
+            found.append(problem._replace(field=f"observations[{i}].{problem.field}"))
+    for name, items, attrs in (
+        ("conditions", patient.conditions, ("onset", "end")),
+        ("treatments", patient.treatments, ("start", "end", "date")),
+        ("adverse_events", patient.adverse_events, ("date",)),
+        ("biomarkers", patient.biomarkers, ("date",)),
+    ):
+        for i, item in enumerate(items):
+            for attr in attrs:
+                message = _date_problem(getattr(item, attr), patient)
+                if message is not None:
+                    found.append(Problem(f"{name}[{i}].{attr}", message))
+    for i, item in enumerate(patient.treatments):
+        if item.status == "absent" and (item.start or item.end or item.date):
+            found.append(Problem(f"treatments[{i}].status", "absent (never received) with a date"))
+    if patient.birth_date and patient.birth_date > patient.as_of:
+        found.append(Problem("birth_date", f"{patient.birth_date} is after as_of {patient.as_of}"))
+    return found
+
+
+def observation_problem(obs: Observation, patient: Patient) -> Problem | None:
+    """Why an observation cannot be used (field relative to the observation), or None."""
+    analyte = resolve_analyte(obs)
+    if analyte is None:
+        if not obs.name and not obs.code:
+            return Problem("name", "missing (an observation needs a name or a LOINC code)")
+        name = obs.name or obs.code or ""
+        hint = analytes.suggest(name) if obs.name else []
+        tail = f" (did you mean {', '.join(hint)}?)" if hint else ""
+        where = "name" if obs.name else "code"
+        return Problem(where, f"unknown analyte {name!r}{tail}; not read", error=False)
+    info = analytes.get(analyte)
+    numeric = bool(info.canonical_unit) or info.kind == "score"
+    value = obs.value
+    if numeric and value is not None and (isinstance(value, (bool, str))):
+        return Problem("value", f"{value!r} is not a number ({info.name} is numeric)")
+    if isinstance(value, float) and not math.isfinite(value):
+        return Problem("value", f"{value!r} is not a finite number")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if obs.unit is None and info.canonical_unit:
+            return Problem("unit", f"missing (a value of {info.name} needs a unit)")
+        unit = analytes.measured_as(analyte, log_inner(obs.unit) or obs.unit)[1]
+        if unit is not None and not analytes.unit_allowed(info, unit):
+            return Problem("unit", f"{obs.unit!r} cannot be a unit of {info.name}")
+        if log_inner(obs.unit) is not None and not -3 <= value <= 12:
+            return Problem("value", f"{value} is not a possible log10 {info.name}")
+        if value < 0 and (info.plausible_low is None or info.plausible_low >= 0):
+            return Problem("value", f"{value} is not a possible {info.name} (negative)")
+        if info.kind == "score":
+            low, high = info.plausible_low, info.plausible_high
+            if (low is not None and value < low) or (high is not None and value > high):
+                return Problem(
+                    "value", f"{value} is not a possible {info.name} score ({low}-{high})"
+                )
+    message = _date_problem(obs.date, patient)
+    return Problem("date", message) if message is not None else None
+
+
+def _date_problem(value: dt.date | None, patient: Patient) -> str | None:
+    if value is None:
+        return None
+    if value > patient.as_of:
+        return f"{value} is after as_of {patient.as_of}"
+    if patient.birth_date and value < patient.birth_date:
+        return f"{value} is before birth_date {patient.birth_date}"
+    return None
+
+
+def usable(patient: Patient) -> tuple[Patient, list[str]]:
+    """A patient without the observations that cannot be used, and a warning for each
+    (imports from FHIR, where one bad resource must not reject the record). Observations of
+    tests the lexicon does not know are kept (and never read), with one warning naming them."""
+    kept, warnings = [], []
+    unread: dict[str, int] = {}
+    for i, obs in enumerate(patient.observations):
+        problem = observation_problem(obs, patient)
+        if problem is None or not problem.error:
+            kept.append(obs)
+        if problem is None:
+            continue
+        if not problem.error:
+            name = obs.name or obs.code or "?"
+            unread[name] = unread.get(name, 0) + 1
+            continue
+        source = obs.source or f"observations[{i}]"
+        warnings.append(one_line(f"{source}: skipped: {problem.field} {problem.message}"))
+    if unread:
+        shown = [f"{n!r}" + (f" x{k}" if k > 1 else "") for n, k in sorted(unread.items())]
+        more = f", and {len(shown) - 8} more" if len(shown) > 8 else ""
+        warnings.append(
+            f"{sum(unread.values())} observations of {len(unread)} tests the analyte lexicon "
+            f"does not know are not read: {', '.join(shown[:8])}{more}"
+        )
+    if len(kept) == len(patient.observations):
+        return patient, warnings
+    return patient.model_copy(update={"observations": kept}), warnings
