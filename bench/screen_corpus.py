@@ -14,11 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-from trialscreen.facts import PatientFacts, build_facts, read_patient
+from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.fastpath import TrialPlan, screen_plan, trial_plan
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.model.predicate import LabCompare, Quantity
 from trialscreen.model.trial import Trial
+from trialscreen.records import read_patient
 from trialscreen.report import leaves
 from trialscreen.screening import screen_trial
 from trialscreen.trials.load import load_records
