@@ -223,9 +223,10 @@ TESTS: list[dict[str, Any]] = [
         "plausible": (0, 30000),
         "range": (None, 30),
         "uln_range": (25, 30),
-        "note": "mg/g; a value in mg/mmol (SI) is not converted (it needs creatinine's molar "
-        "mass in the denominator); 'ACR' alone is left out (American College of "
-        "Rheumatology criteria)",
+        "per_molar_mass": 113.12,
+        "note": "mg/g; per_molar_mass is creatinine's molar mass (the ratio's denominator), so "
+        "a value in mg/mmol (SI) converts (1 mg/mmol = 8.84 mg/g); 'ACR' alone is left out "
+        "(American College of Rheumatology criteria)",
     },
     {
         "id": "pth",
@@ -245,7 +246,9 @@ TESTS: list[dict[str, Any]] = [
         "kind": "mass_concentration",
         "plausible": (1, 5000),
         "range": (15, 65),
-        "note": "intact PTH; 15-65 pg/mL is the common adult range (conventional)",
+        "molar_mass": 9425,
+        "note": "intact PTH; 15-65 pg/mL is the common adult range (conventional); molar mass "
+        "9425 g/mol (PTH 1-84), so pmol/L converts (1 pmol/L = 9.425 pg/mL)",
     },
     {
         "id": "prolactin",
@@ -736,13 +739,17 @@ def _entry(test: dict[str, Any], rows: dict[str, dict[str, Any]]) -> dict[str, A
         "kind": test["kind"],
     }
     molar_mass = test.get("molar_mass") or (row or {}).get("Molecular_weight")
-    if molar_mass and test["kind"] in ("mass_concentration", "substance_concentration"):
+    if test.get("molar_mass") or (
+        molar_mass and test["kind"] in ("mass_concentration", "substance_concentration")
+    ):
         entry["molar_mass"] = molar_mass
         entry["molar_mass_source"] = (
             "LHNCBC lab_rows.json Molecular_weight"
             if not test.get("molar_mass")
             else "conventional"
         )
+    if test.get("per_molar_mass"):
+        entry["per_molar_mass"] = test["per_molar_mass"]
     entry["plausible_low"], entry["plausible_high"] = test["plausible"]
     if low_high[0] is not None:
         entry["default_lln"] = low_high[0]

@@ -153,3 +153,54 @@ def test_names_finds_the_spelling_to_write() -> None:
 def test_names_with_nothing_close_is_exit_2() -> None:
     result = runner.invoke(app, ["names", "concepts", "qqqqzzzz"])
     assert result.exit_code == 2 and "no name contains 'qqqqzzzz'" in result.stderr
+
+
+# ---- partial dates ----------------------------------------------------------------------------
+
+
+def _age_outcome(text: str, record: dict[str, Any]) -> bool | None:
+    patient = read_patient({"id": "t", "as_of": "2026-11-01", **record})
+    result, _ = judge(compile_criterion(text), build_facts(patient))
+    return result.met
+
+
+def test_a_birth_year_is_an_age_interval() -> None:
+    born = {"birth_date": "1961"}  # 64 or 65 on 2026-11-01
+    check = check_record({"id": "t", "as_of": "2026-11-01", **born})
+    assert check.errors == []
+    assert check.warnings == ["birth_date: '1961' is a partial date; ages are read as an interval"]
+    assert _age_outcome("Age >= 18 years", born) is True
+    assert _age_outcome("Age >= 65 years", born) is None  # the birthday may be after 1 November
+    assert _age_outcome("Age >= 66 years", born) is False
+    assert _age_outcome("Age 65 years or younger", born) is True
+    # a month narrows it: born in March 1961 is 65 on 2026-11-01
+    assert _age_outcome("Age >= 65 years", {"birth_date": "1961-03"}) is True
+
+
+def test_other_partial_dates_keep_the_entry_without_its_day() -> None:
+    record = {
+        "treatments": [
+            {"name": "cisplatin", "category": "chemotherapy", "end": "2026-10"},
+            {"name": "letrozole", "category": "hormonal", "start": "2019"},
+        ],
+        "conditions": [{"name": "breast cancer", "onset": "2019-05"}],
+        "observations": [{"name": "ANC", "value": 2.0, "unit": "10^9/L", "date": "2026-10"}],
+    }
+    check = check_record({"id": "t", "as_of": "2026-11-01", **record})
+    assert check.errors == [] and len(check.warnings) == 4
+    assert (
+        "treatments[0].end: '2026-10' is a partial date; timing to the day is not known"
+        in check.warnings
+    )
+    # received: yes; within 4 weeks: not known to the day (October may be 1 to 31 days ago)
+    assert _age_outcome("Prior cisplatin", record) is True
+    assert _age_outcome("No chemotherapy within 4 weeks prior to entry", record) is None
+    # the course ended: it is not read as ongoing
+    assert _age_outcome("Currently receiving cisplatin", record) is not True
+    # a lab of an unknown day decides nothing
+    assert _age_outcome("ANC >= 1500/mm3", record) is None
+
+
+def test_a_partial_date_after_as_of_is_an_error() -> None:
+    check = check_record({"id": "t", "as_of": "2026-11-01", "birth_date": "2027"})
+    assert check.errors == ["birth_date: 2027 is after as_of 2026-11-01"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from trialscreen.dates import partial_span
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.patient import Biomarker, Observation, Patient
 from trialscreen.model.predicate import LINES_OF_THERAPY
@@ -98,6 +99,13 @@ class PatientFacts:
         if patient.birth_date is not None:
             value = _calendar_age(patient.birth_date, self.as_of, unit)
             return (value, value)
+        span = partial_span(patient.partial_dates.get("birth_date"))
+        if span is not None:  # born some day of a year or month: youngest to oldest
+            latest = min(span[1], self.as_of)
+            return (
+                _calendar_age(latest, self.as_of, unit),
+                _calendar_age(span[0], self.as_of, unit),
+            )
         if patient.age is None:
             return None
         per_year = {"years": 1.0, "months": 12.0, "weeks": 365.25 / 7, "days": 365.25}

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from trialscreen.dates import partial_span, partial_warning
 from trialscreen.facts import build_facts, resolve_analyte
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
@@ -84,11 +85,19 @@ def check_record(data: Any, where: str = "") -> RecordCheck:
     if not isinstance(data, dict):
         kind = type(data).__name__
         return RecordCheck(None, [f"{where}a patient record must be a JSON object, not {kind}"])
+    data, partial = _take_partial_dates(data)
     try:
         patient = Patient.model_validate(data)
     except ValidationError as exc:
         return RecordCheck(None, [f"{where}{_path(e['loc'])}: {e['msg']}" for e in exc.errors()])
+    patient.partial_dates.update(partial)
     check = RecordCheck(patient)
+    for path, text in partial.items():
+        span = partial_span(text)
+        if span is not None and span[0] > patient.as_of:
+            check.errors.append(f"{where}{path}: {text} is after as_of {patient.as_of}")
+        else:
+            check.warnings.append(f"{where}{partial_warning(path, text)}")
     for problem in record_problems(patient):
         (check.errors if problem.error else check.warnings).append(
             one_line(f"{where}{problem.field}: {problem.message}")
@@ -98,6 +107,43 @@ def check_record(data: Any, where: str = "") -> RecordCheck:
         return check
     check.warnings += [one_line(f"{where}{w}") for w in build_facts(patient).warnings]
     return check
+
+
+# the date fields of a record's entries; a year or a month there is a partial date (dates.py)
+_DATE_FIELDS = {
+    "observations": ("date",),
+    "conditions": ("onset", "end"),
+    "treatments": ("start", "end", "date"),
+    "adverse_events": ("date",),
+    "biomarkers": ("date",),
+}
+
+
+def _take_partial_dates(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The record with its partial dates left out, and those dates by field path. A treatment
+    that ended in a month or year not known to the day stays completed (an end with no status
+    means completed; without it, it would read as ongoing)."""
+    partial: dict[str, str] = {}
+    out = dict(data)
+    if partial_span(out.get("birth_date")) is not None:
+        partial["birth_date"] = out.pop("birth_date").strip()
+    for group, attrs in _DATE_FIELDS.items():
+        items = out.get(group)
+        if not isinstance(items, list):
+            continue
+        kept: list[Any] = []
+        for i, item in enumerate(items):
+            found = {}
+            if isinstance(item, dict):
+                found = {a: item[a] for a in attrs if partial_span(item.get(a)) is not None}
+            if found:
+                item = {k: v for k, v in item.items() if k not in found}
+                if group == "treatments" and not item.get("status") and found.keys() - {"start"}:
+                    item["status"] = "completed"
+                partial.update({f"{group}[{i}].{a}": str(t).strip() for a, t in found.items()})
+            kept.append(item)
+        out[group] = kept
+    return out, partial
 
 
 def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:

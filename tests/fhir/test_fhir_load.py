@@ -98,7 +98,8 @@ def test_is_fhir_by_content() -> None:
 def test_ndjson_export() -> None:
     result = import_fhir(DATA / "export.ndjson", as_of=AS_OF)
     patient = result.patient
-    assert (patient.id, patient.sex, patient.birth_date) == ("bulk-1", "male", dt.date(1958, 1, 1))
+    assert (patient.id, patient.sex, patient.birth_date) == ("bulk-1", "male", None)
+    assert patient.partial_dates == {"birth_date": "1958"}  # an age interval, not 1 January
     assert [(o.code, o.value, o.unit) for o in patient.observations] == [("718-7", 10.4, "g/dL")]
     assert [c.name for c in patient.conditions] == ["Malignant neoplasm of colon"]
     assert [(t.name, t.category) for t in patient.treatments] == [
@@ -106,7 +107,7 @@ def test_ndjson_export() -> None:
         ("Right hemicolectomy", "surgery"),
     ]
     assert result.warnings == [
-        "Patient/bulk-1: birthDate '1958' is a partial date; read as 1958-01-01"
+        "Patient/bulk-1: birthDate '1958' is a partial date; ages are read as an interval"
     ]
     assert isinstance(read_fhir_file(DATA / "export.ndjson"), list)
 

@@ -62,12 +62,16 @@ def test_si_values_convert_where_the_molar_mass_is_known() -> None:
     assert labs["glucose_2h"].value == pytest.approx(200.0, rel=1e-2)  # mg/dL
 
 
-def test_a_uacr_in_mg_per_mmol_is_refused_not_converted() -> None:
+def test_a_uacr_in_mg_per_mmol_converts_with_creatinines_molar_mass() -> None:
     obs = {"name": "UACR", "value": 3.4, "unit": "mg/mmol", "date": "2026-10-20"}
     check = check_record({"id": "p", "as_of": "2026-11-01", "observations": [obs]})
-    assert check.errors == ["observations[0].unit: 'mg/mmol' cannot be a unit of UACR"], (
-        check.errors
-    )
+    assert check.patient is not None
+    assert build_facts(check.patient).labs["uacr"].value == pytest.approx(30.06, rel=1e-3)
+    # PTH in pmol/L (molar mass 9425 g/mol)
+    obs = {"name": "PTH", "value": 8.2, "unit": "pmol/L", "date": "2026-10-20"}
+    check = check_record({"id": "p", "as_of": "2026-11-01", "observations": [obs]})
+    assert check.patient is not None
+    assert build_facts(check.patient).labs["pth"].value == pytest.approx(77.285, rel=1e-3)
 
 
 def _analytes_in(text: str) -> set[str]:

@@ -78,6 +78,7 @@ class _Builder:
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     pregnant: tuple[dt.date, bool, str] | None = None
     patient_refs: set[str] = field(default_factory=set)  # how resources may name the patient
+    partial_dates: dict[str, str] = field(default_factory=dict)
 
     def build(self, as_of: dt.date) -> FhirImport:
         self.warnings.extend(one_line(w) for w in self.collected.warnings)
@@ -100,6 +101,7 @@ class _Builder:
             biomarkers=self.biomarkers,
             **patient,
         )
+        record.partial_dates.update(self.partial_dates)
         return FhirImport(record, self.provenance, self.warnings)
 
     def _index(self, entry: Entry) -> None:
@@ -133,7 +135,14 @@ class _Builder:
         fields["sex"] = _SEX.get(found.gender or "")
         if found.gender and fields["sex"] is None:
             warn(f"gender {found.gender!r} not known; left out")
-        fields["birth_date"] = fr.read_date(found.birth_date, "birthDate", warn)
+        born, exact = fr.fhir_date(found.birth_date)
+        if born is not None and not exact and found.birth_date:  # an age interval (dates.py)
+            warn(f"birthDate {found.birth_date!r} is a partial date; ages are read as an interval")
+            self.partial_dates["birth_date"] = found.birth_date.strip()
+            born = None
+        elif found.birth_date:
+            born = fr.read_date(found.birth_date, "birthDate", warn)
+        fields["birth_date"] = born
         if found.deceased_date_time or found.deceased_boolean:
             warn(f"the patient is deceased ({found.deceased_date_time or 'deceasedBoolean'})")
         for name in ("id", "sex", "birth_date"):

@@ -215,10 +215,13 @@ def fhir_date(text: str | None) -> tuple[dt.date | None, bool]:
 
 
 def read_date(text: str | None, where: str, warn: Callable[[str], None]) -> dt.date | None:
-    """`fhir_date`, warning about partial dates (read as the first day) and unreadable ones."""
+    """`fhir_date`, warning about unreadable dates and partial ones: a partial date ("2019",
+    "2019-05") is no day, so it is left out (the entry counts, its timing to the day is not known;
+    see trialscreen.dates)."""
     date, exact = fhir_date(text)
     if date is None and text:
         warn(f"{where} {text!r} is not a FHIR date; left out")
     elif date is not None and not exact:
-        warn(f"{where} {text!r} is a partial date; read as {date.isoformat()}")
+        warn(f"{where} {text!r} is a partial date; timing to the day is not known")
+        return None
     return date

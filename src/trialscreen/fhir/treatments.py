@@ -111,6 +111,10 @@ def map_medication(
     period = use.effective_period
     start_text = use.authored_on if kind == "MedicationRequest" else None
     start_text = start_text or use.effective_date_time or (period.start if period else None)
+    end_text = period.end if period else None
+    end = fr.read_date(end_text, "effectivePeriod.end", warn)
+    if status is None and end_text and end is None and fr.fhir_date(end_text)[0] is not None:
+        status = "completed"  # it ended, in a month or year not known to the day
     return Treatment(
         name=concept.label(coding) or "",
         code=coding.code if coding else None,
@@ -118,7 +122,7 @@ def map_medication(
         category="drug",
         status=status,
         start=fr.read_date(start_text, "start", warn),
-        end=fr.read_date(period.end if period else None, "effectivePeriod.end", warn),
+        end=end,
         reason=_reason(use.reason_code, use.reason_reference, resolve),
         source=source,
     )

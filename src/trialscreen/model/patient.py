@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from trialscreen.lexicon import biomarkers
 
@@ -148,3 +148,11 @@ class Patient(_Record):
     # under study, whatever its kind)
     prior_regimens: dict[str, Annotated[int, Field(ge=0, le=50)]] = {}
     provenance: dict[str, str] = {}  # field path -> source resource, kept from a FHIR import
+    # dates written as a year or a month ("1961", "2019-05"), by field path; the field itself is
+    # left empty (see trialscreen.dates): filled by the record reader and the FHIR importer
+    _partial_dates: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def partial_dates(self) -> dict[str, str]:
+        """Field path -> the partial date written there ("birth_date" -> "1961")."""
+        return self._partial_dates

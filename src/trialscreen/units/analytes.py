@@ -67,6 +67,8 @@ class Analyte(BaseModel):
     kind: Kind
     molar_mass: float | None = Field(default=None, gt=0)  # g/mol
     molar_mass_source: str | None = None
+    # a ratio to creatinine: the molar mass of its denominator (g/mol), so mg/mmol <-> mg/g
+    per_molar_mass: float | None = Field(default=None, gt=0)
     valence: int | None = Field(default=None, gt=0)
     plausible_low: float
     plausible_high: float

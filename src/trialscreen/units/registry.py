@@ -178,6 +178,7 @@ class _Params(NamedTuple):
     score: bool
     molar_mass: float | None
     valence: int | None
+    per_molar_mass: float | None = None
 
 
 def _analyte(name: str) -> Analyte:
@@ -212,6 +213,9 @@ def _multiply(src: pint.Unit, dst: pint.Unit, params: _Params | None) -> tuple[f
     if params is not None and params.molar_mass:
         contexts.append("molar_mass")
         kwargs["mw"] = params.molar_mass
+    if params is not None and params.per_molar_mass:
+        contexts.append("per_molar_mass")
+        kwargs["dmw"] = params.per_molar_mass
     if params is not None and params.valence:
         contexts.append("valence")
         kwargs["valence"] = float(params.valence)
@@ -252,7 +256,9 @@ def conversion_factor(from_unit: str, to_unit: str, analyte: str | None = None) 
     params = None
     if analyte is not None:
         found = _analyte(analyte)
-        params = _Params(found.id, found.kind == "score", found.molar_mass, found.valence)
+        params = _Params(
+            found.id, found.kind == "score", found.molar_mass, found.valence, found.per_molar_mass
+        )
     return _factor(from_unit, to_unit, params)
 
 
