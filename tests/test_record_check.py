@@ -204,3 +204,41 @@ def test_other_partial_dates_keep_the_entry_without_its_day() -> None:
 def test_a_partial_date_after_as_of_is_an_error() -> None:
     check = check_record({"id": "t", "as_of": "2026-11-01", "birth_date": "2027"})
     assert check.errors == ["birth_date: 2027 is after as_of 2026-11-01"]
+
+
+def test_screen_cohort_takes_as_of(tmp_path: Path) -> None:
+    folder = tmp_path / "patients"
+    folder.mkdir()
+    example = (ROOT / "patients" / "pt-0001-example.json").read_text(encoding="utf-8")
+    (folder / "a.json").write_text(example, encoding="utf-8")
+
+    def summary(*extra: str) -> dict[str, Any]:
+        out = tmp_path / f"out{len(extra)}{extra[-1] if extra else ''}.ndjson"
+        result = runner.invoke(app, ["screen-cohort", str(folder), "--out", str(out), *extra])
+        assert result.exit_code == 0, result.stderr
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        return [r for r in rows if r.get("type") == "summary"][0] if rows else {}
+
+    now, later = summary(), summary("--as-of", "2027-09-01")
+    assert now["trials"] == later["trials"] and now != later  # labs from 2026 are stale by then
+    # a screening date before the record's lab dates refuses the record, naming the field
+    result = runner.invoke(app, ["screen-cohort", str(folder), "--as-of", "2020-01-01"])
+    assert "is after as_of 2020-01-01" in result.stderr
+
+
+def test_the_schema_describes_every_field_with_partial_dates() -> None:
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    models = [("Patient", schema), *schema["$defs"].items()]
+    undocumented = [
+        f"{name}.{field}"
+        for name, model in models
+        for field, prop in model.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert undocumented == []
+    onset = schema["$defs"]["Condition"]["properties"]["onset"]
+    assert {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"} in onset["anyOf"]
+    assert schema["$defs"]["Treatment"]["properties"]["status"]["examples"] == [
+        "completed",
+        "absent",
+    ]

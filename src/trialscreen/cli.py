@@ -327,10 +327,13 @@ def screen_cohort_cmd(
     out_path: Path = typer.Option(None, "--out", help="NDJSON output (resumable); default stdout"),
     backend: str = typer.Option("local", "--backend", help="local, or dask (extra [dask])"),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address"),
+    as_of: str = AS_OF_OPT,
 ) -> None:
     """Many patients (folder, NDJSON of records, or FHIR bulk NDJSON) against the trials: one
     JSON line per patient x trial, then a summary line per patient."""
     from trialscreen import cohort
+
+    day = _day(as_of)
 
     if not patients.exists():
         fail(f"{patients}: no such file or folder")
@@ -359,9 +362,11 @@ def screen_cohort_cmd(
         if backend == "dask":
             from trialscreen import dask_backend
 
-            stream = dask_backend.run(loaded, cohort.sources(patients), done, scheduler)
+            stream = dask_backend.run(loaded, cohort.sources(patients, day), done, scheduler)
         else:
-            stream = cohort.run(loaded, cohort.sources(patients), workers, done, _plans(loaded))
+            stream = cohort.run(
+                loaded, cohort.sources(patients, day), workers, done, _plans(loaded)
+            )
         for _patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1

@@ -8,6 +8,7 @@ drops any half-written tail, so an interrupted run resumes cleanly.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing as mp
 from collections import Counter
@@ -31,6 +32,7 @@ class Source:
 
     label: str
     data: Any
+    as_of: dt.date | None = None  # the screening date for every patient (`--as-of`)
 
 
 def _fhir_groups(resources: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -46,9 +48,16 @@ def _fhir_groups(resources: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return {k: v for k, v in groups.items() if k.startswith("Patient/")}
 
 
-def sources(path: Path) -> Iterator[Source]:
+def sources(path: Path, as_of: dt.date | None = None) -> Iterator[Source]:
     """Patients in a folder (records or FHIR bundles), an NDJSON of records (streamed, one line
-    at a time), or a FHIR bulk NDJSON export (grouped by patient, so read whole)."""
+    at a time), or a FHIR bulk NDJSON export (grouped by patient, so read whole); `as_of`, when
+    given, is every patient's screening date."""
+    for source in _sources(path):
+        source.as_of = as_of
+        yield source
+
+
+def _sources(path: Path) -> Iterator[Source]:
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.is_file() and file.suffix.lower() in (".json", ".ndjson"):
@@ -91,7 +100,7 @@ def _patient(source: Source) -> tuple[Patient, list[str]]:
     if isinstance(source.data, Path):
         from trialscreen.inputs import read_patient_input
 
-        got = read_patient_input(source.data)
+        got = read_patient_input(source.data, source.as_of)
         return got.patient, got.warnings
     if isinstance(source.data, list) or (
         isinstance(source.data, dict) and "resourceType" in source.data
@@ -100,12 +109,15 @@ def _patient(source: Source) -> tuple[Patient, list[str]]:
         from trialscreen.inputs import checked_fhir_patient
 
         try:
-            imported = import_fhir(source.data)
+            imported = import_fhir(source.data, as_of=source.as_of)
         except FhirError as exc:
             raise PatientError(f"{source.label}: {exc}") from None
         patient, dropped = checked_fhir_patient(imported.patient, source.label)
         return patient, list(imported.warnings) + dropped
-    check = check_record(source.data, f"{source.label}: ")
+    data = source.data
+    if isinstance(data, dict) and source.as_of is not None:
+        data = {**data, "as_of": source.as_of.isoformat()}
+    check = check_record(data, f"{source.label}: ")
     return check.accepted(), check.warnings
 
 

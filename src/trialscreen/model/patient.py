@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -30,8 +30,139 @@ TreatmentCategory = Literal[
 TreatmentStatus = Literal["active", "completed", "stopped", "planned", "absent", "unknown"]
 
 
+_DATE = "YYYY-MM-DD; a year (YYYY) or a month (YYYY-MM) is a partial date: see the README"
+
+# What each field means, with examples, for `trialscreen schema` (one place for the words).
+FIELD_DOCS: dict[str, dict[str, tuple[str, list[Any]]]] = {
+    "ReferenceRange": {
+        "low": ("the lower limit of normal (LLN), in the observation's unit", [3.5]),
+        "high": ("the upper limit of normal (ULN), in the observation's unit", [55]),
+    },
+    "Observation": {
+        "name": (
+            "the test: any name `trialscreen names analytes` lists (synonym, LOINC long or "
+            "short name, 'Name (ABBR)')",
+            ["ANC", "Hemoglobin [Mass/volume] in Blood", "ECOG"],
+        ),
+        "code": ("its LOINC code (wins over the name)", ["751-8", "718-7"]),
+        "value": ("the result: a number (scores too), or text", [1.8, 61, "Never smoker"]),
+        "unit": (
+            "the unit (UCUM or as labs write it); none for scores, INR, ratios",
+            ["10^9/L", "g/dL", "umol/L", "mm[Hg]"],
+        ),
+        "comparator": ("a result written with a bound (FHIR '<0.5')", ["<"]),
+        "date": (f"when it was measured ({_DATE}); undated values decide nothing", ["2026-10-28"]),
+        "reference_range": ("the patient's own normal range for this test", [{"high": 55}]),
+        "source": ("where it came from (set by the FHIR import)", ["Observation/abc"]),
+    },
+    "Condition": {
+        "name": (
+            "the diagnosis: any name `trialscreen names concepts` lists",
+            ["liver metastases", "HIV infection", "type 2 diabetes mellitus"],
+        ),
+        "code": ("a code in `system`", ["C22.9", "86406008"]),
+        "system": ("the code system", ["icd10", "snomed"]),
+        "status": (
+            "active; resolved; history (had it before); suspected; absent (known not to "
+            "have it; anything unmentioned is unknown)",
+            ["active", "absent"],
+        ),
+        "onset": (f"when it began ({_DATE})", ["2025-03-01", "2019"]),
+        "end": (f"when it resolved ({_DATE})", ["2026-01-15"]),
+        "source": ("where it came from (set by the FHIR import)", ["Condition/abc"]),
+    },
+    "Treatment": {
+        "name": (
+            "the drug, course or procedure: any name `trialscreen names concepts` lists",
+            ["letrozole", "liver resection", "whole brain radiotherapy"],
+        ),
+        "code": ("a code in `system`", ["72965"]),
+        "system": ("the code system", ["rxnorm", "snomed"]),
+        "category": ("what kind of treatment it is", ["drug", "surgery", "radiotherapy"]),
+        "status": (
+            "active; completed; stopped; planned (not received yet: no evidence either way); "
+            "absent (known never received; that treatment only, not its category); unknown. "
+            "Default: completed when it has an end or a date, else active",
+            ["completed", "absent"],
+        ),
+        "start": (f"first day ({_DATE})", ["2025-01-10"]),
+        "end": (f"last day ({_DATE})", ["2025-06-30"]),
+        "date": (f"the day of a procedure or a single dose ({_DATE})", ["2026-10-15"]),
+        "major": ("surgery: major or not", [True]),
+        "reason": ("the condition it was given for", ["metastatic breast cancer"]),
+        "source": ("where it came from (set by the FHIR import)", ["MedicationStatement/abc"]),
+    },
+    "AdverseEvent": {
+        "term": ("the event (a CTCAE term or any concept name)", ["peripheral neuropathy"]),
+        "grade": ("its CTCAE grade, 1-5", [2]),
+        "date": (f"when it was graded ({_DATE})", ["2026-09-20"]),
+        "status": ("active or resolved", ["active"]),
+        "source": ("where it came from", ["AdverseEvent/abc"]),
+    },
+    "Biomarker": {
+        "name": (
+            "the marker: any name `trialscreen names biomarkers` lists",
+            ["HER2", "ER", "EGFR", "PD-L1", "MSI"],
+        ),
+        "code": ("its LOINC code", ["48676-1"]),
+        "result": (
+            "positive, negative or equivocal (also as reports write them: detected, not "
+            "detected, wild-type, amplified, MSI-H, deficient, ...)",
+            ["negative", "positive"],
+        ),
+        "value": ("a number: PD-L1 %, TMB mut/Mb, Ki-67 %, ER %", [60]),
+        "unit": ("the value's unit", ["%", "mut/Mb"]),
+        "method": ("how it was tested or scored", ["IHC 1+", "FISH", "NGS", "TPS", "CPS"]),
+        "variant": ("the alteration found", ["exon 19 deletion", "L858R", "V600E"]),
+        "origin": ("germline or somatic", ["germline"]),
+        "date": (f"when it was tested ({_DATE})", ["2026-05-02"]),
+        "source": ("where it came from (set by the FHIR import)", ["Observation/abc"]),
+    },
+    "Patient": {
+        "id": ("the patient's identifier", ["pt-0001"]),
+        "as_of": ("the screening date (default: today)", ["2026-11-01"]),
+        "birth_date": (f"date of birth ({_DATE}; a year gives an age interval)", ["1961-04-02"]),
+        "age": ("age in years, when there is no birth date (a whole number: that year)", [65]),
+        "sex": ("female, male, other or unknown", ["female"]),
+        "observations": ("labs, vital signs and scores", []),
+        "conditions": ("diagnoses, with those known absent", []),
+        "treatments": ("drugs, radiotherapy, surgery and procedures", []),
+        "adverse_events": ("adverse events with CTCAE grades", []),
+        "biomarkers": ("tumour-marker results", []),
+        "pregnant": ("currently pregnant", [False]),
+        "breastfeeding": ("currently breastfeeding", [False]),
+        "childbearing_potential": ("of childbearing potential", [False]),
+        "menopausal_status": (
+            "premenopausal, perimenopausal or postmenopausal",
+            ["postmenopausal"],
+        ),
+        "life_expectancy_months": ("the treating physician's estimate, in months", [12]),
+        "healthy_volunteer": ("enrolling as a healthy volunteer", [False]),
+        "prior_regimens": (
+            "complete counts of prior regimens by kind (a treatment name, or 'lines of therapy')",
+            [{"chemotherapy": 2, "lines of therapy": 3}],
+        ),
+        "provenance": ("field path -> source resource (set by the FHIR import)", []),
+    },
+}
+
+
+def _document(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """Fill each property's description and examples from FIELD_DOCS."""
+    for name, (description, examples) in FIELD_DOCS.get(cls.__name__, {}).items():
+        prop = schema.get("properties", {}).get(name)
+        if prop is None:
+            continue
+        prop["description"] = description
+        if examples:
+            prop["examples"] = examples
+        options = prop.get("anyOf", [])
+        if {"format": "date", "type": "string"} in options:  # a partial date is accepted too
+            options.insert(1, {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"})
+
+
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_document)
 
 
 class ReferenceRange(_Record):
