@@ -115,9 +115,13 @@ def test_ids_unique_and_snake_case() -> None:
 
 
 def test_no_synonym_collisions() -> None:
+    """Curated names and synonyms, and the synonyms grown from ICD-10-CM, each name one concept;
+    the formal ICD-10-CM name of a grown concept is looked up in records only, and a curated
+    phrase wins over it."""
     owners: dict[str, set[str]] = {}
     for concept in concepts.all_concepts():
-        for phrase in (concept.name.lower(), *concept.synonyms):
+        grown = concept.id.startswith("icd10_")
+        for phrase in (*([] if grown else [concept.name.lower()]), *concept.synonyms):
             owners.setdefault(phrase, set()).add(concept.id)
     clashes = {phrase: ids for phrase, ids in owners.items() if len(ids) > 1}
     assert clashes == {}
@@ -198,8 +202,52 @@ def test_lookup_misses() -> None:
     ],
 )
 def test_by_code(system: str, code: str, concept_id: str) -> None:
+    """The concept a code names is that concept or a kind of it: I21.4 is NSTEMI (grown from
+    ICD-10-CM), a myocardial infarction."""
     found = concepts.by_code(system, code)
+    assert found is not None and concept_id in concepts.ancestors(found.id)
+
+
+@pytest.mark.parametrize(
+    ("code", "concept_id", "not_under"),
+    [
+        ("I48.4", "icd10_i48_4", "atrial_fibrillation"),  # I48 groups flutter with AF
+        ("E66.3", "icd10_e66_3", "obesity"),  # E66 groups overweight with obesity
+        ("C22.1", "icd10_c22_1", "hepatocellular_carcinoma"),  # C22 is liver and bile ducts
+        ("E22.0", "icd10_e22_0", "cancer"),
+    ],
+)
+def test_a_grown_code_is_not_a_kind_of_a_broader_curated_code(
+    code: str, concept_id: str, not_under: str
+) -> None:
+    found = concepts.by_code("icd10", code)
     assert found is not None and found.id == concept_id
+    assert not_under not in concepts.ancestors(found.id)
+
+
+def test_conditions_grown_from_icd10_cm_are_found_by_name() -> None:
+    for name, concept_id in [
+        ("acromegaly", "icd10_e22_0_k2"),
+        ("Cushing's syndrome", "icd10_e24"),
+        ("Cushing syndrome", "icd10_e24"),
+        ("systemic mastocytosis", "icd10_d47_02"),
+        ("polycystic ovary syndrome", "icd10_e28_2"),
+        ("hemochromatosis", "icd10_e83_11"),
+        ("Turner syndrome", "icd10_q96"),
+        ("Marfan syndrome", "icd10_q87_4"),
+        ("Meniere's disease", "icd10_h81_0"),
+        ("Acromegaly and pituitary gigantism", "icd10_e22_0"),  # the formal name, for records
+    ]:
+        found = concepts.lookup(name)
+        assert found is not None and found.id == concept_id, name
+    # an included kind is under its code, never the code itself: hydrosalpinx is one kind of
+    # chronic salpingitis and oophoritis, and chronic oophoritis is not hydrosalpinx
+    hydrosalpinx = concepts.lookup("hydrosalpinx")
+    assert hydrosalpinx is not None and "icd10_n70_1" in concepts.ancestors(hydrosalpinx.id)
+    oophoritis = concepts.lookup("chronic oophoritis")
+    assert oophoritis is not None and hydrosalpinx.id not in concepts.ancestors(oophoritis.id)
+    # the head of the name: a kind of the curated concept
+    assert "leukemia" in concepts.ancestors("icd10_c94_2")
 
 
 def test_by_code_misses() -> None:

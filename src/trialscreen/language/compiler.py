@@ -96,6 +96,7 @@ UNREAD_FLAGS = frozenset(
         "transaminases_either",
         "result_in_context",
         "marker_list",
+        "exposure_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged

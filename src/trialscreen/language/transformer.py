@@ -69,6 +69,7 @@ from trialscreen.units.registry import UnitError, parse_unit
 _TREATED = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what one recovers from, if had
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
+_EXPOSURE = frozenset({"exposure to"})  # to a drug: received it; to a disease: contact with it
 _CMP: dict[str, Op] = {"GE": ">=", "GT": ">", "LE": "<=", "LT": "<", "EQ": "=="}
 _UNVERIFIABLE = frozenset(
     {
@@ -1132,6 +1133,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "exception_unrelated")})
         if any(q.startswith("alias_mismatch") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "alias_mismatch")})
+        if any(w.text in _EXPOSURE for w in words) and not all(
+            _in(r.concept, concepts.TREATMENT_CATEGORIES) for r in concept_refs
+        ):  # "exposure to measles", "exposed to TB": contact, not the disease; not read
+            inner = inner.model_copy(update={"flags": (*inner.flags, "exposure_unread")})
         if any(q.startswith("therapy_of") for r in concept_refs for q in r.qualifiers):
             inner = inner.model_copy(update={"flags": (*inner.flags, "therapy_of_condition")})
         if windows and windows[0].after and onset is None:  # "more than 6 months of therapy

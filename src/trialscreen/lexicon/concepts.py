@@ -51,6 +51,7 @@ class Concept(BaseModel):
 class _ConceptFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    source: str = ""
     concepts: list[Concept]
 
 
@@ -154,8 +155,13 @@ def _check_parents(by_id: dict[str, Concept]) -> None:
         visit(concept_id, ())
 
 
-def _index(data: _ConceptFile) -> _Lexicon:
-    """Build the indices; any collision (id, phrase, code) is a data error."""
+def _index(data: _ConceptFile, grown: _ConceptFile | None = None) -> _Lexicon:
+    """Build the indices; any collision (id, phrase, code) in the curated file is a data error.
+
+    `grown` (conditions from ICD-10-CM, icd10_concepts.json) comes under it: its synonyms join
+    the criteria vocabulary where no curated phrase has them; its names (the formal ICD-10-CM
+    descriptions) are looked up in records, never matched in criteria text.
+    """
     by_id: dict[str, Concept] = {}
     by_key: dict[str, Concept] = {}
     words: dict[str, str] = {}
@@ -169,6 +175,15 @@ def _index(data: _ConceptFile) -> _Lexicon:
             owner = by_key.setdefault(_key(phrase), concept)
             if owner is not concept:
                 raise ValueError(f"{phrase!r} of {concept.id} collides with {owner.id}")
+    for concept in grown.concepts if grown is not None else ():
+        _check_concept(concept)
+        if by_id.setdefault(concept.id, concept) is not concept:
+            raise ValueError(f"duplicate concept id {concept.id!r}")
+        for phrase in concept.synonyms:
+            if _key(phrase) not in by_key and phrase not in words:
+                words[phrase] = concept.id
+                by_key[_key(phrase)] = concept
+        by_key.setdefault(_key(concept.name), concept)
     _check_parents(by_id)
     compact: dict[str, Concept | None] = {}
     for key, concept in by_key.items():
@@ -176,15 +191,20 @@ def _index(data: _ConceptFile) -> _Lexicon:
         if compact.setdefault(squeezed, concept) is not concept:
             compact[squeezed] = None  # ambiguous once spaces are ignored: not used
     by_compact = {k: c for k, c in compact.items() if c is not None}
-    concepts = tuple(data.concepts)
+    concepts = tuple(data.concepts) + (tuple(grown.concepts) if grown is not None else ())
     return _Lexicon(concepts, by_id, by_key, by_compact, words, _index_codes(concepts))
+
+
+def _read(name: str) -> _ConceptFile:
+    text = resources.files("trialscreen.lexicon").joinpath(name).read_text("utf-8")
+    return _ConceptFile.model_validate(json.loads(text))
 
 
 @functools.cache
 def _lexicon() -> _Lexicon:
-    """Load concepts.json once, from the package (works from an installed wheel)."""
-    text = resources.files("trialscreen.lexicon").joinpath("concepts.json").read_text("utf-8")
-    return _index(_ConceptFile.model_validate(json.loads(text)))
+    """Load concepts.json and icd10_concepts.json once, from the package (works from an
+    installed wheel)."""
+    return _index(_read("concepts.json"), _read("icd10_concepts.json"))
 
 
 # ---- codes -----------------------------------------------------------------------------------
