@@ -13,11 +13,12 @@ comma or bracket, and none of "other", "unspecified", "due to", "with", "without
 names two codes is dropped, and so is a name the hand-curated lexicon (concepts.json) already
 has: the curated synonyms stay on top. A code the curated lexicon lists is left to it.
 
-Parents (the hierarchy): the code's ICD-10-CM ancestors built here; the curated concept coded
-by an ancestor, when it names that very category (I21 "Acute myocardial infarction"); and the
-curated concept whose name ends the phrase ("acute megakaryoblastic leukemia" is a leukemia).
-An inclusion term is a kind the code includes, so it is its own concept under the code, never a
-synonym of it.
+Parents (the hierarchy): the code's ICD-10-CM ancestors built here, and the curated concept
+coded by an ancestor when that ancestor names the category itself, the entry's own name says it,
+and the entry is no lesser form (suspect, benign, latent, in remission): I21 "Acute myocardial
+infarction" makes NSTEMI a myocardial infarction, while G24 "Dystonia" does not make tardive
+dyskinesia a dystonia. Never the curated concept a name merely ends with. An inclusion term is a
+kind the code includes, so it is its own concept under the code, never a synonym of it.
 
 Run: python bench/icd10_concepts.py
 """
@@ -55,11 +56,29 @@ STOP = frozenset(
     "sighing malleus plague denticles lalling lisping bloating frailty pallor heartburn "
     "stupor rales ozena clavus cicatrix canities freckles sunburn snoring sneezing "
     "hiccough nosebleed".split()
-)
+) | {  # names that are also something else: anatomy, age, a lab value, an organism, an identity
+    "low density",
+    "old age",
+    "senescence",
+    "fat pad",
+    "aortic arch",
+    "bovine arch",
+    "transgender",
+    "loneliness",
+    "unhappiness",
+    "nervousness",
+    "overactivity",
+    "impulsiveness",
+    "stress reaction",
+    "identity disorder",
+    "sulfatase deficiency",
+    "pseudomonas aeruginosa",
+}
 
 # names criteria and records use that the tabular list does not give as a clean name (hand
 # curated, on top of ICD-10-CM): synonyms of the code, and kinds of it (its own child concepts)
 SYNONYMS = {
+    "D59.5": ["paroxysmal nocturnal hemoglobinuria", "pnh"],
     "E28.2": ["polycystic ovary syndrome", "pcos"],
     "E24.0": ["cushing's disease", "cushing disease"],
 }
@@ -68,10 +87,10 @@ KINDS = {
 }
 
 
-# words before a head that make the phrase something other than a kind of the head
-NOT_A_KIND = frozenset(
-    "non pseudo pre post anti absent absence lack loss deficiency false risk carrier "
-    "trait fear phobia".split()
+# words in an entry's names that make it less than its category (no curated anchor for it)
+LESSER = frozenset(
+    "suspect suspected benign latent withdrawal remission borderline preclinical subclinical "
+    "risk carrier trait pseudo false absence absent lack".split()
 )
 
 
@@ -79,7 +98,7 @@ def clean(name: str) -> bool:
     words = name.split()
     if NOT_CLEAN.search(name) or not 1 <= len(words) <= 4:
         return False
-    if len(words) == 1 and (len(name) < 5 or name.lower() in STOP):
+    if name.lower() in STOP or (len(words) == 1 and len(name) < 5):
         return False
     return True
 
@@ -116,25 +135,28 @@ def main() -> int:
     for c in curated["concepts"]:
         for code in c.get("codes", {}).get("icd10", []):
             curated_codes[code.upper().replace(".", "")] = c["id"]
+    curated_category = {c["id"]: c["category"] for c in curated["concepts"]}
+
+    def says(names: list[str], anchor: str) -> bool:
+        """Some name of the entry contains the curated concept's own words: NSTEMI's "Non-ST
+        elevation (NSTEMI) myocardial infarction" says myocardial infarction; "tardive
+        dyskinesia" does not say dystonia, though ICD-10-CM files it under G24 Dystonia."""
+        keys = [f" {concepts._key(n)} " for n in names]  # noqa: SLF001
+        return any(f" {p} " in k for k in keys for p in curated_phrases[anchor])
+
     curated_phrases: dict[str, set[str]] = {
         c["id"]: {concepts._key(p) for p in (c["name"], *c.get("synonyms", []))}  # noqa: SLF001
         for c in curated["concepts"]
     }
 
     def names_category(description: str, anchor: str) -> bool:
-        """The ICD-10-CM category's name is the curated concept, or a kind of it by its head
+        """The ICD-10-CM category's name is the curated concept, or the acute form of it
         ("Acute myocardial infarction"), and no group of several ("Atrial fibrillation and
         flutter", "Overweight and obesity", "... kidney, except renal pelvis")."""
         if re.search(r"(?i)\b(?:and|or|except|other|unspecified)\b|,", description):
             return False
-        title = concepts._key(description)  # noqa: SLF001
-        return any(title == p or title.endswith(" " + p) for p in curated_phrases[anchor])
-
-    curated_by_key = {
-        concepts._key(p): c["id"]  # noqa: SLF001
-        for c in curated["concepts"]
-        for p in (c["name"], *c.get("synonyms", []))
-    }
+        title = concepts._key(description).removeprefix("acute ")  # noqa: SLF001
+        return title in curated_phrases[anchor]
 
     # every clean name, as (code, its description or an included kind) -> spellings; a name
     # that two entries give is dropped
@@ -173,33 +195,37 @@ def main() -> int:
             by_entry.setdefault((code, number), []).extend(spelled[(code, number, key)])
     built = {code for code, _ in by_entry}
 
-    def parents(code: str, synonyms: list[str]) -> list[str]:
-        """ICD-10-CM ancestors built here; a curated concept coded by an ancestor only when
-        it names that category itself (its codes are anchors for records, often broader than the
-        concept: "atrial fibrillation" is coded I48, which includes flutter; "obesity" E66,
-        which includes overweight); and the curated concept that ends a name (its head: "acute
-        megakaryoblastic leukemia" is a leukemia)."""
+    def parents(code: str, names: list[str]) -> list[str]:
+        """ICD-10-CM ancestors built here, and a curated concept coded by an ancestor only when
+        that ancestor names the category itself (I21 "Acute myocardial infarction" over NSTEMI)
+        and no name of this entry says it is something less (a suspect, a benign or latent form,
+        a withdrawal, a remission). Not the curated concept a name ends with: "cardiac asthma"
+        is heart failure, "ocular hypertension" no hypertension, "alcoholic hepatitis" no viral
+        hepatitis (an outside review found dozens of such wrong parents)."""
         found: list[str] = []
-        for ancestor in cm.get_ancestors(code):
+        lesser = any(set(concepts._key(n).split()) & LESSER for n in names)  # noqa: SLF001
+        for ancestor in cm.get_ancestors(code):  # nearest first
             if "-" in ancestor:
                 continue
             if ancestor in built:
                 found.append(concept_id(ancestor))
             anchor = curated_codes.get(ancestor.upper().replace(".", ""))
-            # a curated concept coded by the ancestor, when it names that very category (I21
-            # "Acute myocardial infarction"), not a broader group (I48, E66)
-            if anchor is not None and names_category(cm.get_description(ancestor), anchor):
+            # under a lesser category (H40.0 "Glaucoma suspect"), no anchor above it either
+            lesser = lesser or bool(
+                set(concepts._key(cm.get_description(ancestor)).split()) & LESSER  # noqa: SLF001
+            )
+            if (
+                anchor is not None
+                and not lesser
+                and curated_category[anchor] in ("condition", "finding")
+                and names_category(cm.get_description(ancestor), anchor)
+                and says(names, anchor)
+            ):
                 found.append(anchor)
-        for phrase in synonyms:
-            words = concepts._key(phrase).split()  # noqa: SLF001
-            for start in range(1, len(words)):
-                if set(words[:start]) & NOT_A_KIND:
-                    break
-                head = curated_by_key.get(" ".join(words[start:]))
-                if head is not None:
-                    found.append(head)
-                    break
-        return list(dict.fromkeys(found))
+        # an entry named as less than its category (a trait, a carrier, a suspect, a latent
+        # form) stands alone: "beta thalassemia trait" is no thalassemia for a criterion
+        own_lesser = any(set(concepts._key(n).split()) & LESSER for n in names)  # noqa: SLF001
+        return [] if own_lesser else list(dict.fromkeys(found))
 
     out = []
     for code in sorted(built):
@@ -212,7 +238,7 @@ def main() -> int:
                 "category": category,
                 "synonyms": synonyms,
                 "codes": {"icd10": [code]},
-                "parents": parents(code, synonyms),
+                "parents": parents(code, [cm.get_description(code), *synonyms]),
             }
         )
         for (kind_code, number), kind_synonyms in sorted(by_entry.items()):
@@ -226,8 +252,13 @@ def main() -> int:
                     "category": category,
                     "synonyms": kind_synonyms,
                     "codes": {},
-                    "parents": list(
-                        dict.fromkeys([concept_id(code), *parents(code, kind_synonyms)])
+                    "parents": (
+                        []
+                        if any(
+                            set(concepts._key(n).split()) & LESSER  # noqa: SLF001
+                            for n in [titles[(code, number)], *kind_synonyms]
+                        )
+                        else [concept_id(code)]
                     ),
                 }
             )

@@ -24,6 +24,7 @@ from trialscreen.facts import (
     regimens_between,
 )
 from trialscreen.language.render import analyte_label, concept_label, regimen_label, render
+from trialscreen.language.stages import stage_met, stage_text
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -434,6 +435,8 @@ class ConceptWant(Protocol):
     def grade(self) -> int | None: ...
     @property
     def indication(self) -> str | None: ...
+    @property
+    def stages(self) -> tuple[str, ...]: ...
 
 
 def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
@@ -455,6 +458,8 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
         )
     if node.indication is not None:
         checks.append(given_for(node.indication, fact, facts))
+    if node.stages:
+        checks.append(stage_met(node.stages, fact.stage))
     if False in checks:
         return False
     return None if None in checks else True
@@ -537,12 +542,19 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             given = f" for {concept_label(node.indication)}"
             if which.reason is not None:
                 given += f" (given for {concept_label(which.reason)})"
+        if node.stages:
+            given += f" at stage {which.stage}"
         return Result(True, f"{label}{given} present ({which.label})", evidence)
     if None in verdicts:
         if node.indication is not None:
             what = concept_label(node.indication)
             why = f"{label} present; the record does not tell whether it was given for {what}"
             return Result(None, why, evidence, [f"what {label} was given for"])
+        if node.stages:
+            why = (
+                f"{label} present; the record does not tell whether it is {stage_text(node.stages)}"
+            )
+            return Result(None, why, evidence, [f"{label} stage"])
         return Result(
             None,
             f"{label} present but its date or grade is not recorded",

@@ -55,6 +55,7 @@ class ConceptFact:
     # False for an entry dated by one `date` (a procedure, or a drug given on a day or taken
     # since): how long it lasted is not known
     course_known: bool = True
+    stage: str | None = None  # a condition's stage as recorded ("IIIB")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,8 @@ _CHANGES_WHAT_IT_IS = re.compile(
     r"denied|absent|ruled out|excluded|intolerance|intolerant|allerg\w*|hypersensitivity|"
     r"receptor|deficiency|resistance|resistant|family history|risk|screening|test|vaccin\w*|"
     r"exposure|contact|carrier|prevent\w*|prophyla\w*|preventive|preventative|non|staging|"
-    r"rule out|suspected|suspicion|possible|probable|evaluation|work-?up)\b|[+-]\s*$"
+    r"rule out|suspected|suspicion|possible|probable|evaluation|work-?up|remission|withdrawal|"
+    r"former|benign)\b|[+-]\s*$"
 )
 
 
@@ -249,6 +251,7 @@ def _add_conditions(facts: PatientFacts) -> None:
                 grade=None,
                 source=cond.source or label,
                 label=cond.name,
+                stage=cond.stage,
             )
         )
 

@@ -175,6 +175,7 @@ class _Want:
     grade_op: str | None
     grade: int | None
     indication: str | None
+    stages: tuple[str, ...]
 
 
 def _plan_has_concept(tree_node: HasConcept) -> Plan:
@@ -184,6 +185,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         tree_node.grade_op,
         tree_node.grade,
         tree_node.indication,
+        tree_node.stages,
     )
     label = concept_label(tree_node.concept)
     qualifiers = tree_node.qualifiers
@@ -193,6 +195,8 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
     dated = (f"{label} date/grade",)
     if tree_node.indication is not None:
         dated = (f"what {label} was given for",)
+    elif tree_node.stages:
+        dated = (f"{label} stage",)
 
     others = (f"other {label} status",)
 

@@ -246,8 +246,37 @@ def test_conditions_grown_from_icd10_cm_are_found_by_name() -> None:
     assert hydrosalpinx is not None and "icd10_n70_1" in concepts.ancestors(hydrosalpinx.id)
     oophoritis = concepts.lookup("chronic oophoritis")
     assert oophoritis is not None and hydrosalpinx.id not in concepts.ancestors(oophoritis.id)
-    # the head of the name: a kind of the curated concept
-    assert "leukemia" in concepts.ancestors("icd10_c94_2")
+    # a curated concept coded by the ICD category that it names: NSTEMI is a myocardial infarction
+    assert "myocardial_infarction" in concepts.ancestors("icd10_i21_4")
+
+
+@pytest.mark.parametrize(
+    ("name", "not_under"),
+    [  # wrong parents an outside review found, from names ending in a curated concept's name
+        ("cardiac asthma", "asthma"),
+        ("ocular hypertension", "hypertension"),
+        ("benign intracranial hypertension", "hypertension"),
+        ("alcoholic hepatitis", "viral_hepatitis"),
+        ("irradiation cystitis", "urinary_tract_infection"),
+        ("solitary myeloma", "multiple_myeloma"),
+        ("myeloid sarcoma", "solid_tumor"),
+        ("lupus anticoagulant", "anticoagulation"),
+        ("ocular hypertension", "glaucoma"),
+        ("glaucoma suspect", "glaucoma"),
+        ("benign carcinoid tumors", "cancer"),
+        ("febrile convulsions", "seizure_disorder"),
+        ("vincent's angina", "angina_pectoris"),
+        # ICD-10-CM files these under a category their own name does not say
+        ("tardive dyskinesia", "dystonia"),
+        ("schizophreniform disorder", "schizophrenia"),
+        ("cyclical vomiting", "migraine"),
+        # a trait or carrier is no disease to a criterion
+        ("beta thalassemia trait", "icd10_d56"),
+    ],
+)
+def test_a_grown_name_is_not_a_kind_of_what_it_ends_with(name: str, not_under: str) -> None:
+    found = concepts.lookup(name)
+    assert found is None or not_under not in concepts.ancestors(found.id), found
 
 
 def test_by_code_misses() -> None:
@@ -412,3 +441,18 @@ def test_synthea_cancer_drugs_are_chemotherapy_or_endocrine() -> None:
         if any(d in name for d in ("letrozole", "anastrozole", "exemestane", "tamoxifen")):
             found = concepts.by_code(system, code)
             assert found is not None and concepts.is_a(found.id, "endocrine_therapy"), display
+
+
+def test_record_names_that_say_less_than_the_disease_inside_them_are_not_read() -> None:
+    from trialscreen.facts import concept_of
+
+    for name in (
+        "nicotine dependence, cigarettes, in remission",
+        "benign carcinoid tumor of the duodenum",
+        "tobacco withdrawal",
+    ):
+        found = concept_of(name)
+        assert found is None or "current_smoker" not in concepts.ancestors(found), name
+        assert found is None or "cancer" not in concepts.ancestors(found), name
+    # a flutter code no longer falls back to atrial fibrillation's broad I48
+    assert concepts.by_code("icd10", "I48.92") is None

@@ -97,6 +97,7 @@ UNREAD_FLAGS = frozenset(
         "result_in_context",
         "marker_list",
         "exposure_unread",
+        "stage_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged

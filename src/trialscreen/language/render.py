@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from trialscreen.language.stages import stage_text
 from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.predicate import (
@@ -129,6 +130,8 @@ def _render_has_concept(node: HasConcept) -> str:
         words.append("history of")
     elif node.timing == "current":
         words.append("current")
+    if node.stages:
+        words.append(stage_text(node.stages))
     words.append(concept_label(node.concept))
     words += after
     if node.grade is not None and node.grade_op is not None:

@@ -12,6 +12,7 @@ from typing import Any
 from lark import Token, Transformer
 
 from trialscreen.language import thresholds
+from trialscreen.language.stages import stage_set
 from trialscreen.language.values import (
     AFTER_CONCEPT,
     NUMBER_WORDS,
@@ -159,6 +160,16 @@ def _marker_word_ok(word: Word) -> bool:
     """Words before a marker that leave it as it is: "known", "documented", "evidence of",
     "presence of" (not "prior", "history of", "current": when a result is, it is)."""
     return word.role in ("neutral", "negation") or word.text.endswith("presence of")
+
+
+# cancers whose stage a record's `stage` may not be in the criterion's system
+_OTHER_STAGING = ("multiple_myeloma", "leukemia", "myelodysplastic_syndrome")
+
+
+def _staged_by_tnm(concept: str) -> bool:
+    """A cancer staged I-IV in one usual system (TNM/AJCC, FIGO, Ann Arbor)."""
+    found = concepts.ancestors(concept) if concepts.known(concept) else frozenset()
+    return "cancer" in found and not any(other in found for other in _OTHER_STAGING)
 
 
 def span_of(children: list[Any]) -> Span:
@@ -840,6 +851,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         text = " ".join(str(c[0]).lower().split())
         return Word("neutral" if text in _NEUTRAL else "current", text, span_of(c))
 
+    def stage(self, c: list[Token]) -> Word:
+        """ "stage III or IV": the stages the condition after it must be in (has_concept)."""
+        return Word("stage", " ".join(str(c[0]).split()), span_of(c))
+
     def severity(self, c: list[Token]) -> Word:
         text = " ".join(str(c[0]).lower().split())
         return Word("current" if text == "clinically active" else "severity", text, span_of(c))
@@ -1037,6 +1052,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             and all(_in(r.concept, _BEGAN_ON_A_DATE) for r in concept_refs)
             else None
         )
+        staged = [w for w in words if w.role == "stage"]
+        stages = stage_set(staged[0].text) if staged else ()
         items: list[Predicate] = []
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
@@ -1088,11 +1105,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     qualifiers=quals + extra,
                     except_concepts=except_ids,
                     indication=indication,
+                    stages=stages,
                     span=own_span,
                 )
             )
         flat = _flat(items, AnyOf, merge=True)
         inner = flat[0] if len(flat) == 1 else AnyOf(items=flat, span=span)
+        if staged and (
+            not stages
+            or onset is not None
+            or lasts is not None
+            or not all(_staged_by_tnm(r.concept) for r in concept_refs)
+        ):  # a set not read; a stage with how long ago or how long; or a disease staged in
+            # several systems (myeloma: ISS or Durie-Salmon; CLL: Rai or Binet; HIV: CDC or WHO)
+            # or not as cancers are: not read
+            inner = inner.model_copy(update={"flags": (*inner.flags, "stage_unread")})
         if washout is not None:  # in an exclusion ("who have not been on ART for 3 months"
             # are excluded: a requirement of ART) not read (compiler: inclusion_only)
             inner = inner.model_copy(update={"flags": (*inner.flags, "inclusion_only")})

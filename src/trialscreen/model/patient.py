@@ -67,6 +67,11 @@ FIELD_DOCS: dict[str, dict[str, tuple[str, list[Any]]]] = {
             "have it; anything unmentioned is unknown)",
             ["active", "absent"],
         ),
+        "stage": (
+            "its stage in the disease's usual system (TNM/AJCC, FIGO, Ann Arbor): 0, I-IV "
+            "with an optional letter, or 1-4",
+            ["IIIB", "IV"],
+        ),
         "onset": (f"when it began ({_DATE})", ["2025-03-01", "2019"]),
         "end": (f"when it resolved ({_DATE})", ["2026-01-15"]),
         "source": ("where it came from (set by the FHIR import)", ["Condition/abc"]),
@@ -192,9 +197,21 @@ class Condition(_Record):
     code: str | None = None
     system: str | None = None  # "snomed", "icd10", ...
     status: ConditionStatus = "active"
+    stage: str | None = None  # "IIIB", "IV", "2": in its usual system (TNM/AJCC, FIGO, Ann Arbor)
     onset: dt.date | None = None
     end: dt.date | None = None
     source: str | None = None
+
+    @field_validator("stage")
+    @classmethod
+    def _stage(cls, value: str | None) -> str | None:
+        from trialscreen.language.stages import stage_key
+
+        if value is not None and stage_key(value) is None:
+            raise ValueError(
+                f"stage {value!r} is not a stage (0, I-IV with an optional letter A-C, or 1-4)"
+            )
+        return value
 
 
 class Treatment(_Record):

@@ -124,6 +124,9 @@ class HasConcept(_Node):
     qualifiers: tuple[str, ...] = ()
     except_concepts: tuple[str, ...] = ()
     indication: str | None = None
+    # "stage III or IV NSCLC": the stages the recorded condition must be in ("III" the whole
+    # group, "IIIB" one letter; language/stages.py)
+    stages: tuple[str, ...] = ()
 
 
 class TimeSince(_Node):
