@@ -284,3 +284,42 @@ def test_receptor_criteria_decide_from_the_bundles(path: Path) -> None:
         assert outcome("triple-negative") is True
     elif "positive" in status.values():
         assert outcome("triple-negative") is False
+
+
+def _coded_stage(path: Path) -> set[str]:
+    """The AJCC stage groups the bundle's breast-cancer Condition.stage codes ("c3A" -> "3A")."""
+    import json
+
+    found: set[str] = set()
+    for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
+        res = entry["resource"]
+        if res["resourceType"] != "Condition":
+            continue
+        for stage in res.get("stage", []):
+            for coding in stage.get("summary", {}).get("coding", []):
+                if coding.get("system") == "http://cancerstaging.org":
+                    found.add(coding["code"][1:].upper())
+    return found
+
+
+@pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name.split("_")[0])
+def test_stage_criteria_decide_from_the_bundles(path: Path) -> None:
+    """mCODE Condition.stage (AJCC stage group) decides stage criteria as its code says."""
+    from trialscreen.facts import build_facts
+    from trialscreen.fastpath import criterion_plan
+    from trialscreen.language.compiler import compile_criterion
+    from trialscreen.language.stages import stage_key
+
+    coded = _coded_stage(path)
+    keys = {stage_key(s) for s in coded}
+    if not coded or len({k[0] for k in keys if k}) != 1:
+        pytest.skip("no stage, or stages of different groups")
+    group = next(k[0] for k in keys if k)
+    facts = build_facts(import_fhir(path, as_of=AS_OF).patient)
+
+    def outcome(text: str) -> bool | None:
+        got = criterion_plan(compile_criterion(text, "inclusion"))(facts)[0]
+        return {"pass": True, "fail": False}.get(got)
+
+    assert outcome("Histologically confirmed stage I-III breast cancer") is (group <= 3)
+    assert outcome("Stage IV breast cancer") in (None, group == 4)  # the lexicon's metastatic

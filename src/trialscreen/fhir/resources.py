@@ -148,10 +148,16 @@ class Observation(Resource, ObservationComponent):
     has_member: list[Reference] = []
 
 
+class ConditionStage(_Fhir):
+    summary: CodeableConcept | None = None
+    type: CodeableConcept | None = None
+
+
 class Condition(Resource):
     clinical_status: CodeableConcept | None = None
     verification_status: CodeableConcept | None = None
     code: CodeableConcept | None = None
+    stage: list[ConditionStage] = []
     onset_date_time: str | None = None
     onset_period: Period | None = None
     abatement_date_time: str | None = None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
 from trialscreen.fhir import resources as fr
+from trialscreen.language.stages import stage_key
 from trialscreen.model.patient import (
     Condition,
     ConditionStatus,
@@ -67,6 +69,38 @@ _CONDITION_SYSTEMS = (
 )
 
 
+_CANCER_STAGING = "http://cancerstaging.org"
+_STAGE_WORDS = re.compile(r"(?i)\bstage\s+([0-4IV]+[ABC]?)")
+
+
+def _stage(cond: fr.Condition, warn: Warn) -> str | None:
+    """The stage group of Condition.stage (mCODE): the AJCC code ("c3A", "p2B": clinical or
+    pathological, the letter dropped) or "Stage 3A" in the summary's words; of several that agree
+    ("3" and "3A"), the most specific. Stages that disagree, or one not read: none, with a
+    warning."""
+    found: set[str] = set()
+    for stage in cond.stage:
+        summary = stage.summary
+        if summary is None:
+            continue
+        coded = summary.pick(_CANCER_STAGING)
+        text = coded.code[1:] if coded and coded.code and coded.code[0] in "cpy" else None
+        if text is None:
+            words = _STAGE_WORDS.search(summary.label() or "")
+            text = words.group(1) if words else None
+        if text is None or stage_key(text) is None:
+            warn(f"stage {summary.label()!r} not read")
+            continue
+        found.add(text.upper())
+    keys = {stage_key(text) for text in found}
+    groups = {key[0] for key in keys if key is not None}
+    letters = {key[1] for key in keys if key is not None and key[1]}
+    if len(groups) > 1 or len(letters) > 1:  # "3" and "3A" agree; "3A" and "3B" do not
+        warn(f"stages {sorted(found)} disagree; none read")
+        return None
+    return max(found, key=len) if found else None  # the most specific: "3A" over "3"
+
+
 def map_condition(cond: fr.Condition, source: str, warn: Warn) -> Condition | None:
     """A Condition with its status; refuted → absent; entered-in-error → skipped."""
     verification = _status_code(cond.verification_status)
@@ -87,6 +121,7 @@ def map_condition(cond: fr.Condition, source: str, warn: Warn) -> Condition | No
         name=name,
         code=coding.code if coding else None,
         system=_system(coding),
+        stage=_stage(cond, warn),
         status=_condition_status(_status_code(cond.clinical_status), verification, end, warn),
         onset=fr.read_date(onset_text, "onset", warn),
         end=end,
