@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from trialscreen.model.patient import Patient
-from trialscreen.records import PatientError, RecordCheck, check_record, usable
+from trialscreen.records import PatientError, RecordCheck, check_record, read_json_file, usable
 
 
 @dataclass(slots=True)
@@ -20,33 +18,6 @@ class PatientInput:
     format: str  # "record" or "fhir"
     provenance: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-def _read_json_or_ndjson(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PatientError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PatientError(f"{path}: is a directory, not a patient file") from None
-    except UnicodeDecodeError:
-        raise PatientError(f"{path}: not UTF-8 text") from None
-    if not text.strip():
-        raise PatientError(f"{path}: empty file")
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise PatientError(f"{path}: JSON nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 1:
-            try:
-                return [json.loads(ln) for ln in lines]
-            except (json.JSONDecodeError, RecursionError):
-                pass
-        raise PatientError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
 
 
 def checked_fhir_patient(patient: Patient, where: str) -> tuple[Patient, list[str]]:
@@ -79,7 +50,7 @@ def check_patient_input(
 
     path = Path(path)
     try:
-        data = _read_json_or_ndjson(path)
+        data = read_json_file(path, ndjson=True)
     except PatientError as exc:
         return None, RecordCheck(None, [str(exc)])
     if is_fhir(data):

@@ -61,22 +61,33 @@ class RecordCheck:
         return self.patient
 
 
-def read_json_file(path: str | Path) -> Any:
-    """The JSON in a file; PatientError names the file."""
+def read_json_file(path: str | Path, ndjson: bool = False) -> Any:
+    """The JSON in a file (with `ndjson`, a list of one value per line where the whole is not
+    one document); PatientError names the file."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PatientError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise PatientError(f"{path}: is a directory, not a patient file") from None
     except UnicodeDecodeError:
         raise PatientError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        raise PatientError(f"{path}: empty file")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise PatientError(f"{path}: JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if ndjson and len(lines) > 1:
+            try:
+                return [json.loads(ln) for ln in lines]
+            except (json.JSONDecodeError, RecursionError):
+                pass
         raise PatientError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except RecursionError:
-        raise PatientError(f"{path}: JSON nested too deeply") from None
 
 
 def check_record(data: Any, where: str = "") -> RecordCheck:
