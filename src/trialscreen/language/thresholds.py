@@ -114,9 +114,17 @@ def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None
         return None, ("unit_mismatch",)
     if not plausible(converted):
         return None, ("implausible_value",)
-    if info.kind.endswith("concentration") and converted < band_low:
+    if info.kind.endswith("concentration") and converted < _written_floor(info, band_low):
         return None, ("implausible_value",)
     return converted, ()
+
+
+def _written_floor(info: analytes.Analyte, band_low: float) -> float:
+    """How low a threshold written with its unit may go: half the lower limit where there is
+    one. Lower than the band a bare number is read in ("Vitamin B12 > 200 pg/mL" is under a
+    quarter of its 1,600 upper limit, above half its lower limit), which still stops a unit
+    error ("Hemoglobin < 12 g/l", a twentieth of the lower limit)."""
+    return max(info.default_lln / 2, info.plausible_low) if info.default_lln else band_low
 
 
 def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) -> LabCompare:
