@@ -242,3 +242,22 @@ def test_the_schema_describes_every_field_with_partial_dates() -> None:
         "completed",
         "absent",
     ]
+
+
+def test_a_lab_dated_by_a_month_may_be_the_newest_so_none_stands_for_today() -> None:
+    record = {
+        "observations": [
+            {"name": "ANC", "value": 3.0, "unit": "10^9/L", "date": "2026-10-05"},
+            {"name": "ANC", "value": 0.8, "unit": "10^9/L", "date": "2026-10"},
+        ]
+    }
+    assert _age_outcome("ANC >= 1500/mm3", record) is None
+    # a month that ended before the dated value does not hide it
+    record["observations"][1]["date"] = "2026-08"
+    assert _age_outcome("ANC >= 1500/mm3", record) is True
+
+
+def test_a_condition_that_ended_with_no_status_written_is_not_current() -> None:
+    for end in ("2019-06-01", "2019"):
+        record = {"conditions": [{"name": "hepatitis B", "onset": "2015-01-01", "end": end}]}
+        assert _age_outcome("Active hepatitis B", record) is False, end

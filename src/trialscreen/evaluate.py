@@ -24,7 +24,7 @@ from trialscreen.facts import (
     regimens_between,
 )
 from trialscreen.language.render import analyte_label, concept_label, regimen_label, render
-from trialscreen.language.stages import stage_met, stage_text
+from trialscreen.language.stages import stage_key, stage_met, stage_text
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -459,10 +459,24 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     if node.indication is not None:
         checks.append(given_for(node.indication, fact, facts))
     if node.stages:
-        checks.append(stage_met(node.stages, fact.stage))
+        checks.append(_stage_now(node.stages, fact, facts))
     if False in checks:
         return False
     return None if None in checks else True
+
+
+def _stage_now(stages: tuple[str, ...], fact: ConceptFact, facts: PatientFacts) -> bool | None:
+    """Is the condition in one of these stages now? Not known for a condition that has ended
+    (its stage was then), nor for a stage below IV beside metastases on record (the recorded
+    stage may be the one at diagnosis)."""
+    if fact.status in ("resolved", "history"):
+        return None
+    met = stage_met(stages, fact.stage)
+    key = stage_key(fact.stage)
+    spread = any(f.status != "absent" for f in facts.concepts.get("metastatic_disease", []))
+    if met is not None and key is not None and key[0] < 4 and spread:
+        return None
+    return met
 
 
 def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool | None:

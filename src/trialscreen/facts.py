@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trialscreen.dates import partial_span
@@ -241,13 +241,16 @@ def _add_conditions(facts: PatientFacts) -> None:
         if cid is None:
             facts.warnings.append(unknown_concept(f"{label}.name", cond.name))
             continue
+        status = cond.status
+        if cond.end is not None and "status" not in cond.model_fields_set:
+            status = "resolved"  # an end with no status written: it ended
         facts.add_concept(
             ConceptFact(
                 concept=cid,
-                status=cond.status,
+                status=status,
                 first=cond.onset,
                 last=cond.end,
-                ongoing=cond.status == "active",
+                ongoing=status == "active",
                 grade=None,
                 source=cond.source or label,
                 label=cond.name,
@@ -482,6 +485,7 @@ def build_facts(patient: Patient) -> PatientFacts:
         if analyte not in newest or key >= newest[analyte]:
             newest[analyte] = key
             facts.labs[analyte] = _lab_fact(obs, analyte, patient.as_of, i)
+    _undate_behind_partial(facts)
     _add_conditions(facts)
     _add_treatments(facts)
     _add_adverse_events(facts)
@@ -489,6 +493,22 @@ def build_facts(patient: Patient) -> PatientFacts:
     _add_regimens(facts)
     _add_markers(facts)
     return facts
+
+
+def _undate_behind_partial(facts: PatientFacts) -> None:
+    """A lab whose newest dated value may be older than one dated only by a month or a year
+    ("2026-10") cannot stand for today: which value is newest is not known."""
+    patient = facts.patient
+    for path, text in patient.partial_dates.items():
+        if not (path.startswith("observations[") and path.endswith("].date")):
+            continue
+        span = partial_span(text)
+        obs = patient.observations[int(path[len("observations[") : -len("].date")])]
+        analyte = resolve_analyte(obs)
+        fact = facts.labs.get(analyte) if analyte else None
+        if analyte and span is not None and fact is not None:
+            if fact.date is None or span[1] >= fact.date:
+                facts.labs[analyte] = replace(fact, date=None, days_old=None)
 
 
 def _add_markers(facts: PatientFacts) -> None:

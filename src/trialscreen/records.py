@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from trialscreen.dates import partial_span, partial_warning
 from trialscreen.facts import build_facts, resolve_analyte
+from trialscreen.language.stages import stage_key
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
 from trialscreen.units import analytes
@@ -151,6 +152,8 @@ def _take_partial_dates(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
                 item = {k: v for k, v in item.items() if k not in found}
                 if group == "treatments" and not item.get("status") and found.keys() - {"start"}:
                     item["status"] = "completed"
+                if group == "conditions" and not item.get("status") and "end" in found:
+                    item["status"] = "resolved"  # it ended, in a month or year
                 partial.update({f"{group}[{i}].{a}": str(t).strip() for a, t in found.items()})
             kept.append(item)
         out[group] = kept
@@ -201,6 +204,15 @@ def record_problems(patient: Patient) -> list[Problem]:
                 message = _date_problem(getattr(item, attr), patient)
                 if message is not None:
                     found.append(Problem(f"{name}[{i}].{attr}", message))
+    for i, cond in enumerate(patient.conditions):
+        if cond.stage is not None and stage_key(cond.stage) is None:
+            found.append(
+                Problem(
+                    f"conditions[{i}].stage",
+                    f"{cond.stage!r} is not read as a stage (0, I-IV with a letter A-D, or 1-4)",
+                    error=False,
+                )
+            )
     for i, item in enumerate(patient.treatments):
         if item.status == "absent" and (item.start or item.end or item.date):
             found.append(Problem(f"treatments[{i}].status", "absent (never received) with a date"))

@@ -19,7 +19,7 @@ from trialscreen.screening import judge
         ("stage III or IV", ("III", "IV")),
         ("stage IIIB/IV", ("IIIB", "IV")),
         ("Stage I-IIIA", ("I", "II", "IIIA")),
-        ("FIGO stage IIIC-IV", ("IIIC", "IV")),
+        ("FIGO stage IIIC-IV", ("IIIC", "IIID", "IV")),  # IIID: melanoma's 8th edition
         ("stage 4", ("IV",)),
         ("Ann Arbor stage II-IV", ("II", "III", "IV")),
         ("stage IIIA-IIIC", ("IIIA", "IIIB", "IIIC")),
@@ -91,6 +91,37 @@ def _leaves(compiled: Any) -> list[Any]:
     return list(leaves(compiled.predicate))
 
 
-def test_a_record_stage_must_be_a_stage() -> None:
+def test_a_record_stage_not_read_is_a_warning() -> None:
     check = check_record({"id": "s", "conditions": [{"name": "NSCLC", "stage": "IIIX"}]})
-    assert check.errors and check.errors[0].startswith("conditions[0].stage: ")
+    assert check.errors == [] and check.warnings[0].startswith("conditions[0].stage: ")
+
+
+# ---- review findings ----------------------------------------------------------------------
+
+
+def test_sub_stages_below_a_letter_are_not_read_in_criteria() -> None:
+    for text in ("FIGO stage IB2 cervical cancer", "FIGO stage IB2-IIB cervical cancer"):
+        compiled = compile_criterion(text)
+        assert compiled.status != "compiled" and "stage_unread" in compiled.flags, text
+    # a record's sub-stage is a kind of its letter
+    assert stage_met(("IB",), "IB2") is True
+    assert stage_met(("III", "IV"), "IIID") is True
+
+
+def test_real_stage_values_warn_instead_of_refusing_the_record() -> None:
+    for stage in ("IB3", "IIID"):
+        check = check_record({"id": "s", "conditions": [{"name": "melanoma", "stage": stage}]})
+        assert check.errors == [] and check.warnings == [], stage
+    check = check_record({"id": "s", "conditions": [{"name": "bladder cancer", "stage": "Tis"}]})
+    assert check.errors == [] and check.warnings[0].startswith("conditions[0].stage: 'Tis'")
+
+
+def test_a_stage_below_iv_beside_metastases_on_record_is_not_known() -> None:
+    record = [{"name": "NSCLC", "stage": "IIIA"}, {"name": "brain metastases"}]
+    assert _decide("Stage IV NSCLC", "inclusion", record) is None
+    assert _decide("Stage III NSCLC", "inclusion", record) is None
+
+
+def test_the_stage_of_a_cancer_that_has_ended_is_not_its_stage_now() -> None:
+    record = [{"name": "NSCLC", "stage": "IIIA", "status": "resolved"}]
+    assert _decide("Stage IIIA NSCLC", "inclusion", record) is None

@@ -1,6 +1,7 @@
 """Cancer stages as criteria and records write them: "III or IV", "IIIB/IV", "I-IIIA", "IIIC-IV",
 "stage 4". One reading for both sides: a set of stage groups (0, I-IV), each whole or only some
-of its letters (A-C), and the test of a record's stage against it.
+of its letters (A-D), and the test of a record's stage against it. A record's sub-stage below a
+letter ("IB2") is a kind of its letter; a criterion's ("FIGO stage IB2") is not read.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import re
 
 _ROMAN = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NAMES = ("0", "I", "II", "III", "IV")
-_ITEM = re.compile(r"(?i)(IV|I{1,3}|0|[1-4])([ABC])?[12]?(?![\w])")
-_LETTERS = "ABC"
+_ITEM = re.compile(r"(?i)(IV|I{1,3}|0|[1-4])([A-D])?([1-3])?(?![\w])")
+_LETTERS = "ABCD"
 # the words before a set that join two items into a range
 _RANGE = re.compile(r"(?i)^\s*(?:-|–|to|through)\s*(?:stage\s+)?$")
 
@@ -36,8 +37,8 @@ def stage_set(written: str) -> tuple[str, ...]:
     "IIIC", "IV"). Empty when it cannot be read."""
     text = re.sub(r"(?i)^.*?\bstages?\s*:?\s*", "", written, count=1)
     found = list(_ITEM.finditer(text))
-    if not found:
-        return ()
+    if not found or any(item.group(3) for item in found):
+        return ()  # "IB2", "IIIC1": sub-stages below a letter are not read
     allowed: list[str] = []
     index = 0
     while index < len(found):

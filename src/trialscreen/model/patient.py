@@ -202,17 +202,6 @@ class Condition(_Record):
     end: dt.date | None = None
     source: str | None = None
 
-    @field_validator("stage")
-    @classmethod
-    def _stage(cls, value: str | None) -> str | None:
-        from trialscreen.language.stages import stage_key
-
-        if value is not None and stage_key(value) is None:
-            raise ValueError(
-                f"stage {value!r} is not a stage (0, I-IV with an optional letter A-C, or 1-4)"
-            )
-        return value
-
 
 class Treatment(_Record):
     """A drug, radiotherapy course, surgery or other procedure."""
