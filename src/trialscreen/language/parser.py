@@ -223,4 +223,5 @@ def get_parser() -> Lark:
         maybe_placeholders=False,
         transformer=CriteriaTransformer(),
         cache=_parser_cache(),
+        cache_grammar=True,  # the grammar itself too: hypothesis's from_lark reads it
     )
