@@ -105,15 +105,10 @@ def _patient(source: Source) -> tuple[Patient, list[str]]:
     if isinstance(source.data, list) or (
         isinstance(source.data, dict) and "resourceType" in source.data
     ):
-        from trialscreen.fhir import FhirError, import_fhir
-        from trialscreen.inputs import checked_fhir_patient
+        from trialscreen.inputs import imported_fhir
 
-        try:
-            imported = import_fhir(source.data, as_of=source.as_of)
-        except FhirError as exc:
-            raise PatientError(f"{source.label}: {exc}") from None
-        patient, dropped = checked_fhir_patient(imported.patient, source.label)
-        return patient, list(imported.warnings) + dropped
+        got = imported_fhir(source.data, source.label, source.as_of)
+        return got.patient, got.warnings
     data = source.data
     if isinstance(data, dict) and source.as_of is not None:
         data = {**data, "as_of": source.as_of.isoformat()}

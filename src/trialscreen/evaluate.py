@@ -24,7 +24,7 @@ from trialscreen.facts import (
     regimens_between,
 )
 from trialscreen.language.render import analyte_label, concept_label, regimen_label, render
-from trialscreen.language.stages import stage_key, stage_met, stage_text
+from trialscreen.language.stages import stage_in, stage_name, stage_text
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
@@ -471,12 +471,11 @@ def _stage_now(stages: tuple[str, ...], fact: ConceptFact, facts: PatientFacts) 
     stage may be the one at diagnosis)."""
     if fact.status in ("resolved", "history"):
         return None
-    met = stage_met(stages, fact.stage)
-    key = stage_key(fact.stage)
+    met = stage_in(stages, fact.stage)
+    if met is None or fact.stage is None or fact.stage[0] == 4:
+        return met
     spread = any(f.status != "absent" for f in facts.concepts.get("metastatic_disease", []))
-    if met is not None and key is not None and key[0] < 4 and spread:
-        return None
-    return met
+    return None if spread else met
 
 
 def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool | None:
@@ -557,7 +556,7 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             if which.reason is not None:
                 given += f" (given for {concept_label(which.reason)})"
         if node.stages:
-            given += f" at stage {which.stage}"
+            given += f" at stage {stage_name(which.stage) if which.stage else '?'}"
         return Result(True, f"{label}{given} present ({which.label})", evidence)
     if None in verdicts:
         if node.indication is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trialscreen.dates import partial_span
+from trialscreen.language.stages import StageKey, stage_key
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.patient import Biomarker, Observation, Patient
 from trialscreen.model.predicate import LINES_OF_THERAPY
@@ -55,7 +56,7 @@ class ConceptFact:
     # False for an entry dated by one `date` (a procedure, or a drug given on a day or taken
     # since): how long it lasted is not known
     course_known: bool = True
-    stage: str | None = None  # a condition's stage as recorded ("IIIB")
+    stage: StageKey | None = None  # a condition's stage, read once ("IIIB" -> (3, "B"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,7 @@ def _add_conditions(facts: PatientFacts) -> None:
                 grade=None,
                 source=cond.source or label,
                 label=cond.name,
-                stage=cond.stage,
+                stage=stage_key(cond.stage),
             )
         )
 

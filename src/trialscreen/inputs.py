@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from trialscreen.model.patient import Patient
 from trialscreen.records import PatientError, RecordCheck, check_record, read_json_file, usable
@@ -31,6 +32,21 @@ def checked_fhir_patient(patient: Patient, where: str) -> tuple[Patient, list[st
     return usable(patient)
 
 
+def imported_fhir(data: Any, where: str, as_of: dt.date | None = None) -> PatientInput:
+    """A FHIR Bundle, NDJSON export or list of resources, imported and checked as a record is;
+    PatientError names `where` (the file or the cohort line)."""
+    from trialscreen.fhir import FhirError, import_fhir
+
+    try:
+        imported = import_fhir(data, as_of=as_of)
+        patient, dropped = checked_fhir_patient(imported.patient, where)
+    except (FhirError, PatientError) as exc:
+        text = str(exc)
+        raise PatientError(text if text.startswith(where) else f"{where}: {text}") from None
+    warnings = list(imported.warnings) + dropped
+    return PatientInput(patient, "fhir", dict(imported.provenance), warnings)
+
+
 def read_patient_input(path: str | Path, as_of: dt.date | None = None) -> PatientInput:
     """A patient record or a FHIR Bundle / NDJSON export, told apart by content; PatientError
     names the file and the first problem that refuses it."""
@@ -46,7 +62,7 @@ def check_patient_input(
 ) -> tuple[PatientInput | None, RecordCheck]:
     """Every problem of a patient file at once: the input when nothing refuses it (None
     otherwise), with every error and warning (`trialscreen validate`)."""
-    from trialscreen.fhir import FhirError, import_fhir, is_fhir
+    from trialscreen.fhir import is_fhir
 
     path = Path(path)
     try:
@@ -55,16 +71,11 @@ def check_patient_input(
         return None, RecordCheck(None, [str(exc)])
     if is_fhir(data):
         try:
-            imported = import_fhir(data, as_of=as_of)
-            patient, dropped = checked_fhir_patient(imported.patient, str(path))
-        except (FhirError, PatientError) as exc:
-            text = str(exc)
-            return None, RecordCheck(
-                None, [text if text.startswith(str(path)) else f"{path}: {text}"]
-            )
-        warnings = [f"{path}: {w}" for w in list(imported.warnings) + dropped]
-        got = PatientInput(patient, "fhir", dict(imported.provenance), warnings)
-        return got, RecordCheck(patient, [], warnings)
+            got = imported_fhir(data, str(path), as_of)
+        except PatientError as exc:
+            return None, RecordCheck(None, [str(exc)])
+        got.warnings = [f"{path}: {w}" for w in got.warnings]
+        return got, RecordCheck(got.patient, [], got.warnings)
     if isinstance(data, dict) and as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
     if not isinstance(data, dict):

@@ -3,7 +3,7 @@ scores (analytes), conditions/treatments/procedures/states (concepts), tumour ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.units import analytes
@@ -24,14 +24,7 @@ class Entry:
     codes: tuple[str, ...]
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "name": self.name,
-            "about": self.about,
-            "synonyms": list(self.synonyms),
-            "codes": list(self.codes),
-        }
+        return asdict(self)
 
 
 def entries(kind: str) -> list[Entry]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+StageKey = tuple[int, str]  # (group 0-4, letter or "")
+
 _ROMAN = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NAMES = ("0", "I", "II", "III", "IV")
 _ITEM = re.compile(r"(?i)(IV|I{1,3}|0|[1-4])([A-D])?([1-3])?(?![\w])")
@@ -23,7 +25,7 @@ def _item(text: str) -> tuple[int, str] | None:
     return _ROMAN[match.group(1).upper()], (match.group(2) or "").upper()
 
 
-def stage_key(text: str | None) -> tuple[int, str] | None:
+def stage_key(text: str | None) -> StageKey | None:
     """A record's stage ("IIIB", "stage 4", "IV") as (group, letter); None when unreadable."""
     if not text:
         return None
@@ -75,9 +77,18 @@ def _span(start: tuple[int, str], end: tuple[int, str]) -> list[str]:
 
 
 def stage_met(allowed: tuple[str, ...], stage: str | None) -> bool | None:
-    """Is a record's stage in the allowed set? None when the record has no stage, or gives a
-    group ("III") where only some of its letters are allowed ("IIIB/IV")."""
-    key = stage_key(stage)
+    """Is a record's stage (as written) in the allowed set? See `stage_in`."""
+    return stage_in(allowed, stage_key(stage))
+
+
+def stage_name(key: StageKey) -> str:
+    """A stage key as written: (3, "B") -> "IIIB"."""
+    return _NAMES[key[0]] + key[1]
+
+
+def stage_in(allowed: tuple[str, ...], key: StageKey | None) -> bool | None:
+    """Is a stage, read once (`stage_key`), in the allowed set? None when there is no stage, or
+    a group ("III") where only some of its letters are allowed ("IIIB/IV")."""
     if key is None:
         return None
     group, letter = key
