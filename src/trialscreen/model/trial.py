@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+_NCT_ID = re.compile(r"NCT\d{8}")
 CriterionKind = Literal["inclusion", "exclusion"]
 TrialFormat = Literal["ctgov_json", "ctgov_xml", "seed_page"]
 Sex = Literal["all", "female", "male"]
@@ -63,6 +65,61 @@ class Criterion(BaseModel):
     span: tuple[int, int]
 
 
+# recruitment status as ClinicalTrials.gov names it, in one spelling for every source
+TrialStatus = Literal[
+    "not_yet_recruiting",
+    "recruiting",
+    "enrolling_by_invitation",
+    "active_not_recruiting",
+    "suspended",
+    "terminated",
+    "completed",
+    "withdrawn",
+    "unknown",
+    "available",
+    "no_longer_available",
+    "temporarily_not_available",
+    "approved_for_marketing",
+    "withheld",
+]
+Phase = Literal["early_phase1", "phase1", "phase2", "phase3", "phase4", "na"]
+StudyType = Literal["interventional", "observational", "expanded_access"]
+
+
+class Location(BaseModel):
+    """A site of the study, as the registry writes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = ""
+
+
+class Registration(BaseModel):
+    """What the registry says about the study besides its eligibility: where it stands, what it
+    studies and where. Unstated fields stay empty (None, no items)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: TrialStatus | None = None
+    phases: tuple[Phase, ...] = ()
+    study_type: StudyType | None = None
+    keywords: tuple[str, ...] = ()
+    mesh_terms: tuple[str, ...] = ()  # condition MeSH terms (XML condition_browse, v2 derived)
+    interventions: tuple[str, ...] = ()  # "Drug: Nifedipine"
+    locations: tuple[Location, ...] = ()
+    start_date: str | None = None  # ISO, to the precision written ("2008-01", "2017-06-20")
+    completion_date: str | None = None
+    enrollment: int | None = None
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The countries of the sites, each once, in order."""
+        return tuple(dict.fromkeys(site.country for site in self.locations if site.country))
+
+
 class Trial(BaseModel):
     """A clinical trial record: identity, structured eligibility, criteria text and bullets."""
 
@@ -78,9 +135,15 @@ class Trial(BaseModel):
     sex: Sex = "all"
     healthy_volunteers: bool | None = None
     criteria_text: str = ""
+    registration: Registration = Registration()
     bullets: list[Criterion] = []
     headings: list[Heading] = []
     warnings: list[str] = []
+
+    @property
+    def url(self) -> str | None:
+        """The study's page on ClinicalTrials.gov (for an NCT id)."""
+        return f"https://clinicaltrials.gov/study/{self.id}" if _NCT_ID.fullmatch(self.id) else None
 
     def count(self, kind: CriterionKind) -> int:
         """Number of bullets of one kind."""

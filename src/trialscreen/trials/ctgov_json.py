@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from trialscreen.model.trial import AgeLimit
+from trialscreen.model.trial import AgeLimit, Location, Registration
 from trialscreen.trials.fields import make_trial, parse_age, parse_sex
+from trialscreen.trials.registration import make_registration
 from trialscreen.trials.report import LoadReport
 
 SHAPE_ERROR = "JSON is not a ClinicalTrials.gov study, a list of studies, or a page of studies"
@@ -71,8 +72,60 @@ def _read_study(study: object, where: str, report: LoadReport) -> None:
         sex=sex,
         healthy_volunteers=healthy if isinstance(healthy, bool) else None,
         criteria_text=_text(eligibility, "eligibilityCriteria") or "",
+        registration=_registration(study, protocol, warnings),
     )
     report.add_trial(trial, where)
+
+
+def _registration(
+    study: object, protocol: Mapping[str, Any], warnings: list[str]
+) -> Registration:
+    """Status, phases, study type, keywords, condition MeSH terms, interventions, sites, dates."""
+    status = _module(protocol, "statusModule")
+    design = _module(protocol, "designModule")
+    derived = study.get("derivedSection") if isinstance(study, dict) else None
+    browse = _module(derived, "conditionBrowseModule") if isinstance(derived, dict) else {}
+    meshes = browse.get("meshes")
+    interventions = _module(protocol, "armsInterventionsModule").get("interventions")
+    sites = _module(protocol, "contactsLocationsModule").get("locations")
+    enrollment = _module(design, "enrollmentInfo").get("count")
+    return make_registration(
+        warnings,
+        status=_text(status, "overallStatus"),
+        phases=_strings(design.get("phases")) or None,
+        study_type=_text(design, "studyType"),
+        keywords=_strings(_module(protocol, "conditionsModule").get("keywords")),
+        mesh_terms=[
+            term
+            for m in (meshes if isinstance(meshes, list) else [])
+            if isinstance(m, dict)
+            if isinstance(term := m.get("term"), str)
+        ],
+        interventions=[
+            f"{_label(_text(i, 'type'))}: {_text(i, 'name') or ''}".strip(": ")
+            for i in (interventions if isinstance(interventions, list) else [])
+            if isinstance(i, dict)
+        ],
+        locations=[
+            Location(
+                facility=_text(site, "facility") or "",
+                city=_text(site, "city") or "",
+                state=_text(site, "state") or "",
+                country=_text(site, "country") or "",
+            )
+            for site in (sites if isinstance(sites, list) else [])
+            if isinstance(site, dict)
+        ],
+        start_date=_text(_module(status, "startDateStruct"), "date"),
+        completion_date=_text(_module(status, "completionDateStruct"), "date")
+        or _text(_module(status, "primaryCompletionDateStruct"), "date"),
+        enrollment=enrollment,
+    )
+
+
+def _label(value: str | None) -> str:
+    """ "DIETARY_SUPPLEMENT" -> "Dietary Supplement", as the legacy XML writes the types."""
+    return (value or "").replace("_", " ").title()
 
 
 def _module(protocol: Mapping[str, Any], name: str) -> Mapping[str, Any]:

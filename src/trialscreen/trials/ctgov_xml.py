@@ -17,8 +17,9 @@ from xml.etree.ElementTree import Element, ParseError, XMLParser
 from defusedxml import DefusedXmlException, EntitiesForbidden  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
-from trialscreen.model.trial import AgeLimit
+from trialscreen.model.trial import AgeLimit, Location, Registration
 from trialscreen.trials.fields import make_trial, parse_age, parse_healthy, parse_sex
+from trialscreen.trials.registration import make_registration
 from trialscreen.trials.report import LoadReport
 
 ROOT = "clinical_study"
@@ -76,9 +77,45 @@ def read_xml(root: Element, source: str) -> LoadReport:
         sex=sex,
         healthy_volunteers=parse_healthy(root.findtext("eligibility/healthy_volunteers")),
         criteria_text=_criteria(root),
+        registration=_registration(root, warnings),
     )
     report.add_trial(trial, source)
     return report
+
+
+def _registration(root: Element, warnings: list[str]) -> Registration:
+    """Status, phase, study type, keywords, condition MeSH terms, interventions, sites, dates."""
+    return make_registration(
+        warnings,
+        status=_text(root, "overall_status") or None,
+        phases=_text(root, "phase") or None,
+        study_type=_text(root, "study_type") or None,
+        keywords=[k.text or "" for k in root.iterfind("keyword")],
+        mesh_terms=[m.text or "" for m in root.iterfind("condition_browse/mesh_term")],
+        interventions=[
+            f"{_text(i, 'intervention_type')}: {_text(i, 'intervention_name')}".strip(": ")
+            for i in root.iterfind("intervention")
+        ],
+        locations=[
+            Location(
+                facility=_text(site, "facility/name"),
+                city=_text(site, "facility/address/city"),
+                state=_text(site, "facility/address/state"),
+                country=_text(site, "facility/address/country"),
+            )
+            for site in root.iterfind("location")
+        ]
+        or [
+            Location(country=country)
+            for c in root.iterfind("location_countries/country")
+            if (country := (c.text or "").strip())
+        ],
+        start_date=_text(root, "start_date") or None,
+        completion_date=(
+            _text(root, "completion_date") or _text(root, "primary_completion_date") or None
+        ),
+        enrollment=_text(root, "enrollment") or None,
+    )
 
 
 def _criteria(root: Element) -> str:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trialscreen.model.trial import AgeLimit, Sex, Trial
+from trialscreen.model.trial import AgeLimit, Location, Registration, Sex, Trial
 from trialscreen.trials.fields import find_ages, make_trial, parse_healthy, parse_sex
+from trialscreen.trials.registration import make_registration
 from trialscreen.trials.report import LoadReport
 
 _NCT = re.compile(r"\bNCT\d{8}\b")
@@ -82,6 +83,7 @@ def read_page(text: str, path: Path) -> LoadReport:
         sex=sex,
         healthy_volunteers=healthy,
         criteria_text=text[start:end],
+        registration=page_registration(text, warnings),
     )
     _note_lost_headings(trial)
     report.add_trial(trial, str(path))
@@ -134,6 +136,109 @@ def page_title(text: str) -> str:
         if line.strip() and not _BOILERPLATE.match(line.strip()):
             return line.strip()
     return ""
+
+
+_STATUS_LINE = re.compile(
+    r"^[^\S\n]*(?:Overall\s+)?(?:Recruitment\s+)?Status[^\S\n]*:[^\S\n]*\|?[^\S\n]*(?P<value>[^|\n]*)",
+    re.MULTILINE,
+)
+_STATUS_SENTENCE = re.compile(r"^This study (?:has been|is|was) [^\n]*", re.MULTILINE)
+_PHASE_LINE = re.compile(
+    r"^[^\S\n]*(?P<value>(?:(?:Early )?Phase [1-4I]+[^\S\n]*(?:[|/,][^\S\n]*)?)+)\|?[^\S\n]*$"
+    r"|\|[^\S\n]*(?P<cell>(?:Early )?Phase [1-4I]+(?:[^\S\n]*/[^\S\n]*Phase [1-4I]+)?)"
+    r"[^\S\n]*\|[^\S\n]*$",
+    re.MULTILINE,
+)
+_PAGE_FIELD = re.compile(
+    r"^[^\S\n]*(?:Actual |Estimated |Anticipated )?(?P<name>Study Type|Enrollment|Study Start Date"
+    r"|Study Completion Date)[^\S\n]*:[^\S\n]*\|?[^\S\n]*(?P<value>[^|\n]*)",
+    re.MULTILINE,
+)
+_LIST_AFTER = re.compile(
+    r"^(?P<name>Keywords provided by[^\n]*|Additional relevant MeSH terms)[^\S\n]*:?[^\S\n]*\n"
+    r"(?:[^\S\n]*\n)?(?P<items>(?:(?!Additional relevant MeSH|Keywords provided by)"
+    r"[^\S\n]*\S[^\n]*\n?)*)",
+    re.MULTILINE,
+)
+_TYPES = (
+    r"(?:Drug|Device|Biological|Procedure|Radiation|Behavioral|Genetic|Dietary Supplement"
+    r"|Combination Product|Diagnostic Test|Other)"
+)
+_PAGE_INTERVENTION = re.compile(
+    rf"\b(?P<type>{_TYPES})[^\S\n]*:[^\S\n]*(?P<name>[^|\n:]+?)"
+    rf"(?=[^\S\n]+{_TYPES}[^\S\n]*:|[^\S\n]*\||[^\S\n]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# a site's place on old pages: "Scottsdale, Arizona, United States, 55259" (ends in a postal
+# code), or "Alba, Italy" on the line after a site name with its status ("... Recruiting")
+_PLACE = re.compile(r"^[^\S\n]*[A-Z][^|\n:]*,[^|\n:]*?[^\S\n]*(?:\|[^\S\n]*)*$")
+_PLACE_PART = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,3}$")
+_SITE_STATUS = re.compile(
+    r"\b(?:Recruiting|Completed|Active, not recruiting|Not yet recruiting|Terminated|Withdrawn"
+    r"|Suspended)\s*$"
+)
+
+
+def page_registration(text: str, warnings: list[str]) -> Registration:
+    """Status, phase, study type, enrollment, dates, keywords, MeSH terms, interventions and
+    site countries, where the page writes them (old pages: as far as their layout allows)."""
+    status_line = _STATUS_LINE.search(text)
+    status = status_line["value"].strip() if status_line else ""
+    if status_line and not status:  # "Recruitment Status :" with the value on the next line
+        rest = text[status_line.end() :].lstrip("\n").split("\n", 1)[0]
+        status = rest.strip().strip("|").strip()
+    if not status:
+        sentence = _STATUS_SENTENCE.search(text)
+        status = sentence.group() if sentence else ""
+    phase = _PHASE_LINE.search(text)
+    fields = {m["name"]: m["value"].strip() for m in reversed(list(_PAGE_FIELD.finditer(text)))}
+    lists = {
+        ("mesh" if m["name"].startswith("Additional") else "keywords"): [
+            item
+            for line in m["items"].splitlines()
+            if (item := re.sub(r"\s*processed this record on .*$", "", line).strip())
+        ]
+        for m in _LIST_AFTER.finditer(text)
+    }
+    return make_registration(
+        warnings,
+        status=status or None,
+        phases=[p.strip() for p in re.split(r"[|/,]", phase["value"] or phase["cell"]) if p.strip()]
+        if phase
+        else None,
+        study_type=fields.get("Study Type"),
+        keywords=lists.get("keywords", []),
+        mesh_terms=lists.get("mesh", []),
+        interventions=[
+            f"{m['type'].title()}: {m['name'].strip()}" for m in _PAGE_INTERVENTION.finditer(text)
+        ],
+        locations=_page_places(text),
+        start_date=fields.get("Study Start Date"),
+        completion_date=fields.get("Study Completion Date"),
+        enrollment=fields.get("Enrollment"),
+    )
+
+
+def _page_places(text: str) -> list[Location]:
+    """Site places of an old page: city and country (see `_PLACE`)."""
+    places: list[Location] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if _PLACE.match(line) is None:
+            continue
+        parts = [part.strip() for part in line.strip().strip("|").split(",")]
+        postal = any(ch.isdigit() for ch in parts[-1])
+        if postal:
+            parts = parts[:-1]
+        after_site = number > 0 and _SITE_STATUS.search(lines[number - 1]) is not None
+        if not (postal or after_site) or not 2 <= len(parts) <= 4:
+            continue
+        if not all(_PLACE_PART.match(part) for part in parts):  # prose, not a place
+            continue
+        places.append(
+            Location(city=parts[0], state=parts[1] if len(parts) > 2 else "", country=parts[-1])
+        )
+    return places
 
 
 def page_conditions(text: str) -> list[str]:
