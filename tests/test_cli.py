@@ -82,13 +82,48 @@ def test_screen_json_shape() -> None:
     )
 
 
-def test_match_ranks_and_hides_ineligible() -> None:
+def test_match_lists_relevant_trials_with_why_not() -> None:
     code, out, _ = run("match", EXAMPLE, "--json")
     doc = json.loads(out)
     assert code == 0
-    assert all(m["verdict"] != "ineligible" for m in doc["matches"])
+    assert doc["matches"] and all(m["section"] == "relevant" for m in doc["matches"])
+    assert sum(doc["counts"].values()) == doc["trials"] == 5
+    for row in doc["matches"]:
+        assert row["relevance"] >= 0.5 and row["url"].startswith("https://clinicaltrials.gov/")
+        # an ineligible row names the criterion that failed, with its reason
+        assert (row["why_not"] is not None) == (row["verdict"] == "ineligible")
+    everything = json.loads(run("match", EXAMPLE, "--json", "--all")[1])
+    assert len(everything["matches"]) == 5
+    sections = [m["section"] for m in everything["matches"]]
+    assert sections == sorted(sections, key=["relevant", "not_relevant", "no_criteria"].index)
     code, out, _ = run("match", EXAMPLE, "--json", "--all", "--limit", "2")
     assert len(json.loads(out)["matches"]) == 2
+
+
+def test_match_filters_and_formats() -> None:
+    doc = json.loads(run("match", EXAMPLE, "--json", "--all", "--status", "recruiting")[1])
+    assert [m["trial_id"] for m in doc["matches"]] == ["NCT01444807"]
+    assert doc["filtered_out"] == 4
+    doc = json.loads(run("match", EXAMPLE, "--json", "--all", "--country", "Italy")[1])
+    assert {m["trial_id"] for m in doc["matches"]} == {"NCT01444807"}
+    code, out, _ = run("match", EXAMPLE, "--format", "csv", "--all")
+    assert code == 0 and out.splitlines()[0].startswith("section,trial_id,title,relevance")
+    assert len(out.splitlines()) == 6
+    code, out, _ = run("match", EXAMPLE, "--format", "html")
+    assert code == 0 and out.startswith("<!DOCTYPE html>") and "<script" not in out
+    code, _, err = run("match", EXAMPLE, "--format", "pdf")
+    assert code == 2 and "--format 'pdf'" in err
+    code, _, err = run("match", EXAMPLE, "--min-relevance", "2")
+    assert code == 2 and "--min-relevance" in err
+
+
+def test_screen_formats() -> None:
+    code, out, _ = run("screen", EXAMPLE, "--trial", "NCT00605566", "--format", "csv")
+    rows = out.splitlines()
+    assert code == 0 and rows[0].startswith("trial_id,verdict,index,kind,outcome")
+    assert len(rows) > 10 and all(r.startswith("NCT00605566,") for r in rows[1:])
+    code, out, _ = run("screen", EXAMPLE, "--trial", "NCT00605566", "--format", "html")
+    assert code == 0 and "<q>" in out and "NCT00605566" in out
 
 
 def test_match_table() -> None:

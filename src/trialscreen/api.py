@@ -1,4 +1,4 @@
-"""The Python API: load trials and patients, compile a criterion, evaluate, screen."""
+"""The Python API: load trials and patients, compile a criterion, evaluate, screen, match."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from trialscreen.facts import PatientFacts, build_facts
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.matching import DEFAULT_MIN_RELEVANCE, Filters, MatchReport, explain_failures
+from trialscreen.matching import match as _match
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
@@ -76,6 +78,31 @@ def screen(patient: Patient, trials: list[Trial]) -> list[TrialResult]:
     return _screen(patient, trials)
 
 
+def match(
+    patient: Patient,
+    trials: list[Trial],
+    *,
+    status: tuple[str, ...] = (),
+    phase: tuple[str, ...] = (),
+    condition: str | None = None,
+    country: tuple[str, ...] = (),
+    min_relevance: float = DEFAULT_MIN_RELEVANCE,
+    explain: bool = True,
+) -> MatchReport:
+    """Rank trials for a patient as `trialscreen match` does, with the same filters: `.rows`
+    (each with `.section`, `.relevance`, `.result`, `.why_not`), `.counts`, `.collect_next`;
+    `.shown(show_all)` gives the rows the command lists. With `explain`, ineligible rows get
+    the criterion that failed."""
+    from trialscreen.fastpath import trial_plan
+
+    facts = build_facts(patient)
+    filters = Filters(status, phase, condition, country, min_relevance)
+    report = _match(facts, trials, [trial_plan(t) for t in trials], filters)
+    if explain:
+        explain_failures(report.rows, facts)
+    return report
+
+
 __all__ = [
     "Evaluation",
     "RecordCheck",
@@ -83,6 +110,7 @@ __all__ = [
     "evaluate",
     "load_patient",
     "load_trials",
+    "match",
     "screen",
     "validate_patient",
 ]

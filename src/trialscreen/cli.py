@@ -19,11 +19,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from trialscreen import report
+from trialscreen import formats, report
 from trialscreen.facts import build_facts
-from trialscreen.fastpath import TrialPlan, plans_from_store, rank_fast, screen_plan, trial_plan
+from trialscreen.fastpath import TrialPlan, plans_from_store, trial_plan
 from trialscreen.inputs import read_patient_input
 from trialscreen.language.compiler import compile_criterion
+from trialscreen.matching import DEFAULT_MIN_RELEVANCE, Filters, explain_failures, match
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
@@ -236,29 +237,52 @@ def coverage_cmd(
         report.print_coverage(out, doc)
 
 
+FORMAT_OPT = typer.Option(
+    "table", "--format", help="table, json, csv or html (one self-contained page)"
+)
+_FORMATS = ("table", "json", "csv", "html")
+
+
+def _format(chosen: str, as_json: bool) -> str:
+    """The output form: `--json` is `--format json`; anything else is a usage error."""
+    if as_json:
+        return "json"
+    if chosen not in _FORMATS:
+        fail(f"--format {chosen!r}: use one of {', '.join(_FORMATS)}")
+    return chosen
+
+
 @app.command("screen")
 def screen_cmd(
     patient: Path,
     trial: list[str] = typer.Option(None, "--trial", help="Only this trial id (repeatable)"),
     trials: list[Path] = TRIALS_OPT,
     as_json: bool = JSON_OPT,
+    fmt: str = FORMAT_OPT,
     as_of: str = AS_OF_OPT,
 ) -> None:
     """Per trial: the verdict and every criterion with outcome, reason and evidence."""
+    form = _format(fmt, as_json)
     record, provenance, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials)
     chosen = [t for tid in trial for t in _find(loaded, tid)] if trial else loaded
     results = screen(record, chosen)
-    if as_json:
-        emit(
-            {
-                "patient": record.id,
-                "as_of": record.as_of.isoformat(),
-                "trials": [r.to_json() for r in results],
-            }
-        )
-    else:
+    if form == "table":
         report.print_screen(out, record, results)
+        return
+    doc = {
+        "patient": record.id,
+        "as_of": record.as_of.isoformat(),
+        "trials": [{**r.to_json(), "url": t.url} for r, t in zip(results, chosen, strict=True)],
+    }
+    _write(form, doc, formats.screen_csv, formats.screen_html)
+
+
+def _write(form: str, doc: dict[str, Any], as_csv: Any, as_html: Any) -> None:
+    if form == "json":
+        emit(doc)
+    else:
+        sys.stdout.write(as_csv(doc) if form == "csv" else as_html(doc))
 
 
 @app.command("match")
@@ -266,28 +290,61 @@ def match_cmd(
     patient: Path,
     trials: list[Path] = TRIALS_OPT,
     as_json: bool = JSON_OPT,
+    fmt: str = FORMAT_OPT,
     limit: int = typer.Option(0, "--limit", help="At most N rows (0: all)"),
-    show_all: bool = typer.Option(False, "--all", help="Also list ineligible trials"),
+    show_all: bool = typer.Option(
+        False, "--all", help="Also list trials not relevant and trials with no criteria"
+    ),
+    status: list[str] = typer.Option(
+        None, "--status", help="Recruitment status, e.g. recruiting (repeatable; default: all)"
+    ),
+    phase: list[str] = typer.Option(None, "--phase", help="Phase, e.g. 2 or phase2 (repeatable)"),
+    condition: str = typer.Option(
+        None, "--condition", help="Text in the trial's conditions, MeSH terms, keywords or title"
+    ),
+    country: list[str] = typer.Option(None, "--country", help="A site country (repeatable)"),
+    min_relevance: float = typer.Option(
+        DEFAULT_MIN_RELEVANCE, "--min-relevance", help="Relevance (0-1) a relevant trial needs"
+    ),
     as_of: str = AS_OF_OPT,
 ) -> None:
-    """Trials the patient might qualify for: eligible first, then undetermined, fewest unknowns."""
+    """Trials for the patient: relevant ones first (eligible, undetermined, likely fails,
+    ineligible with the criterion that failed), then, with --all, the rest."""
+    form = _format(fmt, as_json)
+    if not 0 <= min_relevance <= 1:
+        fail(f"--min-relevance {min_relevance}: use a number from 0 to 1")
     record, _, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials, prime=False)
     plans = _plans(loaded)
     facts = build_facts(record)
-    # without --all, ineligible trials are not listed: skip their bullets once age or sex fails
-    results = [
-        screen_plan(plan, facts, t.healthy_volunteers, prefilter=not show_all)
-        for plan, t in zip(plans, loaded, strict=True)
-    ]
-    ranked = rank_fast(results, include_ineligible=show_all)
-    if limit > 0:
-        ranked = ranked[:limit]
-    rows = [report.match_row(r) for r in ranked]
-    if as_json:
-        emit({"patient": record.id, "as_of": record.as_of.isoformat(), "matches": rows})
+    filters = Filters(
+        status=tuple(status or ()),
+        phase=tuple(phase or ()),
+        condition=condition,
+        country=tuple(country or ()),
+        min_relevance=min_relevance,
+    )
+    result = match(facts, loaded, plans, filters)
+    rows = result.shown(show_all, limit)
+    failed = [r for r in rows if r.result.verdict == "ineligible"]
+    if failed and _USE_STORE["on"]:
+        _prime_from_store([r.trial for r in failed])
+    explain_failures(failed, facts)
+    doc = {
+        "patient": record.id,
+        "as_of": record.as_of.isoformat(),
+        "trials": len(loaded),
+        "filtered_out": result.filtered_out,
+        "counts": result.counts,
+        "has_relevance": result.has_relevance,
+        "listed_all": show_all,
+        "collect_next": result.collect_next,
+        "matches": [r.to_json() for r in rows],
+    }
+    if form == "table":
+        report.print_match(out, record, doc)
     else:
-        report.print_match(out, record, rows, len(loaded))
+        _write(form, doc, formats.match_csv, formats.match_html)
 
 
 @app.command("check")

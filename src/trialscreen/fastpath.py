@@ -509,6 +509,7 @@ class FastResult:
     needs: list[str]
     warn: int = 0  # of the unknown: partly read bullets whose read part fails
     no_constraint: int = 0
+    manual: int = 0  # of the unknown: those only a person can decide (text not fully read)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -521,6 +522,7 @@ class FastResult:
             "needs": self.needs,
             "warn": self.warn,
             "no_constraint": self.no_constraint,
+            "manual": self.manual,
         }
 
 
@@ -576,6 +578,7 @@ def screen_plan(
         rank_needs(outcomes),
         counts["warn"],
         counts["no_constraint"],
+        sum(1 for o, needs in outcomes if o in ("unknown", "warn") and needs == _MANUAL),
     )
 
 

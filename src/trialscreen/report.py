@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,9 +20,6 @@ from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import leaves
 from trialscreen.model.trial import Trial
 from trialscreen.screening import TrialResult
-
-if TYPE_CHECKING:
-    from trialscreen.fastpath import FastResult
 
 _COLOURS = {
     "pass": "green",
@@ -278,35 +275,65 @@ def print_screen(out: Console, patient: Patient, results: list[TrialResult]) -> 
     out.print(Text(f"\npatient {patient.id} as of {patient.as_of}: {len(results)} trials screened"))
 
 
-def match_row(r: FastResult) -> dict[str, Any]:
-    return {
-        "trial_id": r.trial_id,
-        "title": r.title,
-        "verdict": r.verdict,
-        "pass": r.passed,
-        "fail": r.failed,
-        "unknown": r.unknown,
-        "needs": r.needs[:5],
-    }
+_SECTION_TITLES = {
+    "relevant": "Relevant trials",
+    "screened": "Trials screened (no condition on record: no relevance)",
+    "not_relevant": "Not relevant to the patient's conditions",
+    "no_criteria": "No eligibility criteria in the record",
+}
 
 
-def print_match(out: Console, patient: Patient, rows: list[dict[str, Any]], total: int) -> None:
-    table = Table("trial", "title", "verdict", "pass", "fail", "unknown", "top needs")
-    for r in rows:
-        colour = _COLOURS[r["verdict"]]
-        table.add_row(
-            Text(r["trial_id"]),
-            Text(r["title"][:50]),
-            f"[{colour}]{r['verdict']}[/]",
-            str(r["pass"]),
-            str(r["fail"]),
-            str(r["unknown"]),
-            Text(", ".join(r["needs"][:3])),
-        )
-    out.print(table)
+def print_match(out: Console, patient: Patient, doc: dict[str, Any]) -> None:
+    """The `match` document as tables, one per section, then what to collect next."""
+    rows: list[dict[str, Any]] = doc["matches"]
+    for section in _SECTION_TITLES:
+        part = [r for r in rows if r["section"] == section]
+        if not part:
+            continue
+        out.print(f"\n[bold]{_SECTION_TITLES[section]}[/] ({len(part)})", highlight=False)
+        table = Table("trial", "title", "rel.", "verdict", "p/f/?", "why not / what would decide")
+        for r in part:
+            shown = "likely fails" if r["likely_fails"] else r["verdict"]
+            colour = _COLOURS["warn" if r["likely_fails"] else r["verdict"]]
+            table.add_row(
+                Text(r["trial_id"]),
+                Text(r["title"][:46]),
+                "-" if r["relevance"] is None else f"{r['relevance']:.2f}",
+                f"[{colour}]{shown}[/]",
+                f"{r['pass']}/{r['fail']}/{r['unknown']}",
+                Text(why_text(r)[:80]),
+            )
+        out.print(table)
+    counts = doc["counts"]
     out.print(
-        Text(f"patient {patient.id} as of {patient.as_of}: {len(rows)} of {total} trials listed")
+        Text(
+            f"\npatient {patient.id} as of {patient.as_of}: {doc['trials']} trials; "
+            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if v)
+            + (f"; filtered out {doc['filtered_out']}" if doc["filtered_out"] else "")
+            + ("" if doc["listed_all"] else " (not relevant and no-criteria rows: --all)")
+        )
     )
+    if doc["collect_next"]:
+        out.print("[bold]What to collect next[/] (across the undetermined trials listed)")
+        for item in doc["collect_next"]:
+            out.print(Text(f"  {collect_line(item)}"))
+
+
+def why_text(row: dict[str, Any]) -> str:
+    """For people: the criterion that failed, or the items that would decide the trial."""
+    why = row.get("why_not")
+    if why:
+        return f"fails: {why['criterion']} — {why['reason']}"
+    if row["verdict"] == "undetermined":
+        return "needs: " + ", ".join(row["needs"][:3])
+    return ""
+
+
+def collect_line(item: dict[str, Any]) -> str:
+    line = f"{item['item']}: needed by {item['trials']} trial{'s' if item['trials'] != 1 else ''}"
+    if item["settles"]:
+        line += f", would settle {item['settles']} alone"
+    return line
 
 
 def print_check(out: Console, doc: dict[str, Any]) -> None:

@@ -37,6 +37,7 @@ class Case:
     patient: dict[str, Any]
     expected: str
     note: str
+    conditions: tuple[str, ...] = ()  # the trial's registry conditions, where they matter
 
 
 def load_cases() -> list[Case]:
@@ -57,6 +58,7 @@ def load_cases() -> list[Case]:
                     raw.get("patient") or {},
                     raw["expected"],
                     raw.get("note", ""),
+                    tuple(raw.get("conditions") or ()),
                 )
             )
     return out
@@ -75,6 +77,7 @@ def _in_context(case: Case) -> tuple[Trial, int | None]:
     trial = Trial(
         id=case.trial or "case",
         format="ctgov_xml",
+        conditions=list(case.conditions),
         criteria_text=case.context,
         bullets=bullets,
         headings=headings,
@@ -103,7 +106,12 @@ def read(case: Case) -> CompiledCriterion:
         return compiled_bullets(trial)[position]
     kind = "exclusion" if case.kind == "exclusion" else "inclusion"
     bullet = Criterion(index=0, kind=kind, text=case.text, span=(0, len(case.text)))
-    trial = Trial(id=case.trial or "case", format="ctgov_xml", bullets=[bullet])
+    trial = Trial(
+        id=case.trial or "case",
+        format="ctgov_xml",
+        conditions=list(case.conditions),
+        bullets=[bullet],
+    )
     return compiled_bullets(trial)[0]
 
 

@@ -213,12 +213,15 @@ def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
     a glioblastoma trial: a broader class of the trial's own disease, ruled out, most likely
     means another one ("other than the one under study"). Not decided."""
     own: set[str] = set()
+    itself: set[str] = set()
     for name in trial.conditions:
         found = concepts.lookup(" ".join(name.split()))
         named = [found] if found is not None else [hit for _, _, hit in concepts.find_in(name)]
         for concept in named:
             own |= concepts.ancestors(concept.id) - {concept.id}
-    if not own:
+            if concepts.is_a(concept.id, "cancer"):  # a new primary can follow: "prior" is
+                itself.add(concept.id)  # another one (not so for HIV in an HIV vaccine trial)
+    if not own and not itself:
         return
     for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
         if (
@@ -227,8 +230,34 @@ def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
             and ("sound_partial" not in c.flags)
         ):
             continue
-        if any(_ruled_out(n, bullet.kind == "exclusion", own) for n in [c.predicate]):
+        excluded = bullet.kind == "exclusion"
+        if own and _ruled_out(c.predicate, excluded, own):
             out[i] = _undecided(c, "rules out a class of the trial's own disease")
+        elif itself - own and _ruled_out(c.predicate, excluded, itself - own):
+            # "No prior breast cancer" in a breast cancer trial: an earlier one, not the one
+            # under study; a patient with the disease on record is unknown, one without passes
+            qualified = _qualify(c.predicate, excluded, itself - own)
+            out[i] = _flag(
+                c.model_copy(update={"predicate": qualified}), "the trial's own disease, ruled out"
+            )
+
+
+OTHER_THAN_STUDIED = "other than the one the trial studies"
+
+
+def _qualify(node: Predicate, excluded: bool, own: set[str]) -> Predicate:
+    """The tree with each ruled-out concept of `own` qualified as another episode than the
+    one under study (a qualifier the record cannot check: present is unknown)."""
+    if isinstance(node, HasConcept):
+        if excluded and node.concept in own and OTHER_THAN_STUDIED not in node.qualifiers:
+            return node.model_copy(update={"qualifiers": (*node.qualifiers, OTHER_THAN_STUDIED)})
+        return node
+    if isinstance(node, Not):
+        return node.model_copy(update={"item": _qualify(node.item, not excluded, own)})
+    items = getattr(node, "items", None)
+    if items is None:
+        return node
+    return node.model_copy(update={"items": tuple(_qualify(i, excluded, own) for i in items)})
 
 
 def _ruled_out(node: Predicate, excluded: bool, own: set[str]) -> bool:

@@ -77,9 +77,7 @@ def _read_study(study: object, where: str, report: LoadReport) -> None:
     report.add_trial(trial, where)
 
 
-def _registration(
-    study: object, protocol: Mapping[str, Any], warnings: list[str]
-) -> Registration:
+def _registration(study: object, protocol: Mapping[str, Any], warnings: list[str]) -> Registration:
     """Status, phases, study type, keywords, condition MeSH terms, interventions, sites, dates."""
     status = _module(protocol, "statusModule")
     design = _module(protocol, "designModule")

@@ -1,0 +1,206 @@
+"""`match`: the trials a patient might qualify for, the relevant ones first, with why not and
+what to collect next.
+
+Sections, in this order (README, "Match"):
+- relevant: the trial's conditions fit the patient's (relevance >= `min_relevance`, default
+  0.5; relevance.py), in three tiers: the patient's own disease (>= 0.9), a disease holding it
+  (>= 0.7), the rest; within each: eligible, undetermined without a warning, undetermined
+  with a likely-fail warning, ineligible; ties by fewest unknowns only a person can decide,
+  then fewest unknowns, then relevance.
+- not relevant: screened, but for other conditions (listed with `--all`).
+- no criteria: records with no eligibility text (listed with `--all`).
+A patient with no condition on record has no relevance: every trial with criteria is in one
+"screened" section, ranked by verdict.
+
+Filters (registry fields, applied before screening): status, phase, condition text, country,
+minimum relevance.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trialscreen.facts import PatientFacts
+from trialscreen.fastpath import FastResult, TrialPlan, screen_plan
+from trialscreen.model.trial import Trial
+from trialscreen.relevance import Relevance, patient_conditions, relevance
+
+# relevance tiers, best first: the patient's own disease (or made of the patient's conditions),
+# a disease holding it, anything else relevant
+TIERS = (0.9, 0.7, 0.0)
+DEFAULT_MIN_RELEVANCE = 0.5
+SECTIONS = ("relevant", "screened", "not_relevant", "no_criteria")
+_VERDICT_RANK = {"eligible": 0, "undetermined": 1, "ineligible": 3, "no_criteria": 4}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Registry filters: a trial is kept when it passes every one given."""
+
+    status: tuple[str, ...] = ()  # "recruiting", "not_yet_recruiting", ...
+    phase: tuple[str, ...] = ()  # "phase2", "2", "Phase 2"
+    condition: str | None = None  # text in the trial's conditions, MeSH terms, keywords or title
+    country: tuple[str, ...] = ()
+    min_relevance: float = DEFAULT_MIN_RELEVANCE
+
+    def keeps(self, trial: Trial) -> bool:
+        reg = trial.registration
+        if self.status and reg.status not in {_norm(s) for s in self.status}:
+            return False
+        if self.phase and not {_phase(p) for p in self.phase} & set(reg.phases):
+            return False
+        if self.condition:
+            text = " ".join((*trial.conditions, *reg.mesh_terms, *reg.keywords, trial.title))
+            if self.condition.lower() not in text.lower():
+                return False
+        if self.country:
+            wanted = {c.strip().lower() for c in self.country}
+            if not wanted & {c.lower() for c in reg.countries}:
+                return False
+        return True
+
+
+def _norm(status: str) -> str:
+    return "_".join(status.strip().lower().replace(",", " ").replace("-", " ").split())
+
+
+def _phase(phase: str) -> str:
+    word = _norm(phase).replace("_", "")
+    return word if word.startswith(("phase", "early", "na")) else f"phase{word}"
+
+
+@dataclass
+class MatchRow:
+    """One trial in the ranking."""
+
+    trial: Trial
+    result: FastResult
+    relevance: Relevance | None
+    section: str
+    why_not: dict[str, Any] | None = None  # ineligible: the criterion that failed
+
+    @property
+    def warned(self) -> bool:
+        return self.result.verdict == "undetermined" and self.result.warn > 0
+
+    def key(self) -> tuple[Any, ...]:
+        r = self.result
+        score = self.relevance.score if self.relevance else 0.0
+        tier = next(i for i, floor in enumerate(TIERS) if score >= floor)
+        verdict = _VERDICT_RANK[r.verdict] + (1 if self.warned else 0)
+        return (tier, verdict, r.manual, r.unknown, -score, r.trial_id)
+
+    def to_json(self) -> dict[str, Any]:
+        r, reg = self.result, self.trial.registration
+        return {
+            "trial_id": r.trial_id,
+            "title": r.title,
+            "section": self.section,
+            "verdict": r.verdict,
+            "likely_fails": self.warned,
+            "relevance": self.relevance.score if self.relevance else None,
+            "relevance_because": self.relevance.because if self.relevance else None,
+            "pass": r.passed,
+            "fail": r.failed,
+            "unknown": r.unknown,
+            "unknown_manual": r.manual,
+            "needs": r.needs[:5],
+            "why_not": self.why_not,
+            "status": reg.status,
+            "phases": list(reg.phases),
+            "conditions": self.trial.conditions,
+            "countries": list(reg.countries),
+            "url": self.trial.url,
+        }
+
+
+@dataclass
+class MatchReport:
+    """The ranked rows by section, the counts, and what to collect next."""
+
+    rows: list[MatchRow]
+    counts: dict[str, int]
+    filtered_out: int
+    collect_next: list[dict[str, Any]] = field(default_factory=list)
+    has_relevance: bool = True
+
+    def shown(self, show_all: bool, limit: int = 0) -> list[MatchRow]:
+        """The rows to list: by default the relevant (or screened) ones; `--all`: every one."""
+        rows = [r for r in self.rows if show_all or r.section in ("relevant", "screened")]
+        return rows[:limit] if limit > 0 else rows
+
+
+def match(
+    facts: PatientFacts,
+    trials: Sequence[Trial],
+    plans: Sequence[TrialPlan],
+    filters: Filters = Filters(),
+) -> MatchReport:
+    """Screen the kept trials on the hot path and rank them (module docstring)."""
+    own = patient_conditions(facts)
+    rows: list[MatchRow] = []
+    filtered_out = 0
+    for trial, plan in zip(trials, plans, strict=True):
+        if not filters.keeps(trial):
+            filtered_out += 1
+            continue
+        fit = relevance(trial, facts, own) if own else None
+        if fit is not None and filters.min_relevance > 0 and fit.score < filters.min_relevance:
+            section = "not_relevant"
+        else:
+            section = "relevant" if own else "screened"
+        if not trial.bullets:
+            section = "no_criteria"
+        result = screen_plan(plan, facts, trial.healthy_volunteers)
+        rows.append(MatchRow(trial, result, fit, section))
+    order = {name: i for i, name in enumerate(SECTIONS)}
+    rows.sort(key=lambda row: (order[row.section], *row.key()))
+    counts = Counter(row.section for row in rows)
+    listed = [r for r in rows if r.section in ("relevant", "screened")]
+    return MatchReport(
+        rows=rows,
+        counts={name: counts.get(name, 0) for name in SECTIONS},
+        filtered_out=filtered_out,
+        collect_next=collect_next(r.result for r in listed),
+        has_relevance=bool(own),
+    )
+
+
+def collect_next(results: Iterable[FastResult], top: int = 10) -> list[dict[str, Any]]:
+    """Across undetermined trials: each data item with the number of trials that need it and
+    the number it alone would settle (it is their only open item), most trials first."""
+    needed: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    for r in results:
+        if r.verdict != "undetermined":
+            continue
+        items = [n for n in r.needs if n != "manual review"]
+        needed.update(items)
+        if len(r.needs) == 1 and items:
+            alone[items[0]] += 1
+    return [
+        {"item": item, "trials": n, "settles": alone.get(item, 0)}
+        for item, n in sorted(needed.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    ]
+
+
+def explain_failures(rows: Sequence[MatchRow], facts: PatientFacts) -> None:
+    """Fill `why_not` of the ineligible rows: the first criterion that failed, with its reason
+    and evidence (the reference evaluator, for these trials only)."""
+    from trialscreen.screening import screen_trial
+
+    for row in rows:
+        if row.result.verdict != "ineligible":
+            continue
+        for criterion in screen_trial(row.trial, facts).criteria:
+            if criterion.outcome == "fail":
+                row.why_not = {
+                    "criterion": criterion.text,
+                    "kind": criterion.kind,
+                    "reason": criterion.reason,
+                    "evidence": criterion.evidence,
+                }
+                break
