@@ -21,13 +21,50 @@ from trialscreen.trials.load import load_trials
 HERE = Path(__file__).parent
 
 # patient file (relative to the repository), main-disease pattern, other-condition pattern, counts
+_FHIR = "../shared/patients-fhir/synthea-mcode-breast/"
+_SOLID = r"solid tumou?r|advanced cancer"
 PATIENTS = [
-    ("patients/pt-0001-example.json", r"neuroendocrine|carcinoid|islet|pancrea", r"\bhiv\b|aids|liver metast|solid tumou?r|advanced cancer", 20, 20, 20),
-    ("patients/pt-0003-low-anc.json", r"renal cell|kidney cancer|renal cancer|kidney neoplasm", r"brain metast|solid tumou?r|advanced cancer|neoplasm", 20, 20, 20),
-    ("patients/pt-0005-no-labs.json", r"breast", r"solid tumou?r|advanced cancer|neoplasm|carcinoma", 25, 15, 20),
-    ("patients/pt-0006-assumed-uln.json", r"renal cell|kidney cancer|renal cancer", r"liver metast|hepat|solid tumou?r|advanced cancer", 20, 20, 20),
-    ("../shared/patients-fhir/synthea-mcode-breast/Alena861_Marks830_32c222ac-888a-8fd0-2b55-4610b6feb0ea.json", r"breast", r"leuk(a)?emia|\baml\b|neutropeni", 20, 20, 20),
-    ("../shared/patients-fhir/synthea-mcode-breast/Argelia29_Fisher429_0bb5d096-9a49-9633-307d-c2a0e8dd93a4.json", r"breast", r"leuk(a)?emia|\baml\b|otitis|pharyngitis|strep", 20, 20, 20),
+    (
+        "patients/pt-0001-example.json",
+        r"neuroendocrine|carcinoid|islet|pancrea",
+        rf"\bhiv\b|aids|liver metast|{_SOLID}",
+        20,
+        20,
+        20,
+    ),
+    (
+        "patients/pt-0003-low-anc.json",
+        r"renal cell|kidney cancer|renal cancer|kidney neoplasm",
+        rf"brain metast|{_SOLID}|neoplasm",
+        20,
+        20,
+        20,
+    ),
+    ("patients/pt-0005-no-labs.json", r"breast", rf"{_SOLID}|neoplasm|carcinoma", 25, 15, 20),
+    (
+        "patients/pt-0006-assumed-uln.json",
+        r"renal cell|kidney cancer|renal cancer",
+        rf"liver metast|hepat|{_SOLID}",
+        20,
+        20,
+        20,
+    ),
+    (
+        _FHIR + "Alena861_Marks830_32c222ac-888a-8fd0-2b55-4610b6feb0ea.json",
+        r"breast",
+        r"leuk(a)?emia|\baml\b|neutropeni",
+        20,
+        20,
+        20,
+    ),
+    (
+        _FHIR + "Argelia29_Fisher429_0bb5d096-9a49-9633-307d-c2a0e8dd93a4.json",
+        r"breast",
+        r"leuk(a)?emia|\baml\b|otitis|pharyngitis|strep",
+        20,
+        20,
+        20,
+    ),
 ]
 
 
@@ -39,6 +76,7 @@ def main() -> None:
     rng = random.Random(20261204)
     out = []
     for patient, main_re, other_re, n_main, n_other, n_random in PATIENTS:
+
         def text(t: object) -> str:
             return " ".join(t.conditions) + " " + t.title  # type: ignore[attr-defined]
 
@@ -49,7 +87,17 @@ def main() -> None:
         rest = [t for t in trials if t not in chosen]
         chosen += rng.sample(rest, n_random)
         for t in chosen:
-            out.append({"patient": patient, "trial": t.id, "source": str(Path(t.source).relative_to(corpus.parent)) if Path(t.source).is_absolute() else t.source, "title": t.title, "conditions": t.conditions})
+            source = Path(t.source)
+            where = source.relative_to(corpus.parent) if source.is_absolute() else source
+            out.append(
+                {
+                    "patient": patient,
+                    "trial": t.id,
+                    "source": str(where),
+                    "title": t.title,
+                    "conditions": t.conditions,
+                }
+            )
     (HERE / "candidates.json").write_text(json.dumps(out, indent=1) + "\n")
     print(f"{len(out)} candidate pairs for {len(PATIENTS)} patients")
 

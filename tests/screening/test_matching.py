@@ -102,9 +102,9 @@ def test_metastases_of_another_cancer() -> None:
     assert found is not None and found.score == 0.5 and "Colorectal" in found.because
 
 
-def _ranked(record: Any, trials: list[Trial], filters: Filters = Filters()) -> list[str]:
+def _ranked(record: Any, trials: list[Trial], filters: Filters | None = None) -> list[str]:
     facts = build_facts(record)
-    report = match(facts, trials, [trial_plan(t) for t in trials], filters)
+    report = match(facts, trials, [trial_plan(t) for t in trials], filters or Filters())
     return [f"{row.section}:{row.trial.id}:{row.result.verdict}" for row in report.rows]
 
 
