@@ -7,6 +7,9 @@ ranking), each labelled by reading the trial against the patient: relevance 0 (o
 or 2 (the patient's disease), and eligible / excluded / unclear.
 
 Prints:
+- match order AUCs (the issue's figures): over pairs of one patient's trials, the share where
+  `match` lists a relevant trial (label >= 1) before an irrelevant one, and a trial the patient
+  is not excluded from (eligible or unclear) before an excluded one;
 - relevance AUC: the probability that a relevant pair (label >= 1) has a higher engine relevance
   than an irrelevant one (ties count half); and the same for label 2 against the rest;
 - nDCG@10 and nDCG over all 60 per patient, gains = labels, order = `match`'s own order
@@ -49,6 +52,21 @@ def auc(pairs: list[tuple[float, bool]]) -> float:
         return float("nan")
     wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
     return wins / (len(pos) * len(neg))
+
+
+def rank_auc(scored: list[dict[str, Any]], positive: Any) -> float:
+    """AUC of `match`'s order: over pairs of one patient's trials, one positive and one not,
+    the share where the positive is listed first."""
+    wins = pairs = 0
+    by_patient: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in scored:
+        by_patient[s["patient"]].append(s)
+    for rows in by_patient.values():
+        pos = [s["position"] for s in rows if positive(s)]
+        neg = [s["position"] for s in rows if not positive(s)]
+        wins += sum(p < n for p in pos for n in neg)
+        pairs += len(pos) * len(neg)
+    return wins / pairs if pairs else float("nan")
 
 
 def ndcg(gains: list[int], k: int | None = None) -> float:
@@ -100,6 +118,7 @@ def main() -> int:
                 {
                     **r,
                     "score": row.relevance.score if row.relevance else 0.0,
+                    "position": order[r["trial"]],
                     "section": row.section,
                     "verdict": row.result.verdict,
                 }
@@ -112,6 +131,12 @@ def main() -> int:
         "labels": dict(Counter(s["relevance"] for s in scored)),
         "auc_relevant": round(auc([(s["score"], s["relevance"] >= 1) for s in scored]), 3),
         "auc_own_disease": round(auc([(s["score"], s["relevance"] == 2) for s in scored]), 3),
+        # the done-when figures: match's order puts relevant above not relevant, and trials the
+        # patient is not excluded from (eligible or unclear) above excluded ones
+        "rank_auc_relevant": round(rank_auc(scored, lambda s: s["relevance"] >= 1), 3),
+        "rank_auc_not_excluded": round(
+            rank_auc(scored, lambda s: s["eligibility"] != "excluded"), 3
+        ),
         "ndcg@10": round(statistics.mean(p["ndcg@10"] for p in per_patient.values()), 3),
         "ndcg": round(statistics.mean(p["ndcg"] for p in per_patient.values()), 3),
         "useful_ndcg@10": round(
@@ -143,6 +168,10 @@ def main() -> int:
         return 0
     print(f"pairs {doc['pairs']} ({doc['patients']} patients), labels {doc['labels']}")
     print(f"relevance AUC (label >= 1): {doc['auc_relevant']}; (label 2): {doc['auc_own_disease']}")
+    print(
+        f"match order AUC: relevant above not relevant {doc['rank_auc_relevant']}; "
+        f"not excluded above excluded {doc['rank_auc_not_excluded']}"
+    )
     print(
         f"nDCG@10 {doc['ndcg@10']}, nDCG {doc['ndcg']}, useful nDCG@10 {doc['useful_ndcg@10']}"
         " (mean over patients)"

@@ -11,7 +11,8 @@ conditions (present, or in the past; not those recorded absent) through the conc
     breast cancer with brain metastases: both its parents are the patient's)   0.9
     a broader disease that holds the patient's ("Lung Cancer" for NSCLC)        0.8
     a narrower form the record does not state ("Inflammatory Breast Cancer")    0.6
-    a broad class ("Solid Tumor", "Cancer", "Metastatic disease", "Infection")  0.5
+    a broad class ("Solid Tumor", "Cancer", "Metastatic disease", "Infection",
+    "Central Nervous System Diseases"), only for a trial naming nothing narrower 0.5
     anything else ("Glycogen Storage Disease" for breast cancer)                0.0
 
 A trial's relevance is its best fit, from conditions and MeSH terms as written, from keywords
@@ -37,7 +38,14 @@ from trialscreen.model.trial import Trial
 
 # classes so broad that fitting one says little about the trial being for this patient
 BROAD = frozenset(
-    {"cancer", "solid_tumor", "hematologic_malignancy", "metastatic_disease", "infection"}
+    {
+        "cancer",
+        "solid_tumor",
+        "hematologic_malignancy",
+        "metastatic_disease",
+        "infection",
+        "cns_involvement",  # "Central Nervous System Disease" in a registry: any of them
+    }
 )
 # words around a broad class that keep it broad ("Advanced Solid Tumors", "Unspecified Adult
 # Solid Tumor, Protocol Specific"); any other word makes it a kind the lexicon does not know
