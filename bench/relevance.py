@@ -20,7 +20,11 @@ Prints:
   be 0), engine ineligible where the label is eligible (wrong fails: must be 0), agreement on
   the excluded pairs (the engine's ineligible share of them), and the confusion table.
 
-    python bench/relevance.py [--json]
+- with --top20: the top 20 of `match` over the whole corpus for each example patient, against
+  blind labels (bench/relevance/top20_labels.json: each patient's top 20, shuffled with 20
+  random trials, labelled without knowing which was which): the share labelled relevant.
+
+    python bench/relevance.py [--top20] [--json]
 """
 
 from __future__ import annotations
@@ -84,6 +88,11 @@ def ndcg(gains: list[int], k: int | None = None) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--top20",
+        action="store_true",
+        help="also the top 20 of match over ../shared/corpus per example patient (slower)",
+    )
     args = parser.parse_args()
     labels = json.loads((HERE / "labels.json").read_text())["labels"]
     candidates = json.loads((HERE / "candidates.json").read_text())
@@ -163,6 +172,7 @@ def main() -> int:
             f"{label} -> {verdict}": n for (label, verdict), n in sorted(confusion.items())
         },
     }
+    doc["top20"] = top20() if args.top20 else None
     if args.json:
         print(json.dumps(doc, indent=2))
         return 0
@@ -188,8 +198,54 @@ def main() -> int:
     )
     for key, n in doc["confusion"].items():
         print(f"  {key:28} {n}")
+    if doc["top20"]:
+        t = doc["top20"]
+        print(
+            f"top 20 of match over the corpus, per example patient: relevant (label >= 1) "
+            f"{t['relevant']} of {t['labelled']} labelled ({t['share']:.1%}); "
+            f"unlabelled {t['unlabelled']}; the random trials labelled with them: "
+            f"{t['random_share']:.1%} relevant"
+        )
+        for name, row in t["per_patient"].items():
+            print(f"  {name:32} {row['relevant']:2} of {row['labelled']:2} relevant")
     print("sections:", ", ".join(SECTIONS))
     return 0
+
+
+def top20() -> dict[str, Any]:
+    """The top 20 of `match` over ../shared/corpus for each example patient against the blind
+    labels of bench/relevance/top20_labels.json (each patient's engine top 20 when labelled,
+    shuffled with 20 random corpus trials, labelled without knowing which were which)."""
+    from trialscreen.fastpath import plans_from_store
+
+    corpus = ROOT.parent / "shared" / "corpus"
+    labels = json.loads((HERE / "top20_labels.json").read_text())
+    by_pair = {(r["patient"], r["trial"]): r["relevance"] for r in labels}
+    trials = load_trials(corpus)
+    plans = plans_from_store(trials)
+    per_patient: dict[str, dict[str, int]] = {}
+    relevant = labelled = unlabelled = 0
+    shown: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "patients").glob("*.json")):
+        name = f"patients/{path.name}"
+        facts = build_facts(read_patient_input(path).patient)
+        top = match(facts, trials, plans).shown(False, 20)
+        got = [by_pair.get((name, row.trial.id)) for row in top]
+        shown |= {(name, row.trial.id) for row in top}
+        seen = [g for g in got if g is not None]
+        per_patient[path.stem] = {"relevant": sum(g >= 1 for g in seen), "labelled": len(seen)}
+        relevant += sum(g >= 1 for g in seen)
+        labelled += len(seen)
+        unlabelled += len(got) - len(seen)
+    others = [v for k, v in by_pair.items() if k not in shown]
+    return {
+        "relevant": relevant,
+        "labelled": labelled,
+        "unlabelled": unlabelled,
+        "share": relevant / max(labelled, 1),
+        "random_share": sum(v >= 1 for v in others) / max(len(others), 1),
+        "per_patient": per_patient,
+    }
 
 
 if __name__ == "__main__":

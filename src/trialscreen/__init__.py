@@ -1,7 +1,8 @@
 """trialscreen: eligibility-criteria screening for clinical trials.
 
 The API: `load_trials(*paths)`, `load_patient(path_or_dict)`, `compile_criterion(text, kind)`,
-`evaluate(compiled, patient)`, `screen(patient, trials)`, `validate_patient(path_or_dict)`.
+`evaluate(compiled, patient)`, `screen(patient, trials)`, `match(patient, trials, ...)`,
+`validate_patient(path_or_dict)`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from trialscreen.api import (  # noqa: E402
     evaluate,
     load_patient,
     load_trials,
+    match,
     screen,
     validate_patient,
 )
@@ -26,6 +28,7 @@ __all__ = [
     "evaluate",
     "load_patient",
     "load_trials",
+    "match",
     "screen",
     "validate_patient",
 ]

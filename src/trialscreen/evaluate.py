@@ -60,6 +60,7 @@ BLOCKING_FLAGS = (
     "unknown_unit",
     "unknown_analyte",
     "ambiguous_unit",
+    "tests_counted",  # "at least 2 CD4 cell counts": a number of tests, not a value
 )
 # ECOG <-> Karnofsky (ECOG-ACRIN; see ../shared/reference/ecog_karnofsky): each ECOG grade
 # covers a Karnofsky interval, so a conversion decides only when the whole interval agrees.

@@ -20,7 +20,7 @@ from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.patient import Biomarker, Observation, Patient
 from trialscreen.model.predicate import LINES_OF_THERAPY
 from trialscreen.units import analytes
-from trialscreen.units.registry import UnitError, conversion_factor, log_inner
+from trialscreen.units.registry import UnitError, conversion, log_inner
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +153,16 @@ def resolve_analyte(obs: Observation) -> str | None:
 
 def _lab_fact(obs: Observation, analyte: str, as_of: dt.date, index: int) -> LabFact:
     info = analytes.get(analyte)
-    factor = 1.0
+    factor, offset = 1.0, 0.0  # offset: a temperature in degF
     inner = log_inner(obs.unit)  # "4.7 log10 copies/mL": 10^4.7 copies/mL
 
     def scale(x: float) -> float:
-        return (10.0**x if inner is not None else x) * factor
+        return (10.0**x if inner is not None else x) * factor + offset
 
     unit = analytes.measured_as(analyte, inner or obs.unit)[1]
     if unit is not None and info.canonical_unit:
         try:
-            factor = conversion_factor(unit, info.canonical_unit, analyte)
+            factor, offset = conversion(unit, info.canonical_unit, analyte)
         except UnitError:
             factor = float("nan")
     value: float | None = None

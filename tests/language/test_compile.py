@@ -377,3 +377,45 @@ def test_concept_followed_by_a_bracketed_bound_compiles(text: str) -> None:
     compiled = compile_criterion(text, "exclusion")
     assert compiled.status in ("compiled", "partial", "unparsed")
     assert not compiled.canonical.endswith("and ") and " and  " not in compiled.canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "op"),
+    [
+        (">= 5,000 HIV-1 RNA copies/ml", "viral_load", ">="),
+        ("Greater than 15% peripheral blood blasts", "blood_blasts", ">"),
+        ("At least 30% blasts in bone marrow", "marrow_blasts", ">="),
+        ("Thrombocytopenia (< 75000 platelets/mm3).", "platelets", "<"),
+        ("Other: At least 15 kg body weight", "weight", ">="),
+    ],
+)
+def test_value_before_the_test(text: str, analyte: str, op: str) -> None:
+    leaves = [
+        n for n in walk(compile_criterion(text, "exclusion").predicate) if isinstance(n, LabCompare)
+    ]
+    assert [(n.analyte, n.op) for n in leaves] == [(analyte, op)], text
+
+
+def test_a_number_before_a_count_counts_tests() -> None:
+    compiled = compile_criterion("have had at least 2 CD4 cell counts", "inclusion")
+    labs = [n for n in walk(compiled.predicate) if isinstance(n, LabCompare)]
+    assert labs and all("tests_counted" in n.flags for n in labs)
+    assert compiled.status != "compiled"
+
+
+def test_blood_pressure_pair_and_glued_comparators() -> None:
+    pair = compile_criterion(">= 160 mmHg systolic and/or 90 mmHg diastolic", "exclusion")
+    assert isinstance(pair.predicate, AnyOf) and pair.status == "compiled"
+    assert [
+        (n.analyte, n.threshold.value) for n in pair.predicate.items if isinstance(n, LabCompare)
+    ] == [
+        ("systolic_bp", 160.0),
+        ("diastolic_bp", 90.0),
+    ]
+    glued = compile_criterion("diastolic blood pressure greater than100 mm Hg", "exclusion")
+    assert isinstance(glued.predicate, LabCompare) and glued.predicate.threshold.value == 100.0
+
+
+def test_temperatures_in_either_scale() -> None:
+    node = lab("temperature > 100.4 degrees F")
+    assert node.analyte == "temperature" and abs(node.threshold.canonical - 38.0) < 1e-9

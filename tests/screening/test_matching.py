@@ -77,7 +77,7 @@ def test_relevance_through_the_hierarchy(
 
 def test_mesh_spellings_are_read() -> None:
     assert trial_concepts("Leukemia, Myeloid, Acute") == ("acute_myeloid_leukemia",)
-    assert trial_concepts("Kidney Neoplasms") == ("renal_cell_carcinoma",)
+    assert trial_concepts("Kidney Neoplasms") == ("kidney_cancer",)
     assert trial_concepts("Myeloid Malignancy") == ()  # not "cancer" with a word dropped
 
 

@@ -78,6 +78,7 @@ UNREAD_FLAGS = frozenset(
         "noncontiguous_set",
         "subject_or",
         "alias_mismatch",
+        "tests_counted",
         "result_of_untested",
         "result_list",
         "hypersensitivity_target",

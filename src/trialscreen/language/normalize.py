@@ -98,6 +98,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "greater or equal to 18", "less or equal 2": the "than" left out
     (re.compile(r"(?i)\b(?:greater|more|higher)\s+or\s+equal(?:\s+to)?\b"), ">="),
     (re.compile(r"(?i)\b(?:less|lower|fewer)\s+or\s+equal(?:\s+to)?\b"), "<="),
+    # a comparator in words glued to its number: "greater than100 mm Hg", "at least10"
+    (re.compile(r"(?i)\b(than|least|most)(?=\d)"), r"\1 "),
     # "> or = to 21 years": the "to" after a comparator symbol says nothing more
     (re.compile(r"(?i)(?<=[<>]=)\s*to\b"), ""),
     # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)

@@ -26,7 +26,7 @@ from trialscreen.model.predicate import (
     Unparsed,
 )
 from trialscreen.units import analytes
-from trialscreen.units.registry import UnitError, conversion_factor
+from trialscreen.units.registry import UnitError, conversion, conversion_factor
 
 # When a threshold has no unit, these units are tried in order (the canonical unit first); the
 # first that puts the value inside the analyte's plausible range is used and flagged as inferred.
@@ -109,9 +109,10 @@ def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None
         inferred = () if candidate == canonical else (f"unit_inferred:{candidate}",)
         return converted, (*inferred, "unit_missing")
     try:
-        converted = value * conversion_factor(unit, canonical or "dimensionless", analyte)
+        scale, offset = conversion(unit, canonical or "dimensionless", analyte)
     except UnitError:
         return None, ("unit_mismatch",)
+    converted = value * scale + offset
     if not plausible(converted):
         return None, ("implausible_value",)
     if info.kind.endswith("concentration") and converted < _written_floor(info, band_low):

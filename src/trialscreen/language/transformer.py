@@ -448,6 +448,12 @@ def _ages(parts: list[AgeBound], span: Span) -> Predicate:
     return _all(items, span)
 
 
+# a test's name that counts measurements when a bare number comes before it ("2 CD4 counts")
+_TESTS_COUNTED = re.compile(
+    r"(?i)\b(?:counts?|levels?|values?|tests?|results?|measurements?|determinations?|titers?)$"
+)
+
+
 class CriteriaTransformer(Transformer[Token, Any]):
     """Builds predicate nodes; method names are the grammar's rule names."""
 
@@ -555,7 +561,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         ("ALT (AST)") leave the subject unread."""
         names = {thresholds.analyte_id(str(t)) for t in _tokens(c, "ANALYTE")}
         flags = ("alias_mismatch",) if len(names) > 1 else ()
-        return Subject(thresholds.analyte_id(str(c[0])), span_of(c), flags)
+        return Subject(thresholds.analyte_id(str(c[0])), span_of(c), flags, str(c[0]))
 
     def subject_or(self, c: list[Any]) -> str:
         """ "or" between analytes: a marker for `subjects`."""
@@ -606,6 +612,22 @@ class CriteriaTransformer(Transformer[Token, Any]):
             node = node.model_copy(update={"flags": (*node.flags, "window_after")})
         return node
 
+    def lab_value_first(self, c: list[Any]) -> Predicate:
+        """The value written before the test's name: a bound on the test, as `lab_compare`."""
+        (op, _), num = c[0], c[1]
+        units = _tokens(c, "UNIT")
+        unit = str(units[0]) if len(units) == 1 else None
+        subjects = next(x for x in c if isinstance(x, list))
+        quantity = QuantitySpec(num.value, unit, span_of([num, *units]))
+        flags: tuple[str, ...] = ("unit_pair",) if len(units) > 1 else ()
+        if not units and any(_TESTS_COUNTED.search(s.text) for s in subjects):
+            # "at least 2 CD4 cell counts", "at least one CD4 count >= 350": how many tests
+            subjects = [
+                Subject(s.analyte, s.span, (*s.flags, "tests_counted"), s.text) for s in subjects
+            ]
+        bound = BoundSpec(((op, quantity),), span_of(c[:2]), flags)
+        return self.lab_compare([subjects, bound, *_of(c, WindowSpec)])
+
     def lab_missing_cmp(self, c: list[Any]) -> Predicate:
         """A bound with no comparator: "<=" is inferred for a multiple of ULN, else unknown."""
         subjects: list[Subject] = c[0]
@@ -619,16 +641,20 @@ class CriteriaTransformer(Transformer[Token, Any]):
         bound = BoundSpec(((op, value),), span, flags)
         return _all([thresholds.lab_bound(s.analyte, bound, span) for s in subjects], span)
 
-    def bp_pair(self, c: list[Any]) -> Predicate:
+    def lab_value_pair(self, c: list[Any]) -> Predicate:
+        """One comparator, two values each before its test (">= 160 mmHg systolic and/or 90
+        mmHg diastolic"): either one, as "or" says."""
         (op, _) = c[0]
         nums = _of(c, Num)
         units = _tokens(c, "UNIT")
-        words = [str(w).lower() for w in _tokens(c, "WORD", "ANALYTE")]
+        subjects = _of(c, Subject)
         items: list[Predicate] = []
-        for num, unit, word in zip(nums, units, words, strict=False):
-            analyte = "diastolic_bp" if word.startswith("dia") else "systolic_bp"
+        for num, unit, subject in zip(nums, units, subjects, strict=True):
             bound = BoundSpec(((op, QuantitySpec(num.value, str(unit), num.span)),), num.span)
-            items.append(thresholds.lab_bound(analyte, bound, span_of([num, unit])))
+            item = thresholds.lab_bound(subject.analyte, bound, span_of([num, unit, subject]))
+            if subject.flags:
+                item = item.model_copy(update={"flags": (*item.flags, *subject.flags)})
+            items.append(item)
         return _any(items, span_of(c))
 
     def bp_slash(self, c: list[Any]) -> Predicate:

@@ -80,6 +80,7 @@ class Subject:
     analyte: str
     span: Span
     flags: tuple[str, ...] = ()
+    text: str = ""  # the name as written ("CD4 cell counts")
 
 
 @dataclass(frozen=True, slots=True)

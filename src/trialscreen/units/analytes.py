@@ -21,7 +21,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from trialscreen.units.registry import UnitError, conversion_factor, parse_unit
+from trialscreen.units.registry import UnitError, conversion, parse_unit
 
 __all__ = [
     "Analyte",
@@ -345,7 +345,7 @@ def measured_as(analyte_id: str, unit: str | None) -> tuple[str, str | None]:
 def unit_allowed(analyte: Analyte, unit: str) -> bool:
     """True if `unit` converts to the analyte's canonical unit (via molar mass if needed)."""
     try:
-        conversion_factor(unit, analyte.canonical_unit, analyte.id)
+        conversion(unit, analyte.canonical_unit, analyte.id)
     except UnitError:
         return False
     return True

@@ -30,7 +30,15 @@ import pint
 if TYPE_CHECKING:
     from trialscreen.units.analytes import Analyte
 
-__all__ = ["UnitError", "conversion_factor", "log_inner", "parse_unit", "to_canonical", "ureg"]
+__all__ = [
+    "UnitError",
+    "conversion",
+    "conversion_factor",
+    "log_inner",
+    "parse_unit",
+    "to_canonical",
+    "ureg",
+]
 
 
 class UnitError(ValueError):
@@ -96,6 +104,10 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"\s*/\s*\(?\s*1[.,]73\s*(?:_?(?:m\^?2|sq\.?\s*m|qm))?\s*\)?", re.I), ""),
     (re.compile(r"/\s*\(?\s*24\s*\.?\s*(?:h|hr|hrs|hours?)\s*\)?(?![A-Za-z])", re.I), "/day"),
     (re.compile(r"mm\s*\[?\s*Hg\s*\]?", re.I), "mmHg"),
+    # temperatures: "deg C", "degrees Celsius", "° C", "[degF]", "degrees F"
+    (re.compile(r"^(?:°|deg(?:rees?)?\.?)\s*(?:C|Celsius|centigrade)$", re.I), "degC"),
+    (re.compile(r"^(?:°|deg(?:rees?)?\.?)\s*(?:F|Fahrenheit)$", re.I), "degF"),
+    (re.compile(r"^\[degF\]$"), "degF"),
     # counting multiples: 10^9, 10*9 (UCUM), x10^9, x 10(9), 10e9
     (
         re.compile(r"(?<![\w.])(?:[xX×*]\s*)?10\s*(?:\^|\*\*|\*|[eE]|\()\s*(\d{1,2})\s*\)?"),
@@ -225,6 +237,37 @@ def _multiply(src: pint.Unit, dst: pint.Unit, params: _Params | None) -> tuple[f
     return float(one), float(zero)
 
 
+def _affine(from_unit: str, to_unit: str, params: _Params | None) -> tuple[float, float]:
+    """(scale, offset) such that value_in_to = value_in_from * scale + offset: a plain factor
+    for every unit but temperatures (degF <-> degC), whose zero points differ."""
+    try:
+        return _factor(from_unit, to_unit, params), 0.0
+    except UnitError:
+        src, dst = parse_unit(from_unit), parse_unit(to_unit)
+        if (
+            src.dimensionality != ureg.degC.dimensionality
+            or src.dimensionality != dst.dimensionality
+        ):
+            raise
+        with _LOCK:
+            zero = float(ureg.Quantity(0.0, src).to(dst).magnitude)
+            far = float(ureg.Quantity(1e6, src).to(dst).magnitude)
+        return float(f"{(far - zero) / 1e6:.12g}"), float(f"{zero:.12g}")
+
+
+@functools.lru_cache(maxsize=8192)
+def conversion(from_unit: str, to_unit: str, analyte: str | None = None) -> tuple[float, float]:
+    """(scale, offset) from one unit to another: `conversion_factor` and an offset, which is
+    0 except between temperature scales. Raises UnitError, naming both units."""
+    params = None
+    if analyte is not None:
+        found = _analyte(analyte)
+        params = _Params(
+            found.id, found.kind == "score", found.molar_mass, found.valence, found.per_molar_mass
+        )
+    return _affine(from_unit, to_unit, params)
+
+
 def _factor(from_unit: str, to_unit: str, params: _Params | None) -> float:
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     where = f" for {params.name}" if params else ""
@@ -265,4 +308,5 @@ def conversion_factor(from_unit: str, to_unit: str, analyte: str | None = None) 
 def to_canonical(value: float, unit: str, analyte_id: str) -> float:
     """A value in `unit`, re-expressed in the analyte's canonical unit."""
     found = _analyte(analyte_id)
-    return value * conversion_factor(unit, found.canonical_unit, found.id)
+    scale, offset = conversion(unit, found.canonical_unit, found.id)
+    return value * scale + offset
