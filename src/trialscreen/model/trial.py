@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -86,10 +87,10 @@ Phase = Literal["early_phase1", "phase1", "phase2", "phase3", "phase4", "na"]
 StudyType = Literal["interventional", "observational", "expanded_access"]
 
 
-class Location(BaseModel):
-    """A site of the study, as the registry writes it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A site of the study, as the registry writes it (a plain dataclass: a registry holds
+    tens of thousands of sites)."""
 
     facility: str = ""
     city: str = ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from typing import cast, get_args
 
 from trialscreen.model.trial import Location, Phase, Registration, StudyType, TrialStatus
@@ -200,8 +201,17 @@ def make_registration(
     return Registration(
         **fields,
         phases=read_phases or (),
+        # sites repeat their countries, states and cities across a registry: one copy of each
+        locations=tuple(
+            Location(
+                facility=site.facility,
+                city=sys.intern(site.city),
+                state=sys.intern(site.state),
+                country=sys.intern(site.country),
+            )
+            for site in locations
+        ),
         keywords=tuple(dict.fromkeys(k.strip() for k in keywords if k.strip())),
         mesh_terms=tuple(dict.fromkeys(m.strip() for m in mesh_terms if m.strip())),
         interventions=tuple(dict.fromkeys(i.strip() for i in interventions if i.strip())),
-        locations=tuple(locations),
     )
