@@ -317,13 +317,18 @@ def match_cmd(
     loaded, _, _ = _load(trials, prime=False)
     plans = _plans(loaded)
     facts = build_facts(record)
-    filters = Filters(
-        status=tuple(status or ()),
-        phase=tuple(phase or ()),
-        condition=condition,
-        country=tuple(country or ()),
-        min_relevance=min_relevance,
-    )
+    if limit < 0:
+        fail(f"--limit {limit}: use 0 (all) or a positive number")
+    try:
+        filters = Filters(
+            status=tuple(status or ()),
+            phase=tuple(phase or ()),
+            condition=condition,
+            country=tuple(country or ()),
+            min_relevance=min_relevance,
+        )
+    except ValueError as exc:
+        fail(str(exc))
     result = match(facts, loaded, plans, filters)
     rows = result.shown(show_all, limit)
     failed = [r for r in rows if r.result.verdict == "ineligible"]

@@ -61,6 +61,7 @@ BLOCKING_FLAGS = (
     "unknown_analyte",
     "ambiguous_unit",
     "tests_counted",  # "at least 2 CD4 cell counts": a number of tests, not a value
+    "value_of_something_else",  # "> 5 kg weight loss": a change, not the value
 )
 # ECOG <-> Karnofsky (ECOG-ACRIN; see ../shared/reference/ecog_karnofsky): each ECOG grade
 # covers a Karnofsky interval, so a conversion decides only when the whole interval agrees.
@@ -612,17 +613,21 @@ def since_met(since: tuple[int, bool], op: str, days: float) -> bool | None:
 def lasted(
     present: list[ConceptFact], as_of: dt.date, op: str, days: float, current: bool
 ) -> tuple[bool | None, int | None]:
-    """Did one episode of these entries last `op days` (from its onset or start to its end,
-    or to `as_of` while it goes on)? With the longest duration known. An entry without a
-    start is unknown; one that ended on an unknown date lasted at most until `as_of`. Episodes
-    that each fall short but together would not are unknown (one course, or several?)."""
+    """Did it last `op days` (each episode from its onset or start to its end, or to `as_of`
+    while it goes on)? With the longest duration known. "At least N": one episode that long
+    is enough; episodes that each fall short but together would not are unknown (one course,
+    or several?). "Less than N": every episode, and all of them together, must be shorter
+    (several short courses may be one long exposure). `current`: only what goes on now counts.
+    An entry without a start is unknown; one that ended on an unknown date lasted at most
+    until `as_of`."""
+    if current:
+        present = [f for f in present if f.ongoing]
+        if not present:
+            return False, None
     verdicts: list[bool | None] = []
     longest: int | None = None
     total = 0  # the most all episodes together could have lasted
     for f in present:
-        if current and not f.ongoing:
-            verdicts.append(False)
-            continue
         if f.first is None or not f.course_known:
             verdicts.append(None)
             total = 10**9
@@ -636,6 +641,12 @@ def lasted(
             continue
         longest = span if longest is None else max(longest, span)
         verdicts.append(compare(span, op, days))
+    if op in ("<", "<="):  # shorter than: no episode, nor all together, reaches the bound
+        if False in verdicts:
+            return False, longest
+        if None in verdicts or (len(present) > 1 and not compare(total, op, days)):
+            return None, longest
+        return True, longest
     if True in verdicts:
         return True, longest
     if None in verdicts or (len(present) > 1 and compare(total, op, days)):

@@ -54,12 +54,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: registry text beginning with = + - @
+    (or a tab or carriage return) gets a leading apostrophe (OWASP's CSV injection advice)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_safe(_cell(row.get(c))) for c in columns])
     return buffer.getvalue()
 
 

@@ -18,21 +18,24 @@ minimum relevance.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from trialscreen.facts import PatientFacts
 from trialscreen.fastpath import FastResult, TrialPlan, screen_plan
-from trialscreen.model.trial import Trial
+from trialscreen.model.trial import Trial, TrialStatus
 from trialscreen.relevance import Relevance, patient_conditions, relevance
+from trialscreen.trials.registration import phases_of, status_of
 
 # relevance tiers, best first: the patient's own disease (or made of the patient's conditions),
 # a disease holding it, anything else relevant
 TIERS = (0.9, 0.7, 0.0)
 DEFAULT_MIN_RELEVANCE = 0.5
 SECTIONS = ("relevant", "screened", "not_relevant", "no_criteria")
+STATUSES = get_args(TrialStatus)
 _VERDICT_RANK = {"eligible": 0, "undetermined": 1, "ineligible": 3, "no_criteria": 4}
 
 
@@ -46,11 +49,36 @@ class Filters:
     country: tuple[str, ...] = ()
     min_relevance: float = DEFAULT_MIN_RELEVANCE
 
+    def __post_init__(self) -> None:
+        """Each status and phase in the registry's one spelling; one not understood is a
+        ValueError naming it (the command line makes it a usage error)."""
+        statuses = []
+        for written in self.status:
+            status = status_of(written)
+            if status is None:
+                raise ValueError(f"--status {written!r}: use one of {', '.join(STATUSES)}")
+            statuses.append(status)
+        phases: list[str] = []
+        for written in self.phase:
+            spelled = re.sub(
+                r"(?i)^\s*early[\s_-]*(?:phase)?[\s_-]*1\s*$", "Early Phase 1", written
+            )
+            if not re.search(r"(?i)phase|^\s*n/?a\s*$", spelled):
+                spelled = f"Phase {spelled}"  # "2", "II", "1/2"
+            read = phases_of(spelled)
+            if not read:
+                raise ValueError(f"--phase {written!r}: use 1, 2, 3, 4, early1, 1/2 or na")
+            phases += read
+        if any(not c.strip() for c in self.country):
+            raise ValueError("--country: a country name, e.g. 'United States'")
+        object.__setattr__(self, "status", tuple(statuses))
+        object.__setattr__(self, "phase", tuple(phases))
+
     def keeps(self, trial: Trial) -> bool:
         reg = trial.registration
-        if self.status and reg.status not in {_norm(s) for s in self.status}:
+        if self.status and reg.status not in self.status:
             return False
-        if self.phase and not {_phase(p) for p in self.phase} & set(reg.phases):
+        if self.phase and not set(self.phase) & set(reg.phases):
             return False
         if self.condition:
             text = " ".join((*trial.conditions, *reg.mesh_terms, *reg.keywords, trial.title))
@@ -61,15 +89,6 @@ class Filters:
             if not wanted & {c.lower() for c in reg.countries}:
                 return False
         return True
-
-
-def _norm(status: str) -> str:
-    return "_".join(status.strip().lower().replace(",", " ").replace("-", " ").split())
-
-
-def _phase(phase: str) -> str:
-    word = _norm(phase).replace("_", "")
-    return word if word.startswith(("phase", "early", "na")) else f"phase{word}"
 
 
 @dataclass
@@ -140,18 +159,18 @@ def match(
     filters: Filters = Filters(),
 ) -> MatchReport:
     """Screen the kept trials on the hot path and rank them (module docstring)."""
-    own = patient_conditions(facts)
+    mine = patient_conditions(facts)
     rows: list[MatchRow] = []
     filtered_out = 0
     for trial, plan in zip(trials, plans, strict=True):
         if not filters.keeps(trial):
             filtered_out += 1
             continue
-        fit = relevance(trial, facts, own) if own else None
-        if fit is not None and filters.min_relevance > 0 and fit.score < filters.min_relevance:
+        fit = relevance(trial, facts, mine) if mine else None
+        if fit is not None and (fit.score <= 0 or fit.score < filters.min_relevance):
             section = "not_relevant"
         else:
-            section = "relevant" if own else "screened"
+            section = "relevant" if mine else "screened"
         if not trial.bullets:
             section = "no_criteria"
         result = screen_plan(plan, facts, trial.healthy_volunteers)
@@ -165,7 +184,7 @@ def match(
         counts={name: counts.get(name, 0) for name in SECTIONS},
         filtered_out=filtered_out,
         collect_next=collect_next(r.result for r in listed),
-        has_relevance=bool(own),
+        has_relevance=bool(mine),
     )
 
 

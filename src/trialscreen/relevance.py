@@ -60,6 +60,8 @@ _GENERAL = frozenset(
 )
 _CONDITION_CATEGORIES = frozenset({"condition", "finding"})
 _CONDITION_SOURCES = ("conditions[", "Condition/")  # a record's conditions, a FHIR Condition
+_ENDED = frozenset({"resolved", "history", "remission", "inactive", "completed"})
+ENDED = 0.75  # the factor for a fit only through conditions that have ended
 _SOURCE_WEIGHT = {"condition": 1.0, "mesh": 1.0, "title": 0.9, "keyword": 0.8}
 METASTASIS = "metastatic_disease"
 QUALIFIED = 0.75  # the factor for a concept found inside a phrase with words of its own
@@ -79,40 +81,72 @@ class Relevance:
     because: str
 
 
-def patient_conditions(facts: PatientFacts) -> frozenset[str]:
-    """The patient's conditions (record `conditions`, FHIR Conditions): present or past, not
-    those recorded absent."""
-    return frozenset(
-        fact.concept
-        for found in facts.concepts.values()
-        for fact in found
-        if fact.status != "absent"
-        and fact.source.startswith(_CONDITION_SOURCES)
-        and concepts.category(fact.concept) in _CONDITION_CATEGORIES
-    )
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The patient's conditions (record `conditions`, FHIR Conditions) as relevance reads
+    them: `own` present or past, `ended` those only in the past, `absent` those recorded
+    absent."""
+
+    own: frozenset[str]
+    ended: frozenset[str]
+    absent: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.own)
+
+
+def patient_conditions(facts: PatientFacts) -> Conditions:
+    """The patient's conditions, read once per patient."""
+    by_concept: dict[str, set[str]] = {}
+    for found in facts.concepts.values():
+        for fact in found:
+            if fact.source.startswith(_CONDITION_SOURCES) and (
+                concepts.category(fact.concept) in _CONDITION_CATEGORIES
+            ):
+                by_concept.setdefault(fact.concept, set()).add(fact.status)
+    own = frozenset(c for c, states in by_concept.items() if states - {"absent"})
+    ended = frozenset(c for c in own if not (by_concept[c] - _ENDED - {"absent"}))
+    absent = frozenset(c for c, states in by_concept.items() if states == {"absent"})
+    return Conditions(own, ended, absent)
 
 
 def relevance(
-    trial: Trial, facts: PatientFacts, own: frozenset[str] | None = None
+    trial: Trial, facts: PatientFacts, mine: Conditions | None = None
 ) -> Relevance | None:
     """The trial's relevance to the patient; None when the patient has no condition on record."""
-    own = patient_conditions(facts) if own is None else own
-    if not own:
+    mine = patient_conditions(facts) if mine is None else mine
+    if not mine:
         return None
+    own = mine.own
     closure = _closure(own)
+    current = own - mine.ended
+    current_closure = _closure(current)
     best = Relevance(0.0, "no condition of the trial is the patient's")
     phrases = _phrases(trial)
     # a broad class counts only for a trial that names nothing narrower: a melanoma trial
     # filed under "Neoplasm Metastasis" and "Neoplasms" is not for every cancer
     broad_counts = not any(_specific(p) for s, p in phrases if s in ("condition", "mesh"))
+    # MeSH terms and keywords index a trial by broader and related terms ("Carcinoma,
+    # Neuroendocrine" for a Merkel cell trial): they count only for a trial whose own
+    # conditions name no specific disease the lexicon knows
+    indexing_counts = not any(
+        any(c not in BROAD for c in trial_concepts(p)) for s, p in phrases if s == "condition"
+    )
     other_cancer: str | None = None  # a cancer the trial names that is not the patient's
     by_metastasis = False
+    denied: str | None = None  # a condition the trial names that the record says is absent
     for source, phrase in phrases:
+        if source in ("mesh", "keyword") and not indexing_counts:
+            continue
         found, plain = _read_phrase(phrase)
         for concept_id in found:
             if concept_id in BROAD and not broad_counts:
                 continue
+            if concept_id in mine.absent and source in ("condition", "title"):
+                denied = denied or concepts.get(concept_id).name
             fit, how = _fit(concept_id, own, closure)
+            if fit > 0 and current != own and _fit(concept_id, current, current_closure)[0] == 0:
+                fit, how = fit * ENDED, f"{how} (a condition that has ended)"
             if not plain and fit > 0:  # "Neuroendocrine Carcinoma of the Skin": a kind of it
                 fit, how = fit * QUALIFIED, f"{how} (qualified by the rest of the phrase)"
             if fit == 0 and concept_id not in BROAD and concepts.is_a(concept_id, "cancer"):
@@ -121,6 +155,12 @@ def relevance(
             if score > best.score:
                 best = Relevance(score, f"{source} {phrase!r}: {how}")
                 by_metastasis = concepts.is_a(concept_id, METASTASIS) and concept_id != METASTASIS
+    if denied is not None and best.score > 0:  # "brain metastases from kidney cancer" for a
+        # kidney cancer recorded without brain metastases
+        best = Relevance(
+            round(best.score * CONTRADICTED, 3),
+            f"{best.because}; but the record says no {denied.lower()}",
+        )
     if by_metastasis and other_cancer is not None:  # "liver metastases from colorectal cancer"
         best = Relevance(
             round(best.score * CONTRADICTED, 3),

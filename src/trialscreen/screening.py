@@ -156,6 +156,7 @@ DOUBTFUL_READINGS = frozenset(
         "negated_exclusion",
         "group_scope",
         "plus_unread",
+        "value_first",  # a value before a test's name: the words after it may say it is a change
     }
 )
 

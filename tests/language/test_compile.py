@@ -419,3 +419,22 @@ def test_blood_pressure_pair_and_glued_comparators() -> None:
 def test_temperatures_in_either_scale() -> None:
     node = lab("temperature > 100.4 degrees F")
     assert node.analyte == "temperature" and abs(node.threshold.canonical - 38.0) < 1e-9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at least 3 PSA values",
+        "at least 2 CD4 results",
+        "more than 2 potassium results",
+        "> 2 bilirubin",
+        "> 5 kg weight loss",
+        "> 10% LVEF decline",
+        "Grade > 1 creatinine",
+    ],
+)
+def test_a_number_before_a_test_that_is_not_its_value(text: str) -> None:
+    compiled = compile_criterion(text, "exclusion")
+    labs = [n for n in walk(compiled.predicate) if isinstance(n, LabCompare)]
+    assert compiled.status != "compiled"
+    assert all({"tests_counted", "value_of_something_else"} & set(n.flags) for n in labs), text

@@ -200,3 +200,37 @@ def test_unparsed_is_unknown_with_manual_review() -> None:
     compiled = compile_criterion("Able to swallow tablets")
     result = evaluate_node(compiled.predicate, build_facts(read_patient(patient())))
     assert result.met is None and result.needs == ["manual review"]
+
+
+def test_shorter_than_counts_every_course_together() -> None:
+    """ "Less than N" of a treatment: one course too long fails; several short courses that
+    together reach N may be one exposure (unknown); one or more that stay short pass."""
+    import datetime as dt
+
+    from trialscreen.evaluate import lasted
+    from trialscreen.facts import ConceptFact
+
+    def course(start: str, end: str) -> ConceptFact:
+        return ConceptFact(
+            concept="prednisone",
+            status="completed",
+            first=dt.date.fromisoformat(start),
+            last=dt.date.fromisoformat(end),
+            ongoing=False,
+            grade=None,
+            source="t",
+            label="p",
+        )
+
+    today = dt.date(2026, 11, 1)
+    short, other, long_ = (
+        course("2026-01-01", "2026-01-07"),
+        course("2026-03-01", "2026-03-07"),
+        course("2026-05-01", "2026-06-01"),
+    )
+    assert lasted([short], today, "<", 10, False)[0] is True
+    assert lasted([short, other], today, "<", 10, False)[0] is None  # 12 days together
+    assert lasted([short, other], today, "<", 20, False)[0] is True
+    assert lasted([short, long_], today, "<", 10, False)[0] is False
+    assert lasted([short, long_], today, ">=", 10, False)[0] is True
+    assert lasted([short], today, ">=", 10, True)[0] is False  # not going on now

@@ -239,3 +239,51 @@ def test_screen_html_shows_each_criterion() -> None:
     result = screen(record, [trial])[0]
     page = screen_html({"patient": "p", "as_of": "2026-11-01", "trials": [result.to_json()]})
     assert "<q>ECOG 0</q>" in page and 'class="fail"' in page
+
+
+def test_filter_spellings_and_refusals() -> None:
+    assert Filters(phase=("2", "II", "phase2")).phase == ("phase2", "phase2", "phase2")
+    assert Filters(phase=("1/2",)).phase == ("phase1", "phase2")
+    assert Filters(phase=("early1", "N/A")).phase == ("early_phase1", "na")
+    assert Filters(status=("Not yet recruiting",)).status == ("not_yet_recruiting",)
+    for bad in ({"status": ("open",)}, {"phase": ("pilot",)}, {"country": ("",)}):
+        with pytest.raises(ValueError):
+            Filters(**bad)  # type: ignore[arg-type]
+
+
+def test_zero_relevance_is_never_relevant() -> None:
+    record = patient(BREAST, **ECOG_1)
+    rows = _ranked(record, [make_trial("NCT00000070", ["Asthma"])], Filters(min_relevance=0))
+    assert rows == ["not_relevant:NCT00000070:eligible"]
+
+
+def test_ended_absent_and_indexing_terms() -> None:
+    ended = build_facts(
+        patient([{"name": "acute myeloid leukemia", "status": "resolved"}, *BREAST])
+    )
+    aml = relevance(make_trial("NCT00000080", ["Acute Myeloid Leukemia"]), ended)
+    assert aml is not None and aml.score == 0.75 and "ended" in aml.because
+    no_brain = build_facts(
+        patient(
+            [
+                {"name": "renal cell carcinoma", "status": "active"},
+                {"name": "brain metastases", "status": "absent"},
+            ]
+        )
+    )
+    trial = make_trial("NCT00000081", ["Kidney Cancer", "Brain Metastases"])
+    found = relevance(trial, no_brain)
+    assert found is not None and found.score == 0.4 and "no brain metastases" in found.because
+    net = build_facts(patient([{"name": "neuroendocrine tumor", "status": "active"}]))
+    merkel = make_trial(
+        "NCT00000082", ["Merkel Cell Carcinoma"], mesh_terms=("Carcinoma, Neuroendocrine",)
+    )
+    found = relevance(merkel, net)
+    assert found is not None and found.score == 0.0  # MeSH indexes; the condition says what it is
+
+
+def test_csv_cells_are_not_formulas() -> None:
+    record = patient(BREAST, **ECOG_1)
+    doc = _doc(record, [make_trial("NCT00000090", ["Breast Cancer"], title="=HYPERLINK(1)")])
+    rows = list(csv.DictReader(io.StringIO(match_csv(doc))))
+    assert rows[0]["title"] == "'=HYPERLINK(1)"

@@ -79,6 +79,7 @@ UNREAD_FLAGS = frozenset(
         "subject_or",
         "alias_mismatch",
         "tests_counted",
+        "value_of_something_else",
         "result_of_untested",
         "result_list",
         "hypersensitivity_target",
@@ -822,6 +823,44 @@ def clear_caches() -> None:
     compile_criterion.cache_clear()
 
 
+# words around a value written before a test's name that make the number something else:
+# "> 5 kg weight loss", "> 10% LVEF decline", "more than one PSA blood test", "<5 WBC/uL in
+# CSF" (after); "Grade > 1 creatinine" (before)
+_NOT_THE_VALUE_AFTER = re.compile(
+    r"(?i)^[\s),]*(?:loss|gain|decline|decrease|increase|reduction|rise|drop|fall|change|"
+    r"doubling|elevation|variation|blood\s+tests?|values?|levels?|results?|tests?|"
+    r"measurements?|determinations?|counts?|titers?|in\s+(?:the\s+)?(?:csf|cerebrospinal|urine|"
+    r"spinal|pleural|ascit|peritoneal|synovial))\b"
+)
+_NOT_THE_VALUE_BEFORE = re.compile(r"(?i)\b(?:grade|stage|class|score)\s*[:(]?\s*$")
+
+
+def _value_first_guard(
+    kept: list[tuple[int, int, Predicate]], tokens: list[Token], text: str
+) -> list[tuple[int, int, Predicate]]:
+    """A value written before a test's name that the words around it make a change, a count
+    of tests or another specimen's value: flagged `value_of_something_else` (not decided)."""
+    out: list[tuple[int, int, Predicate]] = []
+    for start, end, node in kept:
+        if any("value_first" in n.flags for n in walk(node) if isinstance(n, LabCompare)):
+            after = text[(tokens[end - 1].end_pos or 0) :]
+            before = text[: (tokens[start].start_pos or 0)]
+            if _NOT_THE_VALUE_AFTER.match(after) or _NOT_THE_VALUE_BEFORE.search(before):
+                node = _flag_value_first(node)
+        out.append((start, end, node))
+    return out
+
+
+def _flag_value_first(node: Predicate) -> Predicate:
+    if isinstance(node, LabCompare):
+        if "value_first" not in node.flags:
+            return node
+        return node.model_copy(update={"flags": (*node.flags, "value_of_something_else")})
+    if isinstance(node, (AllOf, AnyOf)):
+        return node.model_copy(update={"items": tuple(_flag_value_first(i) for i in node.items)})
+    return node
+
+
 @lru_cache(maxsize=65536)
 def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledCriterion:
     """Compile one bullet. Total: any text gives a CompiledCriterion, never an exception."""
@@ -848,6 +887,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
+    kept = _value_first_guard(kept, tokens, norm.text)
     unless = unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"

@@ -19,6 +19,8 @@ _CHAR_MAP: dict[str, str] = {
     "⩽": "<=",
     "≦": "<=",
     "×": "x",
+    "℃": "°C",  # the one-character degree Celsius sign
+    "℉": "°F",
     "∆": "delta ",  # "∆FEV1": a change in FEV1, not FEV1
     "Δ": "delta ",
     "✕": "x",

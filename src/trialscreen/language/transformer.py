@@ -448,10 +448,8 @@ def _ages(parts: list[AgeBound], span: Span) -> Predicate:
     return _all(items, span)
 
 
-# a test's name that counts measurements when a bare number comes before it ("2 CD4 counts")
-_TESTS_COUNTED = re.compile(
-    r"(?i)\b(?:counts?|levels?|values?|tests?|results?|measurements?|determinations?|titers?)$"
-)
+# a cell count named by its cells: a bare number before it is a value ("200 T4 cells")
+_CELLS = re.compile(r"(?i)\b(?:cells|lymphocytes|neutrophils|granulocytes|platelets|blasts)$")
 
 
 class CriteriaTransformer(Transformer[Token, Any]):
@@ -617,16 +615,16 @@ class CriteriaTransformer(Transformer[Token, Any]):
         (op, _), num = c[0], c[1]
         units = _tokens(c, "UNIT")
         unit = str(units[0]) if len(units) == 1 else None
-        subjects = next(x for x in c if isinstance(x, list))
+        subject = _of(c, Subject)[0]
         quantity = QuantitySpec(num.value, unit, span_of([num, *units]))
-        flags: tuple[str, ...] = ("unit_pair",) if len(units) > 1 else ()
-        if not units and any(_TESTS_COUNTED.search(s.text) for s in subjects):
-            # "at least 2 CD4 cell counts", "at least one CD4 count >= 350": how many tests
-            subjects = [
-                Subject(s.analyte, s.span, (*s.flags, "tests_counted"), s.text) for s in subjects
-            ]
+        flags: tuple[str, ...] = ("value_first", *(("unit_pair",) if len(units) > 1 else ()))
+        if not units and not _CELLS.search(subject.text):
+            # "at least 2 CD4 cell counts", "at least 3 PSA values", "more than 1 creatinine":
+            # a bare number before a test's name counts tests more often than it is a value
+            # ("less than 200 T4 cells" names its cells: a value)
+            subject = Subject(subject.analyte, subject.span, (*subject.flags, "tests_counted"))
         bound = BoundSpec(((op, quantity),), span_of(c[:2]), flags)
-        return self.lab_compare([subjects, bound, *_of(c, WindowSpec)])
+        return self.lab_compare([[subject], bound, *_of(c, WindowSpec)])
 
     def lab_missing_cmp(self, c: list[Any]) -> Predicate:
         """A bound with no comparator: "<=" is inferred for a multiple of ULN, else unknown."""

@@ -13,13 +13,7 @@ from typing import cast, get_args
 from trialscreen.model.trial import Location, Phase, Registration, StudyType, TrialStatus
 
 _STATUSES = frozenset(get_args(TrialStatus))
-_STATUS_ALIASES: dict[str, TrialStatus] = {
-    "unknown_status": "unknown",
-    "active": "active_not_recruiting",
-    "ongoing": "active_not_recruiting",
-    "open": "recruiting",
-    "closed": "completed",
-}
+_STATUS_ALIASES: dict[str, TrialStatus] = {"unknown_status": "unknown"}
 # the status sentence of old ClinicalTrials.gov pages ("This study has been completed.")
 _STATUS_SENTENCES: tuple[tuple[re.Pattern[str], TrialStatus], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), cast(TrialStatus, status))
