@@ -75,7 +75,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"(?i)(?<![\d,.])(\d{1,2}),(\d{1,2})(?=\s*(?:g/dl|g/l|mg/dl|mg/l|mmol/l|umol/l|"
-            r"x\s*10|x\s*uln|x\s*upper|times|fold)\b)"
+            r"x\s*10|x\s*uln|x\s*upper|times|fold)\b|\s*(?:°|deg(?:rees?)?\.?\s*)[cf]\b)"
         ),
         r"\1.\2",
     ),

@@ -233,7 +233,7 @@ def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
         excluded = bullet.kind == "exclusion"
         if own and _ruled_out(c.predicate, excluded, own):
             out[i] = _undecided(c, "rules out a class of the trial's own disease")
-        elif itself - own and _ruled_out(c.predicate, excluded, itself - own):
+        elif itself - own and _ruled_out(c.predicate, excluded, itself - own, prior=True):
             # "No prior breast cancer" in a breast cancer trial: an earlier one, not the one
             # under study; a patient with the disease on record is unknown, one without passes
             qualified = _qualify(c.predicate, excluded, itself - own)
@@ -249,7 +249,12 @@ def _qualify(node: Predicate, excluded: bool, own: set[str]) -> Predicate:
     """The tree with each ruled-out concept of `own` qualified as another episode than the
     one under study (a qualifier the record cannot check: present is unknown)."""
     if isinstance(node, HasConcept):
-        if excluded and node.concept in own and OTHER_THAN_STUDIED not in node.qualifiers:
+        if (
+            excluded
+            and node.concept in own
+            and node.timing == "history"  # "No prior breast cancer", not "no evidence of" one
+            and OTHER_THAN_STUDIED not in node.qualifiers
+        ):
             return node.model_copy(update={"qualifiers": (*node.qualifiers, OTHER_THAN_STUDIED)})
         return node
     if isinstance(node, Not):
@@ -260,14 +265,15 @@ def _qualify(node: Predicate, excluded: bool, own: set[str]) -> Predicate:
     return node.model_copy(update={"items": tuple(_qualify(i, excluded, own) for i in items)})
 
 
-def _ruled_out(node: Predicate, excluded: bool, own: set[str]) -> bool:
-    """Is a concept of `own` ruled out by this node: negated, or named in an exclusion?"""
+def _ruled_out(node: Predicate, excluded: bool, own: set[str], prior: bool = False) -> bool:
+    """Is a concept of `own` ruled out by this node: negated, or named in an exclusion?
+    (`prior`: only as a past episode, "No prior X".)"""
     if isinstance(node, HasConcept):
-        return excluded and node.concept in own
+        return excluded and node.concept in own and (not prior or node.timing == "history")
     if isinstance(node, Not):
-        return _ruled_out(node.item, not excluded, own)
+        return _ruled_out(node.item, not excluded, own, prior)
     items = getattr(node, "items", ())
-    return any(_ruled_out(item, excluded, own) for item in items)
+    return any(_ruled_out(item, excluded, own, prior) for item in items)
 
 
 def _lost_lists(trial: Trial, children: dict[int, list[int]], out: list[CompiledCriterion]) -> None:
