@@ -21,8 +21,10 @@ Prints:
   the excluded pairs (the engine's ineligible share of them), and the confusion table.
 
 - with --top20: the top 20 of `match` over the whole corpus for each example patient, against
-  blind labels (bench/relevance/top20_labels.json: each patient's top 20, shuffled with 20
-  random trials, labelled without knowing which was which): the share labelled relevant.
+  blind labels (bench/relevance/top20_labels*.json: each patient's top 20 when labelled,
+  shuffled with as many random corpus trials, labelled without knowing which was which;
+  `drawn` says which after the fact): the share labelled relevant, and the share among the
+  random trials for comparison.
 
     python bench/relevance.py [--top20] [--json]
 """
@@ -219,8 +221,13 @@ def top20() -> dict[str, Any]:
     from trialscreen.fastpath import plans_from_store
 
     corpus = ROOT.parent / "shared" / "corpus"
-    labels = json.loads((HERE / "top20_labels.json").read_text())
+    labels = [
+        row
+        for path in sorted(HERE.glob("top20_labels*.json"))
+        for row in json.loads(path.read_text())
+    ]
     by_pair = {(r["patient"], r["trial"]): r["relevance"] for r in labels}
+    random_rows = [r["relevance"] for r in labels if r.get("drawn") == "random"]
     trials = load_trials(corpus)
     plans = plans_from_store(trials)
     per_patient: dict[str, dict[str, int]] = {}
@@ -237,13 +244,12 @@ def top20() -> dict[str, Any]:
         relevant += sum(g >= 1 for g in seen)
         labelled += len(seen)
         unlabelled += len(got) - len(seen)
-    others = [v for k, v in by_pair.items() if k not in shown]
     return {
         "relevant": relevant,
         "labelled": labelled,
         "unlabelled": unlabelled,
         "share": relevant / max(labelled, 1),
-        "random_share": sum(v >= 1 for v in others) / max(len(others), 1),
+        "random_share": sum(v >= 1 for v in random_rows) / max(len(random_rows), 1),
         "per_patient": per_patient,
     }
 
