@@ -198,3 +198,18 @@ def test_no_cache_gives_the_same_match() -> None:
     cached = json.loads(run("match", EXAMPLE, "--json", "--all")[1])
     uncached = json.loads(run("--no-cache", "match", EXAMPLE, "--json", "--all")[1])
     assert cached == uncached
+
+
+def test_record_warnings_are_summarised_by_kind(tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"NCT0000000{n}.xml").write_text(
+            "<clinical_study><id_info><nct_id>NCT0000000"
+            f"{n}</nct_id></id_info><brief_title>T</brief_title>"
+            "<eligibility><criteria><textblock>No eligibility criteria</textblock></criteria>"
+            "</eligibility></clinical_study>"
+        )
+    code, _, err = run("trials", "--trials", str(tmp_path))
+    lines = [line for line in err.splitlines() if line.startswith("warning")]
+    assert code == 0 and len(lines) == 1 and "(and 2 more like it" in lines[0]
+    code, _, err = run("--verbose", "trials", "--trials", str(tmp_path))
+    assert len([line for line in err.splitlines() if line.startswith("warning")]) == 3

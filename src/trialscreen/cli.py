@@ -8,6 +8,7 @@ import difflib
 import gc
 import json
 import os
+import re
 import sqlite3
 import sys
 from contextlib import nullcontext
@@ -65,6 +66,28 @@ def emit(doc: Any) -> None:
 
 
 _USE_STORE = {"on": True}
+_VERBOSE = {"on": False}
+# "<file>: <trial id>: <what>": the kind of a record warning is what follows the id
+_WARNING_KIND = re.compile(r"^.*?:\s*(?:NCT\d{8}|[\w.-]+):\s*(?P<kind>.+?)(?:\s*\(.*\))?$")
+
+
+def summarised(warnings: list[str], verbose: bool) -> list[str]:
+    """Record warnings for people: each kind once, with how many more records it concerns
+    (`--verbose`: every one). A corpus of thousands of records otherwise prints hundreds of
+    identical lines ("no criteria bullets in the eligibility text")."""
+    if verbose:
+        return list(warnings)
+    kinds: dict[str, list[str]] = {}
+    for line in warnings:
+        found = _WARNING_KIND.match(line)
+        kind = re.sub(r"'[^']*'", "'…'", found["kind"]) if found else line
+        kinds.setdefault(kind, []).append(line)
+    return [
+        lines[0]
+        if len(lines) == 1
+        else f"{lines[0]} (and {len(lines) - 1} more like it; --verbose lists them)"
+        for lines in kinds.values()
+    ]
 
 
 def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], list[str], list[str]]:
@@ -76,7 +99,7 @@ def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], li
     try:
         with err.status("loading trials…") if err.is_terminal else nullcontext():
             loaded = load_records(*(paths or []))
-        for line in loaded.warnings:
+        for line in summarised(loaded.warnings, _VERBOSE["on"]):
             say("warning", "yellow", line)
         for line in loaded.errors:
             say("error", "red", line)
@@ -114,8 +137,12 @@ def _plans(trials: list[Trial]) -> list[TrialPlan]:
 @app.callback()
 def _options(
     no_cache: bool = typer.Option(False, "--no-cache", help="Compile everything; skip the store"),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Every warning about the trial records, not one per kind"
+    ),
 ) -> None:
     """Screen patients against clinical-trial eligibility criteria."""
+    _VERBOSE["on"] = verbose
     _USE_STORE["on"] = not no_cache and not os.environ.get("TRIALSCREEN_NO_CACHE")
 
 
