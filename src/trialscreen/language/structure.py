@@ -18,6 +18,7 @@ document and adjusts each compiled bullet for its place in it. It never reads a 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -208,6 +209,16 @@ def _named_now(node: Predicate, negated: bool) -> set[tuple[str, bool]]:
     return found
 
 
+@functools.lru_cache(maxsize=16384)
+def _condition_concepts(name: str) -> tuple[str, ...]:
+    """The concepts a registry condition names: the whole name, else the mentions in it
+    (registries repeat the same condition names across thousands of trials: read once)."""
+    found = concepts.lookup(" ".join(name.split()))
+    if found is not None:
+        return (found.id,)
+    return tuple(hit.id for _, _, hit in concepts.find_in(name))
+
+
 def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
     """ "No concurrent active malignancy" in a leukemia trial, "Brain stem tumor is excluded" in
     a glioblastoma trial: a broader class of the trial's own disease, ruled out, most likely
@@ -215,12 +226,10 @@ def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
     own: set[str] = set()
     itself: set[str] = set()
     for name in trial.conditions:
-        found = concepts.lookup(" ".join(name.split()))
-        named = [found] if found is not None else [hit for _, _, hit in concepts.find_in(name)]
-        for concept in named:
-            own |= concepts.ancestors(concept.id) - {concept.id}
-            if concepts.is_a(concept.id, "cancer"):  # a new primary can follow: "prior" is
-                itself.add(concept.id)  # another one (not so for HIV in an HIV vaccine trial)
+        for concept_id in _condition_concepts(name):
+            own |= concepts.ancestors(concept_id) - {concept_id}
+            if concepts.is_a(concept_id, "cancer"):  # a new primary can follow: "prior" is
+                itself.add(concept_id)  # another one (not so for HIV in an HIV vaccine trial)
     if not own and not itself:
         return
     for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
