@@ -154,20 +154,23 @@ def _lab_evidence(fact: LabFact, label: str) -> dict[str, Any]:
     }
 
 
-def lab_thresholds(node: LabCompare, fact: LabFact) -> tuple[float, float] | None:
+def lab_thresholds(node: LabCompare, fact: LabFact, adult: bool) -> tuple[float, float] | None:
     """The threshold in the canonical unit as an interval (low, high); floats only, as the
     hot path calls it per patient.
 
     A multiple of a normal limit uses the patient's own reference range (one value). Without
     it, the usual laboratory range of that limit (the analyte lexicon's `uln_range` /
-    `lln_range`) gives an interval, which decides only when both ends agree. None when there
-    is no threshold to compare with."""
+    `lln_range`) gives an interval, which decides only when both ends agree; those are adult
+    ranges, used only for a patient known to be an adult. None when there is no threshold to
+    compare with."""
     t = node.threshold
     if not isinstance(t, NormalMultiple):
         return None if t.canonical is None else (t.canonical, t.canonical)
     own = fact.uln if t.limit == "ULN" else fact.lln
     if own is not None:
         return t.factor * own, t.factor * own
+    if not adult:
+        return None
     info = analytes.get(node.analyte)
     spread = info.uln_range if t.limit == "ULN" else info.lln_range
     return None if spread is None else (t.factor * spread[0], t.factor * spread[1])
@@ -234,7 +237,7 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     if old is not None:
         return old
     evidence = _lab_evidence(fact, label)
-    found = lab_thresholds(node, fact)
+    found = lab_thresholds(node, fact, facts.adult)
     if found is None:
         if isinstance(node.threshold, NormalMultiple):
             return Result(
@@ -438,11 +441,21 @@ class ConceptWant(Protocol):
     @property
     def indication(self) -> str | None: ...
     @property
+    def by_test(self) -> bool: ...
+    @property
     def stages(self) -> tuple[str, ...]: ...
 
 
 def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
     """Does one record entry satisfy the node's timing, window and grade? None if undecidable."""
+    if (
+        fact.status in _ENDED
+        and _is_infection(fact.concept)
+        and (node.by_test or (node.timing == "any" and node.within_days is None))
+    ):
+        # a cleared or cured infection: "HCV negative" names a test that stays positive after a
+        # cure, and a bare "Hepatitis C" may mean now or ever; neither is settled by it
+        return None
     checks: list[bool | None] = []
     if node.timing == "current" and node.within_days is None:  # a window says when instead
         checks.append(fact.ongoing or fact.status == "active")
@@ -465,6 +478,14 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     if False in checks:
         return False
     return None if None in checks else True
+
+
+_ENDED = frozenset({"resolved", "history"})
+
+
+@lru_cache(maxsize=4096)
+def _is_infection(concept_id: str) -> bool:
+    return concepts.known(concept_id) and concepts.is_a(concept_id, "infection")
 
 
 def _stage_now(stages: tuple[str, ...], fact: ConceptFact, facts: PatientFacts) -> bool | None:

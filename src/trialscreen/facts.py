@@ -88,6 +88,13 @@ class PatientFacts:
     # tumour-marker results by marker id (record `biomarkers`), with each one's field path
     markers: dict[str, list[MarkerFact]] = field(default_factory=dict)
 
+    @property
+    def adult(self) -> bool:
+        """Known to be 18 or older: the usual adult laboratory ranges may stand in for the
+        patient's own (children's limits differ: creatinine, alkaline phosphatase, AST)."""
+        age = self.age_in("years")
+        return age is not None and age[0] >= 18
+
     def age_in(self, unit: str) -> tuple[float, float] | None:
         """The patient's age in a unit, as (lowest, highest) it can be: exact from a birth
         date (calendar years and months); from a whole `age` in years, anywhere in that year.

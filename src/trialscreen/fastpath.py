@@ -103,7 +103,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
             return None, missing
         if fact.days_old is None or fact.days_old > stale:
             return None, old
-        found = lab_thresholds(node, fact)
+        found = lab_thresholds(node, fact, facts.adult)
         if found is None:
             return None, no_range
         low, high = found
@@ -176,6 +176,7 @@ class _Want:
     grade: int | None
     indication: str | None
     stages: tuple[str, ...]
+    by_test: bool
 
 
 def _plan_has_concept(tree_node: HasConcept) -> Plan:
@@ -186,6 +187,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         tree_node.grade,
         tree_node.indication,
         tree_node.stages,
+        tree_node.by_test,
     )
     label = concept_label(tree_node.concept)
     qualifiers = tree_node.qualifiers

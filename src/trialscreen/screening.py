@@ -157,6 +157,7 @@ DOUBTFUL_READINGS = frozenset(
         "group_scope",
         "plus_unread",
         "value_first",  # a value before a test's name: the words after it may say it is a change
+        "requirement_in_exclusion",  # a requirement filed as an exclusion: which way is meant?
     }
 )
 

@@ -49,12 +49,14 @@ from trialscreen.model.predicate import (
     Conditional,
     HasConcept,
     LabCompare,
+    LifeExpectancy,
     NoConstraint,
     Not,
     Predicate,
     ScoreCompare,
     SexIs,
     Span,
+    TimeSince,
     Unparsed,
     leaves,
     walk,
@@ -80,6 +82,7 @@ UNREAD_FLAGS = frozenset(
         "alias_mismatch",
         "tests_counted",
         "value_of_something_else",
+        "requirement_in_exclusion",
         "result_of_untested",
         "result_list",
         "hypersensitivity_target",
@@ -823,6 +826,42 @@ def clear_caches() -> None:
     compile_criterion.cache_clear()
 
 
+# a requirement written in an exclusion list ("Must be at least 18 years old", "Creatinine
+# clearance >= 60 mL/min is required", "At least 28 days since prior chemotherapy", "ECOG 0-1"):
+# misfiled, not something whose presence excludes; read literally it would exclude the eligible
+_REQUIREMENT = re.compile(
+    r"(?i)(?<!\bwho )\b(?:must|should|shall)\s+(?:(?:have\s+)?(?:be|been|have|had|show|"
+    r"demonstrate|meet|elapsed|use|agree|provide|sign))\b|\b(?:is|are)\s+(?:required|mandatory)\b"
+)
+_BETTER_LOW = frozenset({"ecog", "who", "zubrod", "nyha"})  # performance or class: low is well
+_BETTER_HIGH = frozenset({"karnofsky", "lansky"})
+
+
+def requirement_in_exclusion(kept: list[tuple[int, int, Predicate]], text: str) -> bool:
+    """Is this exclusion bullet a requirement in the wrong list? Requirement wording, a wait
+    since a treatment, a long enough life expectancy, or a good performance score."""
+    if _REQUIREMENT.search(text):
+        return True
+    for _, _, node in kept:
+        found = list(leaves(node))
+        for leaf in found:
+            if isinstance(leaf, TimeSince) and leaf.op in (">", ">="):
+                return True
+            if isinstance(leaf, LifeExpectancy) and leaf.op in (">", ">="):
+                return True
+        scores = [leaf for leaf in found if isinstance(leaf, ScoreCompare)]
+        for scale in {s.scale for s in scores}:
+            upper = [s.value for s in scores if s.scale == scale and s.op in ("<", "<=")]
+            lower = [s.value for s in scores if s.scale == scale and s.op in (">", ">=")]
+            # "ECOG 0-1", "ECOG < 2", "Karnofsky >= 70", "Karnofsky 60-100": the good end of
+            # the scale ("ECOG 3 or 4", "Karnofsky < 50" are real exclusions)
+            if scale in _BETTER_LOW and upper and not any(v > 0 for v in lower):
+                return True
+            if scale in _BETTER_HIGH and lower and not any(v < 100 for v in upper):
+                return True
+    return False
+
+
 # words around a value written before a test's name that make the number something else:
 # "> 5 kg weight loss", "> 10% LVEF decline", "more than one PSA blood test", "<5 WBC/uL in
 # CSF" (after); "Grade > 1 creatinine" (before)
@@ -918,6 +957,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("and_or_mix")
     if kind == "exclusion" and limit_as_exclusion(kept, norm.text):
         flags.append("negated_exclusion")
+    if kind == "exclusion" and requirement_in_exclusion(kept, norm.text):
+        flags.append("requirement_in_exclusion")
     if any(
         str(t) == "+" and norm.text[max((t.start_pos or 0) - 1, 0) : (t.start_pos or 0)] == " "
         for (_, e, _), (b, _, _) in zip(kept, kept[1:], strict=False)

@@ -397,6 +397,9 @@ def _in(concept: str, categories: frozenset[str]) -> bool:
 # ("chemotherapy more than 30 days prior": its start or its end?); what is taken now may be a
 # changed regimen when it is a class or a kind of treatment ("current HAART for 6 weeks")
 _BEGAN_ON_A_DATE = frozenset({"condition", "finding", "procedure"})
+# spread to the brain or meninges, where "active" means untreated or progressing
+_SPREAD_TO_CNS = frozenset({"brain_metastases", "cns_involvement", "leptomeningeal_disease"})
+ACTIVE_METASTASES = "active (untreated or progressing)"
 _REGIMEN = frozenset({"drug_class", "treatment"})
 
 
@@ -1088,6 +1091,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
             ]
             extra = tuple(q for q in texts if q not in quals)
+            if (
+                concepts.known(ref.concept) and concepts.ancestors(ref.concept) & _SPREAD_TO_CNS
+            ) and any(
+                re.search(r"(?i)\bactive\b", text)
+                for text in [w.text for w in words if w.role == "current"]
+                + [q.split(":", 1)[1] for q in ref.qualifiers if q.startswith("current:")]
+            ):  # "active brain metastases": untreated or progressing, which the record's
+                # "active" (still there) does not say; treated, stable ones are not active
+                extra = (*extra, ACTIVE_METASTASES)
             own_span = _own_span(ref, concept_refs, excepted, span)
             if onset is not None:  # "had chickenpox at least 6 months prior to entry"
                 items.append(

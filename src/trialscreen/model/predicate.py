@@ -128,6 +128,11 @@ class HasConcept(_Node):
     # group, "IIIB" one letter; language/stages.py)
     stages: tuple[str, ...] = ()
 
+    @property
+    def by_test(self) -> bool:
+        """Worded as a test result ("HCV negative", "positive for hepatitis B")."""
+        return "test_result" in self.flags
+
 
 class TimeSince(_Node):
     """Days since the concept last happened (its end, or its date) compared with a bound."""

@@ -1,0 +1,142 @@
+"""Wrong decisions an outside probe with hand-written patients found (2026-12-04), each now
+unknown or decided the right way: a cured infection against test wording, children's limits,
+active brain metastases, requirements filed as exclusions, venous vs arterial thromboembolism,
+degrees of heart block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trialscreen.api import evaluate, load_patient
+
+AS_OF = "2026-11-01"
+
+
+def outcome(text: str, record: dict[str, Any], kind: str = "inclusion") -> str:
+    from trialscreen.api import compile_criterion
+
+    patient = load_patient({"id": "probe", "as_of": AS_OF, **record})
+    return evaluate(compile_criterion(text, kind), patient).outcome  # type: ignore[arg-type]
+
+
+CURED_HCV = {
+    "sex": "female",
+    "birth_date": "1962-02-02",
+    "conditions": [
+        {"name": "hepatitis C", "status": "resolved", "onset": "2008", "end": "2019-05-01"}
+    ],
+}
+ACTIVE_HCV = {
+    "sex": "female",
+    "age": 64,
+    "conditions": [{"name": "hepatitis C", "status": "active"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("HCV negative", "inclusion"),
+        ("Negative hepatitis C test", "inclusion"),
+        ("No hepatitis C", "inclusion"),
+        ("HCV positive", "exclusion"),
+        ("Known hepatitis C infection", "exclusion"),
+    ],
+)
+def test_a_cured_infection_does_not_settle_test_wording(text: str, kind: str) -> None:
+    assert outcome(text, CURED_HCV, kind) == "unknown"
+    assert outcome(text, ACTIVE_HCV, kind) == "fail"
+
+
+def test_children_get_no_adult_limits() -> None:
+    child = {
+        "sex": "male",
+        "birth_date": "2016-03-03",
+        "observations": [
+            {"name": "creatinine", "value": 1.2, "unit": "mg/dL", "date": "2026-10-28"}
+        ],
+    }
+    assert outcome("Creatinine <= 1.5 x ULN", child) == "unknown"
+    adult = {**child, "birth_date": "1960-03-03"}
+    assert outcome("Creatinine <= 1.5 x ULN", adult) == "pass"  # 1.2 <= 1.35 at either end
+
+
+def test_active_brain_metastases_are_not_just_recorded_ones() -> None:
+    treated = {
+        "sex": "female",
+        "age": 60,
+        "conditions": [
+            {"name": "breast cancer", "status": "active"},
+            {"name": "brain metastases", "status": "active", "onset": "2025-06-01"},
+        ],
+    }
+    none = {
+        "sex": "female",
+        "age": 60,
+        "conditions": [{"name": "brain metastases", "status": "absent"}],
+    }
+    assert outcome("Active brain metastases", treated, "exclusion") == "unknown"
+    assert outcome("Active brain metastases", none, "exclusion") == "pass"
+    assert outcome("Known brain metastases", treated, "exclusion") == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Must be at least 18 years old",
+        "Patients must have ECOG 0-1",
+        "Creatinine clearance >= 60 mL/min is required",
+        "At least 28 days since prior chemotherapy",
+        "Life expectancy > 3 months",
+        "ECOG 0-1",
+    ],
+)
+def test_a_requirement_in_an_exclusion_list_is_not_turned_round(text: str) -> None:
+    patient = {
+        "sex": "male",
+        "age": 66,
+        "observations": [
+            {"name": "ECOG", "value": 1, "date": "2026-10-20"},
+            {"name": "creatinine clearance", "value": 45, "unit": "mL/min", "date": "2026-10-29"},
+        ],
+        "treatments": [
+            {"name": "docetaxel", "status": "completed", "start": "2026-06-01", "end": "2026-10-10"}
+        ],
+        "life_expectancy_months": 12,
+    }
+    assert outcome(text, patient, "exclusion") == "unknown"
+
+
+def test_a_real_exclusion_of_poor_performance_still_decides() -> None:
+    patient = {
+        "sex": "male",
+        "age": 66,
+        "observations": [{"name": "ECOG", "value": 3, "date": "2026-10-20"}],
+    }
+    assert outcome("ECOG performance status 3 or 4", patient, "exclusion") == "fail"
+
+
+def test_venous_and_arterial_thromboembolism_differ() -> None:
+    arterial = {
+        "age": 60,
+        "conditions": [
+            {"name": "arterial thromboembolism", "status": "resolved", "onset": "2026-08-01"}
+        ],
+    }
+    dvt = {
+        "age": 60,
+        "conditions": [{"name": "deep vein thrombosis", "status": "active", "onset": "2026-09-01"}],
+    }
+    assert outcome("History of venous thromboembolism", arterial, "exclusion") != "fail"
+    assert outcome("History of venous thromboembolism", dvt, "exclusion") == "fail"
+    assert outcome("Arterial thromboembolic events within 6 months", dvt, "exclusion") != "fail"
+
+
+def test_degrees_of_heart_block() -> None:
+    first = {"age": 60, "conditions": [{"name": "first degree AV block", "status": "active"}]}
+    complete = {"age": 60, "conditions": [{"name": "complete heart block", "status": "active"}]}
+    assert outcome("Complete heart block", first, "exclusion") != "fail"
+    assert outcome("Complete heart block", complete, "exclusion") == "fail"
+    assert outcome("Heart block", first, "exclusion") == "fail"
