@@ -121,13 +121,23 @@ def test_an_assumed_esr_limit_decides_only_where_every_usual_limit_agrees() -> N
 
     def outcome(value: float) -> bool | None:
         obs = {"name": "ESR", "value": value, "unit": "mm/h", "date": "2026-10-20"}
-        check = check_record({"id": "p", "as_of": "2026-11-01", "observations": [obs]})
+        record = {"id": "p", "as_of": "2026-11-01", "age": 50, "observations": [obs]}
+        check = check_record(record)  # an adult: the usual (adult) limits may stand in
         assert check.patient is not None
         return judge(compiled, build_facts(check.patient))[0].met
 
     assert outcome(20) is True  # under 1.5 x 15: met for every limit in use (15-30 mm/h)
     assert outcome(30) is None  # met for some laboratories and sexes, not others
     assert outcome(50) is False  # over 1.5 x 30
+
+
+def test_no_assumed_limit_for_a_patient_not_known_to_be_an_adult() -> None:
+    compiled = compile_criterion("ESR <= 1.5 x ULN")
+    obs = {"name": "ESR", "value": 20, "unit": "mm/h", "date": "2026-10-20"}
+    for extra in ({}, {"age": 12}):
+        check = check_record({"id": "p", "as_of": "2026-11-01", "observations": [obs], **extra})
+        assert check.patient is not None
+        assert judge(compiled, build_facts(check.patient))[0].met is None
 
 
 def test_tests_without_a_default_limit_need_the_patients_own() -> None:

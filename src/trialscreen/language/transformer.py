@@ -399,7 +399,7 @@ def _in(concept: str, categories: frozenset[str]) -> bool:
 _BEGAN_ON_A_DATE = frozenset({"condition", "finding", "procedure"})
 # spread to the brain or meninges, where "active" means untreated or progressing
 _SPREAD_TO_CNS = frozenset({"brain_metastases", "cns_involvement", "leptomeningeal_disease"})
-ACTIVE_METASTASES = "active (untreated or progressing)"
+ACTIVE_METASTASES = "active"  # untreated or progressing
 _REGIMEN = frozenset({"drug_class", "treatment"})
 
 
