@@ -67,10 +67,21 @@ METASTASIS = "metastatic_disease"
 QUALIFIED = 0.75  # the factor for a concept found inside a phrase with words of its own
 CONTRADICTED = 0.5  # the factor for a tumour marker the record contradicts
 _NEOPLASMS = re.compile(r"\bneoplasms?\b", re.IGNORECASE)
-_MARKER_WORDS = re.compile(
-    r"(?i)\b(?:her2|her-2|erbb2|estrogen|oestrogen|progesterone|hormone[\s-]receptor|er[+-]|pr[+-]|"
-    r"triple[\s-]negative|egfr|alk|ros1|braf|kras|brca\d?|msi|mmr|pd-?l1)"
-)
+
+
+@functools.cache
+def _marker_words() -> re.Pattern[str]:
+    """Any name of a tumour marker in the marker lexicon: a phrase worth reading for one."""
+    from trialscreen.lexicon import biomarkers
+
+    names = {
+        n.lower()
+        for m in biomarkers.all_markers()
+        for n in (m.name, *m.synonyms, *m.phrases)
+        if len(n) >= 2
+    }
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![\w])(?:{alternatives})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +295,7 @@ def _contradicted_marker(trial: Trial, facts: PatientFacts) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def _stated_markers(phrase: str) -> tuple[BiomarkerStatus, ...]:
     """The tumour-marker statuses a phrase states, read by the criteria grammar."""
-    if not _MARKER_WORDS.search(phrase):
+    if not _marker_words().search(phrase):
         return ()
     from trialscreen.language.compiler import compile_criterion
 

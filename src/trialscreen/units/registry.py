@@ -259,13 +259,17 @@ def _affine(from_unit: str, to_unit: str, params: _Params | None) -> tuple[float
 def conversion(from_unit: str, to_unit: str, analyte: str | None = None) -> tuple[float, float]:
     """(scale, offset) from one unit to another: `conversion_factor` and an offset, which is
     0 except between temperature scales. Raises UnitError, naming both units."""
-    params = None
-    if analyte is not None:
-        found = _analyte(analyte)
-        params = _Params(
-            found.id, found.kind == "score", found.molar_mass, found.valence, found.per_molar_mass
-        )
-    return _affine(from_unit, to_unit, params)
+    return _affine(from_unit, to_unit, _params(analyte))
+
+
+def _params(analyte: str | None) -> _Params | None:
+    """What a conversion needs to know of the analyte (id or synonym), if one is named."""
+    if analyte is None:
+        return None
+    found = _analyte(analyte)
+    return _Params(
+        found.id, found.kind == "score", found.molar_mass, found.valence, found.per_molar_mass
+    )
 
 
 def _factor(from_unit: str, to_unit: str, params: _Params | None) -> float:
@@ -296,13 +300,7 @@ def _factor(from_unit: str, to_unit: str, params: _Params | None) -> float:
 def conversion_factor(from_unit: str, to_unit: str, analyte: str | None = None) -> float:
     """f such that value_in_to = value_in_from * f; `analyte` (id or synonym) supplies the
     molar mass and valence for mg/dL <-> µmol/L <-> mEq/L. Raises UnitError, naming both units."""
-    params = None
-    if analyte is not None:
-        found = _analyte(analyte)
-        params = _Params(
-            found.id, found.kind == "score", found.molar_mass, found.valence, found.per_molar_mass
-        )
-    return _factor(from_unit, to_unit, params)
+    return _factor(from_unit, to_unit, _params(analyte))
 
 
 def to_canonical(value: float, unit: str, analyte_id: str) -> float:
