@@ -140,3 +140,59 @@ def test_degrees_of_heart_block() -> None:
     assert outcome("Complete heart block", first, "exclusion") != "fail"
     assert outcome("Complete heart block", complete, "exclusion") == "fail"
     assert outcome("Heart block", first, "exclusion") == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Creatinine Clearance greater than or equal to 50.",
+        "Platelet count of at least 100,000/mm3",
+        "Total bilirubin <= 1.5 x ULN",
+        "Has to be at least 18 years old",
+        "Required: age 18 years or older",
+    ],
+)
+def test_more_requirements_filed_as_exclusions(text: str) -> None:
+    fit = {
+        "sex": "female",
+        "age": 50,
+        "observations": [
+            {"name": "creatinine clearance", "value": 90, "unit": "mL/min", "date": "2026-10-25"},
+            {"name": "platelets", "value": 250, "unit": "10^9/L", "date": "2026-10-25"},
+            {
+                "name": "total bilirubin",
+                "value": 0.6,
+                "unit": "mg/dL",
+                "date": "2026-10-25",
+                "reference_range": {"low": 0.2, "high": 1.2},
+            },
+        ],
+    }
+    assert outcome(text, fit, "exclusion") == "unknown"
+
+
+def test_real_lab_exclusions_still_decide() -> None:
+    patient = {
+        "sex": "male",
+        "age": 40,
+        "conditions": [{"name": "HIV infection", "status": "active"}],
+        "observations": [
+            {"name": "CD4 count", "value": 500, "unit": "cells/uL", "date": "2026-10-25"},
+            {"name": "ANC", "value": 1.0, "unit": "10^9/L", "date": "2026-10-25"},
+            {"name": "heart failure NYHA class", "value": 2, "date": "2026-10-25"},
+        ],
+    }
+    assert (
+        outcome("Absolute CD4 count of < 100 or > 350 cells/mm3.", patient, "exclusion") == "fail"
+    )
+    assert outcome("ANC < 1500/mm3", patient, "exclusion") == "fail"
+
+
+def test_mobitz_and_renal_neoplasm_are_not_read_as_more_than_they_say() -> None:
+    second = {
+        "age": 60,
+        "conditions": [{"name": "second degree atrioventricular block", "status": "active"}],
+    }
+    assert outcome("Mobitz type II", second, "exclusion") != "fail"
+    superficial = {"age": 60, "conditions": [{"name": "venous thrombosis", "status": "active"}]}
+    assert outcome("Deep vein thrombosis", superficial, "exclusion") != "fail"

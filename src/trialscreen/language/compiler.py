@@ -51,6 +51,7 @@ from trialscreen.model.predicate import (
     LabCompare,
     LifeExpectancy,
     NoConstraint,
+    NormalMultiple,
     Not,
     Predicate,
     ScoreCompare,
@@ -62,6 +63,7 @@ from trialscreen.model.predicate import (
     walk,
 )
 from trialscreen.model.trial import CriterionKind
+from trialscreen.units import analytes
 
 # node flags that say some written text was read past without meaning: never `compiled`
 UNREAD_FLAGS = frozenset(
@@ -830,11 +832,40 @@ def clear_caches() -> None:
 # clearance >= 60 mL/min is required", "At least 28 days since prior chemotherapy", "ECOG 0-1"):
 # misfiled, not something whose presence excludes; read literally it would exclude the eligible
 _REQUIREMENT = re.compile(
-    r"(?i)(?<!\bwho )\b(?:must|should|shall)\s+(?:(?:have\s+)?(?:be|been|have|had|show|"
-    r"demonstrate|meet|elapsed|use|agree|provide|sign))\b|\b(?:is|are)\s+(?:required|mandatory)\b"
+    r"(?i)(?<!\bwho )\b(?:must|should|shall|(?:has|have|needs?)\s+to)\s+(?:(?:have\s+)?(?:be|been|"
+    r"have|had|show|demonstrate|meet|elapsed|use|agree|provide|sign))\b|\b(?:is|are)\s+"
+    r"(?:required|mandatory)\b|^\W*required\b|\brequired\W*$|^\W*minimum\s+age\b"
 )
-_BETTER_LOW = frozenset({"ecog", "who", "zubrod", "nyha"})  # performance or class: low is well
+_BETTER_LOW = frozenset({"ecog", "who", "zubrod"})  # performance: low is well (not NYHA: a class
+# of heart failure names the disease)
 _BETTER_HIGH = frozenset({"karnofsky", "lansky"})
+
+
+# tests whose lexicon entry has no lower normal limit, where a minimum is a requirement
+_HIGHER_IS_BETTER = frozenset({"creatinine_clearance", "fev1_predicted", "dlco_predicted"})
+
+
+def _normal_side(leaf: LabCompare) -> bool:
+    """Does the bound take in the normal range ("ANC >= 1500", "Hemoglobin > 9 g/dL",
+    "Bilirubin <= 1.5 x ULN", "CrCl >= 50")? Then, in an exclusion list, it is a requirement:
+    at or above a lower normal limit, or at or below an upper one."""
+    t = leaf.threshold
+    low, high = leaf.op in (">", ">="), leaf.op in ("<", "<=")
+    if isinstance(t, NormalMultiple):
+        return (high and t.limit == "ULN" and t.factor >= 1) or (
+            low and t.limit == "LLN" and t.factor <= 1
+        )
+    if t.canonical is None:
+        return False
+    if low and leaf.analyte in _HIGHER_IS_BETTER:  # no lower limit recorded, but more is better
+        return True
+    info = analytes.get(leaf.analyte) if analytes.lookup(leaf.analyte) else None
+    if info is None:
+        return False
+    return bool(
+        (low and info.default_lln is not None and t.canonical <= info.default_lln)
+        or (high and info.default_uln is not None and t.canonical >= info.default_uln)
+    )
 
 
 def requirement_in_exclusion(kept: list[tuple[int, int, Predicate]], text: str) -> bool:
@@ -844,10 +875,16 @@ def requirement_in_exclusion(kept: list[tuple[int, int, Predicate]], text: str) 
         return True
     for _, _, node in kept:
         found = list(leaves(node))
-        for leaf in found:
-            if isinstance(leaf, TimeSince) and leaf.op in (">", ">="):
+        labs = [leaf for leaf in found if isinstance(leaf, LabCompare)]
+        for leaf in labs:
+            both_ways = any(
+                other.analyte == leaf.analyte and (other.op in "<=") != (leaf.op in "<=")
+                for other in labs
+            )  # "CD4 < 100 or > 350": outside a band, a real exclusion
+            if not both_ways and _normal_side(leaf):
                 return True
-            if isinstance(leaf, LifeExpectancy) and leaf.op in (">", ">="):
+        for node_leaf in found:
+            if isinstance(node_leaf, (TimeSince, LifeExpectancy)) and node_leaf.op in (">", ">="):
                 return True
         scores = [leaf for leaf in found if isinstance(leaf, ScoreCompare)]
         for scale in {s.scale for s in scores}:

@@ -19,8 +19,9 @@ _CHAR_MAP: dict[str, str] = {
     "⩽": "<=",
     "≦": "<=",
     "×": "x",
-    "℃": "°C",  # the one-character degree Celsius sign
-    "℉": "°F",
+    "℃": "deg C",  # the one-character degree Celsius sign
+    "℉": "deg F",
+    "°": "deg ",  # "38.5 °C": one ASCII spelling of the degree sign
     "∆": "delta ",  # "∆FEV1": a change in FEV1, not FEV1
     "Δ": "delta ",
     "✕": "x",
