@@ -841,7 +841,27 @@ _BETTER_LOW = frozenset({"ecog", "who", "zubrod"})  # performance: low is well (
 _BETTER_HIGH = frozenset({"karnofsky", "lansky"})
 
 
-# tests whose lexicon entry has no lower normal limit, where a minimum is a requirement
+# the organ-function tests of eligibility lists, where a minimum (counts, clearance, ejection
+# fraction) or a maximum (liver and kidney tests) on the normal side is a requirement wherever
+# it is filed; other tests are excluded on normal values too ("CD4 >= 500" in a trial of low
+# counts, "BMI < 30" in an obesity trial) and are left as written
+_MINIMUM_REQUIRED = frozenset(
+    {
+        "anc",
+        "platelets",
+        "hemoglobin",
+        "wbc",
+        "albumin",
+        "lvef",
+        "egfr",
+        "creatinine_clearance",
+        "fev1_predicted",
+        "dlco_predicted",
+    }
+)
+_MAXIMUM_REQUIRED = frozenset(
+    {"total_bilirubin", "ast", "alt", "alkaline_phosphatase", "creatinine"}
+)
 _HIGHER_IS_BETTER = frozenset({"creatinine_clearance", "fev1_predicted", "dlco_predicted"})
 
 
@@ -850,7 +870,8 @@ def _normal_side(leaf: LabCompare) -> bool:
     "Bilirubin <= 1.5 x ULN", "CrCl >= 50")? Then, in an exclusion list, it is a requirement:
     at or above a lower normal limit, or at or below an upper one."""
     t = leaf.threshold
-    low, high = leaf.op in (">", ">="), leaf.op in ("<", "<=")
+    low = leaf.op in (">", ">=") and leaf.analyte in _MINIMUM_REQUIRED
+    high = leaf.op in ("<", "<=") and leaf.analyte in _MAXIMUM_REQUIRED
     if isinstance(t, NormalMultiple):
         return (high and t.limit == "ULN" and t.factor >= 1) or (
             low and t.limit == "LLN" and t.factor <= 1
