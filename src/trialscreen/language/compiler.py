@@ -862,7 +862,6 @@ _MINIMUM_REQUIRED = frozenset(
 _MAXIMUM_REQUIRED = frozenset(
     {"total_bilirubin", "ast", "alt", "alkaline_phosphatase", "creatinine"}
 )
-_HIGHER_IS_BETTER = frozenset({"creatinine_clearance", "fev1_predicted", "dlco_predicted"})
 
 
 def _normal_side(leaf: LabCompare) -> bool:
@@ -878,13 +877,13 @@ def _normal_side(leaf: LabCompare) -> bool:
         )
     if t.canonical is None:
         return False
-    if low and leaf.analyte in _HIGHER_IS_BETTER:  # no lower limit recorded, but more is better
-        return True
     info = analytes.get(leaf.analyte) if analytes.lookup(leaf.analyte) else None
     if info is None:
         return False
     return bool(
-        (low and info.default_lln is not None and t.canonical <= info.default_lln)
+        # a minimum of a test with no lower limit recorded (clearance, % predicted): more is
+        # better, so any minimum is a requirement
+        (low and (info.default_lln is None or t.canonical <= info.default_lln))
         or (high and info.default_uln is not None and t.canonical >= info.default_uln)
     )
 
