@@ -336,7 +336,7 @@ def match_cmd(
     as_of: str = AS_OF_OPT,
 ) -> None:
     """Trials for the patient: relevant ones first (eligible, undetermined, likely fails,
-    ineligible with the criterion that failed), then, with --all, the rest."""
+    ineligible ones last, with the criterion that failed), then, with --all, the rest."""
     form = _format(fmt, as_json)
     if not 0 <= min_relevance <= 1:
         fail(f"--min-relevance {min_relevance}: use a number from 0 to 1")

@@ -3,10 +3,11 @@ what to collect next.
 
 Sections, in this order (README, "Match"):
 - relevant: the trial's conditions fit the patient's (relevance >= `min_relevance`, default
-  0.5; relevance.py), in three tiers: the patient's own disease (>= 0.9), a disease holding it
-  (>= 0.7), the rest; within each: eligible, undetermined without a warning, undetermined
-  with a likely-fail warning, ineligible; ties by fewest unknowns only a person can decide,
-  then fewest unknowns, then relevance.
+  0.5; relevance.py): first the trials the patient may still join, then the ineligible ones,
+  each in three tiers: the patient's own disease (>= 0.9), a disease holding it (>= 0.7), the
+  rest; within a tier: eligible, undetermined without a warning, undetermined with a
+  likely-fail warning; ties by fewest unknowns only a person can decide, then fewest
+  unknowns, then relevance.
 - not relevant: screened, but for other conditions (listed with `--all`).
 - no criteria: records with no eligibility text (listed with `--all`).
 A patient with no condition on record has no relevance: every trial with criteria is in one
@@ -110,7 +111,8 @@ class MatchRow:
         score = self.relevance.score if self.relevance else 0.0
         tier = next(i for i, floor in enumerate(TIERS) if score >= floor)
         verdict = _VERDICT_RANK[r.verdict] + (1 if self.warned else 0)
-        return (tier, verdict, r.manual, r.unknown, -score, r.trial_id)
+        joinable = r.verdict != "ineligible"  # below every trial the patient may still join
+        return (not joinable, tier, verdict, r.manual, r.unknown, -score, r.trial_id)
 
     def to_json(self) -> dict[str, Any]:
         r, reg = self.result, self.trial.registration

@@ -19,7 +19,24 @@ A trial's relevance is its best fit, from conditions and MeSH terms as written, 
 at 0.8 of it and from the title at 0.9 of it. Tumour markers the conditions or title state
 ("HER2-Positive Breast Cancer", "Triple Negative Breast Neoplasms") are decided against the
 patient's marker results with the criteria's own reading (markers.status_met): a marker the
-record contradicts halves the relevance; one it confirms or does not state leaves it.
+record contradicts halves the relevance; one it confirms or does not state leaves it. So does a
+patient state the title or conditions name that the record contradicts ("Premenopausal" for a
+postmenopausal patient; menopause, pregnancy, breastfeeding, postpartum, smoking).
+
+What the trial does with a condition can make it someone else's, and halves the fit through it:
+- the title says the study prevents or detects it, or is for people at risk of it
+  ("Tamoxifen for the Prevention of Breast Cancer", "PET for Detecting Lung Cancer"); or the
+  registry's primary purpose is prevention or diagnosis, the condition is a cancer and the
+  title names nothing of the patient's (the Women's Health Initiative, filed under "Breast
+  Neoplasms"); or the primary purpose is screening: for people not known to have it;
+- the phrase names a childhood form ("Childhood Solid Tumor") and the patient is 22 or older,
+  or an adult form and the patient is under 18;
+- a disease holding the patient's ("Kidney Cancer") is one the trial also names a narrower
+  form of that is not the patient's ("... Wilms' Tumor ..." for renal cell carcinoma): the
+  trial's kidney cancer is that form; or the title names another cancer and nothing of the
+  patient's ("Lung Metastases From Soft Tissue Sarcoma" filed under "Kidney Cancer").
+A phrase naming the organ of a cancer that is not the patient's ("Neuroendocrine Carcinoma of
+the Skin" for a pancreatic neuroendocrine tumour) does not fit at all.
 
 A patient with no condition on record has no relevance to measure: every trial gets None and
 `match` ranks by verdict alone.
@@ -67,6 +84,27 @@ METASTASIS = "metastatic_disease"
 QUALIFIED = 0.75  # the factor for a concept found inside a phrase with words of its own
 CONTRADICTED = 0.5  # the factor for a tumour marker the record contradicts
 _NEOPLASMS = re.compile(r"\bneoplasms?\b", re.IGNORECASE)
+ELSEWHERE = 0.5  # the factor for a condition the trial prevents, screens for, or names for
+# another age group or as another form
+# the words before a mention that make it what the study prevents or its participants risk
+_PREVENTED = re.compile(
+    r"(?i)\b(?:prevent(?:s|ing|ion)?(?:\s+of)?|detect(?:s|ed|ing|ion)?(?:\s+of)?|at\s+(?:high|higher|increased)?\s*risk\s+(?:of|for)"
+    r"|risk\s+of|reduc\w*\s+the\s+(?:risk|incidence)\s+of)"
+    r"(?:\s+developing)?\s+(?:the\s+|a\s+)?"
+    # "preventing recurrence of", "... progression of": for people who have it
+    r"(?:(?!recurren|relaps|progress|metasta|spread|complicat|return|death)[\w'-]+\s+){0,2}$"
+)
+_CHILDHOOD = frozenset(
+    "childhood pediatric paediatric children child infant infants juvenile".split()
+)
+CHILDHOOD_UNTIL = 22  # NCI childhood-cancer protocols take patients up to 21
+# states a trial can be for, that a record can contradict
+STATES = frozenset(
+    "premenopausal postmenopausal perimenopausal pregnancy breastfeeding postpartum "
+    "current_smoker".split()
+)
+_NEGATED = re.compile(r"(?i)\b(?:non|not|no|without|never)[\s-]*$")
+_SITE = re.compile(r"(?i)\bof\s+(?:the\s+)?([a-z]+)\s*$")
 
 
 @functools.cache
@@ -143,6 +181,15 @@ def relevance(
     indexing_counts = not any(
         any(c not in BROAD for c in trial_concepts(p)) for s, p in phrases if s == "condition"
     )
+    named = {c for s, p in phrases if s in ("condition", "title") for c in trial_concepts(p)}
+    titled = _titled_other(trial.title, own, closure)
+    holders = closure - own - BROAD
+    title_fits = any(_fit(c, own, closure)[0] > 0 for c in trial_concepts(trial.title))
+    # a prevention or diagnostic study looks for its condition in people not known to have
+    # it, unless its title names the patient's disease as its participants'
+    preventive = trial.registration.purpose in ("prevention", "diagnostic") and not title_fits
+    prevented = _prevented(trial.title)
+    age = facts.age_in("years")
     other_cancer: str | None = None  # a cancer the trial names that is not the patient's
     by_metastasis = False
     denied: str | None = None  # a condition the trial names that the record says is absent
@@ -160,6 +207,15 @@ def relevance(
                 fit, how = fit * ENDED, f"{how} (a condition that has ended)"
             if not plain and fit > 0:  # "Neuroendocrine Carcinoma of the Skin": a kind of it
                 fit, how = fit * QUALIFIED, f"{how} (qualified by the rest of the phrase)"
+            if fit > 0:
+                read = fit
+                fit, how = _elsewhere(concept_id, phrase, fit, how, own, closure, named, age)
+                if titled and fit == read and source != "title" and concept_id in holders:
+                    fit, how = fit * ELSEWHERE, f"{how}; but the title names {titled}"
+            if fit > 0 and (
+                concept_id in prevented or (preventive and concepts.is_a(concept_id, "cancer"))
+            ):
+                fit, how = fit * ELSEWHERE, f"{how}; but the study is to prevent or find it"
             if fit == 0 and concept_id not in BROAD and concepts.is_a(concept_id, "cancer"):
                 other_cancer = other_cancer or concepts.get(concept_id).name
             score = round(fit * _SOURCE_WEIGHT[source], 3)
@@ -177,14 +233,86 @@ def relevance(
             round(best.score * CONTRADICTED, 3),
             f"{best.because}; but the metastases are of {other_cancer}",
         )
+    if best.score > 0 and trial.registration.purpose == "screening":
+        best = Relevance(
+            round(best.score * ELSEWHERE, 3),
+            f"{best.because}; but a screening study is for people not known to have it",
+        )
     if best.score > 0:
-        contradicted = _contradicted_marker(trial, facts)
+        contradicted = _contradicted_marker(trial, facts) or _contradicted_state(trial, facts)
         if contradicted is not None:
             best = Relevance(
                 round(best.score * CONTRADICTED, 3),
                 f"{best.because}; but {contradicted} is not the patient's",
             )
     return best
+
+
+def _elsewhere(
+    concept_id: str,
+    phrase: str,
+    fit: float,
+    how: str,
+    own: frozenset[str],
+    closure: frozenset[str],
+    named: set[str],
+    age: tuple[float, float] | None,
+) -> tuple[float, str]:
+    """The fit through a concept of a phrase, less where the phrase or the trial makes it
+    another site, another age group's form, or another form of a holder (module docstring)."""
+    site = _SITE.search(phrase)
+    if site:
+        organ = concepts.lookup(f"{site.group(1)} cancer")
+        if (
+            organ is not None
+            and concepts.is_a(organ.id, "cancer")
+            and organ.id not in closure
+            and not any(concepts.is_a(o, organ.id) for o in own)
+        ):
+            return 0.0, f"{how}; but of the {site.group(1).lower()}: {organ.name.lower()}"
+    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    if age is not None and words & _CHILDHOOD and age[0] >= CHILDHOOD_UNTIL:
+        return fit * ELSEWHERE, f"{how}; but a childhood form, and the patient is an adult"
+    if age is not None and "adult" in words and age[1] < 18:
+        return fit * ELSEWHERE, f"{how}; but an adult form, and the patient is a child"
+    if concept_id in closure and concept_id not in own and concept_id not in BROAD:
+        forms = sorted(
+            n
+            for n in named
+            if n != concept_id
+            and concepts.is_a(n, concept_id)
+            and n not in closure
+            and not any(concepts.is_a(o, n) for o in own)
+        )
+        if forms and not any(
+            n in closure for n in named if n != concept_id and concepts.is_a(n, concept_id)
+        ):
+            name = concepts.get(forms[0]).name.lower()
+            return fit * ELSEWHERE, f"{how}; but the trial's is {name}"
+    return fit, how
+
+
+def _titled_other(title: str, own: frozenset[str], closure: frozenset[str]) -> str | None:
+    """A cancer the title names that is not the patient's, when nothing the title names is
+    ("Lung Metastases From Soft Tissue Sarcoma" under the conditions "Kidney Cancer", "Sarcoma",
+    ...: a list of the sites sarcoma arises in)."""
+    found = trial_concepts(title)
+    if any(_fit(c, own, closure)[0] > 0 for c in found):
+        return None
+    other = [c for c in found if c not in BROAD and concepts.is_a(c, "cancer")]
+    return concepts.get(other[0]).name.lower() if other else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _prevented(title: str) -> frozenset[str]:
+    """The conditions the title says the study prevents or detects, or its participants are at
+    risk of: every mention of them so ("Detection of Melanoma Markers ... of Patients With
+    Melanoma" is for people with it)."""
+    context: dict[str, bool] = {}
+    for start, _, found in concepts.find_in(title):
+        there = bool(_PREVENTED.search(title[max(0, start - 80) : start]))
+        context[found.id] = context.get(found.id, True) and there
+    return frozenset(concept_id for concept_id, there in context.items() if there)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -290,6 +418,27 @@ def _contradicted_marker(trial: Trial, facts: PatientFacts) -> str | None:
 
                 return render(node)
     return None
+
+
+def _contradicted_state(trial: Trial, facts: PatientFacts) -> str | None:
+    """A patient state the title or conditions name ("... of Premenopausal Patients") that the
+    record says is not the patient's (postmenopausal: premenopausal absent), else None."""
+    for phrase in (*trial.conditions, trial.title):
+        for concept_id in _stated_states(phrase):
+            found = facts.concepts.get(concept_id)
+            if found and all(f.status == "absent" for f in found):
+                return concepts.get(concept_id).name.lower()
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _stated_states(phrase: str) -> tuple[str, ...]:
+    """The patient states a phrase names, not negated ("Non-Pregnant" names none)."""
+    return tuple(
+        found.id
+        for start, _, found in concepts.find_in(phrase)
+        if found.id in STATES and not _NEGATED.search(phrase[max(0, start - 12) : start])
+    )
 
 
 @functools.lru_cache(maxsize=65536)

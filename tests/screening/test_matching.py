@@ -102,6 +102,151 @@ def test_metastases_of_another_cancer() -> None:
     assert found is not None and found.score == 0.5 and "Colorectal" in found.because
 
 
+RCC = [{"name": "renal cell carcinoma", "status": "active"}]
+PNET = [{"name": "pancreatic neuroendocrine tumor", "status": "active"}]
+
+
+@pytest.mark.parametrize(
+    ("conditions", "title", "record", "registration", "score", "because"),
+    [
+        # what the study does with the condition: prevents it, screens for it
+        (
+            ["Breast Cancer"],
+            "Tamoxifen for the Prevention of Breast Cancer",
+            BREAST,
+            {},
+            0.5,
+            "prevent",
+        ),
+        (
+            ["Prostate Cancer"],
+            "Eflornithine in Patients At High Risk of Developing Prostate Cancer",
+            [{"name": "prostate cancer", "status": "active"}],
+            {},
+            0.5,
+            "prevent",
+        ),
+        (
+            ["Breast Cancer"],
+            "Letrozole in Preventing Recurrence of Breast Cancer",
+            BREAST,
+            {},
+            1.0,
+            "own",
+        ),  # preventing its recurrence: for people who had it
+        (
+            ["Breast Cancer"],
+            "Ondansetron in Preventing Nausea in Patients With Breast Cancer",
+            BREAST,
+            {"purpose": "prevention"},
+            1.0,
+            "own",
+        ),  # the title names her disease
+        (
+            ["Breast Neoplasms", "Osteoporosis"],
+            "Women's Health Initiative",
+            BREAST,
+            {"purpose": "prevention"},
+            0.5,
+            "prevent",
+        ),
+        (
+            ["Breast Cancer"],
+            "Digital Mammography Screening Trial",
+            BREAST,
+            {"purpose": "screening"},
+            0.5,
+            "screening",
+        ),
+        (
+            ["Breast Cancer"],
+            "MRI to Detect Breast Tumors in Women",
+            BREAST,
+            {"purpose": "diagnostic"},
+            0.5,
+            "prevent or find",
+        ),
+        (
+            ["Melanoma"],
+            "Detection of Melanoma Markers in Blood of Patients With Melanoma",
+            [{"name": "melanoma", "status": "active"}],
+            {"purpose": "diagnostic"},
+            1.0,
+            "own",
+        ),
+        # another age group's form
+        (
+            ["Unspecified Childhood Solid Tumor, Protocol Specific"],
+            "A study",
+            BREAST,
+            {},
+            0.25,
+            "childhood",
+        ),
+        # the holder the trial names is another form of it
+        (
+            ["Kidney Cancer", "Sarcoma"],
+            "Chemotherapy for Ewing's Sarcoma or Wilms' Tumor",
+            RCC,
+            {},
+            0.4,
+            "wilms",
+        ),
+        (
+            ["Kidney Cancer", "Sarcoma"],
+            "Surgery for Lung Metastases From Soft Tissue Sarcoma",
+            RCC,
+            {},
+            0.4,
+            "sarcoma",
+        ),
+        (["Kidney Cancer"], "Sunitinib in Metastatic Kidney Cancer", RCC, {}, 0.8, "holds"),
+        # another organ named
+        (
+            ["Neuroendocrine Carcinoma of the Skin"],
+            "Chemotherapy for Merkel Cell Cancer",
+            PNET,
+            {},
+            0.0,
+            None,
+        ),
+        (["Neuroendocrine Tumors of the Pancreas"], "A study", PNET, {}, 0.6, "qualified"),
+    ],
+)
+def test_what_the_trial_does_with_the_condition(
+    conditions: list[str],
+    title: str,
+    record: list[dict[str, Any]],
+    registration: dict[str, Any],
+    score: float,
+    because: str | None,
+) -> None:
+    trial = make_trial("NCT00000004", conditions, title=title, **registration)
+    found = relevance(trial, build_facts(patient(record)))
+    assert found is not None and found.score == score, found
+    assert because is None or because in found.because.lower(), found
+
+
+def test_a_childhood_form_fits_a_child_and_a_state_the_record_contradicts() -> None:
+    trial = make_trial("NCT00000005", ["Childhood Acute Lymphoblastic Leukemia"])
+    child = patient([{"name": "acute lymphoblastic leukemia", "status": "active"}], age=9)
+    adult = patient([{"name": "acute lymphoblastic leukemia", "status": "active"}], age=45)
+    child_fit, adult_fit = (relevance(trial, build_facts(p)) for p in (child, adult))
+    assert child_fit is not None and adult_fit is not None
+    assert child_fit.score == 2 * adult_fit.score > 0
+    premenopausal = make_trial(
+        "NCT00000006", ["Breast Cancer"], title="Raloxifene in Premenopausal Women"
+    )
+    post = patient(BREAST, menopausal_status="postmenopausal")
+    found = relevance(premenopausal, build_facts(post))
+    assert found is not None and found.score == 0.5 and "premenopausal" in found.because
+    unstated = relevance(premenopausal, build_facts(patient(BREAST)))
+    assert unstated is not None and unstated.score == 1.0
+    non_pregnant = make_trial("NCT00000007", ["Breast Cancer"], title="Non-Pregnant Women")
+    found = relevance(non_pregnant, build_facts(patient(BREAST, pregnant=False)))
+    assert found is not None and found.score == 1.0
+
+
 def _ranked(record: Any, trials: list[Trial], filters: Filters | None = None) -> list[str]:
     facts = build_facts(record)
     report = match(facts, trials, [trial_plan(t) for t in trials], filters or Filters())
@@ -124,8 +269,8 @@ def test_sections_and_order() -> None:
     assert _ranked(record, trials) == [
         "relevant:NCT00000013:eligible",
         "relevant:NCT00000012:undetermined",
-        "relevant:NCT00000011:ineligible",
-        "relevant:NCT00000014:eligible",
+        "relevant:NCT00000014:eligible",  # a broad class, but one the patient may join
+        "relevant:NCT00000011:ineligible",  # below every relevant trial she may join
         "not_relevant:NCT00000010:eligible",
         "no_criteria:NCT00000015:no_criteria",
     ]

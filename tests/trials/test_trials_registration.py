@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from trialscreen.trials.load import load_records, load_trials
-from trialscreen.trials.registration import date_of, phases_of, status_of, study_type_of
+from trialscreen.trials.registration import (
+    date_of,
+    phases_of,
+    purpose_of,
+    status_of,
+    study_type_of,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +28,7 @@ XML = """<?xml version="1.0"?>
   <completion_date>December 2019</completion_date>
   <phase>Phase 1/Phase 2</phase>
   <study_type>Interventional</study_type>
+  <study_design_info><primary_purpose>Basic Science</primary_purpose></study_design_info>
   <enrollment type="Actual">26</enrollment>
   <condition>Congenital Adrenal Hyperplasia</condition>
   <intervention><intervention_type>Drug</intervention_type>
@@ -48,6 +55,7 @@ def study_v2() -> dict[str, object]:
             "conditionsModule": {"conditions": ["NSCLC"], "keywords": ["NSCLC", "paclitaxel"]},
             "designModule": {
                 "studyType": "INTERVENTIONAL",
+                "designInfo": {"primaryPurpose": "SUPPORTIVE_CARE"},
                 "phases": ["PHASE2", "PHASE3"],
                 "enrollmentInfo": {"count": 600},
             },
@@ -76,7 +84,7 @@ def test_xml_registration(tmp_path: Path) -> None:
     reg = trial.registration
     assert reg.status == "active_not_recruiting"
     assert reg.phases == ("phase1", "phase2")
-    assert reg.study_type == "interventional"
+    assert reg.study_type == "interventional" and reg.purpose == "basic_science"
     assert reg.enrollment == 26
     assert (reg.start_date, reg.completion_date) == ("2017-06-20", "2019-12")
     assert reg.keywords == ("adrenal",)
@@ -94,7 +102,7 @@ def test_v2_registration(tmp_path: Path) -> None:
     reg = load_trials(path)[0].registration
     assert reg.status == "not_yet_recruiting"
     assert reg.phases == ("phase2", "phase3")
-    assert reg.study_type == "interventional"
+    assert reg.study_type == "interventional" and reg.purpose == "supportive_care"
     assert reg.enrollment == 600
     assert (reg.start_date, reg.completion_date) == ("2007-09", "2010-04-05")
     assert reg.keywords == ("NSCLC", "paclitaxel")
@@ -106,15 +114,16 @@ def test_v2_registration(tmp_path: Path) -> None:
 def test_value_not_understood_is_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "NCT00000102.xml"
     path.write_text(
-        XML.replace("Active, not recruiting", "Paused for lunch").replace(
-            "Phase 1/Phase 2", "Stage X"
-        )
+        XML.replace("Active, not recruiting", "Paused for lunch")
+        .replace("Phase 1/Phase 2", "Stage X")
+        .replace("Basic Science", "Curiosity")
     )
     report = load_records(path)
     trial = report.trials[0]
     assert trial.registration.status is None and trial.registration.phases == ()
     assert any("status 'Paused for lunch' not understood" in w for w in trial.warnings)
     assert any("phase 'Stage X' not understood" in w for w in trial.warnings)
+    assert any("purpose 'Curiosity' not understood" in w for w in trial.warnings)
 
 
 def test_seed_pages() -> None:
@@ -128,6 +137,7 @@ def test_seed_pages() -> None:
     )
     assert "Carcinoid Tumor" in old.mesh_terms and old.keywords == ()
     assert old.countries == ("Canada",)
+    assert old.purpose == "supportive_care"  # "Primary Purpose: Supportive Care", no-break spaces
     table = trials["NCT00573755"].registration  # "Recruitment Status :" with the value below
     assert (table.status, table.phases, table.enrollment) == ("terminated", ("phase2",), 4)
     assert table.countries == ("United States",)
@@ -161,6 +171,9 @@ def test_phase_type_and_date_spellings() -> None:
     assert phases_of("Pilot") is None
     assert study_type_of("Observational [Patient Registry]") == "observational"
     assert study_type_of("Interventional (Clinical Trial)") == "interventional"
+    assert purpose_of("Educational/Counseling/Training") == "educational"
+    assert purpose_of("HEALTH_SERVICES_RESEARCH") == "health_services_research"
+    assert purpose_of("Cure") is None
     assert date_of("Sept 2008") == "2008-09"
     assert date_of("February 30, 2008") is None
     assert date_of("2008-13") is None

@@ -85,6 +85,20 @@ TrialStatus = Literal[
 ]
 Phase = Literal["early_phase1", "phase1", "phase2", "phase3", "phase4", "na"]
 StudyType = Literal["interventional", "observational", "expanded_access"]
+# the primary purpose of an interventional study, in the registry's one spelling
+Purpose = Literal[
+    "treatment",
+    "prevention",
+    "supportive_care",
+    "screening",
+    "diagnostic",
+    "basic_science",
+    "health_services_research",
+    "device_feasibility",
+    "educational",
+    "ecologic",
+    "other",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +121,7 @@ class Registration(BaseModel):
     status: TrialStatus | None = None
     phases: tuple[Phase, ...] = ()
     study_type: StudyType | None = None
+    purpose: Purpose | None = None  # "screening": for people not known to have the condition
     keywords: tuple[str, ...] = ()
     mesh_terms: tuple[str, ...] = ()  # condition MeSH terms (XML condition_browse, v2 derived)
     interventions: tuple[str, ...] = ()  # "Drug: Nifedipine"

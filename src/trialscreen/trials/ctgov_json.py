@@ -92,6 +92,7 @@ def _registration(study: object, protocol: Mapping[str, Any], warnings: list[str
         status=_text(status, "overallStatus"),
         phases=_strings(design.get("phases")) or None,
         study_type=_text(design, "studyType"),
+        purpose=_text(_module(design, "designInfo"), "primaryPurpose"),
         keywords=_strings(_module(protocol, "conditionsModule").get("keywords")),
         mesh_terms=[
             term

@@ -90,6 +90,7 @@ def _registration(root: Element, warnings: list[str]) -> Registration:
         status=_text(root, "overall_status") or None,
         phases=_text(root, "phase") or None,
         study_type=_text(root, "study_type") or None,
+        purpose=_text(root, "study_design_info/primary_purpose") or None,
         keywords=[k.text or "" for k in root.iterfind("keyword")],
         mesh_terms=[m.text or "" for m in root.iterfind("condition_browse/mesh_term")],
         interventions=[

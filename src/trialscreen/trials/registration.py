@@ -1,7 +1,7 @@
 """Registry fields as each source writes them, in one spelling: recruitment status, phases,
-study type and dates ("Active, not recruiting", "ACTIVE_NOT_RECRUITING" and "This study is
-ongoing, but not recruiting participants." are one status). A value not understood is None
-and a warning on the trial, never a guess."""
+study type, primary purpose and dates ("Active, not recruiting", "ACTIVE_NOT_RECRUITING" and
+"This study is ongoing, but not recruiting participants." are one status). A value not
+understood is None and a warning on the trial, never a guess."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ import re
 import sys
 from typing import cast, get_args
 
-from trialscreen.model.trial import Location, Phase, Registration, StudyType, TrialStatus
+from trialscreen.model.trial import (
+    Location,
+    Phase,
+    Purpose,
+    Registration,
+    StudyType,
+    TrialStatus,
+)
 
 _STATUSES = frozenset(get_args(TrialStatus))
 _STATUS_ALIASES: dict[str, TrialStatus] = {"unknown_status": "unknown"}
@@ -44,6 +51,8 @@ _TYPES: dict[str, StudyType] = {
     "expanded access": "expanded_access",
     "expanded_access": "expanded_access",
 }
+_PURPOSES = frozenset(get_args(Purpose))
+_PURPOSE_ALIASES: dict[str, Purpose] = {"educational_counseling_training": "educational"}
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -111,6 +120,17 @@ def study_type_of(text: str | None) -> StudyType | None:
     return _TYPES.get(head)
 
 
+def purpose_of(text: str | None) -> Purpose | None:
+    """ "Treatment", "TREATMENT", "Supportive Care", "Educational/Counseling/Training"; None
+    otherwise."""
+    if not text:
+        return None
+    key = re.sub(r"[^a-z]+", "_", text.strip().lower()).strip("_")
+    if key in _PURPOSES:
+        return cast(Purpose, key)
+    return _PURPOSE_ALIASES.get(key)
+
+
 def date_of(text: str | None) -> str | None:
     """ISO to the precision written: "January 2008" -> "2008-01", "June 20, 2017" ->
     "2017-06-20", "2007-09" stays; None when it is no date."""
@@ -159,6 +179,7 @@ def make_registration(
     status: str | None = None,
     phases: str | list[str] | None = None,
     study_type: str | None = None,
+    purpose: str | None = None,
     keywords: list[str] | tuple[str, ...] = (),
     mesh_terms: list[str] | tuple[str, ...] = (),
     interventions: list[str] | tuple[str, ...] = (),
@@ -177,6 +198,7 @@ def make_registration(
     fields = {
         "status": status_of(status),
         "study_type": study_type_of(study_type),
+        "purpose": purpose_of(purpose),
         "start_date": date_of(start_date),
         "completion_date": date_of(completion_date),
         "enrollment": enrollment_of(enrollment),
@@ -184,6 +206,7 @@ def make_registration(
     raw = {
         "status": status,
         "study_type": study_type,
+        "purpose": purpose,
         "start_date": start_date,
         "completion_date": completion_date,
         "enrollment": enrollment,

@@ -151,7 +151,7 @@ _PHASE_LINE = re.compile(
 )
 _PAGE_FIELD = re.compile(
     r"^[^\S\n]*(?:Actual |Estimated |Anticipated )?(?P<name>Study Type|Enrollment|Study Start Date"
-    r"|Study Completion Date)[^\S\n]*:[^\S\n]*\|?[^\S\n]*(?P<value>[^|\n]*)",
+    r"|Study Completion Date|Primary[^\S\n]+Purpose)[^\S\n]*:[^\S\n]*\|?[^\S\n]*(?P<value>[^|\n]*)",
     re.MULTILINE,
 )
 _LIST_AFTER = re.compile(
@@ -191,7 +191,10 @@ def page_registration(text: str, warnings: list[str]) -> Registration:
         sentence = _STATUS_SENTENCE.search(text)
         status = sentence.group() if sentence else ""
     phase = _PHASE_LINE.search(text)
-    fields = {m["name"]: m["value"].strip() for m in reversed(list(_PAGE_FIELD.finditer(text)))}
+    fields = {
+        " ".join(m["name"].split()): m["value"].strip()
+        for m in reversed(list(_PAGE_FIELD.finditer(text)))
+    }
     lists = {
         ("mesh" if m["name"].startswith("Additional") else "keywords"): [
             item
@@ -207,6 +210,7 @@ def page_registration(text: str, warnings: list[str]) -> Registration:
         if phase
         else None,
         study_type=fields.get("Study Type"),
+        purpose=fields.get("Primary Purpose"),
         keywords=lists.get("keywords", []),
         mesh_terms=lists.get("mesh", []),
         interventions=[
