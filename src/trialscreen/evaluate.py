@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from trialscreen import markers
 from trialscreen.facts import (
+    STARTED,
     ConceptFact,
     LabFact,
     PatientFacts,
@@ -458,7 +459,8 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
         return None
     checks: list[bool | None] = []
     if node.timing == "current" and node.within_days is None:  # a window says when instead
-        checks.append(fact.ongoing or fact.status == "active")
+        now = fact.ongoing or fact.status == "active"
+        checks.append(True if now else (None if fact.status == STARTED else False))
     if node.within_days is not None:
         if fact.ongoing:
             checks.append(True)
@@ -532,16 +534,42 @@ def given_for(indication: str, fact: ConceptFact, facts: PatientFacts) -> bool |
 _MARGIN = 30  # days between the end of a drug and the onset it could not have been given for
 
 
+# treatments named for their use against cancer: a drug of such a class given for another
+# condition on record (methotrexate for rheumatoid arthritis, hydroxyurea for sickle cell
+# disease) may not be what a criterion about them means
+ANTICANCER = frozenset({"chemotherapy", "anticancer_therapy"})
+
+
+def other_use(concept: str, facts: PatientFacts) -> bool:
+    """Is a drug filed under an anticancer class on record as given for something else?"""
+    return concept in ANTICANCER and any(
+        f.concept != concept
+        and f.status != "absent"
+        and f.reason is not None
+        and not concepts.is_a(f.reason, "cancer")
+        for f in facts.concepts.get(concept, ())
+    )
+
+
 def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
     """Is a record entry one of the kinds the node leaves out ("other than X")? None when the
     entry is broader than an excepted kind ("skin cancer" against "except basal cell
-    carcinoma"): it may be that kind or another."""
+    carcinoma"): it may be that kind or another; None too for a drug of an anticancer class
+    given, by the record, for something other than a cancer."""
+    if (
+        node.concept in ANTICANCER
+        and node.indication is None  # "for breast cancer": what it was given for decides
+        and fact.concept != node.concept
+        and fact.reason is not None
+        and not concepts.is_a(fact.reason, "cancer")
+    ):
+        return None
     if not node.except_concepts:
         return False
     if any(e in concept_ancestors(fact.concept) for e in node.except_concepts):
         return True
-    if any(fact.concept in concept_ancestors(e) for e in node.except_concepts):
-        return None
+    if any(concepts.overlaps(fact.concept, e) for e in node.except_concepts):
+        return None  # broader than an excepted kind, or may be one ("melanoma": of the skin?)
     return False
 
 
@@ -555,7 +583,7 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     if not present:
         return Result(False, f"{label} known absent", evidence)
     broader = False
-    if node.except_concepts:
+    if node.except_concepts or node.concept in ANTICANCER:
         kinds = [excepted(node, f) for f in present]
         broader = None in kinds
         present = [f for f, kind in zip(present, kinds, strict=True) if kind is False]
@@ -642,6 +670,8 @@ def lasted(
     An entry without a start is unknown; one that ended on an unknown date lasted at most
     until `as_of`."""
     if current:
+        if any(f.status == STARTED for f in present):  # it may still go on, or not
+            return None, None
         present = [f for f in present if f.ongoing]
         if not present:
             return False, None
@@ -806,6 +836,9 @@ def _eval_time_since(node: TimeSince, facts: PatientFacts) -> Result:
         quals = " ".join(node.qualifiers)
         why = f"{result.reason}; whether that {label} was {quals} is not recorded"
         return Result(None, why, result.evidence, [f"whether {label} is {quals}"])
+    if result.met is qualified_unknown(node.op) and other_use(node.concept, facts):
+        why = f"{result.reason}; but a {label} on record was given for another condition"
+        return Result(None, why, result.evidence, [f"whether the {label} was for cancer"])
     if node.recovered and result.met is True and present:
         why = f"{result.reason}; recovery from its toxic effects is not recorded"
         return Result(None, why, result.evidence, [recovery_need(node.concept)])

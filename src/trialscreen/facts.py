@@ -207,6 +207,16 @@ _CATEGORY_CONCEPTS: dict[str, tuple[str, ...]] = {
     "investigational": ("investigational_agent",),
 }
 _ACTIVE_TREATMENT = {"active", None}
+STARTED = "started"  # a course begun, with no status or end: ongoing or not is unknown
+_COURSES = frozenset({"radiotherapy", "surgery", "procedure", "biopsy"})
+
+
+def _a_course(concept_id: str) -> bool:
+    """Radiotherapy or a procedure: given over a span that ends, not taken until stopped
+    (dialysis goes on)."""
+    if concepts.is_a(concept_id, "dialysis"):
+        return False
+    return concepts.category(concept_id) == "procedure" or concepts.is_a(concept_id, "radiotherapy")
 
 
 def concept_of(name: str, code: str | None = None, system: str | None = None) -> str | None:
@@ -280,7 +290,13 @@ def _add_treatments(facts: PatientFacts) -> None:
         if not ids:
             facts.warnings.append(unknown_concept(f"{label}.name", item.name))
             continue
-        status = item.status or ("completed" if (item.end or item.date) else "active")
+        status: str = item.status or ("completed" if (item.end or item.date) else "active")
+        if item.status is None and item.start is not None and status == "active":
+            # a course of radiotherapy or a procedure begun on a date with no status or end:
+            # whether it still goes on is not known; a drug or therapy on a medication list
+            # with its start date is taken as still taken
+            if (item.category in _COURSES and cid != "dialysis") or any(_a_course(x) for x in ids):
+                status = STARTED
         if status == "absent":  # never received: says so of the named treatment only, not of
             if cid is None:  # its category (no cisplatin is not no chemotherapy)
                 facts.warnings.append(unknown_concept(f"{label}.name", item.name))

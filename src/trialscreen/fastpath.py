@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from trialscreen import markers
 from trialscreen.evaluate import (
+    ANTICANCER,
     BLOCKING_FLAGS,
     _fact_matches,
     _score,
@@ -27,6 +28,7 @@ from trialscreen.evaluate import (
     lab_thresholds,
     lasted,
     narrowed,
+    other_use,
     qualified_unknown,
     recovery_need,
     regimen_need,
@@ -201,6 +203,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         dated = (f"{label} stage",)
 
     others = (f"other {label} status",)
+    screened = bool(tree_node.except_concepts) or concept in ANTICANCER
 
     def plan(facts: PatientFacts) -> Outcome:
         found = facts.concepts.get(concept)
@@ -210,7 +213,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         if not present:
             return False, _NONE
         broader = False
-        if tree_node.except_concepts:
+        if screened:
             kinds = [excepted(tree_node, f) for f in present]
             broader = None in kinds
             present = [f for f, kind in zip(present, kinds, strict=True) if kind is False]
@@ -228,11 +231,13 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
 
 def _plan_time_since(node: TimeSince) -> Plan:
     inner = _time_since_plan(node)
-    if not node.qualifiers and not node.recovered:
+    anticancer = node.concept in ANTICANCER
+    if not node.qualifiers and not node.recovered and not anticancer:
         return inner
     concept, doubt = node.concept, qualified_unknown(node.op)  # the plan keeps no tree
     qualified = (f"whether {concept_label(concept)} is {' '.join(node.qualifiers)}",)
     quals, recovered, recovery = bool(node.qualifiers), node.recovered, (recovery_need(concept),)
+    for_cancer = (f"whether the {concept_label(concept)} was for cancer",)
 
     def plan(facts: PatientFacts) -> Outcome:
         met, needs = inner(facts)
@@ -240,6 +245,8 @@ def _plan_time_since(node: TimeSince) -> Plan:
             return met, needs
         if quals and met is doubt:
             return None, qualified
+        if anticancer and met is doubt and other_use(concept, facts):
+            return None, for_cancer
         if recovered and met is True:
             return None, recovery
         return met, needs
@@ -484,7 +491,7 @@ def trial_plan(trial: Trial, compiled: list[CompiledCriterion] | None = None) ->
     return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
 
 
-def plans_from_store(trials: list[Trial], batch: int = 500) -> list[TrialPlan]:
+def plans_from_store(trials: Sequence[Trial], batch: int = 500) -> list[TrialPlan]:
     """Plans for every trial, reading compiled bullets from the store a batch at a time, so the
     decoded trees of the whole set are never in memory at once."""
     from trialscreen.store import TrialStore

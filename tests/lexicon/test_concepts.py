@@ -456,3 +456,46 @@ def test_record_names_that_say_less_than_the_disease_inside_them_are_not_read() 
         assert found is None or "cancer" not in concepts.ancestors(found), name
     # a flutter code no longer falls back to atrial fibrillation's broad I48
     assert concepts.by_code("icd10", "I48.92") is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "other"),
+    [
+        # review 1: distinct findings that were one concept, so one matched the other
+        ("hyperkalemia", "hypokalemia"),
+        ("rhabdomyolysis", "muscle weakness"),
+        ("splenomegaly", "hepatomegaly"),
+        ("suicide attempt", "suicidal ideation"),
+        ("nicotine replacement therapy", "varenicline"),
+        ("injection drug use", "alcohol use disorder"),
+        ("wedge resection", "lobectomy"),
+        ("spinal surgery", "knee replacement"),
+        ("bariatric surgery", "colectomy"),
+        ("claustrophobia", "permanent pacemaker"),
+        ("degenerative disc disease", "low back pain"),
+        ("external beam radiotherapy", "brachytherapy"),
+        ("anaplastic astrocytoma", "astrocytoma"),
+        ("epilepsy", "seizure"),
+        ("dementia", "mild cognitive impairment"),
+        ("morbidly obese", "obesity"),
+        ("wasting syndrome", "weight loss"),
+        ("unexplained fever", "fever"),
+        ("invasive fungal infection", "candidiasis"),
+        ("metastatic disease", "lymph node metastases"),
+    ],
+)
+def test_a_narrower_or_sibling_finding_is_not_the_one_named(phrase: str, other: str) -> None:
+    """What a criterion names (`phrase`) is not found in a record naming `other`: the record's
+    concept is not a kind of the criterion's."""
+    named, recorded = concepts.lookup(phrase), concepts.lookup(other)
+    assert named is not None and recorded is not None
+    assert not concepts.is_a(recorded.id, named.id), (recorded.id, named.id)
+
+
+def test_overlaps_and_descendants() -> None:
+    assert concepts.overlaps("melanoma", "skin_cancer")  # cutaneous melanoma is both
+    assert concepts.overlaps("cancer", "skin_cancer")  # broader
+    assert not concepts.overlaps("breast_cancer", "skin_cancer")
+    assert "cutaneous_melanoma" in concepts.descendants("melanoma")
+    assert concepts.is_a("dementia", "cognitive_impairment")  # a criterion about impairment
+    assert concepts.is_a("hyperkalemia", "electrolyte_abnormality")  # holds either kind

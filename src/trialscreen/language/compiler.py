@@ -460,6 +460,15 @@ def _defined_by_brackets(
             and end < len(tokens)
             and tokens[end].type == "RPAR"
         )
+        unclosed = (  # "must not have renal disease (creatinine > 2 x ULN.": never closed
+            out
+            and [t.type for t in tokens[out[-1][1] : start]] == ["LPAR"]
+            and not any(t.type == "RPAR" for t in tokens[start:])
+        )
+        if unclosed and set(leaf.kind for leaf in leaves(node)) & MEASUREMENTS:
+            p_start, _, p_node = out[-1]
+            out[-1] = (p_start, end, _unread_pair(p_node, node, "bracket_unread"))
+            continue
         if inside and set(leaf.kind for leaf in leaves(node)) & MEASUREMENTS:
             p_start, _, p_node = out[-1]
             concept = p_node.item if isinstance(p_node, Not) else p_node
@@ -947,6 +956,39 @@ def _value_first_guard(
     return out
 
 
+_BRAIN = ("brain_metastases", "brain_tumor", "cns_involvement")
+_BARE_EDEMA = frozenset({"edema", "oedema"})
+
+
+def _edema_of_the_brain(
+    clauses: list[tuple[int, int, Predicate]], text: str
+) -> list[tuple[int, int, Predicate]]:
+    """ "No active brain metastases or edema": beside the brain, a bare "edema" is the
+    brain's (cerebral edema), not ankle swelling."""
+    named = [leaf for _, _, node in clauses for leaf in leaves(node)]
+    if not any(
+        isinstance(leaf, HasConcept)
+        and concepts.known(leaf.concept)
+        and any(concepts.is_a(leaf.concept, b) for b in _BRAIN)
+        for leaf in named
+    ):
+        return clauses
+
+    def cerebral(node: Predicate) -> Predicate:
+        if isinstance(node, HasConcept):
+            written = text[node.span[0] : node.span[1]].strip().lower()
+            if node.concept == "edema" and written in _BARE_EDEMA:
+                return node.model_copy(update={"concept": "cerebral_edema"})
+            return node
+        if isinstance(node, (AllOf, AnyOf)):
+            return node.model_copy(update={"items": tuple(cerebral(i) for i in node.items)})
+        if isinstance(node, Not):
+            return node.model_copy(update={"item": cerebral(node.item)})
+        return node
+
+    return [(start, end, cerebral(node)) for start, end, node in clauses]
+
+
 def _flag_value_first(node: Predicate) -> Predicate:
     if isinstance(node, LabCompare):
         if "value_first" not in node.flags:
@@ -984,6 +1026,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept, exemplified = _examples(kept, tokens, kind)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
+    kept = _edema_of_the_brain(kept, norm.text)
     unless = unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"

@@ -415,10 +415,13 @@ _TAIL = re.compile(
     r"(?:\s+(?:from|for|in)\s+(?:the\s+|this\s+)?(?:study|trial|participation|enrollment|"
     r"enrolment|entry|protocol))?\s*[.;]?\s*$"
 )
+# "cannot take / receive / use / undergo X" is as often "is unable to" (intolerance, a
+# contraindication: "Cannot take ZDV or 3TC") as "must not": only "cannot have / be" is a frame
 _HEAD = re.compile(
     r"(?i)^\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?|women|men|females?|males?)"
-    r"\s+)?(?:(?:must|should|may|can|will)\s*not|cannot|can't)\s+"
-    r"(?:(?:currently\s+)?(?:have|be|receive|take|use|undergo)(?:\s+(?:had|been|received))?)\b"
+    r"\s+)?(?:(?:must|should|may|will)\s*not\s+(?:currently\s+)?"
+    r"(?:have|be|receive|take|use|undergo)|(?:can\s*not|cannot|can't)\s+(?:currently\s+)?"
+    r"(?:have|be))(?:\s+(?:had|been|received))?\b"
 )
 _FEMALE_ONLY = re.compile(r"(?i)pregnan|breast[- ]?feed|lactat|nursing|childbearing")
 

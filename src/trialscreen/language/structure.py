@@ -95,6 +95,7 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
         rows = [by_index[k] for k in kids if k in by_index]
         _apply_parent(trial.bullets[p], p, rows, out)
     _headings(trial, out)
+    _person_labels(trial, out)
     _lost_lists(trial, children, out)
     _joined_by_or(trial, out)
     _scope_descendants(trial, children, by_index, out)
@@ -352,6 +353,40 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
                 _scope(rows, out, name)
             continue
         govern(heading.text, trial.bullets[rows[0]].kind, name, None, rows, out)
+
+
+# a bullet that is only a label naming whose criteria follow ("DONOR", "PATIENT (Any of the
+# following)"), written as a line of its own in an unmarked list
+_PERSON_LABEL = re.compile(
+    r"(?i)^\s*(?:for\s+(?:the\s+)?)?(?P<who>[a-z][a-z/ ]{1,40}?)\s*(?:criteria)?\s*"
+    r"(?:\(\s*(?:any|all|none|each|one)\s+of\s+(?:the\s+)?following\s*\))?\s*[:.]?\s*$"
+)
+_OWN_PERSON = re.compile(r"(?i)^(?:patients?|recipients?|subjects?|participants?)$")
+
+
+def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """A top-level bullet that only names a person ("DONOR", "PATIENT (Any of the following)")
+    is a heading: no constraint itself; the bullets after it, up to the next such label or the
+    end of its list, are about that person: another person's ("DONOR") cannot decide for the
+    patient."""
+    who: str | None = None
+    kind: str | None = None
+    for position, bullet in enumerate(trial.bullets):
+        if bullet.kind != kind:
+            who, kind = None, bullet.kind
+        if bullet.parent is not None:
+            continue
+        label = _PERSON_LABEL.match(bullet.text)
+        if label is not None and out[position].status in _UNREAD:
+            words = " ".join(label.group("who").split())
+            if _ANOTHER_PERSON.fullmatch(words) or _OWN_PERSON.match(words):
+                who = None if _OWN_PERSON.match(words) else words
+                out[position] = _flag(
+                    out[position], "a label of whose criteria follow", status="no_constraint"
+                )
+                continue
+        if who is not None:
+            out[position] = _undecided(out[position], f"under '{who}': about another person")
 
 
 _SEX_AGE_GROUPS = r"women|men|males?|females?|children|child"

@@ -91,6 +91,11 @@ _UNVERIFIABLE = frozenset(
         "chronic",
         "major",  # "major depression", "other major psychiatric illness" (not "major surgery")
         "intractable",
+        # the course or weight of a condition, which the record does not state
+        "progressive",
+        "clinically serious",
+        "clinically relevant",
+        "clinically important",
         "moderate or severe",
         "moderate to severe",
         # "acute or chronic X": any form — but now ("No acute or chronic infection"), or ever

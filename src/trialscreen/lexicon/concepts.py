@@ -340,6 +340,30 @@ def ancestors(concept_id: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.cache
+def _children() -> dict[str, tuple[str, ...]]:
+    kids: dict[str, list[str]] = {}
+    for concept in all_concepts():
+        for parent in concept.parents:
+            kids.setdefault(parent, []).append(concept.id)
+    return {parent: tuple(ids) for parent, ids in kids.items()}
+
+
+@functools.cache
+def descendants(concept_id: str) -> frozenset[str]:
+    """The id itself and every concept below it."""
+    found = {concept_id}
+    for child in _children().get(concept_id, ()):
+        found |= descendants(child)
+    return frozenset(found)
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Can one thing be both? Some concept is a kind of each ("melanoma" and "skin cancer":
+    cutaneous melanoma)."""
+    return not descendants(a).isdisjoint(descendants(b))
+
+
 def is_a(concept_id: str, ancestor: str) -> bool:
     """True if `ancestor` is the concept itself or one of its transitive parents."""
     return ancestor in ancestors(concept_id)
