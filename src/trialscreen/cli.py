@@ -11,7 +11,8 @@ import os
 import re
 import sqlite3
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from trialscreen import formats, report
+from trialscreen import formats, relevance, report
 from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, plans_from_store, trial_plan
 from trialscreen.inputs import read_patient_input
@@ -31,7 +32,9 @@ from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
 from trialscreen.records import PatientError
 from trialscreen.screening import compiled_bullets, judge, screen
-from trialscreen.trials.load import load_records
+from trialscreen.store import default_store_path, engine_version
+from trialscreen.trials.catalogue import Catalogue, PhraseMemory, connect
+from trialscreen.trials.load import LoadReport, load_records
 
 app = typer.Typer(
     add_completion=False,
@@ -90,15 +93,21 @@ def summarised(warnings: list[str], verbose: bool) -> list[str]:
     ]
 
 
-def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], list[str], list[str]]:
-    """Trials from the paths (default: seeds), their compilations primed from the store."""
+def _load(
+    paths: list[Path] | None, prime: bool = True, only: str | None = None
+) -> tuple[list[Trial], list[str], list[str]]:
+    """Trials from the paths (default: seeds), their compilations primed from the store. With
+    `only` (one trial id), through the catalogue only the files that may hold it are read,
+    and its trials come primed as read in place; every file when it is in none of them."""
     for path in paths or []:
         if not path.exists():
             fail(f"{path}: no such file or folder")
     gc.disable()  # loading builds many long-lived objects: collecting them now is wasted work
     try:
         with err.status("loading trials…") if err.is_terminal else nullcontext():
-            loaded = load_records(*(paths or []))
+            loaded = _read_records(paths or [], only)
+            if only is not None and not any(t.id.lower() == only.lower() for t in loaded.trials):
+                loaded = _read_records(paths or [])  # not there: every id, for the hint
         for line in summarised(loaded.warnings, _VERBOSE["on"]):
             say("warning", "yellow", line)
         for line in loaded.errors:
@@ -106,11 +115,57 @@ def _load(paths: list[Path] | None, prime: bool = True) -> tuple[list[Trial], li
         if not loaded.trials:
             fail(f"no trial could be read from {', '.join(str(p) for p in paths or [])}")
         if _USE_STORE["on"] and prime:
-            _prime_from_store(loaded.trials)
+            if only is not None:
+                _prime_read([t for t in loaded.trials if t.id.lower() == only.lower()])
+            else:
+                _prime_from_store(loaded.trials)
         gc.freeze()  # trials and compiled trees live for the run: keep the collector off them
     finally:
         gc.enable()
     return loaded.trials, loaded.warnings, loaded.errors
+
+
+def _read_records(paths: list[Path], only: str | None = None) -> LoadReport:
+    """The records at the paths; through the store's catalogue (files unchanged since the
+    last run are not read again; with `only`, the files that may hold that trial) unless the
+    store is off or cannot be used."""
+    if not _USE_STORE["on"]:
+        return load_records(*paths)
+    try:
+        conn = connect(default_store_path())
+    except (OSError, sqlite3.Error) as exc:
+        say("warning", "yellow", f"trial catalogue not used ({exc})")
+        return load_records(*paths)
+    try:
+        return load_records(*paths, catalogue=Catalogue(conn), trial_id=only)
+    except sqlite3.Error as exc:
+        say("warning", "yellow", f"trial catalogue not used ({exc})")
+        return load_records(*paths)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _phrase_memory() -> Iterator[None]:
+    """Registry phrases read for relevance in earlier runs come from the store, and the new
+    ones go back to it (nothing when the store is off or cannot be used)."""
+    if not _USE_STORE["on"]:
+        yield
+        return
+    try:
+        conn = connect(default_store_path())
+        memory = PhraseMemory(conn, f"{engine_version()}+{relevance.version()}")
+        relevance.remember(memory.load())
+    except (OSError, sqlite3.Error):
+        yield  # the phrases are read instead
+        return
+    try:
+        yield
+        memory.save(relevance.new_readings())
+    except sqlite3.Error:
+        pass  # kept next time instead
+    finally:
+        conn.close()
 
 
 def _prime_from_store(trials: list[Trial]) -> None:
@@ -124,7 +179,19 @@ def _prime_from_store(trials: list[Trial]) -> None:
         say("warning", "yellow", f"compiled-trial store not used ({exc})")
 
 
-def _plans(trials: list[Trial]) -> list[TrialPlan]:
+def _prime_read(trials: list[Trial]) -> None:
+    """The trials' bullets as read in place, from the store (for the reference evaluator)."""
+    from trialscreen.screening import prime_read
+    from trialscreen.store import TrialStore
+
+    try:
+        with TrialStore.open() as store:
+            prime_read(trials, store.documents_for(trials))
+    except sqlite3.Error as exc:  # an unusable store: read in memory instead
+        say("warning", "yellow", f"compiled-trial store not used ({exc})")
+
+
+def _plans(trials: Sequence[Trial]) -> list[TrialPlan]:
     """Hot-path plans: from the store a batch at a time (trees dropped once planned)."""
     if _USE_STORE["on"]:
         try:
@@ -224,7 +291,7 @@ def trials_cmd(trials: list[Path] = TRIALS_OPT, as_json: bool = JSON_OPT) -> Non
 @app.command("audit")
 def audit_cmd(trial_id: str, trials: list[Path] = TRIALS_OPT, as_json: bool = JSON_OPT) -> None:
     """Each bullet of a trial: index, kind, section, parent, span, text, and its compiled parse."""
-    loaded, _, _ = _load(trials)
+    loaded, _, _ = _load(trials, only=trial_id)
     for trial in _find(loaded, trial_id):
         compiled = compiled_bullets(trial)  # read in its place in the list
         if as_json:
@@ -291,7 +358,7 @@ def screen_cmd(
     """Per trial: the verdict and every criterion with outcome, reason and evidence."""
     form = _format(fmt, as_json)
     record, provenance, _ = _patient(patient, as_of)
-    loaded, _, _ = _load(trials)
+    loaded, _, _ = _load(trials, only=trial[0] if trial and len(trial) == 1 else None)
     chosen = [t for tid in trial for t in _find(loaded, tid)] if trial else loaded
     results = screen(record, chosen)
     if form == "table":
@@ -342,7 +409,6 @@ def match_cmd(
         fail(f"--min-relevance {min_relevance}: use a number from 0 to 1")
     record, _, _ = _patient(patient, as_of)
     loaded, _, _ = _load(trials, prime=False)
-    plans = _plans(loaded)
     facts = build_facts(record)
     if limit < 0:
         fail(f"--limit {limit}: use 0 (all) or a positive number")
@@ -356,11 +422,13 @@ def match_cmd(
         )
     except ValueError as exc:
         fail(str(exc))
-    result = match(facts, loaded, plans, filters)
+    # only the trials listed are planned and screened (all of them with --all)
+    with _phrase_memory():
+        result = match(facts, loaded, _plans, filters, screen_all=show_all)
     rows = result.shown(show_all, limit)
     failed = [r for r in rows if r.result.verdict == "ineligible"]
     if failed and _USE_STORE["on"]:
-        _prime_from_store([r.trial for r in failed])
+        _prime_read([r.trial for r in failed])
     explain_failures(failed, facts)
     doc = {
         "patient": record.id,

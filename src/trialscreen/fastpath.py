@@ -482,10 +482,16 @@ class TrialPlan:
     bullets: list[CriterionPlan]
 
 
-def trial_plan(trial: Trial, compiled: list[CompiledCriterion] | None = None) -> TrialPlan:
+def trial_plan(
+    trial: Trial,
+    compiled: list[CompiledCriterion] | None = None,
+    read: list[CompiledCriterion] | None = None,
+) -> TrialPlan:
     """Plan a trial once, after the document pass. Given its compiled bullets (from the store),
-    nothing is compiled, and the trees can be dropped once planned."""
-    read = compiled_bullets(trial) if compiled is None else read_document(trial, compiled)
+    nothing is compiled; given them already read in place (`read`), nothing is read again; the
+    trees can be dropped once planned."""
+    if read is None:
+        read = compiled_bullets(trial) if compiled is None else read_document(trial, compiled)
     bullets = [criterion_plan(c) for c in read]
     structured = [plan_for(node) for _, node in structured_criteria(trial)]
     return TrialPlan(trial.id, trial.title, bool(trial.bullets), structured, bullets)
@@ -500,8 +506,8 @@ def plans_from_store(trials: Sequence[Trial], batch: int = 500) -> list[TrialPla
     with TrialStore.open() as store:
         for start in range(0, len(trials), batch):
             chunk = trials[start : start + batch]
-            for trial, compiled in zip(chunk, store.compiled_for(chunk), strict=True):
-                plans.append(trial_plan(trial, compiled))
+            for trial, read in zip(chunk, store.documents_for(chunk), strict=True):
+                plans.append(trial_plan(trial, read=read))
     return plans
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -36,6 +36,7 @@ from trialscreen.trials.registration import phases_of, status_of
 TIERS = (0.9, 0.7, 0.0)
 DEFAULT_MIN_RELEVANCE = 0.5
 SECTIONS = ("relevant", "screened", "not_relevant", "no_criteria")
+LISTED = ("relevant", "screened")  # the sections listed without --all
 STATUSES = get_args(TrialStatus)
 _VERDICT_RANK = {"eligible": 0, "undetermined": 1, "ineligible": 3, "no_criteria": 4}
 
@@ -150,21 +151,27 @@ class MatchReport:
 
     def shown(self, show_all: bool, limit: int = 0) -> list[MatchRow]:
         """The rows to list: by default the relevant (or screened) ones; `--all`: every one."""
-        rows = [r for r in self.rows if show_all or r.section in ("relevant", "screened")]
+        rows = [r for r in self.rows if show_all or r.section in LISTED]
         return rows[:limit] if limit > 0 else rows
+
+
+Planner = Callable[[Sequence[Trial]], Sequence[TrialPlan]]
 
 
 def match(
     facts: PatientFacts,
     trials: Sequence[Trial],
-    plans: Sequence[TrialPlan],
+    plans: Sequence[TrialPlan] | Planner,
     filters: Filters = Filters(),
+    screen_all: bool = True,
 ) -> MatchReport:
-    """Screen the kept trials on the hot path and rank them (module docstring)."""
+    """Screen the kept trials on the hot path and rank them (module docstring). `plans`: one
+    per trial, or a planner that plans the trials it is given (only those screened). Without
+    `screen_all` only the listed sections are screened; the others are counted, not listed."""
     mine = patient_conditions(facts)
-    rows: list[MatchRow] = []
+    placed: list[tuple[int, Trial, Relevance | None, str]] = []
     filtered_out = 0
-    for trial, plan in zip(trials, plans, strict=True):
+    for i, trial in enumerate(trials):
         if not filters.keeps(trial):
             filtered_out += 1
             continue
@@ -175,12 +182,20 @@ def match(
             section = "relevant" if mine else "screened"
         if not trial.bullets:
             section = "no_criteria"
-        result = screen_plan(plan, facts, trial.healthy_volunteers)
-        rows.append(MatchRow(trial, result, fit, section))
+        placed.append((i, trial, fit, section))
+    counts = Counter(section for *_, section in placed)
+    chosen = [p for p in placed if screen_all or p[3] in LISTED]
+    if callable(plans):
+        planned = list(plans([trial for _, trial, _, _ in chosen]))
+    else:
+        planned = [plans[i] for i, *_ in chosen]
+    rows = [
+        MatchRow(trial, screen_plan(plan, facts, trial.healthy_volunteers), fit, section)
+        for (_, trial, fit, section), plan in zip(chosen, planned, strict=True)
+    ]
     order = {name: i for i, name in enumerate(SECTIONS)}
     rows.sort(key=lambda row: (order[row.section], *row.key()))
-    counts = Counter(row.section for row in rows)
-    listed = [r for r in rows if r.section in ("relevant", "screened")]
+    listed = [r for r in rows if r.section in LISTED]
     return MatchReport(
         rows=rows,
         counts={name: counts.get(name, 0) for name in SECTIONS},

@@ -45,8 +45,11 @@ A patient with no condition on record has no relevance to measure: every trial g
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from trialscreen.facts import PatientFacts
 from trialscreen.lexicon import concepts
@@ -188,7 +191,6 @@ def relevance(
     # a prevention or diagnostic study looks for its condition in people not known to have
     # it, unless its title names the patient's disease as its participants'
     preventive = trial.registration.purpose in ("prevention", "diagnostic") and not title_fits
-    prevented = _prevented(trial.title)
     age = facts.age_in("years")
     other_cancer: str | None = None  # a cancer the trial names that is not the patient's
     by_metastasis = False
@@ -213,7 +215,8 @@ def relevance(
                 if titled and fit == read and source != "title" and concept_id in holders:
                     fit, how = fit * ELSEWHERE, f"{how}; but the title names {titled}"
             if fit > 0 and (
-                concept_id in prevented or (preventive and concepts.is_a(concept_id, "cancer"))
+                concept_id in _prevented(trial.title)
+                or (preventive and concepts.is_a(concept_id, "cancer"))
             ):
                 fit, how = fit * ELSEWHERE, f"{how}; but the study is to prevent or find it"
             if fit == 0 and concept_id not in BROAD and concepts.is_a(concept_id, "cancer"):
@@ -303,16 +306,19 @@ def _titled_other(title: str, own: frozenset[str], closure: frozenset[str]) -> s
     return concepts.get(other[0]).name.lower() if other else None
 
 
-@functools.lru_cache(maxsize=65536)
 def _prevented(title: str) -> frozenset[str]:
     """The conditions the title says the study prevents or detects, or its participants are at
     risk of: every mention of them so ("Detection of Melanoma Markers ... of Patients With
     Melanoma" is for people with it)."""
+    return frozenset(_remembered("prevented", title, _prevented_in)[0])
+
+
+def _prevented_in(title: str) -> Reading:
     context: dict[str, bool] = {}
     for start, _, found in concepts.find_in(title):
         there = bool(_PREVENTED.search(title[max(0, start - 80) : start]))
         context[found.id] = context.get(found.id, True) and there
-    return frozenset(concept_id for concept_id, there in context.items() if there)
+    return tuple(concept_id for concept_id, there in context.items() if there), True
 
 
 @functools.lru_cache(maxsize=65536)
@@ -365,10 +371,46 @@ def trial_concepts(phrase: str) -> tuple[str, ...]:
     return _read_phrase(phrase)[0]
 
 
-@functools.lru_cache(maxsize=65536)
-def _read_phrase(phrase: str) -> tuple[tuple[str, ...], bool]:
+Reading = tuple[tuple[str, ...], bool]
+# "<kind>\x1f<phrase>" -> the phrase's reading of that kind: this run's and remembered
+_READINGS: dict[str, Reading] = {}
+_REMEMBERED: set[str] = set()
+
+
+def remember(readings: Mapping[str, Reading]) -> None:
+    """Readings of registry phrases kept from an earlier run with the same lexicon (the
+    catalogue's): they are not read again."""
+    _READINGS.update(readings)
+    _REMEMBERED.update(readings)
+
+
+def new_readings() -> dict[str, Reading]:
+    """The phrases read in this run that were not remembered: for the catalogue to keep."""
+    return {p: r for p, r in _READINGS.items() if p not in _REMEMBERED}
+
+
+def _read_phrase(phrase: str) -> Reading:
     """The concepts of `trial_concepts`, and whether the words around them are only general
     ones (a mention inside "Neuroendocrine Carcinoma of the Skin" is qualified by the rest)."""
+    return _remembered("read", phrase, _resolve)
+
+
+def _remembered(kind: str, phrase: str, read: Callable[[str], Reading]) -> Reading:
+    """A reading of a phrase of one kind, read once (or remembered from an earlier run)."""
+    key = f"{kind}\x1f{phrase}"
+    found = _READINGS.get(key)
+    if found is None:
+        found = _READINGS[key] = read(phrase)
+    return found
+
+
+@functools.cache
+def version() -> str:
+    """A hash of this module: remembered readings are kept for the code that read them."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _resolve(phrase: str) -> Reading:
     for variant in _variants(phrase):
         found = concepts.lookup(variant)
         if found is not None and found.category in _CONDITION_CATEGORIES:
@@ -431,14 +473,18 @@ def _contradicted_state(trial: Trial, facts: PatientFacts) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
 def _stated_states(phrase: str) -> tuple[str, ...]:
     """The patient states a phrase names, not negated ("Non-Pregnant" names none)."""
-    return tuple(
-        found.id
-        for start, _, found in concepts.find_in(phrase)
-        if found.id in STATES and not _NEGATED.search(phrase[max(0, start - 12) : start])
+    return _remembered("states", phrase, _states_in)[0]
+
+
+def _states_in(phrase: str) -> Reading:
+    found = tuple(
+        concept.id
+        for start, _, concept in concepts.find_in(phrase)
+        if concept.id in STATES and not _NEGATED.search(phrase[max(0, start - 12) : start])
     )
+    return found, True
 
 
 @functools.lru_cache(maxsize=65536)

@@ -297,8 +297,24 @@ def screen_trial(trial: Trial, facts: PatientFacts) -> TrialResult:
     )
 
 
+_READ: dict[tuple[str, str, str, tuple[str, ...]], list[CompiledCriterion]] = {}
+
+
+def _read_key(trial: Trial) -> tuple[str, str, str, tuple[str, ...]]:
+    return (trial.id, trial.criteria_text, trial.title, tuple(trial.conditions))
+
+
+def prime_read(trials: Sequence[Trial], read: Sequence[list[CompiledCriterion]]) -> None:
+    """Bullets already read in place (from the store) for these trials: not read again."""
+    for trial, bullets in zip(trials, read, strict=True):
+        _READ[_read_key(trial)] = bullets
+
+
 def compiled_bullets(trial: Trial) -> list[CompiledCriterion]:
     """Every bullet compiled, then read in its place in the list (language/structure.py)."""
+    primed = _READ.get(_read_key(trial))
+    if primed is not None:
+        return primed
     return read_document(trial, [compile_criterion(b.text, b.kind) for b in trial.bullets])
 
 

@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 import time
 from collections.abc import Container, Iterator, Sequence
@@ -28,6 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 import trialscreen
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.parser import grammar_text
+from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Trial
 
@@ -57,6 +59,15 @@ CREATE TABLE IF NOT EXISTS trials (
 )
 """
 _UPSERT = "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?)"
+# each trial's bullets after the document pass (structure.read_document), pickled: what the hot
+# path plans from, kept so that a run neither decodes nor reads the list again
+_DOCUMENTS = """
+CREATE TABLE IF NOT EXISTS documents (
+    key TEXT PRIMARY KEY,
+    engine TEXT NOT NULL,
+    read BLOB NOT NULL
+)
+"""
 
 _COMPILED = TypeAdapter(list[CompiledCriterion])
 
@@ -126,6 +137,20 @@ def trial_key(trial: Trial) -> str:
     return f"{trial.id}:{source_hash(trial)}"
 
 
+def document_key(trial: Trial) -> str:
+    """A hash of all the document pass reads: the bullets, their sections and nesting, the
+    headings, the criteria text, the conditions and the title."""
+    parts = [
+        trial.id,
+        trial.title,
+        trial.criteria_text,
+        list(trial.conditions),
+        [[b.kind, b.text, list(b.span), b.section, b.parent] for b in trial.bullets],
+        [[h.text, list(h.span), h.kind, h.section] for h in trial.headings],
+    ]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
 def compile_trial(trial: Trial) -> Compiled:
     """Every bullet of a trial compiled, in bullet order."""
     return [compile_criterion(bullet.text, bullet.kind) for bullet in trial.bullets]
@@ -174,6 +199,7 @@ class TrialStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(_SCHEMA)
+        self._conn.execute(_DOCUMENTS)
 
     @classmethod
     def open(cls, path: str | Path | None = None, engine: str | None = None) -> TrialStore:
@@ -200,6 +226,36 @@ class TrialStore:
         keys = [trial_key(trial) for trial in trials]
         found = self._read(keys)
         found.update(self._compile_missing(keys, trials, found))
+        return [found[key] for key in keys]
+
+    def documents_for(self, trials: Sequence[Trial]) -> list[Compiled]:
+        """Per trial, its bullets after the document pass: kept ones, else compiled (or read
+        from the store) and read, and kept."""
+        keys = [document_key(trial) for trial in trials]
+        found: dict[str, Compiled] = {}
+        with _gc_paused():
+            for start in range(0, len(keys), _QUERY_CHUNK):
+                chunk = keys[start : start + _QUERY_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self._conn.execute(
+                    f"SELECT key, read FROM documents WHERE engine = ? AND key IN ({marks})",
+                    (self.engine, *chunk),
+                ):
+                    found[key] = pickle.loads(blob)
+        missing = [(k, t) for k, t in zip(keys, trials, strict=True) if k not in found]
+        if missing:
+            compiled = self.compiled_for([t for _, t in missing])
+            rows = []
+            for (key, trial), bullets in zip(missing, compiled, strict=True):
+                found[key] = read_document(trial, bullets)
+                rows.append((key, self.engine, pickle.dumps(found[key], pickle.HIGHEST_PROTOCOL)))
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
         return [found[key] for key in keys]
 
     def index(self, trials: Sequence[Trial]) -> IndexReport:

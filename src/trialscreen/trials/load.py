@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import trialscreen
 from trialscreen.messages import one_line
 from trialscreen.model.trial import Trial
+from trialscreen.trials.catalogue import Catalogue
 from trialscreen.trials.ctgov_json import read_json
 from trialscreen.trials.ctgov_xml import ROOT, parse_xml, read_xml
 from trialscreen.trials.report import LoadReport
@@ -36,11 +37,22 @@ def load_trials(*paths: str | Path) -> list[Trial]:
     return load_records(*paths).trials
 
 
-def load_records(*paths: str | Path) -> LoadReport:
-    """Trials, warnings and errors for files and directories (default: the seeds)."""
+def load_records(
+    *paths: str | Path, catalogue: Catalogue | None = None, trial_id: str | None = None
+) -> LoadReport:
+    """Trials, warnings and errors for files and directories (default: the seeds); with a
+    catalogue, files unchanged since it last read them are not read again, and with a trial
+    id only the files that may hold it are (its trials and their messages only)."""
     report = LoadReport()
-    for path in _files(paths or (default_trials_path(),), report):
-        report.extend(read_file(path))
+    files = list(_files(paths or (default_trials_path(),), report))
+    if catalogue is None:
+        readings: Iterable[LoadReport] = map(read_file, files)
+    elif trial_id is not None:
+        readings = catalogue.holding(files, trial_id, read_file)
+    else:
+        readings = catalogue.reports(files, read_file)
+    for reading in readings:
+        report.extend(reading)
     _warn_duplicates(report)
     report.warnings[:] = [one_line(m) for m in report.warnings]
     report.errors[:] = [one_line(m) for m in report.errors]

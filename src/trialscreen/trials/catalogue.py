@@ -1,0 +1,237 @@
+"""The record catalogue: each trial file read once, kept in the store beside the compiled trees.
+
+A folder of records is read by statting its files. A file whose path, size and modification time
+match the catalogue, read by the same reader code, is not opened: its trials, warnings and
+errors come back from the store (pickled objects: no parsing, no validation). A file that changed
+is read; if its content hash is one the catalogue already holds for that path (a copy, a touch),
+the stored reading is kept. Rows are written in batches, each batch one transaction.
+
+The store is the user's own cache file (`store.py`); its rows are trusted as the user's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import trialscreen
+from trialscreen.trials.report import LoadReport
+
+__all__ = ["Catalogue", "PhraseMemory", "connect", "reader_version"]
+
+READER_PACKAGES = ("trials", "model")  # the code a reading depends on
+BATCH = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS record_files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    reader TEXT NOT NULL,
+    ids TEXT NOT NULL,
+    report BLOB NOT NULL
+)
+"""
+_UPSERT = "INSERT OR REPLACE INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?)"
+_QUERY_CHUNK = 500
+ReadFile = Callable[[Path], LoadReport]  # what reads one file (`load.read_file`)
+
+
+@cache
+def reader_version() -> str:
+    """The package version and a hash of the reader and model code."""
+    root = Path(trialscreen.__file__).resolve().parent
+    digest = hashlib.sha256(trialscreen.__version__.encode("utf-8"))
+    for package in READER_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return f"{trialscreen.__version__}+{digest.hexdigest()[:16]}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    size: int
+    mtime_ns: int
+    digest: str
+    ids: str  # the trial ids of the file, lower case, space-separated
+    report: bytes | None  # None when only the file's facts were asked for
+
+
+Pending = tuple[str, int, int, str, str, bytes]
+
+
+class Catalogue:
+    """The `records` table of a store file; one connection, used by one thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._conn.execute(_SCHEMA)
+        self.reader = reader_version()
+        self.reused = 0
+        self.read = 0
+
+    def reports(self, files: Sequence[Path], read: ReadFile) -> Iterable[LoadReport]:
+        """Each file's reading, in order: from the catalogue where it is current, else read
+        (and kept)."""
+        return self._reports(files, read, self._rows([str(f) for f in files], blobs=True))
+
+    def holding(self, files: Sequence[Path], trial_id: str, read: ReadFile) -> list[LoadReport]:
+        """The readings of the files that may hold a trial: those the catalogue knows hold it,
+        and those it does not know as they are now (read, and kept). The others are not
+        opened, nor are their readings unpickled."""
+        wanted = trial_id.lower()
+        known = self._rows([str(f) for f in files], blobs=False)
+        chosen = []
+        for path in files:
+            row = known.get(str(path))
+            if row is None or not _same(row, path) or wanted in row.ids.split():
+                chosen.append(path)
+        return list(self._reports(chosen, read, self._rows([str(f) for f in chosen], blobs=True)))
+
+    def _reports(
+        self, files: Sequence[Path], read: ReadFile, rows: dict[str, _Row]
+    ) -> Iterable[LoadReport]:
+        pending: list[Pending] = []
+        for path in files:
+            key = str(path)
+            try:
+                stat = path.stat()
+            except OSError:
+                yield read(path)  # the reader says what is wrong with it
+                continue
+            row = rows.get(key)
+            if row is not None and row.report is not None:
+                if (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                    self.reused += 1
+                    yield pickle.loads(row.report)
+                    continue
+            digest = _digest(path)
+            if row is not None and row.report is not None and digest == row.digest:
+                self.reused += 1
+                size, mtime = stat.st_size, stat.st_mtime_ns
+                pending.append((key, size, mtime, digest, row.ids, row.report))
+                yield pickle.loads(row.report)
+            else:
+                self.read += 1
+                report = read(path)
+                if digest is not None:
+                    blob = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+                    ids = " ".join(t.id.lower() for t in report.trials)
+                    pending.append((key, stat.st_size, stat.st_mtime_ns, digest, ids, blob))
+                yield report
+            if len(pending) >= BATCH:
+                self._write(pending)
+                pending = []
+        self._write(pending)
+
+    def _rows(self, keys: list[str], blobs: bool) -> dict[str, _Row]:
+        found: dict[str, _Row] = {}
+        column = "report" if blobs else "NULL"
+        for start in range(0, len(keys), _QUERY_CHUNK):
+            chunk = keys[start : start + _QUERY_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for path, size, mtime_ns, digest, ids, report in self._conn.execute(
+                f"SELECT path, size, mtime_ns, digest, ids, {column} FROM record_files "
+                f"WHERE reader = ? AND path IN ({marks})",
+                (self.reader, *chunk),
+            ):
+                found[path] = _Row(size, mtime_ns, digest, ids, report)
+        return found
+
+    def _write(self, rows: list[Pending]) -> None:
+        """One transaction: all of the batch or none of it."""
+        if not rows:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(
+                _UPSERT, [(p, s, m, d, self.reader, i, blob) for p, s, m, d, i, blob in rows]
+            )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+
+class PhraseMemory:
+    """Registry phrases ("Carcinoma, Renal Cell") as relevance read them with one lexicon: the
+    concepts they name and whether the other words are general. Kept so that a run does not
+    read them (nor build the lexicon's matcher) again."""
+
+    _TABLE = """
+    CREATE TABLE IF NOT EXISTS phrases (
+        engine TEXT NOT NULL,
+        phrase TEXT NOT NULL,
+        concepts TEXT NOT NULL,
+        plain INTEGER NOT NULL,
+        PRIMARY KEY (engine, phrase)
+    )
+    """
+
+    def __init__(self, conn: sqlite3.Connection, engine: str) -> None:
+        self._conn = conn
+        self._conn.execute(self._TABLE)
+        self.engine = engine
+
+    def load(self) -> dict[str, tuple[tuple[str, ...], bool]]:
+        rows = self._conn.execute(
+            "SELECT phrase, concepts, plain FROM phrases WHERE engine = ?", (self.engine,)
+        )
+        return {phrase: (tuple(ids.split()), bool(plain)) for phrase, ids, plain in rows}
+
+    def save(self, readings: dict[str, tuple[tuple[str, ...], bool]]) -> None:
+        if not readings:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO phrases VALUES (?, ?, ?, ?)",
+                [
+                    (self.engine, p, " ".join(ids), int(plain))
+                    for p, (ids, plain) in readings.items()
+                ],
+            )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+
+def _same(row: _Row, path: Path) -> bool:
+    """Is the file as the catalogue last read it (size and modification time)?"""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+def _digest(path: Path) -> str | None:
+    """The content hash of a regular file; None when it cannot be read (the reader reports)."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection to the store file (created with its folder if needed), WAL mode."""
+    where = Path(path)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(where, timeout=30.0, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
