@@ -19,7 +19,14 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from trialscreen import formats, relevance, report
 from trialscreen.facts import build_facts
@@ -94,7 +101,10 @@ def summarised(warnings: list[str], verbose: bool) -> list[str]:
 
 
 def _load(
-    paths: list[Path] | None, prime: bool = True, only: str | None = None
+    paths: list[Path] | None,
+    prime: bool = True,
+    only: str | None = None,
+    store: Path | None = None,
 ) -> tuple[list[Trial], list[str], list[str]]:
     """Trials from the paths (default: seeds), their compilations primed from the store. With
     `only` (one trial id), through the catalogue only the files that may hold it are read,
@@ -105,9 +115,9 @@ def _load(
     gc.disable()  # loading builds many long-lived objects: collecting them now is wasted work
     try:
         with err.status("loading trials…") if err.is_terminal else nullcontext():
-            loaded = _read_records(paths or [], only)
+            loaded = _read_records(paths or [], only, store)
             if only is not None and not any(t.id.lower() == only.lower() for t in loaded.trials):
-                loaded = _read_records(paths or [])  # not there: every id, for the hint
+                loaded = _read_records(paths or [], store=store)  # every id, for the hint
         for line in summarised(loaded.warnings, _VERBOSE["on"]):
             say("warning", "yellow", line)
         for line in loaded.errors:
@@ -125,14 +135,16 @@ def _load(
     return loaded.trials, loaded.warnings, loaded.errors
 
 
-def _read_records(paths: list[Path], only: str | None = None) -> LoadReport:
+def _read_records(
+    paths: list[Path], only: str | None = None, store: Path | None = None
+) -> LoadReport:
     """The records at the paths; through the store's catalogue (files unchanged since the
     last run are not read again; with `only`, the files that may hold that trial) unless the
     store is off or cannot be used."""
     if not _USE_STORE["on"]:
         return load_records(*paths)
     try:
-        conn = connect(default_store_path())
+        conn = connect(store if store is not None else default_store_path())
     except (OSError, sqlite3.Error) as exc:
         say("warning", "yellow", f"trial catalogue not used ({exc})")
         return load_records(*paths)
@@ -219,13 +231,31 @@ def index_cmd(
     db: Path = typer.Option(None, "--db", help="Store file (default: the user cache directory)"),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Compile every trial once into the compiled-trial store (SQLite); reruns reuse it."""
+    """Read and compile every trial once into the store (SQLite: the catalogue of records,
+    compiled trees, bullets read in place); reruns reuse it. A progress bar on a terminal."""
     from trialscreen.store import TrialStore
 
-    _USE_STORE["on"] = False
-    loaded, _, _ = _load(trials)
-    with TrialStore.open(db) as store:
-        result = store.index(loaded)
+    where = db if db is not None else default_store_path()
+    loaded, _, _ = _load(trials, prime=False, store=where)
+    progress = Progress(
+        TextColumn("compiling trials"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} trials/s"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
+    task = progress.add_task("compile", total=None, rate="-")
+    started = dt.datetime.now()
+
+    def advance(done: int, total: int) -> None:
+        seconds = max((dt.datetime.now() - started).total_seconds(), 1e-6)
+        progress.update(task, completed=done, total=total, rate=f"{done / seconds:.0f}")
+
+    with progress, TrialStore.open(where) as store:
+        result = store.index(loaded, advance)
         stats = store.stats()
     doc = {
         "trials": len(loaded),

@@ -15,7 +15,7 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -258,12 +258,18 @@ class TrialStore:
             self._conn.execute("COMMIT")
         return [found[key] for key in keys]
 
-    def index(self, trials: Sequence[Trial]) -> IndexReport:
-        """Compile and save every trial not yet stored for this engine."""
+    def index(
+        self, trials: Sequence[Trial], progress: Callable[[int, int], None] | None = None
+    ) -> IndexReport:
+        """Compile and save every trial not yet stored for this engine, and keep every
+        trial's bullets as read in place (documents). `progress(done, total)` after each
+        batch of trials compiled."""
         started = time.perf_counter()
         keys = [trial_key(trial) for trial in trials]
         present = self._present(keys)
-        self._compile_missing(keys, trials, present)
+        self._compile_missing(keys, trials, present, progress)
+        for chunk in _chunks(trials, BATCH):
+            self.documents_for(chunk)
         reused = sum(1 for key in keys if key in present)
         seconds = time.perf_counter() - started
         return IndexReport(len(trials) - reused, reused, round(seconds, 3))
@@ -280,7 +286,11 @@ class TrialStore:
         return [self.path, self.path.with_name(self.path.name + "-wal")]
 
     def _compile_missing(
-        self, keys: Sequence[str], trials: Sequence[Trial], have: Container[str]
+        self,
+        keys: Sequence[str],
+        trials: Sequence[Trial],
+        have: Container[str],
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, Compiled]:
         """Compile the trials whose key is not in `have`; save them, one transaction per batch."""
         missing = {key: trial for key, trial in zip(keys, trials, strict=True) if key not in have}
@@ -289,6 +299,8 @@ class TrialStore:
             batch = [(key, trial, compile_trial(trial)) for key, trial in chunk]
             self._write(batch)
             done.update((key, compiled) for key, _, compiled in batch)
+            if progress is not None:
+                progress(len(done), len(missing))
         return done
 
     def _select(self, column: str, keys: Sequence[str]) -> Iterator[tuple[str, str]]:

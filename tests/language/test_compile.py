@@ -133,17 +133,17 @@ def test_shared_subjects(text: str, analytes: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "condition"),
     [
-        "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)",
-        "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)",
-        "ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases",
+        ("ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver involvement)", "liver_involvement"),
+        ("ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)", "liver_metastases"),
+        ("ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases", "liver_metastases"),
     ],
 )
-def test_conditional_thresholds(text: str) -> None:
+def test_conditional_thresholds(text: str, condition: str) -> None:
     node = compile_criterion(text).predicate
     assert isinstance(node, Conditional), node
-    assert node.condition == "liver_metastases"
+    assert node.condition == condition
     assert node.then.threshold == NormalMultiple(factor=5)  # type: ignore[union-attr]
     assert node.otherwise.threshold == NormalMultiple(factor=2.5)  # type: ignore[union-attr]
 

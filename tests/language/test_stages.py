@@ -81,8 +81,8 @@ def test_other_staging_systems_and_lexicon_phrases_are_not_this_set() -> None:
     for text in ("Rai stage III CLL", "ISS stage III multiple myeloma", "Tanner stage 2 breasts"):
         compiled = compile_criterion(text)
         assert all(getattr(leaf, "stages", ()) == () for leaf in _leaves(compiled)), text
-    # "stage IV disease" is the lexicon's metastatic disease, as before
-    assert compile_criterion("Stage IV disease").canonical == "metastatic disease"
+    # "stage IV disease" is the lexicon's stage IV disease (metastatic disease is a kind of it)
+    assert compile_criterion("Stage IV disease").canonical == "stage iv disease"
 
 
 def _leaves(compiled: Any) -> list[Any]:

@@ -148,3 +148,53 @@ def test_undeclared_entity_is_malformed(tmp_path: Path) -> None:
     path.write_text("<clinical_study><brief_title>&lol;</brief_title></clinical_study>")
     report = load_records(path)
     assert report.errors[0].startswith(f"{path}: malformed XML: undefined entity")
+
+
+def _xml_study(nct: str) -> str:
+    return (
+        f"<clinical_study><id_info><nct_id>{nct}</nct_id></id_info>"
+        f"<brief_title>Study {nct}</brief_title><eligibility><criteria><textblock>"
+        "Inclusion Criteria:\n\n  - Adult\n</textblock></criteria></eligibility></clinical_study>"
+    )
+
+
+def test_the_registry_archive_is_read_from_the_zip(tmp_path: Path) -> None:
+    """The ClinicalTrials.gov full archive layout (folders of XML in one zip) and API JSON
+    inside it, read without unpacking; a bad member is an error naming it, the rest load."""
+    import zipfile
+
+    archive = tmp_path / "AllPublicXML.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("NCT0000xxxx/NCT00000102.xml", _xml_study("NCT00000102"))
+        zf.writestr("NCT0000xxxx/NCT00000104.xml", _xml_study("NCT00000104"))
+        zf.writestr("NCT0000xxxx/", "")
+        zf.writestr("__MACOSX/.hidden.xml", "junk")
+        zf.writestr(
+            "v2/NCT00000105.json", write_study(tmp_path / "s.json", "NCT00000105").read_text()
+        )
+        zf.writestr("NCT0000xxxx/NCT00000106.xml", "<clinical_study><id_info>")
+    report = load_records(archive)
+    assert [t.id for t in report.trials] == ["NCT00000102", "NCT00000104", "NCT00000105"]
+    assert report.trials[0].bullets[0].text == "Adult"
+    assert (
+        len(report.errors) == 1
+        and "AllPublicXML.zip!NCT0000xxxx/NCT00000106.xml" in report.errors[0]
+    )
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert "not a readable zip archive" in load_records(bad).errors[0]
+
+
+def test_ndjson_one_bad_line_is_a_warning(tmp_path: Path) -> None:
+    good = write_study(tmp_path / "a.json", "NCT00000001").read_text()
+    other = write_study(tmp_path / "b.json", "NCT00000002").read_text()
+    path = tmp_path / "studies.ndjson"
+    path.write_bytes(
+        good.encode() + b"\n{not json\n" + b"[1, 2]\n\xff\xfe\n\n" + other.encode() + b"\n"
+    )
+    report = load_records(path)
+    assert [t.id for t in report.trials] == ["NCT00000001", "NCT00000002"]
+    assert not report.errors
+    lines = sorted(w.split(": line ")[1].split(":")[0] for w in report.warnings if ": line " in w)
+    assert lines == ["2", "4"]
+    assert any("studies.ndjson:3" in w and "skipped" in w for w in report.warnings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -60,13 +61,76 @@ def load_records(
 
 
 def read_file(path: Path) -> LoadReport:
-    """The trials of one file, with a warning or an error instead of an exception."""
+    """The trials of one file, with a warning or an error instead of an exception. A `.zip`
+    (the ClinicalTrials.gov archive: folders of XML, or API JSON) is read member by member
+    without unpacking; `.ndjson` / `.jsonl` holds one API v2 study per line."""
     report = LoadReport()
+    if path.suffix.lower() == ".zip":
+        return _read_zip(path)
     try:
         data = path.read_bytes()
     except OSError as failure:
         report.errors.append(f"{path}: cannot read: {failure.strerror or failure}")
         return report
+    if path.suffix.lower() in _LINES:
+        return _read_lines(data, path)
+    return read_bytes(data, path)
+
+
+_LINES = (".ndjson", ".jsonl")
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a zip member larger than this is refused, not inflated
+
+
+def _read_zip(path: Path) -> LoadReport:
+    """Each file in the archive, in name order, as if it were a file of its own (named
+    `archive.zip!folder/NCT01234567.xml` in messages); folders and hidden names skipped."""
+    report = LoadReport()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as failure:
+        report.errors.append(f"{path}: not a readable zip archive ({failure})")
+        return report
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            name = info.filename
+            if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
+                continue
+            where = Path(f"{path}!{name}")
+            if info.file_size > MAX_MEMBER_BYTES:
+                report.errors.append(f"{where}: larger than {MAX_MEMBER_BYTES} bytes; not read")
+                continue
+            try:
+                data = archive.read(info)
+            except (OSError, zipfile.BadZipFile, RuntimeError) as failure:
+                report.errors.append(f"{where}: cannot read: {failure}")
+                continue
+            reading = _read_lines(data, where) if where.suffix.lower() in _LINES else None
+            report.extend(reading or read_bytes(data, where))
+    return report
+
+
+def _read_lines(data: bytes, path: Path) -> LoadReport:
+    """One JSON study per line; a line that is not one is a warning naming it, and the
+    other lines are read."""
+    report = LoadReport()
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            study = json.loads(line.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as failure:
+            report.warnings.append(f"{path}: line {number}: not a JSON study ({failure}); skipped")
+            continue
+        reading = read_json(study, f"{path}:{number}")
+        report.trials.extend(reading.trials)
+        report.warnings.extend(reading.warnings)
+        report.warnings.extend(f"{e}; skipped" for e in reading.errors)
+    return report
+
+
+def read_bytes(data: bytes, path: Path) -> LoadReport:
+    """The trials in a file's bytes (`path` names it in messages and chooses by suffix)."""
+    report = LoadReport()
     if not data.strip():
         report.errors.append(f"{path}: empty file")
         return report
