@@ -452,10 +452,19 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
     if (
         fact.status in _ENDED
         and _is_infection(fact.concept)
-        and (node.by_test or (node.timing == "any" and node.within_days is None))
+        and (node.by_test or (node.timing in _ANY_TIME and node.within_days is None))
     ):
         # a cleared or cured infection: "HCV negative" names a test that stays positive after a
         # cure, and a bare "Hepatitis C" may mean now or ever; neither is settled by it
+        return None
+    if (
+        node.timing == "unstated"
+        and node.within_days is None
+        and node.indication is None
+        and fact.status in _OVER
+    ):
+        # a bare mention ("Pregnancy.", "Anemia", "Smoker", "Warfarin") with no word saying
+        # now or ever: an entry that has ended may be what it means, or not
         return None
     checks: list[bool | None] = []
     if node.timing == "current" and node.within_days is None:  # a window says when instead
@@ -483,6 +492,8 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
 
 
 _ENDED = frozenset({"resolved", "history"})
+_ANY_TIME = frozenset({"any", "unstated"})
+_OVER = frozenset({"resolved", "history", "completed", "stopped", "remission", "inactive"})
 
 
 @lru_cache(maxsize=4096)

@@ -212,11 +212,14 @@ _COURSES = frozenset({"radiotherapy", "surgery", "procedure", "biopsy"})
 
 
 def _a_course(concept_id: str) -> bool:
-    """Radiotherapy or a procedure: given over a span that ends, not taken until stopped
-    (dialysis goes on)."""
+    """Radiotherapy, a procedure, chemotherapy or immunotherapy: given in courses that end,
+    not taken until stopped (dialysis goes on)."""
     if concepts.is_a(concept_id, "dialysis"):
         return False
-    return concepts.category(concept_id) == "procedure" or concepts.is_a(concept_id, "radiotherapy")
+    return concepts.category(concept_id) == "procedure" or any(
+        concepts.is_a(concept_id, course)
+        for course in ("radiotherapy", "chemotherapy", "immunotherapy")
+    )
 
 
 def concept_of(name: str, code: str | None = None, system: str | None = None) -> str | None:

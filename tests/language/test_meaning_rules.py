@@ -56,7 +56,7 @@ def test_an_unknown_modifier_blocks_generalisation() -> None:
         ("Must not be breastfeeding", "inclusion", "no (breastfeeding)"),
         ("Men and women aged >= 18 years", "inclusion", "age >= 18 years"),
         ("Prior therapy with anthracyclines", "exclusion", "history of anthracycline"),
-        ("No prior or current CNS metastases", "inclusion", "no (cns metastases)"),
+        ("No prior or current CNS metastases", "inclusion", "no (prior or current cns metastases)"),
         (
             ">= 4 weeks since chemotherapy or radiotherapy",
             "inclusion",

@@ -105,6 +105,8 @@ UNREAD_FLAGS = frozenset(
         "marker_list",
         "exposure_unread",
         "stage_unread",
+        "window_reach",
+        "label_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
@@ -633,7 +635,7 @@ def _examples_after(
                 or example.except_concepts
                 or example.within_days is not None
                 or example.grade is not None
-                or example.timing not in ("any", head.timing)
+                or example.timing not in ("any", "unstated", head.timing)
                 or not _kind_of(example.concept, head.concept)
                 # "Active infection including tuberculosis requiring systemic therapy": does
                 # "requiring ..." qualify the last example only, or all of them?
@@ -665,7 +667,7 @@ def _examples_after(
     return j - 1, k, items, words | set(range(at, k))
 
 
-_NOW_OR_ANY = frozenset({"any", "current"})
+_NOW_OR_ANY = frozenset({"any", "unstated", "current"})
 # conditions that a measurement defines, and the analytes that define them: "Thrombocytopenia
 # (platelets < 100,000)" names the thrombocytopenia meant. A bracket of other measurements may be
 # a further requirement ("Alzheimer's disease (MMSE >= 18)"), so it is not read as a definition.
@@ -989,6 +991,32 @@ def _edema_of_the_brain(
     return [(start, end, cerebral(node)) for start, end, node in clauses]
 
 
+def _label_before_colon(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """ "History of cardiac disease: congestive heart failure > NYHA class 2": a broader
+    concept before a colon labels what follows (kinds of it), it is not one more alternative.
+    Not read (flag `label_unread`)."""
+    if len(clauses) < 2:
+        return clauses
+    start, end, first = clauses[0]
+    if not (end < len(tokens) and tokens[end].type == "COLON"):
+        return clauses
+    head = first.item if isinstance(first, Not) else first
+    if not isinstance(head, HasConcept) or not concepts.known(head.concept):
+        return clauses
+    later = [
+        leaf.concept
+        for _, _, node in clauses[1:]
+        for leaf in leaves(node)
+        if isinstance(leaf, HasConcept) and concepts.known(leaf.concept)
+    ]
+    if not any(concepts.is_a(c, head.concept) for c in later):
+        return clauses
+    flagged = first.model_copy(update={"flags": (*first.flags, "label_unread")})
+    return [(start, end, flagged), *clauses[1:]]
+
+
 def _flag_value_first(node: Predicate) -> Predicate:
     if isinstance(node, LabCompare):
         if "value_first" not in node.flags:
@@ -1027,6 +1055,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
     kept = _edema_of_the_brain(kept, norm.text)
+    kept = _label_before_colon(kept, tokens)
     unless = unless_tail(kept, tokens)
     applies_if: Predicate | None = None
     if unless is not None:  # "Bilirubin <= 1.5 x ULN (unless Gilbert's syndrome)"

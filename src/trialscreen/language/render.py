@@ -130,6 +130,8 @@ def _render_has_concept(node: HasConcept) -> str:
         words.append("history of")
     elif node.timing == "current":
         words.append("current")
+    elif node.timing == "any":  # said so: now or before ("unstated" says nothing)
+        words.append("prior or current")
     if node.stages:
         words.append(stage_text(node.stages))
     words.append(concept_label(node.concept))

@@ -37,16 +37,19 @@ from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
     HasConcept,
+    LabCompare,
     Not,
     Predicate,
+    SexIs,
     Unparsed,
     leaves,
+    walk,
 )
 from trialscreen.model.trial import Criterion, Heading, Trial
 from trialscreen.trials.lines import match_marker
 
 _ANY = re.compile(
-    r"(?i)\b(?:at least (?:one|1)|any|one|one or more|either|1 or more)\s+of\s+(?:the\s+)?"
+    r"(?i)\b(?:at least (?:one|1)|any|one|1|one or more|either|1 or more)\s+of\s+(?:the\s+)?"
     r"(?:following|below|criteria|conditions|items)|\beither\s*:?\s*$"
 )
 _ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|below)")
@@ -54,7 +57,9 @@ _ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|
 # coagulation status:" (a requirement) or "Not allowed:"
 _PERMISSION = re.compile(
     r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible)"
-    r"(?:\s+(?:concurrent\s+)?(?:medications?|treatments?|therapy|therapies|drugs?))?\s*:?\s*$"
+    r"(?:\s+(?:concurrent\s+)?(?:medications?|treatments?|therapy|therapies|drugs?))?"
+    # "Allowed for volunteers stratified to the higher risk stratum:": allowed, for some
+    r"(?:\s+for\s+[^:]{1,80})?\s*:?\s*$"
 )
 
 
@@ -73,7 +78,10 @@ _GROUP = re.compile(
 )
 _COHORT = re.compile(
     r"(?i)^\s*(?:cohorts?|arms?|parts?|groups?|phase|stage|dose[- ]escalation|dose[- ]expansion|"
-    r"expansion|escalation|stratum|strata|substudy|sub-study|module)\b"
+    r"expansion|escalation|stratum|strata|substudy|sub-study|module|"
+    # a phase of the treatment ("Postinduction therapy:", "Consolidation:"): for whoever enters it
+    r"(?:pre-?|post-?|re-?)?induction|consolidation|intensification|maintenance|"
+    r"(?:pre-?|post-?)transplant(?:ation)?)\b"
 )
 _DIGIT = re.compile(r"\d")
 
@@ -96,6 +104,8 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
         _apply_parent(trial.bullets[p], p, rows, out)
     _headings(trial, out)
     _person_labels(trial, out)
+    _lines_of_one(trial, out)
+    _sexes_side_by_side(trial, out)
     _lost_lists(trial, children, out)
     _joined_by_or(trial, out)
     _scope_descendants(trial, children, by_index, out)
@@ -389,6 +399,155 @@ def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
             out[position] = _undecided(out[position], f"under '{who}': about another person")
 
 
+_CUT_END = re.compile(r"(?i)(?:[,(/-]|\b(?:or|and|with|of|to|than|the|a|an|for|by|from|in))\s*$")
+_EXAMPLES_NEXT = re.compile(
+    r"(?i)(?:\be\.?\s?g\.?|\bsuch as|\bfor example|\bincluding|\bi\.e\.?)\s*[:,]?\s*:\s*$"
+)
+_PERMISSION_LINE = re.compile(r"(?i)^\s*(?:allowed|permitted)\s*:\s*$")
+
+
+def _lines_of_one(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """Bullets that are not whole criteria: a source line cut in two ("Poorly controlled
+    hypertension (systolic pressure greater than 180 mm Hg," / "diastolic pressure greater
+    than 110 mm Hg)"): neither decides; the examples after a bullet ending "e.g.:" (examples
+    of what it names, not requirements); the items after a bullet "Allowed:" (permissions)."""
+    bullets = trial.bullets
+    # (what, parent, section, kind): what the lines after a lead-in bullet are, until a bullet
+    # ending ":" (a new lead-in), another section or the list of the other kind
+    mode: tuple[str, int | None, str | None, str] | None = None
+    for i, bullet in enumerate(bullets):
+        before = bullets[i - 1] if i else None
+        text = bullet.text.strip()
+        if mode is not None and (
+            (bullet.section, bullet.kind) != (mode[2], mode[3]) or text.endswith(":")
+        ):
+            mode = None
+        if (
+            before is not None
+            and (before.parent, before.kind) == (bullet.parent, bullet.kind)
+            and _cut(before.text, text)
+        ):
+            out[i] = _undecided(out[i], "a line of the bullet before")
+            out[i - 1] = _undecided(out[i - 1], "continued on the bullet after")
+        if mode is not None:
+            out[i] = _under_lead_in(out[i], mode, bullet)
+            continue
+        mode = _lead_in(trial, bullet, text)
+        if mode is not None and mode[0] == "allowed":
+            out[i] = _flag(out[i], "a label over the permissions after it", status="no_constraint")
+
+
+def _lead_in(
+    trial: Trial, bullet: Criterion, text: str
+) -> tuple[str, int | None, str | None, str] | None:
+    """What a bullet says of the lines after it, when they are not nested under it."""
+    where = (bullet.section, bullet.kind)
+    if _EXAMPLES_NEXT.search(text):
+        return ("examples", bullet.parent, *where)
+    if not text.endswith(":") or _has_children(trial, bullet):
+        return None
+    if _PERMISSION_LINE.match(text) or _PERMISSION.match(text):
+        return ("allowed", None, *where)
+    if _SOME_OF.search(text) or _LISTED_AS.search(text) or _ANY.search(text):
+        # "At least 3 of the following risk factors:" over the lines after it
+        return ("options", None, *where)
+    recency = _LEAD_WINDOW.search(text)
+    if recency:  # "Pretreatment laboratory data, obtained within 14 days of study entry, must
+        # meet the following criteria:" over the lab bullets after it
+        return (f"within {_days(recency)}", None, *where)
+    return None
+
+
+def _under_lead_in(
+    c: CompiledCriterion, mode: tuple[str, int | None, str | None, str], bullet: Criterion
+) -> CompiledCriterion:
+    what = mode[0]
+    if what == "allowed":
+        # permissions, but where their list ends is not marked, so none decides (a permission
+        # read too far would drop a criterion)
+        return _undecided(c, "after a bullet 'Allowed:'")
+    if what == "options":
+        return _undecided(c, "an option of the list above it")
+    if what.startswith("within "):
+        return _recent(c, float(what.split()[1]), f"a window in '{what} days' above it")
+    if bullet.parent == mode[1]:
+        return _undecided(c, "an example of the bullet before its list")
+    return c
+
+
+# states only a woman can be in: a bullet naming one speaks of women ("not pregnant female")
+_WOMEN_ONLY = frozenset(
+    "pregnancy breastfeeding childbearing_potential postmenopausal premenopausal perimenopausal "
+    "female_sex".split()
+)
+
+
+def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """ "Male" and "not pregnant female" as two inclusion bullets: alternatives (either sex,
+    a woman not pregnant), not two requirements no one meets. A bullet that is only a sex is
+    then undecided when another inclusion bullet names the other sex."""
+    named: dict[int, set[str]] = {}
+    for position, bullet in enumerate(trial.bullets):
+        c = out[position]
+        if bullet.kind == "inclusion" and c.predicate is not None:
+            nodes = list(walk(c.predicate))
+            named[position] = {n.sex for n in nodes if isinstance(n, SexIs)} | (
+                {"female"}
+                if any(isinstance(n, HasConcept) and n.concept in _WOMEN_ONLY for n in nodes)
+                else set()
+            )
+    for position in named:
+        only = out[position].predicate
+        if isinstance(only, SexIs) and any(
+            sexes_there - {only.sex} for p, sexes_there in named.items() if p != position
+        ):
+            out[position] = _undecided(out[position], "another bullet names the other sex")
+
+
+_LEAD_WINDOW = re.compile(
+    r"(?i)\bwithin\s+(?:the\s+(?:last|past)\s+)?(?P<n>\d+)\s*(?P<unit>days?|weeks?)\b"
+)
+
+
+def _days(found: re.Match[str]) -> int:
+    return int(found["n"]) * (7 if found["unit"].lower().startswith("week") else 1)
+
+
+def _recent(c: CompiledCriterion, days: float, why: str) -> CompiledCriterion:
+    """Lab values of a bullet must be this recent (a window a lead-in line sets)."""
+
+    def windowed(node: Predicate) -> Predicate:
+        if isinstance(node, LabCompare):
+            now = days if node.within_days is None else min(days, node.within_days)
+            return node.model_copy(update={"within_days": now})
+        update: dict[str, object] = {}
+        for name in ("items", "item", "then", "otherwise"):
+            value = getattr(node, name, None)
+            if isinstance(value, tuple):
+                update[name] = tuple(windowed(v) for v in value)
+            elif value is not None and hasattr(value, "kind"):
+                update[name] = windowed(value)
+        return node.model_copy(update=update) if update else node
+
+    if c.predicate is None or not any(isinstance(n, LabCompare) for n in walk(c.predicate)):
+        return c
+    return _flag(c, why, predicate=windowed(c.predicate))
+
+
+def _has_children(trial: Trial, bullet: Criterion) -> bool:
+    return any(b.parent == bullet.index for b in trial.bullets)
+
+
+def _cut(first: str, second: str) -> bool:
+    """Is `second` the rest of a line `first` was cut from?"""
+    first, second = first.strip(), second.strip()
+    if not first or not second:
+        return False
+    unclosed = first.count("(") > first.count(")")
+    closes = second.count(")") > second.count("(")
+    return (second[0].islower() and bool(_CUT_END.search(first))) or (unclosed and closes)
+
+
 _SEX_AGE_GROUPS = r"women|men|males?|females?|children|child"
 _GROUP_WORDS = re.compile(rf"(?i)\b(?:{_SEX_AGE_GROUPS})\b")
 
@@ -521,8 +680,8 @@ def _flag(c: CompiledCriterion, flag: str, **update: object) -> CompiledCriterio
 
 def _undecided(c: CompiledCriterion, why: str) -> CompiledCriterion:
     """The bullet cannot decide: something around it scopes it in a way not understood."""
-    if c.status == "no_constraint":
-        return c
+    if c.status == "no_constraint":  # a heading stays one; the bullets under it are scoped too
+        return c if any(f.endswith(why) for f in c.flags) else _flag(c, why)
     flags = tuple(f for f in c.flags if f != "sound_partial")  # scoped: not sound any more
     c = c.model_copy(update={"flags": flags})
     return _flag(c, why, status="unparsed" if c.status == "unparsed" else "partial")
@@ -704,7 +863,7 @@ def _timed_by(label: str, c: CompiledCriterion) -> CompiledCriterion:
 
 def _now(node: Predicate) -> Predicate:
     if isinstance(node, HasConcept):
-        if node.timing == "any" and node.within_days is None:
+        if node.timing in ("any", "unstated") and node.within_days is None:
             return node.model_copy(update={"timing": "current"})
         return node
     if isinstance(node, (AllOf, AnyOf)):
@@ -786,6 +945,14 @@ def govern(
         # what scopes a bullet in a way not read scopes the bullets under it as well
         _scope(rows, out, name)
         return
+    if _SOME_OF.search(text) or _LISTED_AS.search(text):
+        # "At least two of the following risk factors:", "The following lesions are considered
+        # nonmeasurable:", "indicated by presence of the following:": a count, a definition or
+        # a sign among them, not each one required of everyone
+        _scope(rows, out, name)
+        if p is not None and head is not None and head.status != "unparsed":
+            out[p] = _undecided(head, "a count or a definition over a list")
+        return
     if p is not None and head is not None and label.lower() in _TOPICS:
         out[p] = _flag(head, "a label over its bullets", status="no_constraint")
         return  # "Chemotherapy" over "No prior chemotherapy": the children say it all
@@ -822,6 +989,17 @@ def govern(
                 _scope(rows, out, name)
         elif head is not None and any(f.endswith("scopes it") for f in head.flags):
             _scope(rows, out, name)  # an option of a group above, itself scoped: not read
+        elif (
+            head is not None
+            and any_of is not None
+            and all_of is None
+            and head.status != "no_constraint"
+            and any(isinstance(leaf, HasConcept) for leaf in leaves(head.predicate))
+        ):  # "Postmenopausal by one of the following:": the options define what the head
+            # names; read as the options alone, the head's own word would be lost
+            assert p is not None
+            _scope(rows, out, name)
+            out[p] = _undecided(head, "a head with content over its options")
         else:
             assert p is not None
             _group(p, any_of is not None, kind, name, rows, out)
@@ -872,6 +1050,16 @@ def govern(
     if p is not None and head is not None and colon and head.status != "compiled":
         if what not in ("scope",) and out[p] is head:
             out[p] = _flag(head, "heading of the bullets under it", status="no_constraint")
+
+
+_SOME_OF = re.compile(
+    r"(?i)\b(?:at least|a minimum of|any|(?<!one )or more of)?\s*(?:two|three|four|five|[2-9])"
+    r"\s+(?:or more\s+)?of\s+(?:the\s+)?(?:following|below|these|criteria)"
+)
+_LISTED_AS = re.compile(
+    r"(?i)\b(?:considered|indicated by|presence of (?:any of )?the following|one of the following"
+    r"\s+(?:risk\s+)?(?:factors|features))\b"
+)
 
 
 def _group_like(head: CompiledCriterion) -> bool:

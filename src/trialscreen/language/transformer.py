@@ -415,7 +415,7 @@ def _timing(roles: set[str]) -> Timing:
     history, current = "history" in roles, "current" in roles
     if "ever" in roles or (history and current):  # "history of active TB": then, any time
         return "any"
-    return "current" if current else ("history" if history else "any")
+    return "current" if current else ("history" if history else "unstated")
 
 
 AgeBound = tuple[Op, float, AgeUnit]
@@ -1025,7 +1025,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
         negated = any(w.role == "negation" for w in words)
-        timing = _timing({w.role for w in words})
+        # "no history of X" is one negation word that says when: ever
+        ever_had = any(w.role == "negation" and "history" in w.text for w in words)
+        timing = _timing({w.role for w in words} | ({"history"} if ever_had else set()))
         quals = tuple(w.text for w in words if w.role == "severity" and w.text in _UNVERIFIABLE)
         quals += tuple(w.text for w in words if w.role in ("needing", "route", "extent"))
         roles = roles_written = {w.role for w in words}
@@ -1166,6 +1168,12 @@ class CriteriaTransformer(Transformer[Token, Any]):
             inner = inner.model_copy(update={"flags": (*inner.flags, "inclusion_only")})
         if lasting and lasts is None and washout is None:  # "for less than 2 weeks"
             inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
+        if windows and any(
+            {q.split(":", 1)[0] for q in ref.qualifiers} & {"history", "current"}
+            for ref in concept_refs[1:]
+        ):  # "history of MI, TIA, stroke, or history of DVT within 12 months": a list that
+            # starts again; the window may be the last item's only
+            inner = inner.model_copy(update={"flags": (*inner.flags, "window_reach")})
         if definitions:
             defined = definitions[0]
             nyha = list(leaves(defined))

@@ -16,7 +16,10 @@ from trialscreen.lexicon.biomarkers import Alteration
 
 Op = Literal[">=", ">", "<=", "<", "=="]
 Span = tuple[int, int]
-Timing = Literal["any", "history", "current"]
+# "any": now or ever, said so ("prior or current", "history of active TB"); "unstated": no word
+# of when ("Pregnancy.", "Anemia"): what is there now counts, an entry that has ended settles
+# nothing (it may be what is meant, or not)
+Timing = Literal["any", "unstated", "history", "current"]
 
 
 class _Node(BaseModel):
