@@ -63,6 +63,7 @@ BROAD = frozenset(
         "solid_tumor",
         "hematologic_malignancy",
         "metastatic_disease",
+        "stage_iv_disease",  # metastatic disease is a kind of it
         "infection",
         "cns_involvement",  # "Central Nervous System Disease" in a registry: any of them
     }
