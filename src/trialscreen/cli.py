@@ -23,6 +23,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -237,15 +238,12 @@ def index_cmd(
 
     where = db if db is not None else default_store_path()
     loaded, _, _ = _load(trials, prime=False, store=where)
-    progress = Progress(
+    progress = _progress(
         TextColumn("compiling trials"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]} trials/s"),
         TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-        transient=True,
     )
     task = progress.add_task("compile", total=None, rate="-")
     started = dt.datetime.now()
@@ -269,6 +267,11 @@ def index_cmd(
         emit(doc)
     else:
         out.print(", ".join(f"{k}: {v}" for k, v in doc.items()), highlight=False)
+
+
+def _progress(*columns: ProgressColumn) -> Progress:
+    """A progress display on stderr, only when it is a terminal; gone when done."""
+    return Progress(*columns, console=err, disable=not err.is_terminal, transient=True)
 
 
 def _day(as_of: str | None) -> dt.date | None:
@@ -535,14 +538,7 @@ def screen_cohort_cmd(
     done = cohort.completed(out_path) if out_path else set()
     sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
     counts = {"screened": 0, "resumed": 0, "errors": 0}
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-        transient=True,
-    )
+    progress = _progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     task = progress.add_task("patients screened: 0")
     progress.start()
     try:
