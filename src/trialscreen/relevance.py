@@ -186,9 +186,9 @@ def relevance(
         any(c not in BROAD for c in trial_concepts(p)) for s, p in phrases if s == "condition"
     )
     named = {c for s, p in phrases if s in ("condition", "title") for c in trial_concepts(p)}
-    titled = _titled_other(trial.title, own, closure)
     holders = closure - own - BROAD
     title_fits = any(_fit(c, own, closure)[0] > 0 for c in trial_concepts(trial.title))
+    titled = None if title_fits else _titled_other(trial.title)
     # a prevention or diagnostic study looks for its condition in people not known to have
     # it, unless its title names the patient's disease as its participants'
     preventive = trial.registration.purpose in ("prevention", "diagnostic") and not title_fits
@@ -264,17 +264,10 @@ def _elsewhere(
 ) -> tuple[float, str]:
     """The fit through a concept of a phrase, less where the phrase or the trial makes it
     another site, another age group's form, or another form of a holder (module docstring)."""
-    site = _SITE.search(phrase)
-    if site:
-        organ = concepts.lookup(f"{site.group(1)} cancer")
-        if (
-            organ is not None
-            and concepts.is_a(organ.id, "cancer")
-            and organ.id not in closure
-            and not any(concepts.is_a(o, organ.id) for o in own)
-        ):
-            return 0.0, f"{how}; but of the {site.group(1).lower()}: {organ.name.lower()}"
-    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    site, organ = _organ_named(phrase)
+    if organ is not None and organ not in closure and not any(concepts.is_a(o, organ) for o in own):
+        return 0.0, f"{how}; but of the {site}: {concepts.get(organ).name.lower()}"
+    words = _words(phrase)
     if age is not None and words & _CHILDHOOD and age[0] >= CHILDHOOD_UNTIL:
         return fit * ELSEWHERE, f"{how}; but a childhood form, and the patient is an adult"
     if age is not None and "adult" in words and age[1] < 18:
@@ -296,14 +289,30 @@ def _elsewhere(
     return fit, how
 
 
-def _titled_other(title: str, own: frozenset[str], closure: frozenset[str]) -> str | None:
-    """A cancer the title names that is not the patient's, when nothing the title names is
-    ("Lung Metastases From Soft Tissue Sarcoma" under the conditions "Kidney Cancer", "Sarcoma",
-    ...: a list of the sites sarcoma arises in)."""
-    found = trial_concepts(title)
-    if any(_fit(c, own, closure)[0] > 0 for c in found):
-        return None
-    other = [c for c in found if c not in BROAD and concepts.is_a(c, "cancer")]
+@functools.lru_cache(maxsize=65536)
+def _organ_named(phrase: str) -> tuple[str, str | None]:
+    """The organ a phrase ends on ("... of the Skin") and the cancer of it, if the lexicon has
+    one: read once per phrase, not once per patient."""
+    site = _SITE.search(phrase)
+    if not site:
+        return "", None
+    organ = concepts.lookup(f"{site.group(1)} cancer")
+    if organ is None or not concepts.is_a(organ.id, "cancer"):
+        return "", None
+    return site.group(1).lower(), organ.id
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(phrase: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", phrase.lower()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _titled_other(title: str) -> str | None:
+    """A cancer the title names ("Lung Metastases From Soft Tissue Sarcoma" under the
+    conditions "Kidney Cancer", "Sarcoma", ...: a list of the sites sarcoma arises in); it
+    counts when nothing the title names is the patient's."""
+    other = [c for c in trial_concepts(title) if c not in BROAD and concepts.is_a(c, "cancer")]
     return concepts.get(other[0]).name.lower() if other else None
 
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import pickle
-import sqlite3
 import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from trialscreen.language.parser import grammar_text
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Trial
+from trialscreen.trials.catalogue import atomic, connect
 
 __all__ = [
     "IndexReport",
@@ -194,10 +194,7 @@ class TrialStore:
     def __init__(self, path: str | Path | None = None, engine: str | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self.engine = engine if engine is not None else engine_version()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = connect(self.path)
         self._conn.execute(_SCHEMA)
         self._conn.execute(_DOCUMENTS)
 
@@ -249,13 +246,8 @@ class TrialStore:
             for (key, trial), bullets in zip(missing, compiled, strict=True):
                 found[key] = read_document(trial, bullets)
                 rows.append((key, self.engine, pickle.dumps(found[key], pickle.HIGHEST_PROTOCOL)))
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
+            with atomic(self._conn):
                 self._conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
         return [found[key] for key in keys]
 
     def index(
@@ -328,15 +320,10 @@ class TrialStore:
 
     def _write(self, batch: list[tuple[str, Trial, Compiled]]) -> None:
         """Save one batch in one transaction: all of it or, on any error, none of it."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with atomic(self._conn):
             for key, trial, compiled in batch:
                 row = (key, trial.id, key.rsplit(":", 1)[1], self.engine, _encode(compiled))
                 self._conn.execute(_UPSERT, row)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
 
 def precompiled(trials: Sequence[Trial], path: str | Path | None = None) -> list[Compiled]:

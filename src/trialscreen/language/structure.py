@@ -412,6 +412,7 @@ def _lines_of_one(trial: Trial, out: list[CompiledCriterion]) -> None:
     than 110 mm Hg)"): neither decides; the examples after a bullet ending "e.g.:" (examples
     of what it names, not requirements); the items after a bullet "Allowed:" (permissions)."""
     bullets = trial.bullets
+    parents = {b.parent for b in bullets if b.parent is not None}
     # (what, parent, section, kind): what the lines after a lead-in bullet are, until a bullet
     # ending ":" (a new lead-in), another section or the list of the other kind
     mode: tuple[str, int | None, str | None, str] | None = None
@@ -432,19 +433,19 @@ def _lines_of_one(trial: Trial, out: list[CompiledCriterion]) -> None:
         if mode is not None:
             out[i] = _under_lead_in(out[i], mode, bullet)
             continue
-        mode = _lead_in(trial, bullet, text)
+        mode = _lead_in(bullet, text, bullet.index in parents)
         if mode is not None and mode[0] == "allowed":
             out[i] = _flag(out[i], "a label over the permissions after it", status="no_constraint")
 
 
 def _lead_in(
-    trial: Trial, bullet: Criterion, text: str
+    bullet: Criterion, text: str, has_children: bool
 ) -> tuple[str, int | None, str | None, str] | None:
     """What a bullet says of the lines after it, when they are not nested under it."""
     where = (bullet.section, bullet.kind)
     if _EXAMPLES_NEXT.search(text):
         return ("examples", bullet.parent, *where)
-    if not text.endswith(":") or _has_children(trial, bullet):
+    if not text.endswith(":") or has_children:
         return None
     if _PERMISSION_LINE.match(text) or _PERMISSION.match(text):
         return ("allowed", None, *where)
@@ -532,10 +533,6 @@ def _recent(c: CompiledCriterion, days: float, why: str) -> CompiledCriterion:
     if c.predicate is None or not any(isinstance(n, LabCompare) for n in walk(c.predicate)):
         return c
     return _flag(c, why, predicate=windowed(c.predicate))
-
-
-def _has_children(trial: Trial, bullet: Criterion) -> bool:
-    return any(b.parent == bullet.index for b in trial.bullets)
 
 
 def _cut(first: str, second: str) -> bool:

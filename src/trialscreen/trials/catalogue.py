@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 import trialscreen
 from trialscreen.trials.report import LoadReport
 
-__all__ = ["Catalogue", "PhraseMemory", "connect", "reader_version"]
+__all__ = ["Catalogue", "PhraseMemory", "atomic", "connect", "reader_version"]
 
 READER_PACKAGES = ("trials", "model")  # the code a reading depends on
 BATCH = 500
@@ -149,15 +150,10 @@ class Catalogue:
         """One transaction: all of the batch or none of it."""
         if not rows:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with atomic(self._conn):
             self._conn.executemany(
                 _UPSERT, [(p, s, m, d, self.reader, i, blob) for p, s, m, d, i, blob in rows]
             )
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
 
 class PhraseMemory:
@@ -189,8 +185,7 @@ class PhraseMemory:
     def save(self, readings: dict[str, tuple[tuple[str, ...], bool]]) -> None:
         if not readings:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with atomic(self._conn):
             self._conn.executemany(
                 "INSERT OR REPLACE INTO phrases VALUES (?, ?, ?, ?)",
                 [
@@ -198,10 +193,6 @@ class PhraseMemory:
                     for p, (ids, plain) in readings.items()
                 ],
             )
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
 
 def _same(row: _Row, path: Path) -> bool:
@@ -225,6 +216,18 @@ def _digest(path: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+@contextmanager
+def atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: all of it, or on any error none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
