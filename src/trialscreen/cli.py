@@ -42,7 +42,7 @@ from trialscreen.records import PatientError
 from trialscreen.screening import compiled_bullets, judge, screen
 from trialscreen.store import default_store_path, engine_version
 from trialscreen.trials.catalogue import Catalogue, PhraseMemory, connect
-from trialscreen.trials.load import LoadReport, load_records
+from trialscreen.trials.load import LoadReport, default_trials_path, load_records
 
 app = typer.Typer(
     add_completion=False,
@@ -515,18 +515,26 @@ def screen_cohort_cmd(
     trials: list[Path] = TRIALS_OPT,
     workers: int = typer.Option(1, "--workers", help="Worker processes"),
     out_path: Path = typer.Option(None, "--out", help="NDJSON output (resumable); default stdout"),
+    restart: bool = typer.Option(False, "--restart", help="Start --out over instead of resuming"),
     backend: str = typer.Option("local", "--backend", help="local, or dask (extra [dask])"),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address"),
     as_of: str = AS_OF_OPT,
 ) -> None:
     """Many patients (folder, NDJSON of records, or FHIR bulk NDJSON) against the trials: one
-    JSON line per patient x trial, then a summary line per patient."""
-    from trialscreen import cohort
+    JSON line per patient x trial, then a summary line per patient. Exit 2 when any patient
+    could not be read (the others are screened)."""
+    from trialscreen import cohort, files
+    from trialscreen.cohort_output import CohortOutput, OutputRefused, check_place, run_header
 
     day = _day(as_of)
 
     if not patients.exists():
         fail(f"{patients}: no such file or folder")
+    if not patients.is_dir():
+        try:
+            files.check_regular(patients)
+        except files.FileRefused as refused:
+            fail(str(refused))
     if backend not in ("local", "dask"):
         fail(f"--backend: {backend!r} is not local or dask")
     if backend == "dask":
@@ -534,10 +542,53 @@ def screen_cohort_cmd(
             import dask.distributed  # noqa: F401
         except ImportError:
             fail("--backend dask needs the extra: pip install 'trialscreen[dask]'")
-    loaded, _, _ = _load(trials, prime=backend != "local")
-    done = cohort.completed(out_path) if out_path else set()
-    sink = out_path.open("a", encoding="utf-8") if out_path else sys.stdout
+    inputs = [patients, *(trials or [default_trials_path()])]
+    try:
+        if out_path is not None:
+            check_place(out_path, inputs)  # before the trials load: fail fast, write nothing
+        loaded, _, _ = _load(trials, prime=backend != "local")
+        output = None
+        if out_path is not None:
+            output = CohortOutput.open(out_path, run_header(loaded, day), inputs, restart)
+    except OutputRefused as refused:
+        fail(str(refused))
+    try:
+        counts = _screen_cohort(
+            loaded, cohort.sources(patients, day, _warn), output, workers, backend, scheduler
+        )
+    finally:
+        if output is not None:
+            output.close()
+    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    if counts["errors"]:
+        raise typer.Exit(2)
+
+
+def emit_lines(rows: list[dict[str, Any]]) -> None:
+    """Rows as NDJSON on stdout, flushed."""
+    sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    sys.stdout.flush()
+
+
+def _warn(message: str) -> None:
+    say("warning", "yellow", message)
+
+
+def _screen_cohort(
+    loaded: list[Trial],
+    sources: Iterator[Any],
+    output: Any,
+    workers: int,
+    backend: str,
+    scheduler: str | None,
+) -> dict[str, int]:
+    """Screen, write each patient's rows, and count; warn about records sharing an id."""
+    from trialscreen import cohort
+
+    done: set[str] = output.done if output is not None else set()
     counts = {"screened": 0, "resumed": 0, "errors": 0}
+    seen: dict[str, str] = {}  # patient key -> id, this run
+    ids: set[str] = set()
     progress = _progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     task = progress.add_task("patients screened: 0")
     progress.start()
@@ -545,28 +596,40 @@ def screen_cohort_cmd(
         if backend == "dask":
             from trialscreen import dask_backend
 
-            stream = dask_backend.run(loaded, cohort.sources(patients, day), done, scheduler)
+            stream = dask_backend.run(loaded, sources, done, scheduler)
         else:
-            stream = cohort.run(
-                loaded, cohort.sources(patients, day), workers, done, _plans(loaded)
-            )
-        for _patient_id, rows, error in stream:
+            stream = cohort.run(loaded, sources, workers, done, _plans(loaded))
+        for patient_id, rows, error in stream:
             if error:
                 counts["errors"] += 1
                 say("error", "red", error)
             elif not rows:
                 counts["resumed"] += 1
             else:
-                sink.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-                sink.flush()
+                key = str(rows[-1]["patient_key"])
+                if key in seen:
+                    _warn(f"patient {patient_id}: the same record again; screened once")
+                    continue
+                if patient_id in ids:
+                    _warn(
+                        f"patient {patient_id}: another record with this id; both screened "
+                        f"(the summary lines tell them apart by patient_key)"
+                    )
+                seen[key] = str(patient_id)
+                ids.add(str(patient_id))
+                if output is not None:
+                    output.write(rows)
+                else:
+                    sys.stdout.write(
+                        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+                    )
+                    sys.stdout.flush()
                 counts["screened"] += 1
             done_so_far = counts["screened"] + counts["resumed"]
             progress.update(task, description=f"patients screened: {done_so_far}")
     finally:
         progress.stop()
-        if out_path:
-            sink.close()
-    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    return counts
 
 
 @app.command("validate")

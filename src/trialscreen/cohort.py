@@ -1,22 +1,25 @@
 """Cohort screening: many patients against a trial set, streamed as NDJSON, resumable.
 
 Each patient gives one line per trial (`{"patient", "trial_id", "verdict", "pass", "fail",
-"unknown", "needs"}`) and then a summary line (`{"type": "summary", "patient", ...}`), written
-together. A rerun with the same `--out` keeps every patient whose summary line is there and
-drops any half-written tail, so an interrupted run resumes cleanly.
+"unknown", "needs"}`) and then a summary line (`{"type": "summary", "patient", "patient_key",
+...}`), written together. The patient key is the id and a hash of the record, so two records
+sharing an id are two patients. The output file, its lock and resuming: `cohort_output`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing as mp
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from trialscreen import files
 from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, screen_plan, trial_plan
 from trialscreen.model.patient import Patient
@@ -48,49 +51,72 @@ def _fhir_groups(resources: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return {k: v for k, v in groups.items() if k.startswith("Patient/")}
 
 
-def sources(path: Path, as_of: dt.date | None = None) -> Iterator[Source]:
+def sources(
+    path: Path, as_of: dt.date | None = None, warn: Callable[[str], None] | None = None
+) -> Iterator[Source]:
     """Patients in a folder (records or FHIR bundles), an NDJSON of records (streamed, one line
     at a time), or a FHIR bulk NDJSON export (grouped by patient, so read whole); `as_of`, when
-    given, is every patient's screening date."""
-    for source in _sources(path):
+    given, is every patient's screening date. A line that is not a record is an error of its
+    own (a patient not read); one that is not a FHIR resource, a warning given to `warn`."""
+    for source in _sources(path, warn or (lambda _: None)):
         source.as_of = as_of
         yield source
 
 
-def _sources(path: Path) -> Iterator[Source]:
+def _sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
     if path.is_dir():
         for file in sorted(path.rglob("*")):
-            if file.is_file() and file.suffix.lower() in (".json", ".ndjson"):
+            if file.suffix.lower() in (".json", ".ndjson") and not file.is_dir():
                 yield Source(str(file), file)
         return
-    with path.open(encoding="utf-8") as handle:
-        first = _first_value(handle)
-        if isinstance(first, dict) and "resourceType" in first:
-            handle.seek(0)
-            resources = [json.loads(line) for line in handle if line.strip()]
-            for key, group in _fhir_groups(resources).items():
-                yield Source(f"{path}:{key}", group)
-            return
-        handle.seek(0)
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield Source(f"{path}:{number}", json.loads(line))
-            except json.JSONDecodeError as exc:
-                yield Source(
-                    f"{path}:{number}", PatientError(f"{path}:{number}: not JSON ({exc.msg})")
-                )
+    values = _values(path)
+    first = next(values, None)
+    if first is None:
+        return
+    if isinstance(first[1], dict) and "resourceType" in first[1]:
+        for key, group in _fhir_groups(_resources(path, chain([first], values), warn)).items():
+            yield Source(f"{path}:{key}", group)
+        return
+    for number, value in chain([first], values):
+        yield Source(f"{path}:{number}", value)
 
 
-def _first_value(handle: Any) -> Any:
-    for line in handle:
-        if line.strip():
-            try:
-                return json.loads(line)
-            except json.JSONDecodeError:
-                return None
-    return None
+def _values(path: Path) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line of an NDJSON file, parsed; a line that cannot be comes as a
+    PatientError naming it (the reading goes on)."""
+    for number, raw in files.lines(path):
+        where = f"{path}:{number}"
+        if raw is None:
+            yield number, PatientError(f"{where}: line longer than {files.LINE_LIMIT} bytes")
+            continue
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            yield number, PatientError(f"{where}: not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield number, PatientError(f"{where}: not JSON ({exc.msg})")
+        except RecursionError:
+            yield number, PatientError(f"{where}: JSON nested too deeply")
+
+
+def _resources(
+    path: Path, values: Iterator[tuple[int, Any]], warn: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """The FHIR resources of a bulk NDJSON export; a line that is not one is a warning."""
+    kept = []
+    for number, value in values:
+        if isinstance(value, PatientError):
+            warn(f"{value}; skipped")
+        elif not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+            warn(f"{path}:{number}: not a FHIR resource (no resourceType); skipped")
+        else:
+            kept.append(value)
+    return kept
 
 
 def _patient(source: Source) -> tuple[Patient, list[str]]:
@@ -102,8 +128,8 @@ def _patient(source: Source) -> tuple[Patient, list[str]]:
 
         got = read_patient_input(source.data, source.as_of)
         return got.patient, got.warnings
-    if isinstance(source.data, list) or (
-        isinstance(source.data, dict) and "resourceType" in source.data
+    if _is_resource(source.data) or (
+        isinstance(source.data, list) and any(map(_is_resource, source.data))
     ):
         from trialscreen.inputs import imported_fhir
 
@@ -116,6 +142,10 @@ def _patient(source: Source) -> tuple[Patient, list[str]]:
     return check.accepted(), check.warnings
 
 
+def _is_resource(value: Any) -> bool:
+    return isinstance(value, dict) and "resourceType" in value
+
+
 def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str | None]:
     """(patient id, output lines, error) for one patient; runs in a worker process."""
     plans: list[TrialPlan] = _SHARED["plans"]
@@ -125,7 +155,8 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
         patient, warnings = _patient(source)
     except PatientError as exc:
         return None, [], str(exc)
-    if patient.id in skip:
+    key = patient_key(patient.id, source)
+    if key in skip:
         return patient.id, [], None
     facts = build_facts(patient)
     rows = []
@@ -134,31 +165,29 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
         result = screen_plan(plan, facts, trial.healthy_volunteers)
         verdicts[result.verdict] += 1
         rows.append({"patient": patient.id, **result.to_json()})
-    summary = {"type": "summary", "patient": patient.id, "trials": len(plans), **verdicts}
+    summary = {
+        "type": "summary",
+        "patient": patient.id,
+        "patient_key": key,
+        "trials": len(plans),
+        **verdicts,
+    }
     rows.append({**summary, "warnings": warnings} if warnings else summary)
     return patient.id, rows, None
 
 
-def completed(out: Path) -> set[str]:
-    """Patients already written (with their summary line); cut any half-written tail."""
-    if not out.exists():
-        return set()
-    done: set[str] = set()
-    keep = 0
-    with out.open("rb") as handle:
-        offset = 0
-        for raw in handle:
-            offset += len(raw)
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError:
-                break
-            if isinstance(row, dict) and row.get("type") == "summary":
-                done.add(str(row.get("patient")))
-                keep = offset
-    with out.open("r+b") as handle:
-        handle.truncate(keep)
-    return done
+def patient_key(patient_id: str, source: Source) -> str:
+    """The patient's id and a hash of the record it came from: two records that share an id
+    are two patients, and a record changed since an interrupted run is screened again."""
+    digest = hashlib.sha256()
+    if isinstance(source.data, Path):
+        try:
+            digest.update(files.read_bytes(source.data, files.PATIENT_FILE_LIMIT))
+        except files.FileRefused:  # it was read a moment ago; the id alone then
+            pass
+    else:
+        digest.update(json.dumps(source.data, sort_keys=True, default=str).encode("utf-8"))
+    return f"{patient_id}#{digest.hexdigest()[:16]}"
 
 
 def run(

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from trialscreen import files
 from trialscreen.dates import partial_span, partial_warning
 from trialscreen.facts import build_facts, resolve_analyte
 from trialscreen.language.stages import stage_key
@@ -65,12 +66,12 @@ class RecordCheck:
 def read_json_file(path: str | Path, ndjson: bool = False) -> Any:
     """The JSON in a file (with `ndjson`, a list of one value per line where the whole is not
     one document); PatientError names the file."""
+    if Path(path).is_dir():
+        raise PatientError(f"{path}: is a directory, not a patient file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PatientError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PatientError(f"{path}: is a directory, not a patient file") from None
+        text = files.read_bytes(Path(path), files.PATIENT_FILE_LIMIT).decode("utf-8")
+    except files.FileRefused as refused:
+        raise PatientError(str(refused)) from None
     except UnicodeDecodeError:
         raise PatientError(f"{path}: not UTF-8 text") from None
     if not text.strip():

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trialscreen import files
+
 BUNDLE_TYPES = {"transaction", "collection", "searchset", "batch"}
 
 _REMOVED_TYPES = {
@@ -131,7 +133,11 @@ def collect(data: object, name: str) -> Collected:
 
 
 def _text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        data = files.read_bytes(path, files.PATIENT_FILE_LIMIT)
+    except files.FileRefused as refused:
+        raise FhirError(str(refused)) from None
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _parse(text: str, name: str) -> object:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import trialscreen
+from trialscreen import files
 from trialscreen.messages import one_line
 from trialscreen.model.trial import Trial
 from trialscreen.trials.catalogue import Catalogue
@@ -65,12 +66,13 @@ def read_file(path: Path) -> LoadReport:
     (the ClinicalTrials.gov archive: folders of XML, or API JSON) is read member by member
     without unpacking; `.ndjson` / `.jsonl` holds one API v2 study per line."""
     report = LoadReport()
-    if path.suffix.lower() == ".zip":
-        return _read_zip(path)
     try:
-        data = path.read_bytes()
-    except OSError as failure:
-        report.errors.append(f"{path}: cannot read: {failure.strerror or failure}")
+        if path.suffix.lower() == ".zip":
+            files.check_regular(path)
+            return _read_zip(path)
+        data = files.read_bytes(path, files.TRIAL_FILE_LIMIT)
+    except files.FileRefused as refused:
+        report.errors.append(str(refused))
         return report
     if path.suffix.lower() in _LINES:
         return _read_lines(data, path)
@@ -211,9 +213,9 @@ def _files(paths: tuple[str | Path, ...], report: LoadReport) -> Iterator[Path]:
 
 def _walk(root: Path) -> Iterator[Path]:
     """Files under a directory, sorted, skipping hidden files and directories."""
-    for folder, directories, files in os.walk(root):
+    for folder, directories, names in os.walk(root):
         directories[:] = sorted(name for name in directories if not name.startswith("."))
-        for name in sorted(files):
+        for name in sorted(names):
             if not name.startswith("."):
                 yield Path(folder, name)
 

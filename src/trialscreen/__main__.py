@@ -1,0 +1,5 @@
+"""`python -m trialscreen`: the command line."""
+
+from trialscreen.cli import main
+
+main()
