@@ -9,7 +9,6 @@ import gc
 import json
 import os
 import re
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -30,6 +29,7 @@ from rich.progress import (
 )
 
 from trialscreen import formats, relevance, report
+from trialscreen.database import STORE_ERRORS, connect
 from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, plans_from_store, trial_plan
 from trialscreen.inputs import read_patient_input
@@ -41,7 +41,7 @@ from trialscreen.model.trial import Trial
 from trialscreen.records import PatientError
 from trialscreen.screening import compiled_bullets, judge, screen
 from trialscreen.store import default_store_path, engine_version
-from trialscreen.trials.catalogue import Catalogue, PhraseMemory, connect
+from trialscreen.trials.catalogue import Catalogue, PhraseMemory
 from trialscreen.trials.load import LoadReport, default_trials_path, load_records
 
 app = typer.Typer(
@@ -146,16 +146,22 @@ def _read_records(
         return load_records(*paths)
     try:
         conn = connect(store if store is not None else default_store_path())
-    except (OSError, sqlite3.Error) as exc:
-        say("warning", "yellow", f"trial catalogue not used ({exc})")
+    except STORE_ERRORS as exc:
+        _store_failed(exc)
         return load_records(*paths)
     try:
         return load_records(*paths, catalogue=Catalogue(conn), trial_id=only)
-    except sqlite3.Error as exc:
-        say("warning", "yellow", f"trial catalogue not used ({exc})")
+    except STORE_ERRORS as exc:
+        _store_failed(exc)
         return load_records(*paths)
     finally:
         conn.close()
+
+
+def _store_failed(exc: BaseException) -> None:
+    """The store cannot be used: one warning, and the rest of the run works in memory."""
+    _USE_STORE["on"] = False
+    say("warning", "yellow", f"store not used; compiling in memory ({one_line(str(exc))})")
 
 
 @contextmanager
@@ -169,13 +175,14 @@ def _phrase_memory() -> Iterator[None]:
         conn = connect(default_store_path())
         memory = PhraseMemory(conn, f"{engine_version()}+{relevance.version()}")
         relevance.remember(memory.load())
-    except (OSError, sqlite3.Error):
+    except STORE_ERRORS as exc:
+        _store_failed(exc)
         yield  # the phrases are read instead
         return
     try:
         yield
         memory.save(relevance.new_readings())
-    except sqlite3.Error:
+    except STORE_ERRORS:
         pass  # kept next time instead
     finally:
         conn.close()
@@ -188,8 +195,8 @@ def _prime_from_store(trials: list[Trial]) -> None:
     try:
         for compiled in precompiled(trials):
             prime(compiled)
-    except sqlite3.Error as exc:  # an unusable store: compile in memory instead
-        say("warning", "yellow", f"compiled-trial store not used ({exc})")
+    except STORE_ERRORS as exc:  # an unusable store: compile in memory instead
+        _store_failed(exc)
 
 
 def _prime_read(trials: list[Trial]) -> None:
@@ -200,8 +207,8 @@ def _prime_read(trials: list[Trial]) -> None:
     try:
         with TrialStore.open() as store:
             prime_read(trials, store.documents_for(trials))
-    except sqlite3.Error as exc:  # an unusable store: read in memory instead
-        say("warning", "yellow", f"compiled-trial store not used ({exc})")
+    except STORE_ERRORS as exc:  # an unusable store: read in memory instead
+        _store_failed(exc)
 
 
 def _plans(trials: Sequence[Trial]) -> list[TrialPlan]:
@@ -209,8 +216,8 @@ def _plans(trials: Sequence[Trial]) -> list[TrialPlan]:
     if _USE_STORE["on"]:
         try:
             return plans_from_store(trials)
-        except sqlite3.Error as exc:
-            say("warning", "yellow", f"compiled-trial store not used ({exc})")
+        except STORE_ERRORS as exc:
+            _store_failed(exc)
     return [trial_plan(t) for t in trials]
 
 
@@ -237,6 +244,12 @@ def index_cmd(
     from trialscreen.store import TrialStore
 
     where = db if db is not None else default_store_path()
+    try:
+        with TrialStore.open(where) as store:  # a bad or read-only file: one line, exit 2
+            if not store.writable:
+                fail(f"{where}: read-only; index cannot write it")
+    except STORE_ERRORS as exc:
+        fail(one_line(str(exc)))
     loaded, _, _ = _load(trials, prime=False, store=where)
     progress = _progress(
         TextColumn("compiling trials"),
@@ -252,9 +265,12 @@ def index_cmd(
         seconds = max((dt.datetime.now() - started).total_seconds(), 1e-6)
         progress.update(task, completed=done, total=total, rate=f"{done / seconds:.0f}")
 
-    with progress, TrialStore.open(where) as store:
-        result = store.index(loaded, advance)
-        stats = store.stats()
+    try:
+        with progress, TrialStore.open(where) as store:
+            result = store.index(loaded, advance)
+            stats = store.stats()
+    except STORE_ERRORS as exc:  # e.g. the disk filled up: what was written stays consistent
+        fail(one_line(str(exc)))
     doc = {
         "trials": len(loaded),
         "compiled": result.compiled,

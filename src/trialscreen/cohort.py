@@ -73,6 +73,9 @@ def _sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
     first = next(values, None)
     if first is None:
         return
+    if isinstance(first[1], PatientError) and path.suffix.lower() == ".json":
+        yield Source(str(path), path)  # one document (a record or bundle on many lines)
+        return
     if isinstance(first[1], dict) and "resourceType" in first[1]:
         for key, group in _fhir_groups(_resources(path, chain([first], values), warn)).items():
             yield Source(f"{path}:{key}", group)

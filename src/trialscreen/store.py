@@ -26,12 +26,12 @@ from platformdirs import user_cache_dir
 from pydantic import TypeAdapter, ValidationError
 
 import trialscreen
+from trialscreen.database import atomic, connect, may_write
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.parser import grammar_text
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Trial
-from trialscreen.trials.catalogue import atomic, connect
 
 __all__ = [
     "IndexReport",
@@ -49,25 +49,7 @@ ENGINE_PACKAGES = ("language", "model", "units", "lexicon")  # code and data com
 ENGINE_SUFFIXES = (".py", ".json", ".txt")
 _QUERY_CHUNK = 500  # keys per SELECT ... IN (...)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS trials (
-    key TEXT PRIMARY KEY,
-    trial_id TEXT NOT NULL,
-    source_hash TEXT NOT NULL,
-    engine TEXT NOT NULL,
-    compiled_json TEXT NOT NULL
-)
-"""
-_UPSERT = "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?)"
-# each trial's bullets after the document pass (structure.read_document), pickled: what the hot
-# path plans from, kept so that a run neither decodes nor reads the list again
-_DOCUMENTS = """
-CREATE TABLE IF NOT EXISTS documents (
-    key TEXT PRIMARY KEY,
-    engine TEXT NOT NULL,
-    read BLOB NOT NULL
-)
-"""
+_UPSERT = "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?)"  # tables: `database.TABLES`
 
 _COMPILED = TypeAdapter(list[CompiledCriterion])
 
@@ -195,13 +177,16 @@ class TrialStore:
         self.path = Path(path) if path is not None else default_store_path()
         self.engine = engine if engine is not None else engine_version()
         self._conn = connect(self.path)
-        self._conn.execute(_SCHEMA)
-        self._conn.execute(_DOCUMENTS)
 
     @classmethod
     def open(cls, path: str | Path | None = None, engine: str | None = None) -> TrialStore:
         """Open (creating if needed) the store at `path`, default `default_store_path()`."""
         return cls(path, engine)
+
+    @property
+    def writable(self) -> bool:
+        """False when the file was opened read-only: it is read, nothing is saved."""
+        return may_write(self._conn)
 
     def __enter__(self) -> TrialStore:
         return self
@@ -246,8 +231,11 @@ class TrialStore:
             for (key, trial), bullets in zip(missing, compiled, strict=True):
                 found[key] = read_document(trial, bullets)
                 rows.append((key, self.engine, pickle.dumps(found[key], pickle.HIGHEST_PROTOCOL)))
-            with atomic(self._conn):
-                self._conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+            if may_write(self._conn):
+                with atomic(self._conn):
+                    self._conn.executemany(
+                        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows
+                    )
         return [found[key] for key in keys]
 
     def index(
@@ -319,7 +307,10 @@ class TrialStore:
         return found
 
     def _write(self, batch: list[tuple[str, Trial, Compiled]]) -> None:
-        """Save one batch in one transaction: all of it or, on any error, none of it."""
+        """Save one batch in one transaction: all of it or, on any error, none of it (nothing
+        in a store opened read-only)."""
+        if not may_write(self._conn):
+            return
         with atomic(self._conn):
             for key, trial, compiled in batch:
                 row = (key, trial.id, key.rsplit(":", 1)[1], self.engine, _encode(compiled))

@@ -197,3 +197,21 @@ def test_fhir_bulk_bad_lines_are_warnings_and_the_patients_screened(tmp_path: Pa
     ref = tmp_path / "ref.ndjson"
     cohort(str(clean), "--out", str(ref))
     assert rows(out)[1:] == rows(ref)[1:]
+
+
+def test_a_json_file_of_one_record_on_many_lines_is_one_patient(tmp_path: Path) -> None:
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(EXAMPLE, indent=2), encoding="utf-8")
+    out = tmp_path / "out.ndjson"
+    code, err = cohort(str(src), "--out", str(out))
+    assert code == 0, err
+    assert [s["patient"] for s in summaries(out)] == [EXAMPLE["id"]]
+
+
+def test_an_ndjson_whose_first_line_is_bad_still_reads_the_rest(tmp_path: Path) -> None:
+    src = tmp_path / "c.ndjson"
+    src.write_text("{broken\n" + json.dumps(EXAMPLE) + "\n", encoding="utf-8")
+    out = tmp_path / "out.ndjson"
+    code, err = cohort(str(src), "--out", str(out))
+    assert code == 2 and "c.ndjson:1: not JSON" in err
+    assert [s["patient"] for s in summaries(out)] == [EXAMPLE["id"]]

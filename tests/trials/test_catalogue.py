@@ -13,6 +13,7 @@ import pytest
 
 from conftest import SEEDS
 from trialscreen import relevance
+from trialscreen.database import connect
 from trialscreen.facts import build_facts
 from trialscreen.fastpath import TrialPlan, trial_plan
 from trialscreen.inputs import read_patient_input
@@ -20,7 +21,7 @@ from trialscreen.matching import match
 from trialscreen.model.trial import Trial
 from trialscreen.screening import compiled_bullets
 from trialscreen.store import TrialStore
-from trialscreen.trials.catalogue import Catalogue, PhraseMemory, connect
+from trialscreen.trials.catalogue import Catalogue, PhraseMemory
 from trialscreen.trials.load import load_records, load_trials
 
 ROOT = Path(__file__).resolve().parents[2]

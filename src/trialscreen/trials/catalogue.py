@@ -14,31 +14,20 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import trialscreen
+from trialscreen.database import atomic, may_write
 from trialscreen.trials.report import LoadReport
 
-__all__ = ["Catalogue", "PhraseMemory", "atomic", "connect", "reader_version"]
+__all__ = ["Catalogue", "PhraseMemory", "reader_version"]
 
 READER_PACKAGES = ("trials", "model")  # the code a reading depends on
 BATCH = 500
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS record_files (
-    path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    digest TEXT NOT NULL,
-    reader TEXT NOT NULL,
-    ids TEXT NOT NULL,
-    report BLOB NOT NULL
-)
-"""
 _UPSERT = "INSERT OR REPLACE INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?)"
 _QUERY_CHUNK = 500
 ReadFile = Callable[[Path], LoadReport]  # what reads one file (`load.read_file`)
@@ -73,7 +62,6 @@ class Catalogue:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._conn.execute(_SCHEMA)
         self.reader = reader_version()
         self.reused = 0
         self.read = 0
@@ -148,7 +136,7 @@ class Catalogue:
 
     def _write(self, rows: list[Pending]) -> None:
         """One transaction: all of the batch or none of it."""
-        if not rows:
+        if not rows or not may_write(self._conn):
             return
         with atomic(self._conn):
             self._conn.executemany(
@@ -161,19 +149,8 @@ class PhraseMemory:
     concepts they name and whether the other words are general. Kept so that a run does not
     read them (nor build the lexicon's matcher) again."""
 
-    _TABLE = """
-    CREATE TABLE IF NOT EXISTS phrases (
-        engine TEXT NOT NULL,
-        phrase TEXT NOT NULL,
-        concepts TEXT NOT NULL,
-        plain INTEGER NOT NULL,
-        PRIMARY KEY (engine, phrase)
-    )
-    """
-
     def __init__(self, conn: sqlite3.Connection, engine: str) -> None:
         self._conn = conn
-        self._conn.execute(self._TABLE)
         self.engine = engine
 
     def load(self) -> dict[str, tuple[tuple[str, ...], bool]]:
@@ -183,7 +160,7 @@ class PhraseMemory:
         return {phrase: (tuple(ids.split()), bool(plain)) for phrase, ids, plain in rows}
 
     def save(self, readings: dict[str, tuple[tuple[str, ...], bool]]) -> None:
-        if not readings:
+        if not readings or not may_write(self._conn):
             return
         with atomic(self._conn):
             self._conn.executemany(
@@ -216,25 +193,3 @@ def _digest(path: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
-
-
-@contextmanager
-def atomic(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: all of it, or on any error none of it."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def connect(path: str | Path) -> sqlite3.Connection:
-    """A connection to the store file (created with its folder if needed), WAL mode."""
-    where = Path(path)
-    where.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(where, timeout=30.0, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return conn

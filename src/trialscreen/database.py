@@ -1,0 +1,166 @@
+"""The store's SQLite file: opened (read-only when it cannot be written), checked to be a
+trialscreen store, and written one transaction at a time.
+
+Any failure to open or use it is `StoreUnavailable`, one line naming the file: the commands
+then compile in memory with one warning (`index --db` stops with that line instead).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class StoreUnavailable(Exception):
+    """The store file cannot be opened or is not a trialscreen store; one line naming it."""
+
+
+# what a store may raise once open: a locked, full or vanished file is an OS or SQLite error
+STORE_ERRORS = (StoreUnavailable, sqlite3.Error, OSError)
+
+
+class StoreConnection(sqlite3.Connection):
+    """A connection that knows whether it may write."""
+
+    read_only = False
+
+
+def _why(failure: BaseException) -> str:
+    if isinstance(failure, OSError):
+        return failure.strerror or str(failure)
+    text = str(failure)
+    if "not a database" in text or "malformed" in text:
+        return f"not a usable SQLite database ({text})"
+    return text
+
+
+# The store's tables, the one place they are defined (`CREATE TABLE IF NOT EXISTS`).
+TABLES = {
+    # compiled bullets per trial: key = trial id and a hash of its bullets (store.trial_key)
+    "trials": """CREATE TABLE IF NOT EXISTS trials (
+        key TEXT PRIMARY KEY,
+        trial_id TEXT NOT NULL,
+        source_hash TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        compiled_json TEXT NOT NULL
+    )""",
+    # each trial's bullets after the document pass (structure.read_document), pickled: what the
+    # hot path plans from, kept so that a run neither decodes nor reads the list again
+    "documents": """CREATE TABLE IF NOT EXISTS documents (
+        key TEXT PRIMARY KEY,
+        engine TEXT NOT NULL,
+        read BLOB NOT NULL
+    )""",
+    # the record catalogue: each file's facts and its reading (trials/catalogue.py)
+    "record_files": """CREATE TABLE IF NOT EXISTS record_files (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        ids TEXT NOT NULL,
+        report BLOB NOT NULL
+    )""",
+    # registry phrases as relevance read them (trials/catalogue.py PhraseMemory)
+    "phrases": """CREATE TABLE IF NOT EXISTS phrases (
+        engine TEXT NOT NULL,
+        phrase TEXT NOT NULL,
+        concepts TEXT NOT NULL,
+        plain INTEGER NOT NULL,
+        PRIMARY KEY (engine, phrase)
+    )""",
+}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _expected() -> dict[str, list[str]]:
+    with sqlite3.connect(":memory:") as memory:
+        for create in TABLES.values():
+            memory.execute(create)
+        return {table: _columns(memory, table) for table in TABLES}
+
+
+_EXPECTED = _expected()
+
+
+def connect(path: str | Path) -> StoreConnection:
+    """A connection to the store file (created with its folder if needed), WAL mode; read-only
+    when the file or its folder cannot be written. A file that is not SQLite, or holds tables
+    of another program or version, is refused before anything is written to it."""
+    where = Path(path)
+    try:
+        if where.exists() and not stat.S_ISREG(where.stat().st_mode):
+            raise StoreUnavailable(f"{where}: not a regular file")
+        if where.exists() and not _writable(where):
+            return _read_only(where)
+        where.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(where, timeout=30.0, isolation_level=None, factory=StoreConnection)
+        try:
+            _check_tables(conn, where)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            for create in TABLES.values():
+                conn.execute(create)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    except (OSError, sqlite3.Error) as failure:
+        raise StoreUnavailable(f"{where}: {_why(failure)}") from None
+
+
+def _check_tables(conn: sqlite3.Connection, where: Path) -> None:
+    """StoreUnavailable unless every table in the file is one of ours, with our columns."""
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for name in names:
+        if name.startswith("sqlite_"):
+            continue
+        if name not in _EXPECTED or _columns(conn, name) != _EXPECTED[name]:
+            raise StoreUnavailable(
+                f"{where}: not a trialscreen store of this version (table {name!r} is not ours)"
+            )
+
+
+def _writable(path: Path) -> bool:
+    """Can the file, and its folder (WAL writes files beside it), be written?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only(where: Path) -> StoreConnection:
+    """The file opened read-only; immutable when its folder cannot be written either (WAL
+    cannot make its shared-memory file there, and no writer can be beside us)."""
+    uri = where.resolve().as_uri() + "?mode=ro"
+    if not os.access(where.parent, os.W_OK):
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, factory=StoreConnection)
+    conn.read_only = True
+    try:
+        _check_tables(conn, where)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def may_write(conn: sqlite3.Connection) -> bool:
+    """False for a store opened read-only: its readers use it, nothing is saved."""
+    return not getattr(conn, "read_only", False)
+
+
+@contextmanager
+def atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: all of it, or on any error none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
