@@ -249,7 +249,7 @@ def index_cmd(
             if not store.writable:
                 fail(f"{where}: read-only; index cannot write it")
     except STORE_ERRORS as exc:
-        fail(one_line(str(exc)))
+        fail(_naming(where, exc))
     loaded, _, _ = _load(trials, prime=False, store=where)
     progress = _progress(
         TextColumn("compiling trials"),
@@ -270,7 +270,7 @@ def index_cmd(
             result = store.index(loaded, advance)
             stats = store.stats()
     except STORE_ERRORS as exc:  # e.g. the disk filled up: what was written stays consistent
-        fail(one_line(str(exc)))
+        fail(_naming(where, exc))
     doc = {
         "trials": len(loaded),
         "compiled": result.compiled,
@@ -283,6 +283,12 @@ def index_cmd(
         emit(doc)
     else:
         out.print(", ".join(f"{k}: {v}" for k, v in doc.items()), highlight=False)
+
+
+def _naming(where: Path, exc: BaseException) -> str:
+    """One line about a store failure that names the file."""
+    text = one_line(str(exc))
+    return text if text.startswith(str(where)) else f"{where}: {text}"
 
 
 def _progress(*columns: ProgressColumn) -> Progress:

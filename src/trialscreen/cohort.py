@@ -100,11 +100,13 @@ def _values(path: Path) -> Iterator[tuple[int, Any]]:
         if not text.strip():
             continue
         try:
-            yield number, json.loads(text)
+            yield number, files.parse_json(text)
         except json.JSONDecodeError as exc:
             yield number, PatientError(f"{where}: not JSON ({exc.msg})")
         except RecursionError:
             yield number, PatientError(f"{where}: JSON nested too deeply")
+        except ValueError as exc:
+            yield number, PatientError(f"{where}: {exc}")
 
 
 def _resources(

@@ -7,7 +7,9 @@ then compile in memory with one warning (`index --db` stops with that line inste
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -20,7 +22,8 @@ class StoreUnavailable(Exception):
 
 
 # what a store may raise once open: a locked, full or vanished file is an OS or SQLite error
-STORE_ERRORS = (StoreUnavailable, sqlite3.Error, OSError)
+# (a damaged file can hold text that is not UTF-8 in a TEXT column)
+STORE_ERRORS = (StoreUnavailable, sqlite3.Error, OSError, UnicodeDecodeError)
 
 
 class StoreConnection(sqlite3.Connection):
@@ -147,6 +150,40 @@ def _read_only(where: Path) -> StoreConnection:
         conn.close()
         raise
     return conn
+
+
+_CHECK = 16  # bytes of BLAKE2b before each kept value: a damaged value is found, not read
+
+
+def sealed(payload: bytes) -> bytes:
+    """A value's bytes with their checksum in front, as the store keeps them."""
+    return hashlib.blake2b(payload, digest_size=_CHECK).digest() + payload
+
+
+def opened(blob: bytes) -> bytes | None:
+    """The bytes of a sealed value, or None when they are not what was written."""
+    check, payload = blob[:_CHECK], blob[_CHECK:]
+    if len(blob) < _CHECK or hashlib.blake2b(payload, digest_size=_CHECK).digest() != check:
+        return None
+    return payload
+
+
+def pickled(value: object) -> bytes:
+    """A value as the store keeps it: pickled and sealed."""
+    return sealed(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def unpickle(blob: bytes) -> object | None:
+    """A value the store kept, or None when its bytes were changed since (a damaged file: the
+    caller reads or compiles it again, as if it were missing)."""
+    payload = opened(blob)
+    if payload is None:
+        return None
+    try:
+        value: object = pickle.loads(payload)  # noqa: S301 (the user's own cache, checked)
+    except Exception:  # written by another version of the classes
+        return None
+    return value
 
 
 def may_write(conn: sqlite3.Connection) -> bool:

@@ -29,6 +29,10 @@ from trialscreen.language.stages import stage_in, stage_name, stage_text
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
     AGE_UNIT_DAYS,
+    BELOW_NORMAL_OPEN,
+    EITHER_OR_BOTH,
+    INTEGER_BAND,
+    SCALES_PAIRED,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -44,6 +48,7 @@ from trialscreen.model.predicate import (
     NormalMultiple,
     Not,
     Predicate,
+    Quantity,
     RegimenCount,
     ScoreCompare,
     SexIs,
@@ -63,6 +68,7 @@ BLOCKING_FLAGS = (
     "ambiguous_unit",
     "tests_counted",  # "at least 2 CD4 cell counts": a number of tests, not a value
     "value_of_something_else",  # "> 5 kg weight loss": a change, not the value
+    "equality_on_measure",  # "weight =50 kg": a measure is never required to equal a value
 )
 # ECOG <-> Karnofsky (ECOG-ACRIN; see ../shared/reference/ecog_karnofsky): each ECOG grade
 # covers a Karnofsky interval, so a conversion decides only when the whole interval agrees.
@@ -262,7 +268,28 @@ def _eval_lab_compare(node: LabCompare, facts: PatientFacts) -> Result:
     reason = f"{seen} {verb} {node.op} {shown_t} {fact.unit}".rstrip()
     if how:
         reason += f" ({how})"
+    if not met and in_band_gap(node, fact.value):
+        reason += ": within a unit of the end of a band written in whole numbers"
+        return Result(None, reason, [evidence])
+    if not met and BELOW_NORMAL_OPEN in node.flags:
+        reason += ": below the lower limit, which 'normal' here may not rule out"
+        return Result(None, reason, [evidence])
     return Result(met, reason, [evidence])
+
+
+def in_band_gap(node: LabCompare, value: float) -> bool:
+    """Is the value within one written unit past an INTEGER_BAND end ("<= 59": 59 < v < 60)?"""
+    t = node.threshold
+    if INTEGER_BAND not in node.flags or not isinstance(t, Quantity) or t.canonical is None:
+        return False
+    if not t.value:
+        return False
+    step = t.canonical / t.value  # one written unit, in the canonical unit
+    if node.op == "<=":
+        return bool(t.canonical < value < t.canonical + step)
+    if node.op == ">=":
+        return bool(t.canonical - step < value < t.canonical)
+    return False
 
 
 def _stale(fact: LabFact) -> bool:
@@ -272,13 +299,18 @@ def _stale(fact: LabFact) -> bool:
 
 
 def _score(
-    facts: PatientFacts, scale: str
+    facts: PatientFacts, scale: str, convert: bool = True
 ) -> tuple[tuple[float, float] | None, LabFact | None, str]:
+    """The patient's score on a scale, as an interval; from the other performance scale when
+    `convert` (not where the criterion names both: "ECOG 0-1 or Karnofsky > 70" pairs them in
+    its own way, which a conversion table may contradict)."""
     fact = facts.labs.get(scale)
     if fact is not None and fact.value is not None:
         if _stale(fact):
             return None, fact, " (stale)"
         return (fact.value, fact.value), fact, ""
+    if not convert:
+        return None, None, ""
     if scale == "karnofsky":
         ecog = facts.labs.get("ecog")
         if ecog is not None and ecog.value is not None and _stale(ecog):
@@ -305,7 +337,7 @@ def _eval_score_compare(node: ScoreCompare, facts: PatientFacts) -> Result:
     label = analyte_label(node.scale)
     if any(f in BLOCKING_FLAGS for f in node.flags):
         return Result(None, f"criterion defect: {render(node)}", [], [])
-    interval, fact, via = _score(facts, node.scale)
+    interval, fact, via = _score(facts, node.scale, SCALES_PAIRED not in node.flags)
     if interval is None and fact is not None:
         old = undated_or_stale(fact, analyte_label(fact.analyte))
         assert old is not None
@@ -659,6 +691,16 @@ def since_last(present: list[ConceptFact], as_of: dt.date) -> tuple[int, bool] |
     return min([*ended, *starts]), False
 
 
+def which_one_open(present: list[ConceptFact], as_of: dt.date, op: str, days: float) -> bool:
+    """ "No more than 90 days since biopsy" with two biopsies, one 20 and one 153 days ago:
+    which one the text means (the diagnostic one?) is not said, so where the entries disagree
+    the bound is open. ("At least 4 weeks since chemotherapy" means since the last: not so.)"""
+    if op not in ("<", "<=") or len(present) < 2:
+        return False
+    each = {since_met(s, op, days) for f in present if (s := since_last([f], as_of)) is not None}
+    return len(each) > 1 or None in each
+
+
 def since_met(since: tuple[int, bool], op: str, days: float) -> bool | None:
     """`time since op days`, where an inexact time since is only an upper bound."""
     value, exact = since
@@ -885,6 +927,14 @@ def _time_since(node: TimeSince, facts: PatientFacts) -> Result:
             return Result(None, f"date of {label} not recorded", evidence, [f"{label} dates"])
         days, exact = since
         met = since_met(since, node.op, node.days)
+        if met is not None and which_one_open(present, facts.as_of, node.op, node.days):
+            return Result(
+                None,
+                f"{len(present)} entries of {label}, which disagree on {node.op} "
+                f"{shown(node.days)} days; which one is meant is not said",
+                evidence,
+                [f"which {label} is meant"],
+            )
         if met is None:
             return Result(
                 None,
@@ -921,7 +971,24 @@ def _eval_biomarker_value(node: BiomarkerValue, facts: PatientFacts) -> Result:
 
 
 def _eval_all_of(node: AllOf, facts: PatientFacts) -> Result:
-    return _all([evaluate_node(item, facts) for item in node.items])
+    results = [evaluate_node(item, facts) for item in node.items]
+    if EITHER_OR_BOTH in node.flags:
+        return _either_or_both(results)
+    return _all(results)
+
+
+def _either_or_both(results: list[Result]) -> Result:
+    """Every item met, or none met; otherwise unknown (the readings "both" and "either"
+    disagree)."""
+    mets = [r.met for r in results]
+    if all(m is True for m in mets) or all(m is False for m in mets):
+        return _merge(mets[0], results, "; ")
+    merged = _merge(None, results, "; ")
+    if None not in mets:
+        merged.reason = "only some are met, and the text may mean both or either: " + (
+            "; ".join(r.reason for r in results)
+        )
+    return merged
 
 
 def _eval_any_of(node: AnyOf, facts: PatientFacts) -> Result:

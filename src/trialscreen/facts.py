@@ -105,6 +105,11 @@ class PatientFacts:
 
     def _age_in(self, unit: str) -> tuple[float, float] | None:
         patient = self.patient
+        if patient.birth_date is not None and unit == "hours":
+            # a birth date and a screening date without times: the age in hours lies anywhere
+            # within a day either side of the days between them
+            days = (self.as_of - patient.birth_date).days
+            return (max(days - 1, 0) * 24.0, (days + 1) * 24.0)
         if patient.birth_date is not None:
             value = _calendar_age(patient.birth_date, self.as_of, unit)
             return (value, value)

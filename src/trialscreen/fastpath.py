@@ -24,6 +24,7 @@ from trialscreen.evaluate import (
     compare,
     count_met,
     excepted,
+    in_band_gap,
     lab_met,
     lab_thresholds,
     lasted,
@@ -35,12 +36,16 @@ from trialscreen.evaluate import (
     since_last,
     since_met,
     stale_days,
+    which_one_open,
 )
 from trialscreen.facts import ConceptFact, PatientFacts, regimens_between
 from trialscreen.language.render import analyte_label, concept_label, regimen_label
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import (
+    BELOW_NORMAL_OPEN,
+    EITHER_OR_BOTH,
+    SCALES_PAIRED,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -95,6 +100,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
     analyte, op = node.analyte, node.op
     missing, old, exact = (label,), (f"{label} (recent)",), (f"{label} (exact value)",)
     no_range = (f"{label} reference range",)
+    below_open = BELOW_NORMAL_OPEN in node.flags
     t = node.threshold
     if not isinstance(t, NormalMultiple) and t.canonical is None:
         return _const(None)
@@ -112,6 +118,8 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
         met = lab_met(fact, op, low, high)
         if met is None:
             return None, (no_range if low != high else exact)
+        if not met and (below_open or in_band_gap(node, fact.value)):
+            return None, _NONE
         return met, _NONE
 
     return plan
@@ -121,11 +129,12 @@ def _plan_score_compare(node: ScoreCompare) -> Plan:
     if any(f in BLOCKING_FLAGS for f in node.flags):
         return _const(None)
     scale, op, value = node.scale, node.op, node.value
+    convert = SCALES_PAIRED not in node.flags
     needs = (analyte_label(scale),)
     recent = (f"{analyte_label(scale)} (recent)",)
 
     def plan(facts: PatientFacts) -> Outcome:
-        interval, fact, _ = _score(facts, scale)
+        interval, fact, _ = _score(facts, scale, convert)
         if interval is None:
             return None, (needs if fact is None else recent)
         if fact is None:
@@ -269,6 +278,8 @@ def _time_since_plan(node: TimeSince) -> Plan:
             return compare(0, op, days), _NONE
         since = since_last(present, facts.as_of)
         met = None if since is None else since_met(since, op, days)
+        if met is not None and which_one_open(present, facts.as_of, op, days):
+            return None, needs
         return (met, needs) if met is None else (met, _NONE)
 
     return plan
@@ -356,6 +367,8 @@ def _unknown_needs(results: list[Outcome]) -> tuple[str, ...]:
 
 def _plan_all_of(node: AllOf) -> Plan:
     plans = [plan_for(item) for item in node.items]
+    if EITHER_OR_BOTH in node.flags:
+        return _either_or_both_plan(plans)
 
     def plan(facts: PatientFacts) -> Outcome:
         results = [p(facts) for p in plans]
@@ -364,6 +377,21 @@ def _plan_all_of(node: AllOf) -> Plan:
             return False, _NONE
         if all(m is True for m in mets):
             return True, _NONE
+        return None, _unknown_needs(results)
+
+    return plan
+
+
+def _either_or_both_plan(plans: list[Plan]) -> Plan:
+    """Every item met, or none met; otherwise unknown (evaluate._either_or_both)."""
+
+    def plan(facts: PatientFacts) -> Outcome:
+        results = [p(facts) for p in plans]
+        mets = [m for m, _ in results]
+        if all(m is True for m in mets):
+            return True, _NONE
+        if all(m is False for m in mets):
+            return False, _NONE
         return None, _unknown_needs(results)
 
     return plan

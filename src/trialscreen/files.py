@@ -1,4 +1,5 @@
-"""The one guarded reader every input file goes through: regular files only, within a size limit.
+"""The one guarded reader every input file goes through: regular files only, within a size limit;
+and the strict JSON of patient inputs (no key twice in an object).
 
 A FIFO blocks forever when opened, a link to `/dev/zero` never ends, a socket cannot be read:
 each is refused by its file type before it is opened. A regular file is read up to its limit
@@ -8,10 +9,12 @@ exhaust memory either). Failures are `FileRefused`, one line naming the file.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 MiB = 1024 * 1024
 TRIAL_FILE_LIMIT = 1024 * MiB  # an API page or NDJSON of many studies; a zip is read by member
@@ -90,3 +93,29 @@ def lines(path: Path, limit: int = LINE_LIMIT) -> Iterator[tuple[int, bytes | No
                 yield number, None
                 continue
             yield number, line
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members; a key written twice is an error (JSON would keep the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = ", ".join(repr(k) for k in list(out)[:4])
+            raise ValueError(
+                f"key {key!r} written twice in one object (beside {shown}); write it once"
+            )
+        out[key] = value
+    return out
+
+
+def parse_json(text: str) -> Any:
+    """JSON of a patient input: a key written twice in an object is an error, and a number
+    too long to read (more digits than Python converts) is one too. ValueError names it."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:
+        if "digits" in str(exc):
+            raise ValueError("a number with too many digits to read") from None
+        raise

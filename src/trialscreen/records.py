@@ -26,7 +26,7 @@ from trialscreen.language.stages import stage_key
 from trialscreen.messages import one_line
 from trialscreen.model.patient import Observation, Patient
 from trialscreen.units import analytes
-from trialscreen.units.registry import log_inner
+from trialscreen.units.registry import UnitError, conversion, log_inner
 
 
 class PatientError(ValueError):
@@ -77,19 +77,21 @@ def read_json_file(path: str | Path, ndjson: bool = False) -> Any:
     if not text.strip():
         raise PatientError(f"{path}: empty file")
     try:
-        return json.loads(text)
+        return files.parse_json(text)
     except RecursionError:
         raise PatientError(f"{path}: JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if ndjson and len(lines) > 1:
             try:
-                return [json.loads(ln) for ln in lines]
-            except (json.JSONDecodeError, RecursionError):
+                return [files.parse_json(ln) for ln in lines]
+            except (ValueError, RecursionError):
                 pass
         raise PatientError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except ValueError as exc:  # a duplicate key, a number too long to convert
+        raise PatientError(f"{path}: {exc}") from None
 
 
 def check_record(data: Any, where: str = "") -> RecordCheck:
@@ -102,7 +104,7 @@ def check_record(data: Any, where: str = "") -> RecordCheck:
     try:
         patient = Patient.model_validate(data)
     except ValidationError as exc:
-        return RecordCheck(None, [f"{where}{_path(e['loc'])}: {e['msg']}" for e in exc.errors()])
+        return RecordCheck(None, [f"{where}{_path(e['loc'])}: {_message(e)}" for e in exc.errors()])
     patient.partial_dates.update(partial)
     check = RecordCheck(patient)
     for path, text in partial.items():
@@ -177,6 +179,11 @@ def read_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
 def load_patient(source: str | Path | dict[str, Any] | Patient) -> Patient:
     """Read and validate a patient record (see `read_patient`)."""
     return read_patient(source)
+
+
+def _message(error: Any) -> str:
+    """Pydantic's message, without the "Value error, " its own validators' messages carry."""
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -256,8 +263,110 @@ def observation_problem(obs: Observation, patient: Patient) -> Problem | None:
                 return Problem(
                     "value", f"{value} is not a possible {info.name} score ({low}-{high})"
                 )
+            step = SCORE_STEPS.get(analyte)
+            if step is not None and not math.isclose(value / step, round(value / step)):
+                return Problem(
+                    "value", f"{value} is not on the {info.name} scale (steps of {step:g})"
+                )
+        elif unit is not None or not info.canonical_unit:
+            problem = _implausible(obs, value, analyte, unit)
+            if problem is not None:
+                return problem
+    problem = _code_and_name(obs, analyte) or _range_problem(obs, info)
+    if problem is not None:
+        return problem
     message = _date_problem(obs.date, patient)
     return Problem("date", message) if message is not None else None
+
+
+# scales whose values come in steps (others may be any number in their range): ECOG-ACRIN
+# (grades 0-5), Karnofsky and Lansky (0-100 by 10), NYHA (I-IV), Child-Pugh points, ASA
+# classes, Gleason sums, GCS, modified Rankin, Apgar, MMSE and MoCA points; EDSS in half steps
+SCORE_STEPS = {
+    "ecog": 1.0,
+    "karnofsky": 10.0,
+    "lansky": 10.0,
+    "nyha": 1.0,
+    "child_pugh": 1.0,
+    "asa_physical_status": 1.0,
+    "gleason_score": 1.0,
+    "glasgow_coma_scale": 1.0,
+    "modified_rankin": 1.0,
+    "apgar": 1.0,
+    "mmse": 1.0,
+    "moca": 1.0,
+    "edss": 0.5,
+}
+
+
+def _implausible(obs: Observation, value: float, analyte: str, unit: str | None) -> Problem | None:
+    """A value outside the analyte's plausible range once converted (creatinine "1.8 umol/L"
+    is 0.02 mg/dL: a unit slip). Zero is allowed (below detection), and a result written with
+    a comparator ("<0.01") is not held to the bound it states."""
+    info = analytes.get(analyte)
+    try:
+        factor, offset = conversion(unit, info.canonical_unit, analyte) if unit else (1.0, 0.0)
+    except UnitError:
+        return None  # the unit check above reports it
+    canonical = value * factor + offset
+    low, high = info.plausible_low, info.plausible_high
+    below = canonical < low and value != 0 and obs.comparator not in ("<", "<=")
+    above = canonical > high and obs.comparator not in (">", ">=")
+    if not (below or above) or log_inner(obs.unit) is not None:
+        return None
+    written = f"{value:g} {obs.unit}" if obs.unit else f"{value:g}"
+    shown = (
+        f" ({canonical:.3g} {info.canonical_unit})" if unit and unit != info.canonical_unit else ""
+    )
+    return Problem(
+        "value",
+        f"{written}{shown} is not a plausible {info.name} "
+        f"({low:g}-{high:g} {info.canonical_unit}); check the value and its unit",
+    )
+
+
+def _code_and_name(obs: Observation, analyte: str) -> Problem | None:
+    """A hand-written record whose LOINC code and name are two different tests (a FHIR
+    import keeps its coding: the display text there is free text)."""
+    if obs.source is not None or not (obs.code and obs.name):
+        return None
+    by_code = analytes.by_loinc(obs.code)
+    by_name = analytes.lookup(obs.name)
+    if by_code is None or by_name is None:
+        return None
+    named = {by_name.id, analytes.measured_as(by_name.id, obs.unit)[0]}
+    if any(_related(by_code.id, n) for n in named):
+        return None
+    return Problem(
+        "code",
+        f"LOINC {obs.code} is {by_code.name}, but the name {obs.name!r} is {by_name.name}; "
+        "write the one that was measured",
+    )
+
+
+def _related(a: str, b: str) -> bool:
+    """The same test, or one a kind of the other (glucose / fasting_glucose)."""
+    words_a, words_b = set(a.split("_")), set(b.split("_"))
+    return a == b or words_a <= words_b or words_b <= words_a
+
+
+def _range_problem(obs: Observation, info: analytes.Analyte) -> Problem | None:
+    """A reference range must be finite, not negative (unless the analyte can be), with its
+    low below its high."""
+    span = obs.reference_range
+    if span is None:
+        return None
+    for side in ("low", "high"):
+        limit = getattr(span, side)
+        if limit is None:
+            continue
+        if not math.isfinite(limit):
+            return Problem(f"reference_range.{side}", f"{limit} is not a finite number")
+        if limit < 0 and info.plausible_low >= 0:
+            return Problem(f"reference_range.{side}", f"{limit:g} is negative")
+    if span.low is not None and span.high is not None and span.low >= span.high:
+        return Problem("reference_range", f"low {span.low:g} is not below high {span.high:g}")
+    return None
 
 
 def _date_problem(value: dt.date | None, patient: Patient) -> str | None:

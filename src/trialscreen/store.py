@@ -12,7 +12,6 @@ import gc
 import hashlib
 import json
 import os
-import pickle
 import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from platformdirs import user_cache_dir
 from pydantic import TypeAdapter, ValidationError
 
 import trialscreen
-from trialscreen.database import atomic, connect, may_write
+from trialscreen.database import atomic, connect, may_write, opened, pickled, sealed, unpickle
 from trialscreen.language.compiler import compile_criterion
 from trialscreen.language.parser import grammar_text
 from trialscreen.language.structure import read_document
@@ -139,15 +138,20 @@ def compile_trial(trial: Trial) -> Compiled:
 
 
 def _encode(compiled: Compiled) -> str:
-    """One JSON array for a trial's compiled bullets."""
-    return _COMPILED.dump_json(compiled).decode("utf-8")
+    """One JSON array for a trial's compiled bullets, after its checksum (hex, and a space)."""
+    payload = _COMPILED.dump_json(compiled)
+    return f"{sealed(payload)[:16].hex()} {payload.decode('utf-8')}"
 
 
 def _decode(text: str) -> Compiled | None:
     """A trial's compiled bullets, or None when the row no longer validates."""
+    check, _, body = text.partition(" ")
+    payload = body.encode("utf-8")
     try:
-        return _COMPILED.validate_json(text)
-    except ValidationError:
+        if opened(bytes.fromhex(check) + payload) is None:
+            return None  # changed since it was written
+        return _COMPILED.validate_json(payload)
+    except (ValidationError, ValueError, TypeError):
         return None
 
 
@@ -223,14 +227,16 @@ class TrialStore:
                     f"SELECT key, read FROM documents WHERE engine = ? AND key IN ({marks})",
                     (self.engine, *chunk),
                 ):
-                    found[key] = pickle.loads(blob)
+                    kept = unpickle(blob)
+                    if isinstance(kept, list):
+                        found[key] = kept
         missing = [(k, t) for k, t in zip(keys, trials, strict=True) if k not in found]
         if missing:
             compiled = self.compiled_for([t for _, t in missing])
             rows = []
             for (key, trial), bullets in zip(missing, compiled, strict=True):
                 found[key] = read_document(trial, bullets)
-                rows.append((key, self.engine, pickle.dumps(found[key], pickle.HIGHEST_PROTOCOL)))
+                rows.append((key, self.engine, pickled(found[key])))
             if may_write(self._conn):
                 with atomic(self._conn):
                     self._conn.executemany(

@@ -275,7 +275,11 @@ def observations(draw: st.DrawFn, analyte_id: str) -> dict[str, Any]:
     candidates = [st.sampled_from(thresholds), st.floats(low, high, allow_nan=False)]
     if uln is not None:
         candidates.append(st.sampled_from(ULN_FACTORS).map(lambda k: k * uln))
-    value = draw(st.one_of(candidates))
+    # a record refuses a value outside the analyte's plausible range (records.py): stay inside
+    plausible = st.one_of(candidates).filter(
+        lambda v: v == 0 or info.plausible_low <= v <= info.plausible_high
+    )
+    value = draw(plausible)
     obs: dict[str, Any] = {
         "name": draw(st.sampled_from(analyte_names(analyte_id))),
         "value": value * to_unit,
@@ -283,7 +287,9 @@ def observations(draw: st.DrawFn, analyte_id: str) -> dict[str, Any]:
         "date": (AS_OF - dt.timedelta(days=draw(st.integers(0, 10)))).isoformat(),
     }
     if uln is not None:
-        lln = draw(st.one_of(st.none(), st.floats(0, uln, allow_nan=False)))
+        lln = draw(
+            st.one_of(st.none(), st.floats(0, uln, allow_nan=False).filter(lambda x: x < uln))
+        )
         obs["reference_range"] = {
             "low": None if lln is None else lln * to_unit,
             "high": uln * to_unit,

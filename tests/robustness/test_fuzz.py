@@ -607,6 +607,94 @@ def check_patient_cli(data: Any, workdir: Path) -> None:
         assert one_line(err) and err.startswith(f"error: {path}: "), repr(err)
 
 
+# a cohort NDJSON: each line a record, a FHIR resource, any JSON value, or bytes
+COHORT_LINES = st.lists(
+    PATIENT_RECORDS.map(lambda record: json.dumps(record).encode())
+    | JSON_VALUES.map(lambda value: json.dumps(value).encode())
+    | st.binary(max_size=200),
+    min_size=1,
+    max_size=6,
+).map(lambda rows: b"\n".join(rows) + b"\n")
+
+
+def check_cohort_ndjson(content: bytes, workdir: Path) -> None:
+    """`screen-cohort` on any NDJSON: exit 0, or 2 when a patient could not be read; every
+    stderr line one line; the output a run line, then rows of whole patients."""
+    src = workdir / "cohort-in.ndjson"
+    out = workdir / "cohort-out.ndjson"
+    src.write_bytes(content)
+    out.unlink(missing_ok=True)
+    code, _, err = _invoke("screen-cohort", str(src), "--trials", str(SEEDS), "--out", str(out))
+    assert code in (0, 2), (code, err[-300:])
+    counts = err.splitlines()[-1]
+    assert counts.startswith("screened: "), err[-300:]
+    assert all(
+        line.startswith(("error: ", "warning: ", "screened: ")) for line in err.splitlines()
+    ), err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["type"] == "run"
+    screened = int(counts.split(",")[0].split(":")[1])
+    assert sum(r.get("type") == "summary" for r in rows) == screened
+    assert (code == 2) == ("errors: 0" not in counts)
+
+
+@cache
+def store_bytes() -> bytes:
+    """A real store of the seeds, to mutate."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "seed.sqlite3"
+        code, _, err = _invoke("index", "--trials", str(SEEDS), "--db", str(db))
+        assert code == 0, err
+        return db.read_bytes()
+
+
+@st.composite
+def store_files(draw: st.DrawFn) -> bytes:
+    """A store file cut short, with bytes changed, or made up."""
+    kind = draw(st.sampled_from(["cut", "flip", "random", "whole"]))
+    if kind == "random":
+        return draw(st.binary(max_size=5000))
+    data = bytearray(store_bytes())
+    if kind == "cut":
+        return bytes(data[: draw(st.integers(0, len(data)))])
+    if kind == "flip":
+        for _ in range(draw(st.integers(1, 20))):
+            at = draw(st.integers(0, len(data) - 1))
+            data[at] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+def check_store(content: bytes, workdir: Path) -> None:
+    """Any store file: `screen` still screens (at most one warning about the store), and
+    `index --db` on it is exit 0, or 2 with one line naming it."""
+    import os
+
+    db = workdir / "fuzz-store.sqlite3"
+    for leftover in workdir.glob("fuzz-store.sqlite3*"):
+        leftover.unlink()
+    db.write_bytes(content)
+    before = os.environ.get("TRIALSCREEN_STORE")
+    os.environ["TRIALSCREEN_STORE"] = str(db)
+    try:
+        example = SEEDS.parent / "patients" / "pt-0001-example.json"
+        code, out, err = _invoke("screen", str(example), "--trials", str(SEEDS), "--json")
+        assert code == 0 and json.loads(out), (code, err[-300:])
+        assert sum("store not used" in line for line in err.splitlines()) <= 1, err
+    finally:
+        if before is None:
+            del os.environ["TRIALSCREEN_STORE"]
+        else:
+            os.environ["TRIALSCREEN_STORE"] = before
+    for leftover in workdir.glob("fuzz-store.sqlite3*"):
+        leftover.unlink()
+    db.write_bytes(content)
+    code, _, err = _invoke("index", "--trials", str(SEEDS), "--db", str(db))
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == 0 or (code == 2 and len(errors) == 1 and str(db) in errors[0]), (code, err)
+
+
 # ---- the targets, and the tests that run them with the active profile -----------------------
 
 
@@ -631,6 +719,8 @@ TARGETS = [
     Target("segmenter", SEGMENT_TEXTS, check_segment),
     Target("grammar_clauses", GRAMMAR_CLAUSES, check_compile),
     Target("grammar_spaced_clauses", SPACED_CLAUSES, check_compile),
+    Target("cohort_ndjson", COHORT_LINES, check_cohort_ndjson),
+    Target("store", store_files(), check_store),
 ]
 BENCH_ONLY = [Target("grammar_full_regex", FULL_REGEX_CLAUSES, check_compile)]
 
@@ -704,6 +794,18 @@ def test_grammar_clauses(workdir: Path, case: tuple[str, str]) -> None:
 @given(case=SPACED_CLAUSES)
 def test_grammar_spaced_clauses(workdir: Path, case: tuple[str, str]) -> None:
     check_compile(case, workdir)
+
+
+@FUZZ
+@given(content=COHORT_LINES)
+def test_cohort_ndjson(workdir: Path, content: bytes) -> None:
+    check_cohort_ndjson(content, workdir)
+
+
+@FUZZ
+@given(content=store_files())
+def test_store(workdir: Path, content: bytes) -> None:
+    check_store(content, workdir)
 
 
 def test_every_target_has_a_test() -> None:

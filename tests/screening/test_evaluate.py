@@ -86,9 +86,13 @@ def test_uln_from_patient_range_then_assumed_default() -> None:
     own = patient(observations=[obs("ALT", 61, "U/L", reference_range={"low": 7, "high": 55})])
     met, _, reason = check("ALT ≤ 2.5 × ULN", own)
     assert met is True and "reference range" in reason
-    assumed = patient(observations=[obs("ALT", 61, "U/L")])
+    # the assumed ULN is an interval (23-56 U/L: JCCLS women to US labs): 55 meets every end,
+    # 61 meets 2.5 x 56 but not 2.5 x 23, so it stays open
+    assumed = patient(observations=[obs("ALT", 55, "U/L")])
     met, _, reason = check("ALT ≤ 2.5 × ULN", assumed)
     assert met is True and "assumed ULN" in reason
+    met, _, reason = check("ALT ≤ 2.5 × ULN", patient(observations=[obs("ALT", 61, "U/L")]))
+    assert met is None and "assumed ULN" in reason
 
 
 def test_conditional_threshold_uses_the_condition() -> None:

@@ -148,18 +148,22 @@ def _parse(text: str, name: str) -> object:
     if text.startswith("<"):
         raise FhirError(f"{name}: XML, not JSON (trialscreen reads FHIR JSON and NDJSON)")
     try:
-        return json.loads(text)
+        return files.parse_json(text)
     except json.JSONDecodeError as err:
         if err.msg != "Extra data" or not text.startswith("{"):
             where = f"line {err.lineno} column {err.colno}"
             raise FhirError(f"{name}: not JSON ({err.msg} at {where})") from None
+    except ValueError as err:  # a key written twice, a number too long
+        raise FhirError(f"{name}: {err}") from None
     items: list[object] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                items.append(json.loads(line))
+                items.append(files.parse_json(line))
             except json.JSONDecodeError as err:
                 raise FhirError(f"{name}: NDJSON line {number} is not JSON ({err.msg})") from None
+            except ValueError as err:
+                raise FhirError(f"{name}: NDJSON line {number}: {err}") from None
     return items
 
 

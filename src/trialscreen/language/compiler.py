@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -43,6 +44,8 @@ from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
 from trialscreen.model.predicate import (
+    EITHER_OR_BOTH,
+    SCALES_PAIRED,
     AgeCompare,
     AllOf,
     AnyOf,
@@ -107,6 +110,7 @@ UNREAD_FLAGS = frozenset(
         "stage_unread",
         "window_reach",
         "label_unread",
+        "budget",  # the compile budget was spent: the rest of the bullet is not read
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged
@@ -162,23 +166,52 @@ def _lex(text: str) -> list[Token]:
     return list(LexerThread.from_text(lexer, text).lex(None))  # type: ignore[no-untyped-call]
 
 
-def _longest_clause(base: Any, tokens: list[Token], start: int) -> tuple[int, Any] | None:
+# The compile budget. The scan tries, at each token, the longest clause that starts there, so
+# its work is the bullet's length times how far a clause may reach. Over the corpus a clause is
+# at most ~45 tokens and completes within 13 tries; these caps are about three times that, so
+# only adversarial text ("ANC/ANC/ANC/...", "X or X or X ...") meets them: the scan then keeps
+# what it read, and the bullet is flagged `budget` (partial: it cannot pass alone).
+CLAUSE_REACH = 120  # tokens a clause may span
+CLAUSE_TRIES = 32  # end points tried, longest first, before giving up at a start
+SCAN_BUDGET = 30_000  # tokens fed to the parser for one bullet
+
+
+@dataclass
+class _Budget:
+    """Parser work left for one bullet; `spent` once a cap cut a search short."""
+
+    left: int = SCAN_BUDGET
+    spent: bool = False
+
+
+def _longest_clause(
+    base: Any, tokens: list[Token], start: int, budget: _Budget | None = None
+) -> tuple[int, Any] | None:
     """The longest clause starting at `start`, as (end token index, value), or None.
 
     The parse table says where end-of-input may follow; LALR lookahead merging can say so
-    wrongly, so candidates are tried longest first until one really completes.
+    wrongly, so candidates are tried longest first until one really completes (within the
+    compile budget, which marks itself spent when it cuts the search short).
     """
+    budget = budget if budget is not None else _Budget()
     state = base.copy(deepcopy_values=False)
     accept_states = state.parser_state.parse_conf.parse_table.states
     candidates: list[tuple[int, Any]] = []
     for j in range(start, len(tokens)):
+        if j - start >= CLAUSE_REACH or budget.left <= 0:
+            budget.spent = True
+            break
+        budget.left -= 1
         try:
             state.feed_token(tokens[j])
         except LarkError:
             break
         if "$END" in accept_states[state.parser_state.position]:
             candidates.append((j + 1, state.copy(deepcopy_values=False)))
-    for end, snapshot in reversed(candidates):
+    for tried, (end, snapshot) in enumerate(reversed(candidates)):
+        if tried >= CLAUSE_TRIES:
+            budget.spent = True
+            break
         try:
             return end, snapshot.feed_eof()
         except LarkError:
@@ -225,14 +258,22 @@ def _is_content(token: Token) -> bool:
     return True
 
 
-def _scan(tokens: list[Token]) -> tuple[list[tuple[int, int, Predicate]], list[int]]:
-    """Clauses as (first token, end token, node), and indexes of tokens outside them."""
+def _scan(
+    tokens: list[Token], budget: _Budget | None = None
+) -> tuple[list[tuple[int, int, Predicate]], list[int]]:
+    """Clauses as (first token, end token, node), and indexes of tokens outside them. Once
+    the budget is used up, the rest of the tokens are outside (unread)."""
     _, base, starters = _machinery()
+    budget = budget if budget is not None else _Budget()
     clauses: list[tuple[int, int, Predicate]] = []
     outside: list[int] = []
     i = 0
     while i < len(tokens):
-        found = _longest_clause(base, tokens, i) if tokens[i].type in starters else None
+        if budget.left <= 0:
+            budget.spent = True
+            outside.extend(range(i, len(tokens)))
+            break
+        found = _longest_clause(base, tokens, i, budget) if tokens[i].type in starters else None
         if found is not None and hasattr(found[1], "kind"):
             clauses.append((i, found[0], found[1]))
             i = found[0]
@@ -370,6 +411,63 @@ def _group_label(clauses: list[tuple[int, int, Predicate]], tokens: list[Token])
         and end < len(tokens)
         and tokens[end].type == "COLON"
     )
+
+
+_GROUP_MUST = re.compile(
+    r"(?i)^\W*(?:patients|subjects|participants|individuals|those|persons|women|men)\s+"
+    r"(?:with|who\s+have|having)\b(?P<group>[^.;]*?)\b(?:must|should|need|needs|are\s+required"
+    r"|will\s+need|have\s+to)\b"
+)
+
+
+def _group_then_rule(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], text: str
+) -> bool:
+    """ "Patients with CD4 count >= 200 cells/mm3 must have no prior opportunistic infection":
+    the first clause names whom the rule is for, not a requirement on everyone."""
+    found = _GROUP_MUST.match(text)
+    if found is None or len(clauses) < 2:
+        return False
+    must = found.end("group")
+    before = [c for c in clauses if (tokens[c[1] - 1].end_pos or 0) <= must]
+    return bool(before) and len(before) < len(clauses)
+
+
+_EXPOSURE_FOR = re.compile(
+    r"(?i)\b(?:received|receiving|taken|taking|treated\s+with|used|using|been\s+on|exposed\s+to)"
+    r"\b[^.;]{0,80}?\bfor\s+(?:a\s+(?:total|period|duration)\s+of\s+)?(?:greater\s+than\s+or"
+    r"\s+equal\s+to|greater\s+than|more\s+than|at\s+least|over|longer\s+than|>=|≥|>|less\s+than"
+    r"|up\s+to|<=|≤|<)\s*\d+(?:\.\d+)?\s*(?:days?|weeks?|months?|years?)\b"
+)
+
+
+def _exposure_for(clauses: list[tuple[int, int, Predicate]], text: str) -> bool:
+    """ "received alkylating agents for >= 1 year": how long it was taken, not how recently;
+    a window read from it would be another rule."""
+    windowed = any(
+        isinstance(leaf, TimeSince) or getattr(leaf, "within_days", None) is not None
+        for _, _, node in clauses
+        for leaf in leaves(node)
+    )
+    return windowed and _EXPOSURE_FOR.search(text) is not None
+
+
+_COUNT_PERCENT = re.compile(r"(?i)\bcounts?\b[^.;%\d]{0,25}\d+(?:\.\d+)?\s*%")
+
+
+# percentages that labs never report as "counts" (a reticulocyte count is usually given in %)
+_NOT_COUNTS = frozenset({"cd4_percent"})
+
+
+def _count_in_percent(clauses: list[tuple[int, int, Predicate]], text: str) -> bool:
+    """ "CD4 count at least 50%": a count written with a per cent sign is read as the
+    percentage, which the word "count" contradicts (a slip either way: 50 cells, or 50%?)."""
+    percent = any(
+        isinstance(leaf, LabCompare) and leaf.analyte in _NOT_COUNTS
+        for _, _, node in clauses
+        for leaf in leaves(node)
+    )
+    return percent and _COUNT_PERCENT.search(text) is not None
 
 
 def _list_after_wait(tokens: list[Token]) -> bool:
@@ -733,6 +831,46 @@ def _window_use(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) 
 
 
 _TRANSAMINASES = re.compile(r"(?i)\btransaminases\b")
+_PERFORMANCE = frozenset({"ecog", "karnofsky", "lansky"})
+
+
+def _pair_scales(nodes: list[Predicate]) -> list[Predicate]:
+    """A bullet that names two performance scales pairs them itself ("ECOG 0-1, or Karnofsky
+    > 70"): each is then read from the patient's own score on it, not converted."""
+    scales = {
+        leaf.scale for n in nodes for leaf in leaves(n) if isinstance(leaf, ScoreCompare)
+    } & _PERFORMANCE
+    if len(scales) < 2:
+        return nodes
+
+    def mark(node: Predicate) -> Predicate:
+        if isinstance(node, ScoreCompare) and node.scale in _PERFORMANCE:
+            return node.model_copy(update={"flags": (*node.flags, SCALES_PAIRED)})
+        if isinstance(node, Not):
+            return node.model_copy(update={"item": mark(node.item)})
+        if isinstance(node, (AllOf, AnyOf)):
+            return node.model_copy(update={"items": tuple(mark(i) for i in node.items)})
+        return node
+
+    return [mark(n) for n in nodes]
+
+
+def _either_or_both(node: Predicate, excluding: bool) -> Predicate:
+    """Tests joined by "and" where meeting them excludes ("AST and ALT > 2 x ULN" in an
+    exclusion, "No ANC < 1,000 and platelets < 75,000"): both, or either? Such an AllOf is
+    flagged to decide only where the two readings agree (every test met, or none)."""
+    if isinstance(node, Not):
+        return node.model_copy(update={"item": _either_or_both(node.item, not excluding)})
+    if isinstance(node, AnyOf):
+        items = tuple(_either_or_both(item, excluding) for item in node.items)
+        return node.model_copy(update={"items": items})
+    if not isinstance(node, AllOf):
+        return node
+    tests = {item.analyte for item in node.items if isinstance(item, LabCompare)}
+    if excluding and len(tests) > 1 and all(isinstance(i, LabCompare) for i in node.items):
+        return node.model_copy(update={"flags": (*node.flags, EITHER_OR_BOTH)})
+    items = tuple(_either_or_both(item, excluding) for item in node.items)
+    return node.model_copy(update={"items": items})
 
 
 def _transaminases_each(clauses: list[tuple[int, int, Predicate]], kind: CriterionKind) -> bool:
@@ -1046,7 +1184,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         tokens = _lex(norm.text)
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
-    clauses, _ = _scan(tokens)
+    budget = _Budget()
+    clauses, _ = _scan(tokens, budget)
+    if budget.spent:  # adversarial text: what was read stands, and the bullet cannot decide
+        flags.append("budget")
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
     kept = _repeats(_keep_sex(clauses, kind), tokens)
@@ -1064,6 +1205,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         applies_if = _remap(Not(item=condition, span=reach), norm)
         exemplified |= set(range(u_start, u_end))
     nodes = [_remap(node, norm) for node in _negate_rest(kept, tokens)]
+    nodes = [_either_or_both(node, kind == "exclusion") for node in nodes]
+    nodes = _pair_scales(nodes)
     used = sorted([(start, end) for start, end, _ in kept + either_sex])
     if unless is not None:
         used = sorted([*used, unless[0]])
@@ -1076,8 +1219,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         flags.append("age_of_a_thing")
     if _list_after_wait(tokens):
         flags.append("wait_unread")
-    if _group_label(kept, tokens):
+    if _group_label(kept, tokens) or _group_then_rule(kept, tokens, norm.text):
         flags.append("group_scope")
+    if _exposure_for(kept, norm.text):
+        flags.append("duration_unread")
+    if _count_in_percent(kept, norm.text):
+        flags.append("alias_mismatch")
     if lines_after_a_kind(kept, tokens):
         flags.append("count_unread")
     if kind == "inclusion" and or_ends_a_list(kept, tokens):

@@ -56,7 +56,8 @@ _ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|
 # a label that only says "allowed" ("Allowed:", "Permitted medications:"), never "Acceptable
 # coagulation status:" (a requirement) or "Not allowed:"
 _PERMISSION = re.compile(
-    r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible)"
+    # "Discouraged:" (antacids, H2 blockers) lists drugs allowed though not advised
+    r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible|discouraged)"
     r"(?:\s+(?:concurrent\s+)?(?:medications?|treatments?|therapy|therapies|drugs?))?"
     # "Allowed for volunteers stratified to the higher risk stratum:": allowed, for some
     r"(?:\s+for\s+[^:]{1,80})?\s*:?\s*$"
@@ -113,7 +114,91 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _own_disease(trial, out)
     _required_elsewhere(trial, out)
     _alternative_diagnoses(trial, out)
+    _cohort_blocks(trial, children, by_index, out)
+    _permitted_elsewhere(trial, out)
     return out
+
+
+def _permitted_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """A treatment a permission allows ("Allowed: vinblastine ... for Kaposi's sarcoma") is an
+    exception to an exclusion of its kind elsewhere ("Excluded: Cytotoxic chemotherapy."): a
+    patient on it alone is not excluded by that bullet for certain (unknown: the permission may
+    be narrower than the drug, as here for Kaposi's sarcoma)."""
+    allowed = {
+        leaf.concept
+        for c in out
+        if any(f.startswith("structure:permission (") for f in c.flags)
+        for leaf in leaves(c.predicate)
+        if isinstance(leaf, HasConcept)
+    }
+    if not allowed:
+        return
+    for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
+        if bullet.kind != "exclusion" or c.status == "no_constraint":
+            continue
+        changed = _except_allowed(c.predicate, allowed)
+        if changed is not c.predicate:
+            out[i] = _flag(c.model_copy(update={"predicate": changed}), "permitted elsewhere")
+
+
+def _except_allowed(node: Predicate, allowed: set[str]) -> Predicate:
+    """The node with every allowed narrower concept an exception of the leaves that cover it."""
+    if isinstance(node, HasConcept):
+        try:
+            narrower = {
+                a for a in allowed if a != node.concept and node.concept in concepts.ancestors(a)
+            }
+        except KeyError:
+            return node
+        extra = tuple(sorted(narrower - set(node.except_concepts)))
+        if not extra:
+            return node
+        return node.model_copy(update={"except_concepts": (*node.except_concepts, *extra)})
+    if isinstance(node, Not):
+        item = _except_allowed(node.item, allowed)
+        return node if item is node.item else node.model_copy(update={"item": item})
+    if isinstance(node, (AllOf, AnyOf)):
+        items = tuple(_except_allowed(i, allowed) for i in node.items)
+        if all(a is b for a, b in zip(items, node.items, strict=True)):
+            return node
+        return node.model_copy(update={"items": items})
+    return node
+
+
+def _bare_condition(text: str) -> str | None:
+    """The condition a bullet only names ("Rheumatoid Arthritis", "Psoriasis:"), else None."""
+    found = concepts.lookup(text.strip().rstrip(":.;").strip())
+    return found.id if found is not None and found.category == "condition" else None
+
+
+def _cohort_blocks(
+    trial: Trial,
+    children: dict[int, list[int]],
+    by_index: dict[int, int],
+    out: list[CompiledCriterion],
+) -> None:
+    """Two or more bullets of a list that each only name a disease and hold bullets of their
+    own ("Rheumatoid Arthritis" / "- 18 years of age or older", "Crohn's disease" / "- 12
+    years of age or older"): cohorts, each block for the patients with that disease. The
+    bullets under them apply to members only, whom the record does not tell apart here."""
+    heads: dict[tuple[str, int | None, str | None], list[int]] = {}
+    for parent, kids in children.items():
+        p = by_index.get(parent)
+        if p is None or not kids:
+            continue
+        bullet = trial.bullets[p]
+        if _bare_condition(bullet.text) is not None:
+            heads.setdefault((bullet.kind, bullet.parent, bullet.section), []).append(p)
+    for group in heads.values():
+        if len({_bare_condition(trial.bullets[p].text) for p in group}) < 2:
+            continue
+        for p in group:
+            label = trial.bullets[p].text.strip().rstrip(":.;").strip()
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            for k in children[trial.bullets[p].index]:
+                r = by_index.get(k)
+                if r is not None:
+                    out[r] = _flag(out[r], f"applies to the cohort '{label}'", applies_if=unknown)
 
 
 def _scoped(c: CompiledCriterion) -> bool:
@@ -736,10 +821,14 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
     """Sections above the bullet: permissions, groups, cohorts, scoping headings."""
     if not bullet.section:
         return c
+    cohorts = _disease_cohorts(tuple(sorted({b.section for b in trial.bullets if b.section})))
     for label in bullet.section.split(" / "):
+        if label in cohorts:  # "Rheumatoid Arthritis" / "Psoriasis" over lists of their own
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            return _flag(c, f"applies to the cohort '{label}'", applies_if=unknown)
         window = _WINDOW_SECTION.match(label.strip())
         if window is not None and label == bullet.section.split(" / ")[-1]:
-            if _after_its_list(trial, bullet):
+            if _after_its_list(trial, bullet) or _list_ended(trial, bullet):
                 return _undecided(c, f"a paragraph after the list '{label}'")
             return _windowed(bullet, c, label, window.group("window"))
         if _KIND_SWITCH.search(label) and not _says_only(label):
@@ -771,6 +860,9 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
             if match_marker(trial.criteria_text, bullet.span[0]) is None:
                 # a paragraph after the list of permissions, not one of them
                 return _undecided(c, f"a paragraph after the list '{label}'")
+            if _list_ended(trial, bullet):
+                # a list after that paragraph: its own, whatever the section says
+                return _undecided(c, f"after a paragraph that ended the list '{label}'")
             return _permitted(c, label)
         if what == "group":
             return _for_group(c, label)
@@ -812,6 +904,37 @@ def _after_its_list(trial: Trial, bullet: Criterion) -> bool:
     if match_marker(trial.criteria_text, bullet.span[0]) is not None:
         return False
     return any(b.section == bullet.section and b.span[0] < bullet.span[0] for b in trial.bullets)
+
+
+@functools.cache
+def _disease_cohorts(sections: tuple[str, ...]) -> frozenset[str]:
+    """Section labels that are each just a disease's name, where a trial has two or more of
+    them ("Rheumatoid Arthritis", "Psoriatic arthritis", "Crohn's disease"): cohorts, each list
+    for the patients with that disease (one such label is more often the trial's own topic)."""
+    labels = {part for section in sections for part in section.split(" / ")}
+    named = {
+        label
+        for label in labels
+        if (found := concepts.lookup(label.strip().rstrip(":").strip())) is not None
+        and found.category == "condition"
+    }
+    return frozenset(named) if len(named) >= 2 else frozenset()
+
+
+def _list_ended(trial: Trial, bullet: Criterion) -> bool:
+    """Did a paragraph (no list marker) end the section's list before this bullet? ("Allowed:
+    - zidovudine." then "Unequivocal diagnosis of PCP ..." then a list of its own)"""
+    listed = False
+    for b in trial.bullets:
+        if b.span[0] >= bullet.span[0]:
+            break
+        if b.section != bullet.section:
+            continue
+        marked = match_marker(trial.criteria_text, b.span[0]) is not None
+        if not marked and listed:
+            return True
+        listed = listed or marked
+    return False
 
 
 def _windowed(
@@ -1028,7 +1151,11 @@ def govern(
             out[p] = _undecided(head, "a heading with content over a list")
         return
     if p is not None and head is not None and colon and head.status == "partial":
-        if _RELATING.search(label) or what == "scope":  # "... AML with the following:"
+        names_something = any(isinstance(leaf, HasConcept) for leaf in leaves(head.predicate))
+        if _RELATING.search(label) or what == "scope" or (names_something and what == "topic"):
+            # "... AML with the following:", "Histologically confirmed adenocarcinoma of the
+            # prostate, meeting the following criteria:": a requirement itself, and its list
+            # qualifies what it names ("Metastatic disease" there is the prostate cancer's)
             _scope(rows, out, name)
             out[p] = _undecided(head, "a heading with content over a list")
             return

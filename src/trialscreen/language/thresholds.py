@@ -13,6 +13,8 @@ from typing import Any
 from trialscreen.language.values import BoundSpec, CondSpec, MultipleSpec, QuantitySpec, ScoreBound
 from trialscreen.lexicon import concepts
 from trialscreen.model.predicate import (
+    BELOW_NORMAL_OPEN,
+    INTEGER_BAND,
     AllOf,
     AnyOf,
     Conditional,
@@ -117,7 +119,26 @@ def _convert(value: float, unit: str | None, analyte: str) -> tuple[float | None
         return None, ("implausible_value",)
     if info.kind.endswith("concentration") and converted < _written_floor(info, band_low):
         return None, ("implausible_value",)
+    if info.kind == "count" and info.default_lln and converted < info.default_lln / 16:
+        return None, ("implausible_value",)  # "ANC > 1500/mL" is 1.5/uL: /mL for /uL
+    if analyte in _CEILED and info.default_uln and converted > 15 * info.default_uln:
+        return None, ("implausible_value",)  # "ALT < 90 IU/dL" is 9,000 U/L: /dL for /L
     return converted, ()
+
+
+# liver and kidney tests whose thresholds stay within a few times the upper limit: a written
+# threshold past fifteen times it is a unit slip, not a criterion
+_CEILED = frozenset(
+    {
+        "alt",
+        "ast",
+        "alkaline_phosphatase",
+        "ggt",
+        "total_bilirubin",
+        "direct_bilirubin",
+        "creatinine",
+    }
+)
 
 
 def _written_floor(info: analytes.Analyte, band_low: float) -> float:
@@ -148,6 +169,8 @@ def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) 
             analyte=analyte, op=op, threshold=quantity, span=span, flags=("unknown_analyte",)
         )
     canonical, flags = _convert(value.value, value.unit, analyte)
+    if op == "==" and info.kind != "score":
+        flags += ("equality_on_measure",)  # "Body weight =50 kg": a lost ">=", not exactly 50
     quantity = Quantity(
         value=value.value,
         unit=value.unit,
@@ -157,11 +180,39 @@ def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) 
     return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span, flags=flags)
 
 
+# tests whose "normal" in a criterion is about not being raised (organ function): a value below
+# the lower limit is no impairment, so there ">= LLN" does not fail alone (BELOW_NORMAL_OPEN)
+_RAISED_ONLY = frozenset(
+    "creatinine total_bilirubin direct_bilirubin indirect_bilirubin alt ast alkaline_phosphatase "
+    "ggt bun urea inr pt ptt".split()
+)
+
+
 def lab_bound(analyte: str, bound: BoundSpec, span: Span) -> Predicate:
     """One LabCompare per comparison of the bound (a range gives an AllOf of two)."""
     leaves: list[Predicate] = [_leaf(analyte, op, value, span) for op, value in bound.parts]
     if bound.flags:
         leaves = [leaf.model_copy(update={"flags": leaf.flags + bound.flags}) for leaf in leaves]
+    ops = tuple(op for op, _ in bound.parts)
+    values = [v.value for _, v in bound.parts if isinstance(v, QuantitySpec)]
+    if ops == (">=", "<=") and len(values) == 2 and all(v == int(v) for v in values):
+        # "Creatinine clearance 30-59": a band written in whole numbers ends where the next
+        # one starts, so a value between 59 and 60 (or 29 and 30) is open (INTEGER_BAND)
+        leaves = [
+            leaf.model_copy(update={"flags": (*leaf.flags, INTEGER_BAND)})
+            if isinstance(leaf, LabCompare)
+            else leaf
+            for leaf in leaves
+        ]
+    if "within_normal_limits" in bound.flags and analyte in _RAISED_ONLY:
+        leaves = [
+            leaf.model_copy(update={"flags": (*leaf.flags, BELOW_NORMAL_OPEN)})
+            if isinstance(leaf, LabCompare)
+            and isinstance(leaf.threshold, NormalMultiple)
+            and leaf.threshold.limit == "LLN"
+            else leaf
+            for leaf in leaves
+        ]
     return leaves[0] if len(leaves) == 1 else AllOf(items=tuple(leaves), span=span)
 
 

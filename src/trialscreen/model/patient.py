@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+)
 
 from trialscreen.lexicon import biomarkers
 
@@ -29,6 +36,16 @@ TreatmentCategory = Literal[
 # absent: known never received; planned: not received yet (no evidence either way)
 TreatmentStatus = Literal["active", "completed", "stopped", "planned", "absent", "unknown"]
 
+
+def _date_written(value: object) -> object:
+    """A date in a record is text ("2026-10-28") or a date, never a number: pydantic would
+    read 20261028 as seconds since 1970."""
+    if isinstance(value, (str, dt.date)) or value is None:
+        return value
+    raise ValueError(f"a date is written as text, YYYY-MM-DD (not {type(value).__name__})")
+
+
+RecordDate = Annotated[dt.date, BeforeValidator(_date_written)]
 
 _DATE = "YYYY-MM-DD; a year (YYYY) or a month (YYYY-MM) is a partial date: see the README"
 
@@ -185,7 +202,7 @@ class Observation(_Record):
     value: float | str | bool | None = None
     unit: str | None = None
     comparator: Comparator | None = None  # a FHIR "<0.5" keeps its comparator
-    date: dt.date | None = None
+    date: RecordDate | None = None
     reference_range: ReferenceRange | None = None
     source: str | None = None  # e.g. "Observation/1234" when imported from FHIR
 
@@ -198,8 +215,8 @@ class Condition(_Record):
     system: str | None = None  # "snomed", "icd10", ...
     status: ConditionStatus = "active"
     stage: str | None = None  # "IIIB", "IV", "2": in its usual system (TNM/AJCC, FIGO, Ann Arbor)
-    onset: dt.date | None = None
-    end: dt.date | None = None
+    onset: RecordDate | None = None
+    end: RecordDate | None = None
     source: str | None = None
 
 
@@ -211,9 +228,9 @@ class Treatment(_Record):
     system: str | None = None  # "rxnorm", "snomed", ...
     category: TreatmentCategory = "drug"
     status: TreatmentStatus | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    date: dt.date | None = None
+    start: RecordDate | None = None
+    end: RecordDate | None = None
+    date: RecordDate | None = None
     major: bool | None = None  # surgery: major or not
     reason: str | None = None  # the condition it was given for ("metastatic breast cancer")
     source: str | None = None
@@ -224,7 +241,7 @@ class AdverseEvent(_Record):
 
     term: str
     grade: int | None = Field(default=None, ge=1, le=5)
-    date: dt.date | None = None
+    date: RecordDate | None = None
     status: Literal["active", "resolved"] | None = None
     source: str | None = None
 
@@ -243,7 +260,7 @@ class Biomarker(_Record):
     method: str | None = None  # "IHC 1+", "FISH", "NGS", "TPS", "CPS"
     variant: str | None = None  # "exon 19 deletion", "L858R", "V600E", "EML4-ALK fusion"
     origin: Literal["germline", "somatic"] | None = None
-    date: dt.date | None = None
+    date: RecordDate | None = None
     source: str | None = None
 
     @field_validator("result", mode="before")
@@ -264,8 +281,8 @@ class Patient(_Record):
     """One patient's screening record."""
 
     id: str
-    as_of: dt.date = Field(default_factory=dt.date.today)
-    birth_date: dt.date | None = None
+    as_of: RecordDate = Field(default_factory=dt.date.today)
+    birth_date: RecordDate | None = None
     age: float | None = Field(default=None, ge=0, le=130)
     sex: Literal["female", "male", "other", "unknown"] | None = None
     observations: list[Observation] = []

@@ -224,8 +224,22 @@ class BiomarkerValue(_Node):
     method: str | None = None
 
 
+# a LabCompare flag: the ">= LLN" half of "creatinine normal"; a value below it is unknown, not a
+# fail ("normal" renal or liver function may mean only "not raised")
+BELOW_NORMAL_OPEN = "below_normal_open"
+# a LabCompare flag: an end of a range written in whole numbers ("30-59"); a value within one
+# unit past it (59.6, 29.5) is open, since the next band may start there
+INTEGER_BAND = "integer_band"
+# a ScoreCompare flag: the bullet names both performance scales ("ECOG 0-1 or Karnofsky > 70"),
+# so each is read only from the patient's own score on it, not converted from the other
+SCALES_PAIRED = "scales_paired"
+# an AllOf flag: tests joined by "and" where meeting them excludes ("AST and ALT > 2 x ULN" in
+# an exclusion): both, or either? Decided only where the readings agree (all met, or none)
+EITHER_OR_BOTH = "either_or_both"
+
+
 class AllOf(_Node):
-    """Every item must hold (Kleene AND)."""
+    """Every item must hold (Kleene AND); flagged EITHER_OR_BOTH, all or none must."""
 
     kind: Literal["all_of"] = "all_of"
     items: tuple[Predicate, ...]

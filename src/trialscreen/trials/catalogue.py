@@ -12,7 +12,6 @@ The store is the user's own cache file (`store.py`); its rows are trusted as the
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import trialscreen
-from trialscreen.database import atomic, may_write
+from trialscreen.database import atomic, may_write, pickled, unpickle
 from trialscreen.trials.report import LoadReport
 
 __all__ = ["Catalogue", "PhraseMemory", "reader_version"]
@@ -96,22 +95,24 @@ class Catalogue:
                 yield read(path)  # the reader says what is wrong with it
                 continue
             row = rows.get(key)
-            if row is not None and row.report is not None:
+            kept = _kept(row)
+            if row is not None and kept is not None:
                 if (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                     self.reused += 1
-                    yield pickle.loads(row.report)
+                    yield kept
                     continue
             digest = _digest(path)
-            if row is not None and row.report is not None and digest == row.digest:
+            if row is not None and kept is not None and digest == row.digest:
                 self.reused += 1
                 size, mtime = stat.st_size, stat.st_mtime_ns
+                assert row.report is not None
                 pending.append((key, size, mtime, digest, row.ids, row.report))
-                yield pickle.loads(row.report)
+                yield kept
             else:
                 self.read += 1
                 report = read(path)
                 if digest is not None:
-                    blob = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+                    blob = pickled(report)
                     ids = " ".join(t.id.lower() for t in report.trials)
                     pending.append((key, stat.st_size, stat.st_mtime_ns, digest, ids, blob))
                 yield report
@@ -170,6 +171,14 @@ class PhraseMemory:
                     for p, (ids, plain) in readings.items()
                 ],
             )
+
+
+def _kept(row: _Row | None) -> LoadReport | None:
+    """The reading the catalogue kept for a file, if it is there and still decodes."""
+    if row is None or row.report is None:
+        return None
+    kept = unpickle(row.report)
+    return kept if isinstance(kept, LoadReport) else None
 
 
 def _same(row: _Row, path: Path) -> bool:

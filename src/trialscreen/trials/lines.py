@@ -116,7 +116,8 @@ class HeadingMatch:
 _HEADING_WORDS = ("clusion", "xlusion", "eligib", "entry", "selection", "enrol", "criteri")
 _DECORATION = re.compile(r"^[#*_\s]+|[*_\s]+$")
 _WORD_KIND = (
-    r"(?P<word>inclusions?|exclusions?|exlusions?|non-inclusion|eligibility|entry|selection|"
+    r"(?P<word>inclusions?|exclusions?|exlusions?|non-inclusion|(?:in|non-?)eligibility|eligibility|"
+    r"entry|selection|"
     r"enrol?lment)"
 )
 _MAJOR = re.compile(
@@ -166,7 +167,8 @@ _POPULATION = re.compile(
     re.IGNORECASE,
 )
 _LEAF_WORDS = frozenset(
-    "allowed required permitted recommended encouraged avoided prohibited excluded included".split()
+    "allowed required permitted recommended encouraged discouraged avoided prohibited excluded "
+    "included".split()
 )
 _NOT_SECTIONS = re.compile(r"(?:\[?(?:as\s+)?per\s+amendment|amended|notes?)\b", re.IGNORECASE)
 
@@ -228,14 +230,14 @@ def _major(head: str, colon: bool = True) -> tuple[CriterionKind | None] | None:
     if found is None or any(word.lower() in _QUAL_STOP for word in found["qual"].split()):
         return None
     word, tail = found["word"].lower().replace("exlusion", "exclusion"), found["tail"]
-    bare = word.startswith(("inclusion", "exclusion")) or word == "eligibility"
+    bare = word.startswith(("inclusion", "exclusion")) or word.endswith("eligibility")
     if not found["crit"] and (tail or not bare):
         return None
     if tail and not colon and not _TAIL_START.match(tail):
         return None
     words = {word, (found["word2"] or "").lower()}
-    excluding = any(w.startswith(("exclusion", "non-inclusion")) for w in words)
-    including = bool(words - {"", "exclusion", "exclusions", "non-inclusion"})
+    excluding = any(w.startswith(("exclusion", "non-inclusion", "inelig", "non")) for w in words)
+    including = bool({w for w in words if w and not w.startswith(("exclusion", "non", "inelig"))})
     if excluding == including:
         return (None,)
     return ("exclusion",) if excluding else ("inclusion",)
