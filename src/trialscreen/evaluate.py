@@ -509,7 +509,15 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
             started = fact.first is not None and (facts.as_of - fact.first).days <= node.within_days
             checks.append(True if started else None)
         else:
-            checks.append((facts.as_of - fact.last).days <= node.within_days + REL_TOL)
+            inside = (facts.as_of - fact.last).days <= node.within_days + REL_TOL
+            began = fact.first is not None and (facts.as_of - fact.first).days > node.within_days
+            if inside and began and _is_condition(fact.concept):
+                # a stroke that began 8 months ago and "resolved" 5 months ago, against "within
+                # 6 months": the event, or its end? (a course of treatment given in the window
+                # is in it)
+                checks.append(None)
+            else:
+                checks.append(inside)
     if node.grade is not None and node.grade_op is not None:
         checks.append(
             None if fact.grade is None else compare(fact.grade, node.grade_op, node.grade)
@@ -526,6 +534,11 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
 _ENDED = frozenset({"resolved", "history"})
 _ANY_TIME = frozenset({"any", "unstated"})
 _OVER = frozenset({"resolved", "history", "completed", "stopped", "remission", "inactive"})
+
+
+@lru_cache(maxsize=4096)
+def _is_condition(concept_id: str) -> bool:
+    return concepts.known(concept_id) and concepts.get(concept_id).category == "condition"
 
 
 @lru_cache(maxsize=4096)
@@ -671,7 +684,21 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     if broader:
         why = f"{label} on record may be an excepted kind or another"
         return Result(None, why, evidence, [f"other {label} status"])
+    if class_left_open(node, present):
+        why = f"only other {label} on record ({', '.join(f.label for f in present)}), not now"
+        return Result(None, why, evidence, [f"other {label} status"])
     return Result(False, f"{label} in the record, but not {render(node)}", evidence)
+
+
+def class_left_open(node: HasConcept, present: list[ConceptFact]) -> bool:
+    """ "Active infection" with only a cystitis that ended on record: that one is not current,
+    but the record says nothing of any other infection, so the class stays open. A condition
+    named itself ("Active headache", a headache resolved) is settled by its entry."""
+    if node.timing != "current" and node.within_days is None:
+        return False
+    if any(f.concept == node.concept for f in present):
+        return False
+    return concepts.known(node.concept) and concepts.get(node.concept).category == "condition"
 
 
 def since_last(present: list[ConceptFact], as_of: dt.date) -> tuple[int, bool] | None:

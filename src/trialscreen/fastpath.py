@@ -21,6 +21,7 @@ from trialscreen.evaluate import (
     _score,
     age_met,
     began,
+    class_left_open,
     compare,
     count_met,
     excepted,
@@ -233,7 +234,9 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
             return (None, qualified) if qualified else (True, _NONE)
         if None in verdicts:
             return None, dated
-        return (None, others) if broader else (False, _NONE)
+        if broader or class_left_open(tree_node, present):
+            return None, others
+        return False, _NONE
 
     return plan
 
