@@ -56,8 +56,9 @@ _ALL = re.compile(r"(?i)\b(?:all|each|both)\s+(?:of\s+)?(?:the\s+)?(?:following|
 # a label that only says "allowed" ("Allowed:", "Permitted medications:"), never "Acceptable
 # coagulation status:" (a requirement) or "Not allowed:"
 _PERMISSION = re.compile(
-    # "Discouraged:" (antacids, H2 blockers) lists drugs allowed though not advised
-    r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible|discouraged)"
+    # "Discouraged:" (antacids, H2 blockers) and "CAUTION:" list drugs allowed though not advised
+    r"(?i)^\s*(?:the\s+following\s+(?:are|is)\s+)?(?:allowed|permitted|permissible|discouraged"
+    r"|caution)"
     r"(?:\s+(?:concurrent\s+)?(?:medications?|treatments?|therapy|therapies|drugs?))?"
     # "Allowed for volunteers stratified to the higher risk stratum:": allowed, for some
     r"(?:\s+for\s+[^:]{1,80})?\s*:?\s*$"
