@@ -608,6 +608,7 @@ def _screen_cohort(
     from trialscreen import cohort
 
     done: set[str] = output.done if output is not None else set()
+    done_ids = {key.rsplit("#", 1)[0] for key in done}
     counts = {"screened": 0, "resumed": 0, "errors": 0}
     seen: dict[str, str] = {}  # patient key -> id, this run
     ids: set[str] = set()
@@ -632,6 +633,12 @@ def _screen_cohort(
                 if key in seen:
                     _warn(f"patient {patient_id}: the same record again; screened once")
                     continue
+                if patient_id in done_ids:
+                    _warn(
+                        f"patient {patient_id}: the record changed since it was screened into "
+                        "--out; screened again (the earlier rows stay: patient_key tells them "
+                        "apart)"
+                    )
                 if patient_id in ids:
                     _warn(
                         f"patient {patient_id}: another record with this id; both screened "

@@ -160,7 +160,7 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
         patient, warnings = _patient(source)
     except PatientError as exc:
         return None, [], str(exc)
-    key = patient_key(patient.id, source)
+    key = patient_key(patient)
     if key in skip:
         return patient.id, [], None
     facts = build_facts(patient)
@@ -169,7 +169,7 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
     for plan, trial in zip(plans, trials, strict=True):
         result = screen_plan(plan, facts, trial.healthy_volunteers)
         verdicts[result.verdict] += 1
-        rows.append({"patient": patient.id, **result.to_json()})
+        rows.append({"patient": patient.id, "patient_key": key, **result.to_json()})
     summary = {
         "type": "summary",
         "patient": patient.id,
@@ -181,18 +181,13 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
     return patient.id, rows, None
 
 
-def patient_key(patient_id: str, source: Source) -> str:
-    """The patient's id and a hash of the record it came from: two records that share an id
-    are two patients, and a record changed since an interrupted run is screened again."""
-    digest = hashlib.sha256()
-    if isinstance(source.data, Path):
-        try:
-            digest.update(files.read_bytes(source.data, files.PATIENT_FILE_LIMIT))
-        except files.FileRefused:  # it was read a moment ago; the id alone then
-            pass
-    else:
-        digest.update(json.dumps(source.data, sort_keys=True, default=str).encode("utf-8"))
-    return f"{patient_id}#{digest.hexdigest()[:16]}"
+def patient_key(patient: Patient) -> str:
+    """The patient's id and a hash of the record as read (not its bytes: re-indenting a file
+    changes nothing): two records that share an id are two patients, and a record changed
+    since an interrupted run is screened again."""
+    digest = hashlib.sha256(patient.model_dump_json().encode("utf-8"))
+    digest.update(json.dumps(patient.partial_dates, sort_keys=True).encode("utf-8"))
+    return f"{patient.id}#{digest.hexdigest()[:16]}"
 
 
 def run(

@@ -300,18 +300,20 @@ SCORE_STEPS = {
 
 
 def _implausible(obs: Observation, value: float, analyte: str, unit: str | None) -> Problem | None:
-    """A value outside the analyte's plausible range once converted (creatinine "1.8 umol/L"
-    is 0.02 mg/dL: a unit slip). Zero is allowed (below detection), and a result written with
-    a comparator ("<0.01") is not held to the bound it states."""
+    """A value far outside the analyte's plausible range once converted (creatinine "1.8
+    umol/L" is 0.02 mg/dL: a unit slip). Zero is allowed (below detection), and a result
+    written with a comparator ("<0.01") is not held to the bound it states."""
     info = analytes.get(analyte)
     try:
         factor, offset = conversion(unit, info.canonical_unit, analyte) if unit else (1.0, 0.0)
     except UnitError:
         return None  # the unit check above reports it
     canonical = value * factor + offset
+    # a margin of two either side: the range is where values usually lie, and a real extreme
+    # (a 450 g newborn, a ferritin of 150,000 in HLH) must load; a unit slip is far outside
     low, high = info.plausible_low, info.plausible_high
-    below = canonical < low and value != 0 and obs.comparator not in ("<", "<=")
-    above = canonical > high and obs.comparator not in (">", ">=")
+    below = canonical < low / 2 and value != 0 and obs.comparator not in ("<", "<=")
+    above = canonical > high * 2 and obs.comparator not in (">", ">=")
     if not (below or above) or log_inner(obs.unit) is not None:
         return None
     written = f"{value:g} {obs.unit}" if obs.unit else f"{value:g}"

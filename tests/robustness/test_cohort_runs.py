@@ -95,6 +95,22 @@ def test_a_changed_record_is_screened_again_on_resume(tmp_path: Path) -> None:
     ndjson(src, {**EXAMPLE, "sex": "male"})
     code, err = cohort(str(src), "--out", str(out))
     assert code == 0 and "screened: 1" in err and len(summaries(out)) == 2
+    assert "the record changed since it was screened" in err
+    # every row says which record it is for, so the two result sets can be told apart
+    keys = {r["patient_key"] for r in rows(out) if r.get("type") != "run"}
+    assert len(keys) == 2
+
+
+def test_a_reformatted_record_is_not_screened_again(tmp_path: Path) -> None:
+    folder = tmp_path / "patients"
+    folder.mkdir()
+    record = folder / "a.json"
+    record.write_text(json.dumps(EXAMPLE), encoding="utf-8")
+    out = tmp_path / "out.ndjson"
+    cohort(str(folder), "--out", str(out))
+    record.write_text(json.dumps(EXAMPLE, indent=4), encoding="utf-8")
+    code, err = cohort(str(folder), "--out", str(out))
+    assert code == 0 and "resumed: 1" in err and len(summaries(out)) == 1
 
 
 def test_two_runs_on_one_out_do_not_duplicate_rows(tmp_path: Path) -> None:

@@ -76,6 +76,10 @@ def test_scores_are_on_their_scale_steps(name: str, value: float, ok: bool) -> N
         ({"name": "ANC", "value": 0, "unit": "10^9/L"}, True),  # zero: below detection
         ({"name": "systolic blood pressure", "value": 1420, "unit": "mmHg"}, False),
         ({"name": "troponin", "value": 0.0001, "unit": "ng/mL", "comparator": "<"}, True),
+        # real extremes load: a 450 g newborn, ferritin in HLH, a CK in rhabdomyolysis
+        ({"name": "body weight", "value": 450, "unit": "g"}, True),
+        ({"name": "ferritin", "value": 150000, "unit": "ng/mL"}, True),
+        ({"name": "CK", "value": 250000, "unit": "U/L"}, True),
     ],
 )
 def test_values_outside_the_plausible_range_in_their_unit(obs: dict[str, Any], ok: bool) -> None:

@@ -150,3 +150,19 @@ def test_a_store_with_real_read_only_permissions_opens(tmp_path: Path) -> None:
             assert not store.writable and store.stats().current == 5
     finally:
         tmp_path.chmod(0o755)
+
+
+def test_a_damaged_phrase_row_is_read_again_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("TRIALSCREEN_STORE", str(db))
+    args = ("match", str(EXAMPLE), "--trials", str(SEEDS), "--json")
+    code, first, _ = invoke(*args)
+    assert code == 0
+    with sqlite3.connect(db) as conn:  # a changed reading, and one naming no known concept
+        conn.execute("UPDATE phrases SET concepts = 'deadbeefdeadbeef no_such_concept'")
+        conn.execute("UPDATE phrases SET plain = 1 - plain")
+    code, again, err = invoke(*args)
+    assert code == 0 and not errors(err), err
+    assert json.loads(again) == json.loads(first)

@@ -414,7 +414,8 @@ def _group_label(clauses: list[tuple[int, int, Predicate]], tokens: list[Token])
 
 
 _GROUP_MUST = re.compile(
-    r"(?i)^\W*(?:patients|subjects|participants|individuals|those|persons|women|men)\s+"
+    r"(?i)^\W*(?:(?:any|all|every|each)\s+)?(?:patients?|subjects?|participants?|individuals?"
+    r"|those|persons?|women|men)\s+"
     r"(?:with|who\s+have|having)\b(?P<group>[^.;]*?)\b(?:must|should|need|needs|are\s+required"
     r"|will\s+need|have\s+to)\b"
 )

@@ -191,9 +191,28 @@ def _cohort_blocks(
         if _bare_condition(bullet.text) is not None:
             heads.setdefault((bullet.kind, bullet.parent, bullet.section), []).append(p)
     for group in heads.values():
-        if len({_bare_condition(trial.bullets[p].text) for p in group}) < 2:
+        named = {p: _bare_condition(trial.bullets[p].text) for p in group}
+        if len(set(named.values())) < 2:
             continue
         for p in group:
+            c = out[p]
+            others = sorted({cid for o, cid in named.items() if cid != named[p] and cid})
+            if c.status == "compiled" and others:
+                # the head itself: this disease, or (if the blocks are alternatives) another's
+                span = c.predicate.span
+                doubt = Unparsed(text=c.text, reason="the cohorts may be alternatives", span=span)
+                alts = [HasConcept(concept=cid, span=span) for cid in others]
+                either = alts[0] if len(alts) == 1 else AnyOf(items=tuple(alts), span=span)
+                node = AnyOf(
+                    items=(c.predicate, AllOf(items=(either, doubt), span=span)), span=span
+                )
+                names = ", ".join(concepts.get(cid).name for cid in others)
+                out[p] = _flag(
+                    c,
+                    "one of several disease cohorts",
+                    predicate=node,
+                    canonical=f"{c.canonical} (or, if the cohorts are alternatives, {names})",
+                )
             label = trial.bullets[p].text.strip().rstrip(":.;").strip()
             unknown = Unparsed(text=label, reason=f"membership of '{label}'")
             for k in children[trial.bullets[p].index]:
@@ -826,7 +845,8 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
     for label in bullet.section.split(" / "):
         if label in cohorts:  # "Rheumatoid Arthritis" / "Psoriasis" over lists of their own
             unknown = Unparsed(text=label, reason=f"membership of '{label}'")
-            return _flag(c, f"applies to the cohort '{label}'", applies_if=unknown)
+            c = _flag(c, f"applies to the cohort '{label}'", applies_if=unknown)
+            continue  # the labels under it ("Psoriasis / Exclusion:") still say their part
         window = _WINDOW_SECTION.match(label.strip())
         if window is not None and label == bullet.section.split(" / ")[-1]:
             if _after_its_list(trial, bullet) or _list_ended(trial, bullet):

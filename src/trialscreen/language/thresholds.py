@@ -180,11 +180,11 @@ def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) 
     return LabCompare(analyte=analyte, op=op, threshold=quantity, span=span, flags=flags)
 
 
-# tests whose "normal" in a criterion is about not being raised (organ function): a value below
+# tests whose "normal" in a criterion is about not being raised (organ function, injury): below
 # the lower limit is no impairment, so there ">= LLN" does not fail alone (BELOW_NORMAL_OPEN)
 _RAISED_ONLY = frozenset(
     "creatinine total_bilirubin direct_bilirubin indirect_bilirubin alt ast alkaline_phosphatase "
-    "ggt bun urea inr pt ptt".split()
+    "ggt bun urea inr pt ptt ldh amylase lipase ck ck_mb".split()
 )
 
 

@@ -155,22 +155,40 @@ class PhraseMemory:
         self.engine = engine
 
     def load(self) -> dict[str, tuple[tuple[str, ...], bool]]:
+        """The kept readings whose checksum holds and whose concepts the lexicon knows (a
+        damaged row is read again, never used)."""
+        from trialscreen.lexicon import concepts
+
         rows = self._conn.execute(
             "SELECT phrase, concepts, plain FROM phrases WHERE engine = ?", (self.engine,)
         )
-        return {phrase: (tuple(ids.split()), bool(plain)) for phrase, ids, plain in rows}
+        out = {}
+        for phrase, text, plain in rows:
+            check, _, ids = str(text).partition(" ")
+            if check != _phrase_check(str(phrase), ids, plain):
+                continue
+            found = tuple(ids.split())
+            if all(concepts.known(c) for c in found):
+                out[str(phrase)] = (found, bool(plain))
+        return out
 
     def save(self, readings: dict[str, tuple[tuple[str, ...], bool]]) -> None:
         if not readings or not may_write(self._conn):
             return
-        with atomic(self._conn):
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO phrases VALUES (?, ?, ?, ?)",
-                [
-                    (self.engine, p, " ".join(ids), int(plain))
-                    for p, (ids, plain) in readings.items()
-                ],
+        rows = []
+        for phrase, (ids, plain) in readings.items():
+            text = " ".join(ids)
+            rows.append(
+                (self.engine, phrase, f"{_phrase_check(phrase, text, plain)} {text}", int(plain))
             )
+        with atomic(self._conn):
+            self._conn.executemany("INSERT OR REPLACE INTO phrases VALUES (?, ?, ?, ?)", rows)
+
+
+def _phrase_check(phrase: str, ids: str, plain: object) -> str:
+    """The checksum kept with a phrase's reading."""
+    text = f"{phrase}\x00{ids}\x00{int(bool(plain))}".encode()
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 def _kept(row: _Row | None) -> LoadReport | None:
