@@ -498,12 +498,18 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
         # a bare mention ("Pregnancy.", "Anemia", "Smoker", "Warfarin") with no word saying
         # now or ever: an entry that has ended may be what it means, or not
         return None
+    if fact.status == "suspected":
+        return None  # suspected, not confirmed: it may or may not be there
     checks: list[bool | None] = []
     if node.timing == "current" and node.within_days is None:  # a window says when instead
         now = fact.ongoing or fact.status == "active"
         checks.append(True if now else (None if fact.status == STARTED else False))
     if node.within_days is not None:
-        if fact.ongoing:
+        if fact.ongoing and _is_condition(fact.concept) and _began_before(fact, node, facts):
+            # a myocardial infarction "active" since 2015 against "within 6 months": an event
+            # that began long before the window, still listed, says nothing of a new one
+            checks.append(None)
+        elif fact.ongoing:
             checks.append(True)
         elif fact.last is None:  # no known end: a start inside the window still decides
             started = fact.first is not None and (facts.as_of - fact.first).days <= node.within_days
@@ -534,6 +540,14 @@ def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> 
 _ENDED = frozenset({"resolved", "history"})
 _ANY_TIME = frozenset({"any", "unstated"})
 _OVER = frozenset({"resolved", "history", "completed", "stopped", "remission", "inactive"})
+
+
+def _began_before(fact: ConceptFact, node: ConceptWant, facts: PatientFacts) -> bool:
+    """Did the entry begin before the node's window (and is that known)?"""
+    window = node.within_days
+    return (
+        window is not None and fact.first is not None and (facts.as_of - fact.first).days > window
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -227,8 +227,16 @@ def _a_course(concept_id: str) -> bool:
     )
 
 
-def concept_of(name: str, code: str | None = None, system: str | None = None) -> str | None:
-    """The concept id of a record entry, by code first, then by its name."""
+def concept_of(
+    name: str,
+    code: str | None = None,
+    system: str | None = None,
+    kinds: frozenset[str] | None = None,
+) -> str | None:
+    """The concept id of a record entry, by code first, then by its name; a concept found
+    inside a longer name only of the entry's kind (`kinds`: categories): the chemotherapy in
+    "chemotherapy-induced peripheral neuropathy", the platinum in "platinum-sensitive ovarian
+    cancer" are not the condition, and were not given now."""
     if code and system:
         found = concepts.by_code(system, code)
         if found is not None:
@@ -238,8 +246,11 @@ def concept_of(name: str, code: str | None = None, system: str | None = None) ->
         return found.id
     if _CHANGES_WHAT_IT_IS.search(name):  # "HBsAg negative", "aspirin intolerance", "no known
         return None  # drug allergies": a name inside them is not what the entry is
-    hits = concepts.find_in(name)
+    hits = [h for h in concepts.find_in(name) if kinds is None or h[2].category in kinds]
     return hits[0][2].id if hits else None
+
+
+CONDITION_KINDS = frozenset({"condition", "finding", "state"})  # what a condition entry may be
 
 
 # words around a name in a record entry that make the entry something other than the name
@@ -262,7 +273,7 @@ def unknown_concept(path: str, name: str) -> str:
 
 def _add_conditions(facts: PatientFacts) -> None:
     for i, cond in enumerate(facts.patient.conditions):
-        cid = concept_of(cond.name, cond.code, cond.system)
+        cid = concept_of(cond.name, cond.code, cond.system, CONDITION_KINDS)
         label = f"conditions[{i}]"
         if cid is None:
             facts.warnings.append(unknown_concept(f"{label}.name", cond.name))

@@ -208,3 +208,41 @@ def test_not_pregnant_and_preliminary_answers_do_not_count() -> None:
 def test_no_pregnancy_observation_leaves_pregnant_unknown(labs: FhirImport) -> None:
     assert labs.patient.pregnant is None
     assert "pregnant" not in labs.provenance
+
+
+def _ast(*ranges: dict[str, object]) -> dict[str, object]:
+    obs = {
+        "resourceType": "Observation",
+        "id": "ast",
+        "status": "final",
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2024-05-20",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1920-8"}], "text": "AST"},
+        "valueQuantity": {
+            "value": 40,
+            "unit": "U/L",
+            "system": "http://unitsofmeasure.org",
+            "code": "U/L",
+        },
+        "referenceRange": list(ranges),
+    }
+    patient = {"resourceType": "Patient", "id": "p", "gender": "female", "birthDate": "1960-01-01"}
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": patient}, {"resource": obs}],
+    }
+
+
+def _limit(value: float, code: str) -> dict[str, object]:
+    return {"value": value, "unit": code, "system": "http://unitsofmeasure.org", "code": code}
+
+
+def test_a_reference_range_in_another_unit_or_one_of_several_is_not_read() -> None:
+    as_of = dt.date(2024, 6, 1)
+    same = import_fhir(_ast({"high": _limit(35, "U/L")}), as_of=as_of)
+    assert same.patient.observations[0].reference_range is not None
+    other = import_fhir(_ast({"high": _limit(0.58, "ukat/L")}), as_of=as_of)
+    assert other.patient.observations[0].reference_range is None
+    two = import_fhir(_ast({"high": _limit(35, "U/L")}, {"high": _limit(45, "U/L")}), as_of=as_of)
+    assert two.patient.observations[0].reference_range is None

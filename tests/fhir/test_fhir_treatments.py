@@ -231,3 +231,48 @@ def test_procedures_that_do_not_count(procedures: FhirImport, rid: str) -> None:
 def test_procedure_without_code(procedures: FhirImport) -> None:
     assert warned(procedures, "Procedure/no-code") == ["skipped: no code"]
     assert len(procedures.warnings) == 4
+
+
+def _bundle(*resources: dict[str, object]) -> dict[str, object]:
+    patient = {"resourceType": "Patient", "id": "p", "gender": "female", "birthDate": "1960-01-01"}
+    entries = [{"resource": r} for r in (patient, *resources)]
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _request(rid: str, **fields: object) -> dict[str, object]:
+    drug = {
+        "coding": [
+            {
+                "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                "code": "224905",
+                "display": "trastuzumab",
+            }
+        ],
+        "text": "trastuzumab",
+    }
+    return {
+        "resourceType": "MedicationRequest",
+        "id": rid,
+        "status": "active",
+        "subject": {"reference": "Patient/p"},
+        "authoredOn": "2024-05-01",
+        "medicationCodeableConcept": drug,
+        **fields,
+    }
+
+
+def test_a_planned_or_proposed_order_is_not_a_drug_taken() -> None:
+    got = import_fhir(
+        _bundle(_request("plan", intent="plan"), _request("proposal", intent="proposal")),
+        as_of=AS_OF,
+    )
+    assert {t.source: t.status for t in got.patient.treatments} == {
+        "MedicationRequest/plan": "planned",
+        "MedicationRequest/proposal": "planned",
+    }
+
+
+def test_an_order_not_to_give_a_drug_is_left_out_with_a_warning() -> None:
+    got = import_fhir(_bundle(_request("dnp", doNotPerform=True)), as_of=AS_OF)
+    assert got.patient.treatments == []
+    assert any("doNotPerform" in w for w in got.warnings)

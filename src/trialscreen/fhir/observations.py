@@ -286,9 +286,16 @@ def _answer(concept: fr.CodeableConcept, answers: dict[str, float]) -> float | N
 
 
 def _range(part: fr.ObservationComponent) -> ReferenceRange | None:
-    if not part.reference_range:
+    """The one reference range of the value, in the value's unit. Several ranges (by sex,
+    age, population: which applies is not read) or a range in another unit (an AST range
+    in ukat/L beside a value in U/L) give none: the limit is then unknown, not wrong."""
+    if not part.reference_range or len(part.reference_range) > 1:
         return None
     first = part.reference_range[0]
+    unit = part.value_quantity.ucum_unit() if part.value_quantity else None
+    for bound in (first.low, first.high):
+        if bound is not None and bound.ucum_unit() not in (None, unit):
+            return None
     low = first.low.value if first.low else None
     high = first.high.value if first.high else None
     return None if low is None and high is None else ReferenceRange(low=low, high=high)

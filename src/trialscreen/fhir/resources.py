@@ -172,6 +172,8 @@ class MedicationUse(Resource):
     """MedicationRequest, MedicationStatement and MedicationAdministration: the shared fields."""
 
     status: str | None = None
+    intent: str | None = None  # MedicationRequest: proposal, plan, order, ...
+    do_not_perform: bool | None = None  # MedicationRequest: an order NOT to give it
     reason_code: list[CodeableConcept] = []
     reason_reference: list[Reference] = []
     medication_codeable_concept: CodeableConcept | None = None

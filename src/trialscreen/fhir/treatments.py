@@ -136,7 +136,12 @@ def map_medication(
     if use.status in _NOT_GIVEN:
         warn(f"skipped: status {use.status!r}")
         return None
+    if use.do_not_perform:
+        warn("skipped: doNotPerform (an order not to give it)")
+        return None
     status = _MEDICATION_STATUS.get(use.status or "")
+    if kind == "MedicationRequest" and use.intent in ("proposal", "plan"):
+        status = "planned"  # proposed or planned, not (yet) given: no evidence either way
     if use.status is not None and status is None:
         warn(f"status {use.status!r} not known; left out")
     concept = _medication_concept(use, resolve, warn)

@@ -111,6 +111,7 @@ UNREAD_FLAGS = frozenset(
         "window_reach",
         "label_unread",
         "budget",  # the compile budget was spent: the rest of the bullet is not read
+        "target_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged

@@ -647,7 +647,12 @@ def _cut(first: str, second: str) -> bool:
         return False
     unclosed = first.count("(") > first.count(")")
     closes = second.count(")") > second.count("(")
-    return (second[0].islower() and bool(_CUT_END.search(first))) or (unclosed and closes)
+    # "... and primary mediastinal B cell" / "lymphoma.": a lower-case tail of a few words
+    # after a line with no end of its own is that line's end, not a criterion
+    tail = (
+        second[0].islower() and len(second.split()) <= 3 and not re.search(r"[.;:!?)]\s*$", first)
+    )
+    return (second[0].islower() and bool(_CUT_END.search(first))) or (unclosed and closes) or tail
 
 
 _SEX_AGE_GROUPS = r"women|men|males?|females?|children|child"

@@ -1587,6 +1587,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             # "(1 day for hydroxyurea)": a shorter wait is an exception to the longer one
             # (which does not then apply to it), not a second requirement
             odd += ("wait_unread",)
+        if _tokens(c, "CONCEPT"):
+            # "since prior resection of lung disease": what the surgery was of (or for) is a
+            # qualifier the wait does not read; any surgery is not what it means
+            odd += ("target_unread",)
         if refs:
             span = span_of(c)
             items: list[Predicate] = [
