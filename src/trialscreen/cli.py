@@ -588,7 +588,9 @@ def screen_cohort_cmd(
 
 def emit_lines(rows: list[dict[str, Any]]) -> None:
     """Rows as NDJSON on stdout, flushed."""
-    sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    from trialscreen.cohort_output import ndjson
+
+    sys.stdout.write(ndjson(rows))
     sys.stdout.flush()
 
 

@@ -140,12 +140,16 @@ class CohortOutput:
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         """One patient's rows, written together and flushed."""
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        self.handle.write(text.encode("utf-8"))
+        self.handle.write(ndjson(rows).encode("utf-8"))
         self.handle.flush()
 
     def close(self) -> None:
         self.handle.close()
+
+
+def ndjson(rows: list[dict[str, Any]]) -> str:
+    """Rows as NDJSON text, one JSON object a line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
 def _lock(handle: IO[bytes], path: Path) -> None:

@@ -710,9 +710,7 @@ def class_left_open(node: HasConcept, present: list[ConceptFact]) -> bool:
     named itself ("Active headache", a headache resolved) is settled by its entry."""
     if node.timing != "current" and node.within_days is None:
         return False
-    if any(f.concept == node.concept for f in present):
-        return False
-    return concepts.known(node.concept) and concepts.get(node.concept).category == "condition"
+    return _is_condition(node.concept) and all(f.concept != node.concept for f in present)
 
 
 def since_last(present: list[ConceptFact], as_of: dt.date) -> tuple[int, bool] | None:

@@ -46,6 +46,7 @@ from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import (
     BELOW_NORMAL_OPEN,
     EITHER_OR_BOTH,
+    INTEGER_BAND,
     SCALES_PAIRED,
     AgeCompare,
     AllOf,
@@ -102,6 +103,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
     missing, old, exact = (label,), (f"{label} (recent)",), (f"{label} (exact value)",)
     no_range = (f"{label} reference range",)
     below_open = BELOW_NORMAL_OPEN in node.flags
+    band = INTEGER_BAND in node.flags
     t = node.threshold
     if not isinstance(t, NormalMultiple) and t.canonical is None:
         return _const(None)
@@ -119,7 +121,7 @@ def _plan_lab_compare(node: LabCompare) -> Plan:
         met = lab_met(fact, op, low, high)
         if met is None:
             return None, (no_range if low != high else exact)
-        if not met and (below_open or in_band_gap(node, fact.value)):
+        if not met and (below_open or (band and in_band_gap(node, fact.value))):
             return None, _NONE
         return met, _NONE
 

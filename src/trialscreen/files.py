@@ -51,14 +51,6 @@ def check_regular(path: Path) -> os.stat_result:
     return status
 
 
-def is_regular(path: Path) -> bool:
-    """Is the path (links followed) a regular file?"""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
-
-
 def read_bytes(path: Path, limit: int) -> bytes:
     """The whole file, if it is a regular file of at most `limit` bytes."""
     check_regular(path)

@@ -63,6 +63,7 @@ from trialscreen.model.predicate import (
     TimeSince,
     Unparsed,
     leaves,
+    map_leaves,
     walk,
 )
 from trialscreen.model.trial import CriterionKind
@@ -845,16 +846,12 @@ def _pair_scales(nodes: list[Predicate]) -> list[Predicate]:
     if len(scales) < 2:
         return nodes
 
-    def mark(node: Predicate) -> Predicate:
-        if isinstance(node, ScoreCompare) and node.scale in _PERFORMANCE:
-            return node.model_copy(update={"flags": (*node.flags, SCALES_PAIRED)})
-        if isinstance(node, Not):
-            return node.model_copy(update={"item": mark(node.item)})
-        if isinstance(node, (AllOf, AnyOf)):
-            return node.model_copy(update={"items": tuple(mark(i) for i in node.items)})
-        return node
+    def mark(leaf: Predicate) -> Predicate:
+        if isinstance(leaf, ScoreCompare) and leaf.scale in _PERFORMANCE:
+            return leaf.model_copy(update={"flags": (*leaf.flags, SCALES_PAIRED)})
+        return leaf
 
-    return [mark(n) for n in nodes]
+    return [map_leaves(n, mark) for n in nodes]
 
 
 def _either_or_both(node: Predicate, excluding: bool) -> Predicate:

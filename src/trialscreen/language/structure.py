@@ -43,6 +43,7 @@ from trialscreen.model.predicate import (
     SexIs,
     Unparsed,
     leaves,
+    map_leaves,
     walk,
 )
 from trialscreen.model.trial import Criterion, Heading, Trial
@@ -130,7 +131,7 @@ def _permitted_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
         for c in out
         if any(f.startswith("structure:permission (") for f in c.flags)
         for leaf in leaves(c.predicate)
-        if isinstance(leaf, HasConcept)
+        if isinstance(leaf, HasConcept) and concepts.known(leaf.concept)
     }
     if not allowed:
         return
@@ -144,32 +145,34 @@ def _permitted_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
 
 def _except_allowed(node: Predicate, allowed: set[str]) -> Predicate:
     """The node with every allowed narrower concept an exception of the leaves that cover it."""
-    if isinstance(node, HasConcept):
-        try:
-            narrower = {
-                a for a in allowed if a != node.concept and node.concept in concepts.ancestors(a)
-            }
-        except KeyError:
-            return node
-        extra = tuple(sorted(narrower - set(node.except_concepts)))
+
+    def except_in(leaf: Predicate) -> Predicate:
+        if not isinstance(leaf, HasConcept) or not concepts.known(leaf.concept):
+            return leaf
+        narrower = {
+            a for a in allowed if a != leaf.concept and leaf.concept in concepts.ancestors(a)
+        }
+        extra = tuple(sorted(narrower - set(leaf.except_concepts)))
         if not extra:
-            return node
-        return node.model_copy(update={"except_concepts": (*node.except_concepts, *extra)})
-    if isinstance(node, Not):
-        item = _except_allowed(node.item, allowed)
-        return node if item is node.item else node.model_copy(update={"item": item})
-    if isinstance(node, (AllOf, AnyOf)):
-        items = tuple(_except_allowed(i, allowed) for i in node.items)
-        if all(a is b for a, b in zip(items, node.items, strict=True)):
-            return node
-        return node.model_copy(update={"items": items})
-    return node
+            return leaf
+        return leaf.model_copy(update={"except_concepts": (*leaf.except_concepts, *extra)})
+
+    return map_leaves(node, except_in)
 
 
 def _bare_condition(text: str) -> str | None:
     """The condition a bullet only names ("Rheumatoid Arthritis", "Psoriasis:"), else None."""
     found = concepts.lookup(text.strip().rstrip(":.;").strip())
     return found.id if found is not None and found.category == "condition" else None
+
+
+def _or_another(c: CompiledCriterion, others: Sequence[Predicate], why: str) -> Predicate:
+    """The bullet's own reading, or (if the bullets beside it are alternatives, which is not
+    known: `why`) one of theirs: met with its own, not met with none, open with another."""
+    span = c.predicate.span
+    doubt = Unparsed(text=c.text, reason=why, span=span)
+    either = others[0] if len(others) == 1 else AnyOf(items=tuple(others), span=span)
+    return AnyOf(items=(c.predicate, AllOf(items=(either, doubt), span=span)), span=span)
 
 
 def _cohort_blocks(
@@ -199,18 +202,12 @@ def _cohort_blocks(
             others = sorted({cid for o, cid in named.items() if cid != named[p] and cid})
             if c.status == "compiled" and others:
                 # the head itself: this disease, or (if the blocks are alternatives) another's
-                span = c.predicate.span
-                doubt = Unparsed(text=c.text, reason="the cohorts may be alternatives", span=span)
-                alts = [HasConcept(concept=cid, span=span) for cid in others]
-                either = alts[0] if len(alts) == 1 else AnyOf(items=tuple(alts), span=span)
-                node = AnyOf(
-                    items=(c.predicate, AllOf(items=(either, doubt), span=span)), span=span
-                )
+                alts = [HasConcept(concept=cid, span=c.predicate.span) for cid in others]
                 names = ", ".join(concepts.get(cid).name for cid in others)
                 out[p] = _flag(
                     c,
                     "one of several disease cohorts",
-                    predicate=node,
+                    predicate=_or_another(c, alts, "the cohorts may be alternatives"),
                     canonical=f"{c.canonical} (or, if the cohorts are alternatives, {names})",
                 )
             label = trial.bullets[p].text.strip().rstrip(":.;").strip()
@@ -271,17 +268,11 @@ def _alternative_diagnoses(trial: Trial, out: list[CompiledCriterion]) -> None:
             others = [listed[o] for o in rows if o != r and render(listed[o]) != render(mine)]
             if not others:
                 continue
-            span = c.predicate.span
-            doubt = Unparsed(
-                text=c.text, reason="the diagnoses listed may be alternatives", span=span
-            )
-            either = others[0] if len(others) == 1 else AnyOf(items=tuple(others), span=span)
-            node = AnyOf(items=(c.predicate, AllOf(items=(either, doubt), span=span)), span=span)
             names = ", ".join(render(o) for o in others)
             out[r] = _flag(
                 c,
                 "one of several diagnoses listed (alternatives?)",
-                predicate=node,
+                predicate=_or_another(c, others, "the diagnoses listed may be alternatives"),
                 canonical=f"{c.canonical} (or, if alternatives, one of: {names})",
             )
 
@@ -938,12 +929,7 @@ def _disease_cohorts(sections: tuple[str, ...]) -> frozenset[str]:
     them ("Rheumatoid Arthritis", "Psoriatic arthritis", "Crohn's disease"): cohorts, each list
     for the patients with that disease (one such label is more often the trial's own topic)."""
     labels = {part for section in sections for part in section.split(" / ")}
-    named = {
-        label
-        for label in labels
-        if (found := concepts.lookup(label.strip().rstrip(":").strip())) is not None
-        and found.category == "condition"
-    }
+    named = {label for label in labels if _bare_condition(label) is not None}
     return frozenset(named) if len(named) >= 2 else frozenset()
 
 

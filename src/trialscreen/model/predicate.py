@@ -8,6 +8,7 @@ time, so evaluation compares floats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -354,6 +355,24 @@ def leaves(node: Predicate) -> list[Predicate]:
     if isinstance(node, Conditional):
         return leaves(node.otherwise) + leaves(node.then)
     return [node]
+
+
+def map_leaves(node: Predicate, change: Callable[[Predicate], Predicate]) -> Predicate:
+    """The tree with each leaf replaced by `change(leaf)`; the node itself where nothing
+    changed (so `is` tells whether anything did)."""
+    if isinstance(node, (AllOf, AnyOf)):
+        items = tuple(map_leaves(item, change) for item in node.items)
+        same = all(a is b for a, b in zip(items, node.items, strict=True))
+        return node if same else node.model_copy(update={"items": items})
+    if isinstance(node, Not):
+        item = map_leaves(node.item, change)
+        return node if item is node.item else node.model_copy(update={"item": item})
+    if isinstance(node, Conditional):
+        then, otherwise = map_leaves(node.then, change), map_leaves(node.otherwise, change)
+        if then is node.then and otherwise is node.otherwise:
+            return node
+        return node.model_copy(update={"then": then, "otherwise": otherwise})
+    return change(node)
 
 
 def node_kind(cls: type[_Node]) -> str:
