@@ -14,7 +14,7 @@ from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
 from trialscreen.records import PatientError, RecordCheck, check_record, read_patient
-from trialscreen.screening import Outcome, TrialResult, judge
+from trialscreen.screening import Outcome, TrialResult, judge, not_screened
 from trialscreen.screening import screen as _screen
 from trialscreen.trials.load import load_trials
 
@@ -95,6 +95,9 @@ def match(
     the criterion that failed."""
     from trialscreen.fastpath import trial_plan
 
+    refused = not_screened(patient)
+    if refused is not None:
+        raise PatientError(refused)
     facts = build_facts(patient)
     filters = Filters(status, phase, condition, country, min_relevance)
     report = _match(facts, trials, [trial_plan(t) for t in trials], filters)

@@ -39,7 +39,7 @@ from trialscreen.messages import one_line
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
 from trialscreen.records import PatientError
-from trialscreen.screening import compiled_bullets, judge, screen
+from trialscreen.screening import compiled_bullets, judge, not_screened, screen
 from trialscreen.store import default_store_path, engine_version
 from trialscreen.trials.catalogue import Catalogue, PhraseMemory
 from trialscreen.trials.load import LoadReport, default_trials_path, load_records
@@ -305,7 +305,11 @@ def _day(as_of: str | None) -> dt.date | None:
         fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
 
 
-def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], list[str]]:
+def _patient(
+    path: Path, as_of: str | None, screened: bool = True
+) -> tuple[Patient, dict[str, str], list[str]]:
+    """The patient of a file, its warnings said; a patient who is not screened (one who died
+    before the screening date) fails here when the command screens."""
     day = _day(as_of)
     try:
         got = read_patient_input(path, day)
@@ -313,6 +317,9 @@ def _patient(path: Path, as_of: str | None) -> tuple[Patient, dict[str, str], li
         fail(str(exc))
     for line in got.warnings:
         say("warning", "yellow", line)
+    refused = not_screened(got.patient) if screened else None
+    if refused is not None:
+        fail(f"{path}: {refused} (--as-of)")
     return got.patient, got.provenance, got.warnings
 
 
@@ -735,7 +742,7 @@ def schema_cmd() -> None:
 @app.command("import-fhir")
 def import_fhir_cmd(bundle: Path, as_of: str = AS_OF_OPT, as_json: bool = JSON_OPT) -> None:
     """The patient record a FHIR Bundle or NDJSON export maps to, with each field's source."""
-    record, provenance, warnings = _patient(bundle, as_of)
+    record, provenance, warnings = _patient(bundle, as_of, screened=False)
     doc = {
         "patient": json.loads(record.model_dump_json(exclude_none=True)),
         "provenance": provenance,

@@ -25,6 +25,7 @@ from trialscreen.fastpath import TrialPlan, screen_plan, trial_plan
 from trialscreen.model.patient import Patient
 from trialscreen.model.trial import Trial
 from trialscreen.records import PatientError, check_record
+from trialscreen.screening import not_screened
 
 _SHARED: dict[str, Any] = {}  # plans and trials, set before the worker processes fork
 
@@ -163,6 +164,10 @@ def screen_source(source: Source) -> tuple[str | None, list[dict[str, Any]], str
     key = patient_key(patient)
     if key in skip:
         return patient.id, [], None
+    refused = not_screened(patient)
+    if refused is not None:  # a row saying so, no trial rows; not an input error
+        summary = {"type": "summary", "patient": patient.id, "patient_key": key, "trials": 0}
+        return patient.id, [{**summary, "not_screened": refused, "warnings": warnings}], None
     facts = build_facts(patient)
     rows = []
     verdicts: Counter[str] = Counter()

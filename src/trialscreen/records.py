@@ -226,6 +226,12 @@ def record_problems(patient: Patient) -> list[Problem]:
             found.append(Problem(f"treatments[{i}].status", "absent (never received) with a date"))
     if patient.birth_date and patient.birth_date > patient.as_of:
         found.append(Problem("birth_date", f"{patient.birth_date} is after as_of {patient.as_of}"))
+    if patient.death_date is not None:
+        if patient.deceased is False:
+            found.append(Problem("deceased", f"false, with death_date {patient.death_date}"))
+        if patient.birth_date and patient.death_date < patient.birth_date:
+            message = f"{patient.death_date} is before birth_date {patient.birth_date}"
+            found.append(Problem("death_date", message))
     return found
 
 

@@ -17,6 +17,7 @@ from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
 from trialscreen.model.predicate import AgeCompare, AgeUnit, NoConstraint, Predicate, SexIs
 from trialscreen.model.trial import AgeLimit, CriterionKind, Trial
+from trialscreen.records import PatientError
 
 Outcome = Literal["pass", "fail", "unknown", "no_constraint"]
 Verdict = Literal["eligible", "ineligible", "undetermined", "no_criteria"]
@@ -348,8 +349,27 @@ def rank_needs(outcomes: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
     return ranked + (["manual review"] if manual else [])
 
 
+def not_screened(patient: Patient) -> str | None:
+    """Why a patient is not screened at all (None: screened): they died on or before the
+    screening date. A trial's criteria say nothing about this; a list of trials "eligible" for
+    a patient who has died would be a wrong answer, so every command refuses them (a cohort
+    keeps a row saying so). Screening as of an earlier day is allowed."""
+    if patient.death_date is not None and patient.death_date <= patient.as_of:
+        return (
+            f"patient {patient.id} died on {patient.death_date} (screening date "
+            f"{patient.as_of}): not screened; a screening date before death screens as of then"
+        )
+    if patient.death_date is None and patient.deceased:
+        return f"patient {patient.id} is recorded as deceased: not screened"
+    return None
+
+
 def screen(patient: Patient, trials: list[Trial]) -> list[TrialResult]:
-    """Screen one patient against trials, in the given order."""
+    """Screen one patient against trials, in the given order; PatientError when the patient
+    is not screened (`not_screened`)."""
+    refused = not_screened(patient)
+    if refused is not None:
+        raise PatientError(refused)
     facts = build_facts(patient)
     return [screen_trial(trial, facts) for trial in trials]
 

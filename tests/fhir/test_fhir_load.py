@@ -199,8 +199,8 @@ def test_patient_without_id_gender_unknown_value_and_deceased() -> None:
         "Patient/abc-1: no id; the record is named 'abc-1'",
         "Patient/abc-1: gender 'F' not known; left out",
         "Patient/abc-1: birthDate '19xx' is not a FHIR date; left out",
-        "Patient/abc-1: the patient is deceased (deceasedBoolean)",
     ]
+    assert (result.patient.deceased, result.patient.death_date) == (True, None)
 
 
 def test_record_json_round_trips_with_provenance() -> None:

@@ -45,8 +45,10 @@ def test_every_bundle_imports(path: Path) -> None:
     assert patient.sex == "female" and patient.birth_date is not None
     assert any(c.code == "254837009" or c.system == "snomed" for c in patient.conditions)
     assert patient.treatments
-    # Synthea R4 bundles are clean: the only warning is a deceased patient.
-    assert all(w.endswith(")") and ": the patient is deceased (" in w for w in result.warnings)
+    # Synthea R4 bundles are clean; a deceased patient is a field of the record, not a warning
+    assert result.warnings == []
+    assert patient.deceased in (None, True)
+    assert (patient.death_date is not None) == bool(patient.deceased)
     for field in ("observations", "conditions", "treatments"):
         for index, item in enumerate(getattr(patient, field)):
             assert result.provenance[f"{field}[{index}]"] == item.source
@@ -154,10 +156,10 @@ def test_santos_neutrophils_her2_and_brachytherapy() -> None:
 def test_shiloh_biggest_bundle_deceased_radiotherapy_course() -> None:
     result = bundle("Shiloh191_Weber641")
     patient = result.patient
-    assert result.warnings == [
-        "Patient/3bcf032e-f315-2fc2-e533-a646de882a7e: "
-        "the patient is deceased (2011-01-19T21:13:29-05:00)"
-    ]
+    assert result.warnings == []
+    # deceasedDateTime 2011-01-19T21:13:29-05:00: the day written, no time-zone shift
+    assert (patient.deceased, patient.death_date) == (True, dt.date(2011, 1, 19))
+    assert result.provenance["death_date"] == "Patient/3bcf032e-f315-2fc2-e533-a646de882a7e"
     (hb,) = by_source(patient, "Observation/f0ec474d-8d5c-92c8-3591-2c8c79fdcf53")
     assert isinstance(hb, Observation)
     assert (hb.code, hb.value, hb.unit, hb.date) == ("718-7", 14.426, "g/dL", dt.date(2003, 8, 18))

@@ -144,9 +144,16 @@ class _Builder:
             born = fr.read_date(found.birth_date, "birthDate", warn)
         fields["birth_date"] = born
         if found.deceased_date_time or found.deceased_boolean:
-            warn(f"the patient is deceased ({found.deceased_date_time or 'deceasedBoolean'})")
-        for name in ("id", "sex", "birth_date"):
-            if fields[name] is not None:
+            fields["deceased"] = True
+            # a partial date reads as its first day: not screened from then on (screening.py)
+            died, _ = fr.fhir_date(found.deceased_date_time)
+            if died is None and found.deceased_date_time:
+                warn(f"deceasedDateTime {found.deceased_date_time!r} is not a FHIR date")
+            fields["death_date"] = died
+        elif found.deceased_boolean is False:
+            fields["deceased"] = False
+        for name in ("id", "sex", "birth_date", "deceased", "death_date"):
+            if fields.get(name) is not None:
                 self.provenance[name] = label
         return fields
 

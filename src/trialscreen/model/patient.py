@@ -146,6 +146,14 @@ FIELD_DOCS: dict[str, dict[str, tuple[str, list[Any]]]] = {
         "birth_date": (f"date of birth ({_DATE}; a year gives an age interval)", ["1961-04-02"]),
         "age": ("age in years, when there is no birth date (a whole number: that year)", [65]),
         "sex": ("female, male, other or unknown", ["female"]),
+        "deceased": (
+            "true when the patient has died: not screened as of a day on or after death",
+            [True],
+        ),
+        "death_date": (
+            f"the day the patient died ({_DATE}); screening as of an earlier day is allowed",
+            ["2026-03-01"],
+        ),
         "observations": ("labs, vital signs and scores", []),
         "conditions": ("diagnoses, with those known absent", []),
         "treatments": ("drugs, radiotherapy, surgery and procedures", []),
@@ -296,6 +304,10 @@ class Patient(_Record):
     menopausal_status: Literal["premenopausal", "perimenopausal", "postmenopausal"] | None = None
     life_expectancy_months: float | None = Field(default=None, ge=0)
     healthy_volunteer: bool | None = None
+    # a patient who died on or before as_of is not screened (trialscreen.screening.not_screened);
+    # death_date implies deceased; a FHIR import fills both from Patient.deceased[x]
+    deceased: bool | None = None
+    death_date: RecordDate | None = None
     # how many regimens (lines of treatment) of a kind the patient has had before the screening
     # date, counted completely: {"chemotherapy": 2, "lines of therapy": 3}; a key is a treatment
     # name the lexicon knows, or "lines of therapy" (every line of treatment for the disease
