@@ -212,3 +212,35 @@ def test_record_json_round_trips_with_provenance() -> None:
     json.dumps(record)  # plain JSON
     body = {key: value for key, value in record.items() if key != "provenance"}
     assert Patient.model_validate(body) == result.patient
+
+
+@pytest.mark.parametrize(
+    ("gender", "birth_sex", "sex", "warned"),
+    [
+        ("female", "F", "female", False),
+        ("female", None, "female", False),
+        (None, "M", "male", False),
+        ("unknown", "F", "female", False),
+        ("other", "UNK", "other", False),
+        # administrative gender and birth sex differ: which one a trial means is a person's call
+        ("male", "F", None, True),
+        ("female", "M", None, True),
+    ],
+)
+def test_sex_from_gender_and_us_core_birth_sex(
+    gender: str | None, birth_sex: str | None, sex: str | None, warned: bool
+) -> None:
+    patient: dict[str, object] = {"resourceType": "Patient", "id": "p1"}
+    if gender:
+        patient["gender"] = gender
+    if birth_sex:
+        patient["extension"] = [
+            {
+                "url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex",
+                "valueCode": birth_sex,
+            }
+        ]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": patient}]}
+    result = import_fhir(bundle, as_of=AS_OF)
+    assert result.patient.sex == sex
+    assert any("birth sex" in w for w in result.warnings) == warned

@@ -276,3 +276,48 @@ def test_an_order_not_to_give_a_drug_is_left_out_with_a_warning() -> None:
     got = import_fhir(_bundle(_request("dnp", doNotPerform=True)), as_of=AS_OF)
     assert got.patient.treatments == []
     assert any("doNotPerform" in w for w in got.warnings)
+
+
+@pytest.mark.parametrize(
+    ("abatement", "clinical", "status"),
+    [
+        ({"abatementBoolean": True}, None, "resolved"),
+        ({"abatementString": "in childhood"}, None, "resolved"),
+        ({"abatementAge": {"value": 12, "unit": "a"}}, None, "resolved"),
+        ({"abatementRange": {"low": {"value": 10, "unit": "a"}}}, None, "resolved"),
+        ({"abatementBoolean": False}, None, "active"),
+        ({"abatementString": "  "}, None, "active"),
+        # FHIR con-4: an abated condition is not active; the two disagree, so it is open
+        ({"abatementDateTime": "2020-01-01"}, "active", "suspected"),
+        ({"abatementString": "2019"}, "resolved", "resolved"),
+    ],
+)
+def test_any_abatement_ends_a_condition(
+    abatement: dict[str, object], clinical: str | None, status: str
+) -> None:
+    """An abatement written as text, an age, a range or `true` ended the condition (it was
+    read as active: "no active hepatitis" would have failed a patient cured in childhood)."""
+    resource: dict[str, object] = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": {"reference": "Patient/p1"},
+        "code": {
+            "coding": [{"system": "http://snomed.info/sct", "code": "66071002"}],
+            "text": "Hepatitis B",
+        },
+        **abatement,
+    }
+    if clinical:
+        resource["clinicalStatus"] = {"coding": [{"code": clinical}]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1", "gender": "male"}},
+            {"resource": resource},
+        ],
+    }
+    result = import_fhir(bundle, as_of=AS_OF)
+    (cond,) = result.patient.conditions
+    assert cond.status == status
+    assert any("abatement" in w for w in result.warnings) == (status == "suspected")

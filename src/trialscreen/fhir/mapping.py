@@ -32,6 +32,7 @@ _MODELS: dict[str, type[fr.Resource]] = {
     "Procedure": fr.Procedure,
 }
 _SEX = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+_BIRTH_SEX = {"F": "female", "M": "male"}
 M = TypeVar("M", bound=fr.Resource)
 Warn = Callable[[str], None]
 
@@ -64,6 +65,20 @@ def to_record_json(result: FhirImport) -> dict[str, Any]:
     record = result.patient.model_dump(mode="json", exclude_none=True)
     record["provenance"] = dict(result.provenance)
     return record
+
+
+def _sex(found: fr.Patient, warn: Warn) -> str | None:
+    """The record's sex from Patient.gender (administrative) and the US Core birth sex
+    extension: the two agree, or one is there; when they differ, which one a trial's "women"
+    or "men" means is a person's call, so sex is left out with a warning."""
+    gender = _SEX.get(found.gender or "")
+    if found.gender and gender is None:
+        warn(f"gender {found.gender!r} not known; left out")
+    born = _BIRTH_SEX.get(found.birth_sex() or "")
+    if born is None or gender in (None, "unknown", born):
+        return born or gender
+    warn(f"gender {found.gender!r} and birth sex {found.birth_sex()!r} differ: sex left out")
+    return None
 
 
 @dataclass
@@ -132,9 +147,7 @@ class _Builder:
         fields: dict[str, Any] = {"id": found.id or fallback}
         if not found.id:
             warn(f"no id; the record is named {fallback!r}")
-        fields["sex"] = _SEX.get(found.gender or "")
-        if found.gender and fields["sex"] is None:
-            warn(f"gender {found.gender!r} not known; left out")
+        fields["sex"] = _sex(found, warn)
         born, exact = fr.fhir_date(found.birth_date)
         if born is not None and not exact and found.birth_date:  # an age interval (dates.py)
             warn(f"birthDate {found.birth_date!r} is a partial date; ages are read as an interval")

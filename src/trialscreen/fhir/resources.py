@@ -162,6 +162,22 @@ class Condition(Resource):
     onset_period: Period | None = None
     abatement_date_time: str | None = None
     abatement_period: Period | None = None
+    # abatement without a day: it ended, when is not read
+    abatement_boolean: bool | None = None
+    abatement_string: str | None = None
+    abatement_age: dict[str, Any] | None = None
+    abatement_range: dict[str, Any] | None = None
+
+    def abated(self) -> bool:
+        """Whether any abatement[x] says the condition has ended."""
+        return bool(
+            self.abatement_date_time
+            or self.abatement_period
+            or self.abatement_boolean
+            or (self.abatement_string or "").strip()
+            or self.abatement_age
+            or self.abatement_range
+        )
 
 
 class Medication(Resource):
@@ -193,11 +209,23 @@ class Procedure(Resource):
     performed_period: Period | None = None
 
 
+BIRTH_SEX = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"
+
+
 class Patient(Resource):
     gender: str | None = None
+    extension: list[dict[str, Any]] = []
     birth_date: str | None = None
     deceased_boolean: bool | None = None
     deceased_date_time: str | None = None
+
+    def birth_sex(self) -> str | None:
+        """US Core birth sex (valueCode F, M, UNK), when the extension is there."""
+        for item in self.extension:
+            if isinstance(item, dict) and item.get("url") == BIRTH_SEX:
+                code = item.get("valueCode")
+                return code if isinstance(code, str) else None
+        return None
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.+\-Z]*)?")

@@ -122,7 +122,9 @@ def map_condition(cond: fr.Condition, source: str, warn: Warn) -> Condition | No
         code=coding.code if coding else None,
         system=_system(coding),
         stage=_stage(cond, warn),
-        status=_condition_status(_status_code(cond.clinical_status), verification, end, warn),
+        status=_condition_status(
+            _status_code(cond.clinical_status), verification, cond.abated(), warn
+        ),
         onset=fr.read_date(onset_text, "onset", warn),
         end=end,
         source=source,
@@ -280,8 +282,12 @@ def _medication_code(raw: dict[str, Any] | None) -> fr.CodeableConcept | None:
 
 
 def _condition_status(
-    clinical: str | None, verification: str | None, end: dt.date | None, warn: Warn
+    clinical: str | None, verification: str | None, abated: bool, warn: Warn
 ) -> ConditionStatus:
+    """The record's status; an abatement[x] of any kind (a date, an age, "true", text) with no
+    clinicalStatus means it ended. With clinicalStatus active the newer word is not known: FHIR
+    says an abated condition is not active (con-4), so the two disagree and it is suspected
+    (open) with a warning."""
     if verification == "refuted":
         return "absent"
     if clinical in _RESOLVED:
@@ -290,8 +296,11 @@ def _condition_status(
         return "suspected"
     if clinical is not None and clinical not in _ACTIVE:
         warn(f"clinicalStatus {clinical!r} not known; read as active")
-    if clinical is None and end is not None:
-        return "resolved"
+    if abated:
+        if clinical is None:
+            return "resolved"
+        warn(f"clinicalStatus {clinical!r} with an abatement: whether it is active is open")
+        return "suspected"
     return "active"
 
 
