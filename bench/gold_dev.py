@@ -50,7 +50,9 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold-dev"
 TSV = Path("facebook-ctp/data/ner/test_processed_medical_ner.tsv")
 MASK = "@NUMBER"
 BOUNDS = frozenset({"lower_bound", "upper_bound"})
-NUMERIC_KINDS = frozenset({"lab_compare", "score_compare", "age_compare", "life_expectancy"})
+NUMERIC_KINDS = frozenset(
+    {"lab_compare", "score_compare", "age_compare", "life_expectancy", "measure_compare"}
+)
 AGREES = {"lower_bound": frozenset({">=", ">"}), "upper_bound": frozenset({"<=", "<"})}
 DIRECTIONAL = frozenset({">=", ">", "<=", "<"})
 

@@ -44,6 +44,7 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    MeasureCompare,
     NoConstraint,
     NormalMultiple,
     Not,
@@ -435,6 +436,15 @@ def _eval_life_expectancy(node: LifeExpectancy, facts: PatientFacts) -> Result:
         f"{node.op} {shown(node.months)}",
         [ev],
     )
+
+
+def measure_unread(node: MeasureCompare) -> str:
+    """Why a measurement no lexicon holds is unknown (one wording for both evaluators)."""
+    return f"{node.measure!r} is a measurement the vocabulary does not hold: not read from a record"
+
+
+def _eval_measure_compare(node: MeasureCompare, facts: PatientFacts) -> Result:
+    return Result(None, measure_unread(node), [], [node.measure])
 
 
 def _eval_sex_is(node: SexIs, facts: PatientFacts) -> Result:

@@ -59,6 +59,7 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    MeasureCompare,
     NormalMultiple,
     Not,
     Predicate,
@@ -166,6 +167,15 @@ def _plan_life_expectancy(node: LifeExpectancy) -> Plan:
     def plan(facts: PatientFacts) -> Outcome:
         value = facts.patient.life_expectancy_months
         return (None, needs) if value is None else (compare(value, op, months), _NONE)
+
+    return plan
+
+
+def _plan_measure_compare(node: MeasureCompare) -> Plan:
+    needs = (node.measure,)
+
+    def plan(facts: PatientFacts) -> Outcome:
+        return None, needs
 
     return plan
 

@@ -38,6 +38,7 @@ _NUMERIC_KINDS = frozenset(
         "score_compare",
         "age_compare",
         "life_expectancy",
+        "measure_compare",
         "time_since",
         "concept_duration",
         "concept_onset",
@@ -204,6 +205,24 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
             for leaf in leaves(c.predicate)
         )
     ]
+    # typed, but only as measurements no lexicon holds (never decided): counted apart
+    measure_only = [
+        c
+        for c in typed
+        if all(
+            leaf.kind == "measure_compare"
+            for leaf in leaves(c.predicate)
+            if leaf.kind in _NUMERIC_KINDS
+            or getattr(leaf, "within_days", None) is not None
+            or getattr(leaf, "grade", None) is not None
+        )
+    ]
+    # compiled bullets made only of such measurements are read, but can never decide
+    never = sum(
+        1
+        for c in compiled
+        if c.status == "compiled" and all(x.kind == "measure_compare" for x in leaves(c.predicate))
+    )
     phrases: Counter[str] = Counter()
     for c in compiled:
         for piece in c.uncovered_text():
@@ -215,13 +234,16 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
         "status": {k: status.get(k, 0) for k in STATUSES},
         "share": {k: round(status.get(k, 0) / n, 4) for k in STATUSES},
         # bullets that can decide: fully read, or no constraint by the document's structure
-        "decidable_share": round((status["compiled"] + status["no_constraint"]) / n, 4),
+        # (compiled bullets made only of measurements no lexicon holds are left out)
+        "decidable_share": round((status["compiled"] - never + status["no_constraint"]) / n, 4),
+        "compiled_never_decide": never,
         # partial bullets whose unread parts stand as unknown conjuncts: they can fail, and
         # never pass alone (run-on pieces, "... and recovered")
         "sound_partial": sum(1 for c in compiled if "sound_partial" in c.flags),
         "numeric_bullets": len(numeric),
         "numeric_typed": len(typed),
         "numeric_typed_share": round(len(typed) / max(len(numeric), 1), 4),
+        "numeric_typed_measure_only": len(measure_only),
         "top_uncovered": [{"phrase": p, "count": k} for p, k in phrases.most_common(top)],
         "compile_seconds": round(seconds, 3),
         "bullets_per_second": round(len(compiled) / seconds, 1) if seconds else None,
@@ -232,11 +254,15 @@ def print_coverage(out: Console, doc: dict[str, Any]) -> None:
     out.print(f"trials {doc['trials']}, bullets {doc['bullets']}")
     for k, v in doc["status"].items():
         out.print(f"  {k:13} {v:7}  {doc['share'][k]:.1%}")
-    out.print(f"can decide (compiled or no constraint): {doc['decidable_share']:.1%}")
+    out.print(
+        f"can decide (compiled or no constraint): {doc['decidable_share']:.1%} (compiled but "
+        f"only measurements no lexicon holds, never deciding: {doc['compiled_never_decide']})"
+    )
     out.print(f"partial but sound (can fail, never pass alone): {doc['sound_partial']}")
     out.print(
         f"bullets with a comparator and a number: {doc['numeric_bullets']}, typed numeric "
-        f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%})"
+        f"predicates: {doc['numeric_typed']} ({doc['numeric_typed_share']:.1%}; of them "
+        f"{doc['numeric_typed_measure_only']} only as measurements no lexicon holds)"
     )
     out.print(f"compile: {doc['bullets_per_second']} bullets/s")
     table = Table("count", "uncovered phrase")

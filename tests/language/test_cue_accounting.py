@@ -45,6 +45,7 @@ LEAVES = (
     "score_compare",
     "age_compare",
     "life_expectancy",
+    "measure_compare",
     "sex_is",
     "has_concept",
     "time_since",

@@ -34,6 +34,7 @@ from trialscreen.language.joins import (
     or_ends_a_list,
     unless_tail,
 )
+from trialscreen.language.measures import merge_measures
 from trialscreen.language.normalize import Normalized, normalize
 from trialscreen.language.parser import get_parser
 from trialscreen.language.regimens import counted_under, limit_as_exclusion, lines_after_a_kind
@@ -1180,7 +1181,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         return _compile_run_on(text, pieces, kind, flags)
     norm = normalize(source)
     try:
-        tokens = _lex(norm.text)
+        tokens = merge_measures(_lex(norm.text), norm.text)
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
     budget = _Budget()

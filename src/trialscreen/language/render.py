@@ -28,6 +28,7 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    MeasureCompare,
     NoConstraint,
     NormalMultiple,
     Not,
@@ -80,7 +81,7 @@ def concept_label(concept_id: str) -> str:
     return concept_id
 
 
-def _threshold(node: LabCompare) -> str:
+def _threshold(node: LabCompare | MeasureCompare) -> str:
     t = node.threshold
     if isinstance(t, NormalMultiple):
         return f"{number(t.factor)} x {t.limit}"
@@ -117,6 +118,10 @@ def _render_life_expectancy(node: LifeExpectancy) -> str:
         if abs(value - round(value)) < 1e-6:
             return f"life expectancy {_op(node.op)} {number(round(value))} {unit}"
     return f"life expectancy {_op(node.op)} {number(node.months)} months"
+
+
+def _render_measure_compare(node: MeasureCompare) -> str:
+    return f"{node.measure} {_op(node.op)} {_threshold(node)}"
 
 
 def _render_sex_is(node: SexIs) -> str:

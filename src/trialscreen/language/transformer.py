@@ -54,9 +54,12 @@ from trialscreen.model.predicate import (
     HasConcept,
     LabCompare,
     LifeExpectancy,
+    MeasureCompare,
+    NormalMultiple,
     Not,
     Op,
     Predicate,
+    Quantity,
     RegimenCount,
     ScoreCompare,
     SexIs,
@@ -617,6 +620,24 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if windows and windows[0].after:
             node = node.model_copy(update={"flags": (*node.flags, "window_after")})
         return node
+
+    def measure_compare(self, c: list[Any]) -> Predicate:
+        """A measurement no lexicon holds, with its bound as written (language/measures.py)."""
+        name, bound = str(c[0]), _of(c, BoundSpec)[0]
+        span = span_of(c)
+        items: list[Predicate] = []
+        for op, value in bound.parts:
+            threshold: Quantity | NormalMultiple
+            if isinstance(value, MultipleSpec):
+                threshold = NormalMultiple(factor=value.factor, limit=value.limit)
+            else:
+                threshold = Quantity(value=value.value, unit=value.unit)
+            items.append(
+                MeasureCompare(
+                    measure=name, op=op, threshold=threshold, span=span, flags=bound.flags
+                )
+            )
+        return _all(items, span)
 
     def lab_value_first(self, c: list[Any]) -> Predicate:
         """The value written before the test's name: a bound on the test, as `lab_compare`."""

@@ -99,6 +99,19 @@ class LifeExpectancy(_Node):
     months: float
 
 
+class MeasureCompare(_Node):
+    """A measurement the vocabulary does not hold ("VAS < 40 mm", "PR interval > 200 msec"),
+    compared with a value. It is read, so the words around it are accounted for, but no
+    record value can be tied to a name no lexicon knows: it is always unknown and names the
+    measurement that would decide it (`measure`, as written; the threshold as written, no
+    canonical unit)."""
+
+    kind: Literal["measure_compare"] = "measure_compare"
+    measure: str
+    op: Op
+    threshold: Quantity | NormalMultiple
+
+
 class SexIs(_Node):
     """The patient's sex is the one named."""
 
@@ -290,6 +303,7 @@ Predicate = Annotated[
     | ScoreCompare
     | AgeCompare
     | LifeExpectancy
+    | MeasureCompare
     | SexIs
     | HasConcept
     | TimeSince
@@ -312,6 +326,7 @@ NODE_TYPES: tuple[type[_Node], ...] = (
     ScoreCompare,
     AgeCompare,
     LifeExpectancy,
+    MeasureCompare,
     SexIs,
     HasConcept,
     TimeSince,
