@@ -139,6 +139,37 @@ def test_a_run_on_bullet_is_split_at_its_labels() -> None:
     assert compiled.canonical.startswith("age >= 18 years and ECOG <= 2 and ANC >= 1500")
 
 
+def test_criteria_run_together_under_a_topic_label_are_pieces_of_their_own() -> None:
+    text = (
+        "Biologic therapy: At least 12 months since prior rituximab No prior interleukin-12 "
+        "Chemotherapy: At least 3 weeks since prior chemotherapy (6 weeks for mitomycin or "
+        "nitrosoureas) No concurrent chemotherapy"
+    )
+    pieces = split_run_on(text)
+    assert pieces is not None and [p.text for p in pieces] == [
+        "At least 12 months since prior rituximab",
+        "No prior interleukin-12",
+        "At least 3 weeks since prior chemotherapy (6 weeks for mitomycin or nitrosoureas)",
+        "No concurrent chemotherapy",
+    ]
+    assert all(text[p.start : p.start + len(p.text)] == p.text for p in pieces)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a permission may be about its neighbour (hydroxyurea is a chemotherapy): not cut
+        "Chemotherapy: At least 4 weeks since prior chemotherapy Prior hydroxyurea allowed",
+        "Chemotherapy: No prior chemotherapy except No more than 1 prior regimen of 5-FU",
+        # inside brackets: not cut
+        "Chemotherapy: At least 4 weeks since prior chemotherapy (No nitrosoureas)",
+    ],
+)
+def test_a_topic_piece_is_not_cut_where_its_sentences_may_depend_on_each_other(text: str) -> None:
+    pieces = split_run_on(text)
+    assert pieces is not None and len(pieces) == 1
+
+
 def test_a_sub_list_heading_governs_its_own_list_only() -> None:
     text = (
         "Exclusion Criteria\n\n"

@@ -72,10 +72,43 @@ def split_run_on(text: str) -> list[Piece] | None:
         label = here.group(1).lower()
         start = here.start() if label in SUBJECT_LABELS else here.end()
         for a, b in _around_placeholders(text, start, end, label in SUBJECT_LABELS):
-            body = text[a:b].rstrip()
-            if body.strip(" .;:"):
-                pieces.append(Piece(body, a, label))
+            for c, d in _sentences(text, a, b, label in SUBJECT_LABELS):
+                body = text[c:d].rstrip()
+                if body.strip(" .;:"):
+                    pieces.append(Piece(body, c, label))
     return pieces
+
+
+# where the sentences of a topic label's piece run into each other with no stop ("At least 12
+# months since prior rituximab No prior interleukin-12 No other concurrent immunotherapy"): a
+# capitalised opening word right after a word, a number or a closing bracket starts the next
+# criterion; each is required, as every piece is
+_SENTENCE_START = re.compile(
+    r"(?<=[A-Za-z0-9)\]%])\s+(?=(?:No|Not|At least|More than|Greater than|Less than|Fewer than|"
+    r"Prior|Previous|Recovered|Concurrent|Any|Must)\b)"
+)
+# a permission or an exception may be about its neighbours ("At least 4 weeks since prior
+# chemotherapy Prior hydroxyurea allowed"): such a piece is not split
+_ABOUT_OTHERS = re.compile(
+    r"(?i)\b(?:allowed|permitted|acceptable|eligible|except|excluding|unless|other than|"
+    r"apart from|however|but)\b"
+)
+
+
+def _sentences(text: str, start: int, end: int, subject: bool) -> list[tuple[int, int]]:
+    """text[start:end] cut where one criterion runs into the next (topic labels only; never
+    inside brackets, never where a permission or exception may be about its neighbours)."""
+    body = text[start:end]
+    if subject or _ABOUT_OTHERS.search(body):
+        return [(start, end)]
+    cuts = [
+        m.end()
+        for m in _SENTENCE_START.finditer(body)
+        if body[: m.start()].count("(") == body[: m.start()].count(")")
+        and body[: m.start()].count("[") == body[: m.start()].count("]")
+    ]
+    bounds = [0, *cuts, len(body)]
+    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 # a placeholder run into the sentences after it ("Chemotherapy: See Disease Characteristics At
