@@ -319,3 +319,60 @@ def test_scopes_not_read(text: str) -> None:
 )
 def test_not_a_placeholder_nor_consent_alone(text: str, kind: str) -> None:
     assert compile_criterion(text, kind).status in ("partial", "unparsed")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        # each bound keeps the time unit written after it
+        (
+            "Age at least 6 months and less than 6 years",
+            "inclusion",
+            "age >= 6 months and age < 6 years",
+        ),
+        ("aged >= 6 months and < 6 years", "inclusion", "age >= 6 months and age < 6 years"),
+        (
+            "Age greater than or equal to 2 years and less than or equal to 10 years.",
+            "inclusion",
+            "age >= 2 years and age <= 10 years",
+        ),
+        # "or" before a comparator: either bound of one subject
+        ("Age < 35 or > 75 years", "exclusion", "age < 35 years or age > 75 years"),
+        (
+            "Creatinine less than 1.5 mg/dL or less than 2 x ULN",
+            "inclusion",
+            "Creatinine < 1.5 mg/dL or Creatinine < 2 x ULN",
+        ),
+        (
+            "At least 1 and no more than 3 prior chemotherapy regimens",
+            "inclusion",
+            ">= 1 prior chemotherapy regimens and <= 3 prior chemotherapy regimens",
+        ),
+        # "and a": an article opens the next thing listed, it is no loose connective
+        (
+            "ECOG performance status of 0 or 1 and a life-expectancy of greater than 6 months.",
+            "inclusion",
+            "ECOG <= 1 and life expectancy > 6 months",
+        ),
+    ],
+)
+def test_two_bounds_written_in_words(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "cue"),
+    [
+        # "and" before a comparator joins a second clause: an exclusion's "and" may mean either
+        ("ANC < 1500/mm3 and less than 4 weeks since prior chemotherapy", "exclusion", "cue:and"),
+        ("ANC < 1500/mm3 and < 4 weeks since prior chemotherapy", "exclusion", "cue:and"),
+        # and an inclusion's "or" may mean both
+        ("ANC > 1500/mm3 or more than 4 weeks since prior chemotherapy", "inclusion", "cue:or"),
+    ],
+)
+def test_a_connective_before_a_comparator_joining_clauses_is_read_as_a_connective(
+    text: str, kind: str, cue: str
+) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert compiled.status == "partial" and cue in compiled.flags

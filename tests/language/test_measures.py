@@ -53,6 +53,16 @@ def test_a_measure_is_read_with_its_name_and_bound(text: str, measure: str, cano
         "T-score < -2.5",  # a negative number is not read
         "ISI ≥ 11 points",  # a word after the number
         "only subjects whose pain score > 4",  # a cue word before it
+        # a bracket after a condition defines it: not a measure beside it (review 11)
+        "Patients must not have hepatic dysfunction (liver function tests greater than 2 "
+        "times the upper limit of normal).",
+        "Children <18",  # a person: an age
+        "Tumor must be >= 5 mm",  # "must be" is no part of a name
+        "Antinuclear antibody titer > 1:160",  # a titre, not 1
+        "cardiac scan shows at least 50% ejection fraction",  # what is measured follows
+        "PSA doubling time < 10",  # a change, not a level
+        "weight loss of > 10%",
+        "with microscopic evidence Tumors ≥ 5 mm",  # two sentences run together
     ],
 )
 def test_no_measure_where_the_reading_is_not_unmistakable(text: str) -> None:
@@ -90,3 +100,25 @@ def test_the_reason_and_needs_name_the_measure_on_both_paths() -> None:
     assert "'IPSS' is a measurement the vocabulary does not hold" in row.reason
     assert fast.verdict == slow.verdict == "undetermined"
     assert "IPSS" in fast.needs
+
+
+def test_a_definition_bracket_keeps_the_bullet_from_deciding() -> None:
+    """Review 11 (m11-021): the bracket says what hepatic dysfunction is; fatty liver with
+    normal tests must not fail on the bare concept."""
+    text = (
+        "Patients must not have hepatic dysfunction (liver function tests greater than 2 times "
+        "the upper limit of normal)."
+    )
+    record: dict[str, Any] = {
+        "conditions": [{"name": "fatty liver disease", "status": "active"}],
+        "observations": [
+            {
+                "name": "ALT",
+                "value": 25,
+                "unit": "U/L",
+                "date": "2026-10-20",
+                "reference_range": {"low": 7, "high": 40},
+            },
+        ],
+    }
+    assert decide(text, "inclusion", **record) == "unknown"

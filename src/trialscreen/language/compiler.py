@@ -121,6 +121,7 @@ _NOISE_TYPES = frozenset(
     {
         "COMMA",
         "OR_NUM",
+        "OR_CMP",
         "AND_CMP",
         "COLON",
         "LPAR",
@@ -395,7 +396,10 @@ def _scales_side_by_side(clauses: list[tuple[int, int, Predicate]], tokens: list
         if (
             all(x and x <= _PERFORMANCE for x in scales)
             and scales[0] != scales[1]
-            and not any(t.type in ("_AND", "_OR", "OR_NUM", "_OR_ELSE") for t in tokens[end:start])
+            and not any(
+                t.type in ("_AND", "_OR", "OR_NUM", "OR_CMP", "AND_CMP", "_OR_ELSE")
+                for t in tokens[end:start]
+            )
         ):
             return True
     return False
@@ -482,7 +486,15 @@ def _list_after_wait(tokens: list[Token]) -> bool:
             continue
         close = next((j for j in range(i, len(tokens)) if tokens[j].type == "RPAR"), None)
         after = tokens[close + 1 : close + 3] if close is not None else []
-        if after and after[0].type in ("_OR", "_AND", "COMMA", "OR_NUM", "_OR_OTHER"):
+        if after and after[0].type in (
+            "_OR",
+            "_AND",
+            "COMMA",
+            "OR_NUM",
+            "OR_CMP",
+            "AND_CMP",
+            "_OR_OTHER",
+        ):
             if any(t.type == "CONCEPT" for t in after[1:]) or after[0].type != "COMMA":
                 return True
     return False
@@ -799,7 +811,8 @@ def _shared_relation(clauses: list[tuple[int, int, Predicate]], tokens: list[Tok
 
     for (_, end, before), (start, _, after) in zip(clauses, clauses[1:], strict=False):
         joined = any(
-            t.type in ("_OR", "OR_NUM", "_AND", "COMMA", "SLASH") for t in tokens[end:start]
+            t.type in ("_OR", "OR_NUM", "OR_CMP", "_AND", "AND_CMP", "COMMA", "SLASH")
+            for t in tokens[end:start]
         )
         if joined and allergy(before) != allergy(after):
             return True
@@ -1325,6 +1338,11 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # chemotherapy" in an exclusion list: does X exclude, or its absence?
             flags.append("negated_exclusion")
         node_flags = sorted({f for f in _all_flags(node)})
+        # "and"/"or" before a comparator that joined two clauses: read as the list reads them
+        # ("and" in an exclusion, "or" in an inclusion) it might mean the other way round
+        wrong_join = "and_clauses" if kind == "exclusion" else "or_clauses"
+        if wrong_join in node_flags:
+            flags.append(f"cue:{wrong_join.split('_')[0]}")
         unread = (
             any(f != "disqualifying_frame" for f in flags)
             or (kind == "exclusion" and "inclusion_only" in node_flags)
@@ -1457,7 +1475,9 @@ def _trailing_requirement(
     if joiner is None:
         return None
     recovered = tokens[joiner].type == "RECOVERED"  # "regimens and recovered" (not a time since)
-    if not recovered and (tokens[joiner].type != "_AND" or str(tokens[joiner]).lower() != "and"):
+    if not recovered and (
+        tokens[joiner].type not in ("_AND", "AND_CMP") or str(tokens[joiner]).lower() != "and"
+    ):
         return None
     if [c.word for c in cues] not in ([], ["and"]):
         return None

@@ -208,14 +208,14 @@ def _relates(token: Token) -> bool:
     return token.type in ("WORD", "CLASS", "WORD_LEVEL") and str(token).lower() in _RELATION_WORDS
 
 
-_CONNECTIVE = {"_OR": "or", "_AND": "and"}
+_CONNECTIVE = {"_OR": "or", "_AND": "and", "OR_CMP": "or", "AND_CMP": "and"}
 
 
 def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str) -> list[Cue]:
     """An "or" between two clauses of an inclusion (read AND), or an "and" between two clauses
     of an exclusion (read OR), would be read the other way round."""
     out: list[Cue] = []
-    wrong = "_OR" if kind == "inclusion" else "_AND"
+    wrong = ("_OR", "OR_CMP") if kind == "inclusion" else ("_AND", "AND_CMP")
     for (_, end), (start, _) in zip(clauses, clauses[1:], strict=False):
         gap = tokens[end:start]
         bracket = tokens[start].type == "LPAR" or bool(gap and gap[-1].type == "LPAR")
@@ -229,7 +229,7 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             # the value was reached, not a second requirement
             out.append(Cue(str(opener).lower(), "relation", _tok_span(opener)))
         related = [t for t in gap if _relates(t)]
-        if not any(t.type in ("_AND", "_OR", "COMMA") for t in gap):
+        if not any(t.type in ("_AND", "_OR", "AND_CMP", "OR_CMP", "COMMA") for t in gap):
             related += [t for t in gap if t.type == "WORD" and str(t).lower() in _SUBJECT_LINKS]
         if related:
             # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of
@@ -254,7 +254,7 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             out += [
                 Cue(_CONNECTIVE[t.type], "alternation", _tok_span(t))
                 for t in gap
-                if t.type == wrong
+                if t.type in wrong
             ]
     return out
 
@@ -263,8 +263,9 @@ _PUNCT = frozenset({"COMMA", "COLON", "OTHER", "LPAR", "RPAR", "DASH"})
 
 
 _SUBJECT_WORDS = frozenset(
-    "who are is were was have has had patients subjects participants persons those".split()
-)
+    """who are is were was have has had patients subjects participants persons those a an the
+    must should be""".split()
+)  # and the articles and modals that open a listed thing ("ECOG 0-1 and a life expectancy ...")
 
 
 def _subject_word(token: Token) -> bool:
@@ -287,7 +288,7 @@ def _loose_connectives(tokens: list[Token], inside: list[bool]) -> list[Cue]:
     ]
     out: list[Cue] = []
     for n, i in enumerate(core):
-        if inside[i] or tokens[i].type not in ("_OR", "_AND", "OR_NUM"):
+        if inside[i] or tokens[i].type not in ("_OR", "_AND", "OR_NUM", "OR_CMP", "AND_CMP"):
             continue
         before = core[n - 1] if n else None
         after = core[n + 1] if n + 1 < len(core) else None

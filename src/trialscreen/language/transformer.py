@@ -463,6 +463,22 @@ def _ages(parts: list[AgeBound], span: Span) -> Predicate:
 _CELLS = re.compile(r"(?i)\b(?:cells|lymphocytes|neutrophils|granulocytes|platelets|blasts)$")
 
 
+def _joins_clauses(c: list[Any], joiner: str) -> bool:
+    """Does an "and"/"or" written before a comparator (AND_CMP, OR_CMP) join a whole clause
+    ("ANC < 1500 and less than 4 weeks since chemotherapy") rather than give the clause before
+    it a second bound ("ALT <= 3 x ULN and >= 1 x LLN")?"""
+    return any(
+        isinstance(x, Token) and x.type == joiner and not isinstance(after, CondSpec)
+        for x, after in zip(c, c[1:], strict=False)
+    )
+
+
+def _flagged(node: Any, flag: str | bool) -> Any:
+    if not flag or not hasattr(node, "flags"):
+        return node
+    return node.model_copy(update={"flags": (*node.flags, flag)})
+
+
 class CriteriaTransformer(Transformer[Token, Any]):
     """Builds predicate nodes; method names are the grammar's rule names."""
 
@@ -706,16 +722,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     # ---- connectives ----
     def any_of(self, c: list[Any]) -> Any:
-        c = [x for x in c if not isinstance(x, Token)]  # OR_NUM
+        joins_clauses = _joins_clauses(c, "OR_CMP")
+        c = [x for x in c if not isinstance(x, Token)]  # OR_NUM, OR_CMP
         items = thresholds.attach_bare_bounds(c)
         node = _any(items, span_of(c), merge=True) if items else c[0]  # no node: skipped
-        return _needing_then_more(items, node)
+        return _flagged(_needing_then_more(items, node), joins_clauses and "or_clauses")
 
     def all_of(self, c: list[Any]) -> Any:
+        joins_clauses = _joins_clauses(c, "AND_CMP")
         c = [x for x in c if not isinstance(x, Token)]  # AND_CMP
         items = thresholds.attach_bare_bounds(c)
         node = _all(items, span_of(c), merge=True) if items else c[0]
-        return _needing_then_more(items, node)
+        return _flagged(_needing_then_more(items, node), joins_clauses and "and_clauses")
 
     # ---- scores ----
     def score_value(self, c: list[Token]) -> Num:
@@ -810,11 +828,29 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return _ages(parts, span_of(c))
 
     def age_two_bounds(self, c: list[Any]) -> Predicate:
-        """ "aged >= 18 and <= 65 years": the time unit may be written once, at the end."""
+        """ "aged >= 18 and <= 65 years": the time unit may be written once, at the end; each
+        bound keeps its own where both are written ("at least 6 months and less than 6 years")."""
+        return _ages(self._two_bounds(c), span_of(c))
+
+    def _two_bounds(self, c: list[Any]) -> list[AgeBound]:
+        """Each (comparator, number) of a two-bound age with the time unit right after it, or
+        else the last one written (years when none is)."""
         cmps = [x for x in c if isinstance(x, tuple)]
-        k, unit = self._unit(c)
-        parts = [(op, n.value * k, unit) for (op, _), n in zip(cmps, _of(c, Num), strict=True)]
-        return _ages(parts, span_of(c))
+        nums = _of(c, Num)
+        units = _tokens(c, "TIME_UNIT")
+        last = _age_unit(str(units[-1])) if units else (1.0, "years")
+        parts: list[AgeBound] = []
+        for (op, _), num in zip(cmps, nums, strict=True):
+            after = [u for u in units if (u.start_pos or 0) >= num.span[1]]
+            own = after[0] if after and (after[0].start_pos or 0) - num.span[1] <= 1 else None
+            k, unit = _age_unit(str(own)) if own is not None else last
+            parts.append((op, num.value * k, unit))
+        return parts
+
+    def age_either_bound(self, c: list[Any]) -> Predicate:
+        """ "age < 35 or > 75 years": outside the band, either bound (the unit written once)."""
+        nodes = [_ages([part], span_of(c)) for part in self._two_bounds(c)]
+        return _any(nodes, span_of(c))
 
     def age_cmp_prefix(self, c: list[Any]) -> Predicate:
         """ "maximum age 65 years"."""
