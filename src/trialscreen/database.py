@@ -92,6 +92,12 @@ def _expected() -> dict[str, list[str]]:
 
 _EXPECTED = _expected()
 
+# The store's mark in the SQLite header (PRAGMA application_id): "TSCR". Stores made before the
+# mark are recognised by their tables (`_older_store`).
+APPLICATION_ID = 0x54534352
+# tables an older version of the store had, with their columns, besides today's
+_LEGACY = {"records": ["path", "size", "mtime_ns", "digest", "reader", "report"]}
+
 
 def connect(path: str | Path) -> StoreConnection:
     """A connection to the store file (created with its folder if needed), WAL mode; read-only
@@ -106,7 +112,7 @@ def connect(path: str | Path) -> StoreConnection:
         where.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(where, timeout=30.0, isolation_level=None, factory=StoreConnection)
         try:
-            _check_tables(conn, where)
+            _upgrade(conn, where)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             for create in TABLES.values():
@@ -117,6 +123,48 @@ def connect(path: str | Path) -> StoreConnection:
         return conn
     except (OSError, sqlite3.Error) as failure:
         raise StoreUnavailable(f"{where}: {_why(failure)}") from None
+
+
+def _upgrade(conn: sqlite3.Connection, where: Path) -> None:
+    """Check the file's tables; a store an older trialscreen wrote (a cache, rebuilt as it is
+    used) has the tables of other versions dropped, and every store gets the mark. A file
+    with another program's mark or tables is refused, untouched."""
+    mark = conn.execute("PRAGMA application_id").fetchone()[0]
+    if mark not in (0, APPLICATION_ID):
+        raise StoreUnavailable(f"{where}: not a trialscreen store (application id {mark:#x})")
+    try:
+        _check_tables(conn, where)
+    except StoreUnavailable:
+        stale = _older_store(conn) if mark == 0 else _not_current(conn)
+        if not stale:
+            raise
+        conn.execute("BEGIN IMMEDIATE")
+        for name in stale:
+            conn.execute(f'DROP TABLE "{name}"')
+        conn.execute("COMMIT")
+    if mark != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    return [row[0] for row in rows if not row[0].startswith("sqlite_")]
+
+
+def _not_current(conn: sqlite3.Connection) -> list[str]:
+    """The tables that are not today's, as today's are."""
+    return [n for n in _tables(conn) if _columns(conn, n) != _EXPECTED.get(n)]
+
+
+def _older_store(conn: sqlite3.Connection) -> list[str]:
+    """In an unmarked file: the tables to drop when it is a store an older trialscreen wrote
+    (only store table names, at least one exactly as a version of ours has it), else []."""
+    names = _tables(conn)
+    if not names or any(n not in _EXPECTED and n not in _LEGACY for n in names):
+        return []
+    if not any(_columns(conn, n) in (_EXPECTED.get(n), _LEGACY.get(n)) for n in names):
+        return []
+    return _not_current(conn)
 
 
 def _check_tables(conn: sqlite3.Connection, where: Path) -> None:

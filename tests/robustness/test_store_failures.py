@@ -166,3 +166,37 @@ def test_a_damaged_phrase_row_is_read_again_not_used(
     code, again, err = invoke(*args)
     assert code == 0 and not errors(err), err
     assert json.loads(again) == json.loads(first)
+
+
+def test_a_store_an_older_version_wrote_is_upgraded_not_refused(tmp_path: Path) -> None:
+    """A user's cache from before an upgrade (a `records` table of an older version beside
+    today's tables) used to be refused for good: every run warned and compiled in memory."""
+    db = indexed(tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA application_id = 0")
+        conn.execute(
+            "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns "
+            "INTEGER NOT NULL, digest TEXT NOT NULL, reader TEXT NOT NULL, report BLOB NOT NULL)"
+        )
+    code, _, err = invoke("index", "--trials", str(SEEDS), "--db", str(db))
+    assert code == 0 and not errors(err), err
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mark = conn.execute("PRAGMA application_id").fetchone()[0]
+    assert tables == set(database.TABLES) and mark == database.APPLICATION_ID
+
+
+def test_a_file_marked_by_another_program_is_refused_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "theirs.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA application_id = 1234")
+        conn.execute(database.TABLES["trials"])  # even with a table like ours
+    before = db.read_bytes()
+    code, _, err = invoke("index", "--trials", str(SEEDS), "--db", str(db))
+    assert code == 2 and "not a trialscreen store" in err
+    assert db.read_bytes() == before
+
+
+def test_a_new_store_carries_the_mark(tmp_path: Path) -> None:
+    with sqlite3.connect(indexed(tmp_path)) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == database.APPLICATION_ID
