@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-import trialscreen
 from trialscreen.model.trial import Trial
+from trialscreen.versions import code_version
 
 try:
     import fcntl
@@ -38,13 +38,7 @@ class OutputRefused(Exception):
 @cache
 def engine_fingerprint() -> str:
     """The package version and a hash of every code and data file of the installed package."""
-    root = Path(trialscreen.__file__).resolve().parent
-    digest = hashlib.sha256(trialscreen.__version__.encode("utf-8"))
-    for path in sorted(root.rglob("*")):
-        if path.suffix in _ENGINE_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8"))
-            digest.update(path.read_bytes())
-    return f"{trialscreen.__version__}+{digest.hexdigest()[:16]}"
+    return code_version(None, _ENGINE_SUFFIXES)
 
 
 def run_header(trials: list[Trial], as_of: dt.date | None) -> dict[str, Any]:

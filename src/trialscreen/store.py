@@ -24,13 +24,13 @@ from typing import TypeVar
 from platformdirs import user_cache_dir
 from pydantic import TypeAdapter, ValidationError
 
-import trialscreen
 from trialscreen.database import atomic, connect, may_write, opened, pickled, sealed, unpickle
 from trialscreen.language.compiler import compile_criterion
-from trialscreen.language.parser import grammar_text
+from trialscreen.language.parser import GRAMMAR_FILES, grammar_dir
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.trial import Trial
+from trialscreen.versions import code_version
 
 __all__ = [
     "IndexReport",
@@ -88,23 +88,10 @@ def default_store_path() -> Path:
 
 @cache
 def engine_version() -> str:
-    """The package version and a hash of the grammar (with lexicon terminals) and compiler files."""
-    digest = hashlib.sha256(grammar_text().encode("utf-8"))
-    for path in _engine_files():
-        digest.update(path.relative_to(_package_dir()).as_posix().encode("utf-8"))
-        digest.update(path.read_bytes())
-    return f"{trialscreen.__version__}+{digest.hexdigest()[:16]}"
-
-
-def _package_dir() -> Path:
-    return Path(trialscreen.__file__).resolve().parent
-
-
-def _engine_files() -> list[Path]:
-    """Source and data files of the packages compiling depends on, in a fixed order."""
-    root = _package_dir()
-    files = (p for pkg in ENGINE_PACKAGES for p in (root / pkg).rglob("*"))
-    return sorted(p for p in files if p.suffix in ENGINE_SUFFIXES and p.is_file())
+    """The package version and a hash of the grammar files and of the code and data compiling
+    reads (the lexicon terminals of the grammar are made from those)."""
+    folder = grammar_dir()
+    return code_version(ENGINE_PACKAGES, ENGINE_SUFFIXES, [folder / n for n in GRAMMAR_FILES])
 
 
 def source_hash(trial: Trial) -> str:

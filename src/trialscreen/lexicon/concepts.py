@@ -83,9 +83,19 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+# `_key` in one pass: what `_normalise` drops, dashes and punctuation as spaces
+_KEY_TABLE = str.maketrans(
+    {**dict.fromkeys(_DROPPED), **dict.fromkeys(_DASHES, " "), **dict.fromkeys(_SPACES, " ")}
+)
+
+
 def _key(phrase: str) -> str:
-    """The lookup key: normalised, with hyphens as spaces ("Breast-feeding" -> "breast feeding")."""
-    return " ".join(_normalise(phrase)[0].replace("-", " ").split())
+    """The lookup key: normalised, with hyphens as spaces ("Breast-feeding" -> "breast feeding");
+    the same as `_normalise` with hyphens as spaces, without the character positions."""
+    kept = phrase.translate(_KEY_TABLE)
+    # character by character, as `_normalise` does ("Σ" at a word's end stays "σ")
+    lowered = kept.lower() if kept.isascii() else "".join(c.lower() for c in kept)
+    return " ".join(lowered.split())
 
 
 def _candidate_keys(phrase: str) -> list[str]:

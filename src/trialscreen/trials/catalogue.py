@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import trialscreen
 from trialscreen.database import atomic, may_write, pickled, unpickle
 from trialscreen.trials.report import LoadReport
+from trialscreen.versions import code_version
 
 __all__ = ["Catalogue", "PhraseMemory", "reader_version"]
 
@@ -35,13 +35,7 @@ ReadFile = Callable[[Path], LoadReport]  # what reads one file (`load.read_file`
 @cache
 def reader_version() -> str:
     """The package version and a hash of the reader and model code."""
-    root = Path(trialscreen.__file__).resolve().parent
-    digest = hashlib.sha256(trialscreen.__version__.encode("utf-8"))
-    for package in READER_PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode("utf-8"))
-            digest.update(path.read_bytes())
-    return f"{trialscreen.__version__}+{digest.hexdigest()[:16]}"
+    return code_version(READER_PACKAGES, (".py",))
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,14 +45,41 @@ class UnitError(ValueError):
     """A unit text that does not parse, or two units that do not convert."""
 
 
-def _make_registry() -> pint.UnitRegistry[float]:
-    """Pint's defaults plus clinical_units.txt, read as package data (works from a wheel)."""
-    registry: pint.UnitRegistry[float] = pint.UnitRegistry(
-        cache_folder=None, on_redefinition="raise"
+def _pint_cache() -> str | None:
+    """Where pint keeps its parsed definitions between runs (the user cache folder, as the
+    parser's tables: `TRIALSCREEN_PARSER_CACHE` overrides it), or None when it cannot be written:
+    building the registry then takes ~0.1 s more."""
+    import os
+
+    from platformdirs import user_cache_dir
+
+    folder = os.path.join(
+        os.environ.get("TRIALSCREEN_PARSER_CACHE") or user_cache_dir("trialscreen"), "pint"
     )
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def _make_registry() -> pint.UnitRegistry[float]:
+    """Pint's defaults plus clinical_units.txt, read as package data (works from a wheel); pint's
+    own definitions come from its disk cache when there is one (a cache it cannot read is not
+    used)."""
     text = resources.files(__package__).joinpath("clinical_units.txt").read_text("utf-8")
-    registry.load_definitions(text.splitlines())
-    return registry
+    folder = _pint_cache()
+    for cache_folder in ([folder] if folder else []) + [None]:
+        try:
+            registry: pint.UnitRegistry[float] = pint.UnitRegistry(
+                cache_folder=cache_folder, on_redefinition="raise"
+            )
+            registry.load_definitions(text.splitlines())
+            return registry
+        except Exception:  # a damaged cache file: build from the definitions instead
+            if cache_folder is None:
+                raise
+    raise AssertionError("unreachable")
 
 
 ureg: pint.UnitRegistry[float] = _make_registry()
