@@ -68,6 +68,9 @@ def evaluate(compiled: CompiledCriterion | str, patient: Patient | PatientFacts)
     """Evaluate one compiled criterion (or criterion text, read as inclusion) for a patient."""
     if isinstance(compiled, str):
         compiled = compile_criterion(compiled)
+    refused = not_screened(patient.patient if isinstance(patient, PatientFacts) else patient)
+    if refused is not None:
+        raise PatientError(refused)
     facts = patient if isinstance(patient, PatientFacts) else build_facts(patient)
     result, outcome = judge(compiled, facts)
     return Evaluation(result.met, outcome, result.reason, result.evidence, result.needs)

@@ -109,3 +109,11 @@ def test_import_fhir_still_shows_the_record(tmp_path: Path) -> None:
     assert (doc["deceased"], doc["death_date"]) == (True, "2020-03-04")
     refused = runner.invoke(app, ["screen", str(path)])
     assert refused.exit_code == 2 and "died on 2020-03-04" in refused.stderr
+
+
+def test_a_year_alone_is_no_death_date_and_evaluate_refuses_too() -> None:
+    check = check_record(_record(death_date="2026"))
+    assert any("'2026' is not a day" in e for e in check.errors)
+    patient = check_record(_record(death_date="2026-01-01")).accepted()
+    with pytest.raises(PatientError, match="not screened"):
+        api.evaluate("ECOG <= 2", patient)

@@ -145,7 +145,7 @@ def test_by_loinc_get_and_all() -> None:
 
 def test_suggest_offers_close_synonyms() -> None:
     assert "hemoglobin" in suggest("hemoglobn")
-    assert suggest("creatinin")[0] == "creatinine"
+    assert suggest("creatinne")[0] == "creatinine"  # ("creatinin" is now a synonym)
     assert len(suggest("bilirubn", n=2)) == 2
     assert suggest("zzzzzz") == []
 

@@ -159,9 +159,14 @@ class _Builder:
         if found.deceased_date_time or found.deceased_boolean:
             fields["deceased"] = True
             # a partial date reads as its first day: not screened from then on (screening.py)
-            died, _ = fr.fhir_date(found.deceased_date_time)
+            died, exact = fr.fhir_date(found.deceased_date_time)
             if died is None and found.deceased_date_time:
                 warn(f"deceasedDateTime {found.deceased_date_time!r} is not a FHIR date")
+            elif died is not None and not exact:
+                warn(
+                    f"deceasedDateTime {found.deceased_date_time!r} is a partial date: read as "
+                    f"{died}, its first day (not screened from then on)"
+                )
             fields["death_date"] = died
         elif found.deceased_boolean is False:
             fields["deceased"] = False

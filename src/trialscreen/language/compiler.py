@@ -73,6 +73,7 @@ from trialscreen.units import analytes
 # node flags that say some written text was read past without meaning: never `compiled`
 UNREAD_FLAGS = frozenset(
     {
+        "bounds_contradict",
         "unread_definition",
         "recovery_unread",
         "wait_unread",

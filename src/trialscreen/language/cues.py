@@ -375,6 +375,34 @@ _CONSTRAINING = frozenset(
 )
 
 
+# "none", "n/a", "not applicable" after a label: a placeholder under a section label ("Other:
+# None", "Hepatic: Not applicable"), but after a thing a patient can have ("Prior chemotherapy:
+# none", "Brain metastases: none", "Chemotherapy: None") it may mean none allowed: not read as
+# no constraint (review 13)
+_NONE_VALUE = re.compile(r"(?i):\s*(?:none|n/?a|not applicable)\s*[.;]?\s*$")
+_THINGS = frozenset(
+    {
+        "CONCEPT",
+        "ANALYTE",
+        "SCALE",
+        "BIOMARKER",
+        "MARKER_RESULT",
+        "MARKER_PHRASE",
+        "MARKER_DASH",
+        "MARKER_VALUE",
+        "LIFE_EXPECTANCY",
+        "BP",
+    }
+)
+
+
+def _none_of_a_thing(text: str, tokens: list[Token]) -> bool:
+    value = _NONE_VALUE.search(text)
+    if value is None:
+        return False
+    return any(t.type in _THINGS for t in tokens if (t.end_pos or 0) <= value.start())
+
+
 def no_constraint(
     text: str,
     tokens: list[Token],
@@ -387,7 +415,7 @@ def no_constraint(
     """Why a bullet constrains nobody ("placeholder", "permission", "heading", "either sex",
     "consent at enrolment"), or None. Only whole bullets qualify; any number, comparator,
     negation or other cue in a permission makes it a rule, not a permission."""
-    if _PLACEHOLDER.match(text):
+    if _PLACEHOLDER.match(text) and not _none_of_a_thing(text, tokens):
         return "placeholder"
     if consent_only(text, kind):
         return "consent at enrolment"

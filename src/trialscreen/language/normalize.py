@@ -105,6 +105,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(than|least|most)(?=\d)"), r"\1 "),
     # "> or = to 21 years": the "to" after a comparator symbol says nothing more
     (re.compile(r"(?i)(?<=[<>]=)\s*to\b"), ""),
+    # a multiple glued to its limit: "1.25ULN", "2.5xULN" are "1.25 x ULN", "2.5 x ULN"
+    (re.compile(r"(?<=\d)\s*[x×*]?(?=(?:ULN|LLN|uln|lln)\b)"), " x "),
+    # a tilde between two small numbers is a range: "ECOG 0~1"
+    (re.compile(r"(?<=\b\d)\s*~\s*(?=\d\b)"), "-"),
     # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)
     (re.compile(r"(?i)\b(?:(?:serum|hepatic|liver)\s+)?transaminases\b"), "ALT and AST"),
     # "2 times normal", "1.5 x normal": a multiple of the upper normal limit

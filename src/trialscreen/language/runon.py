@@ -49,6 +49,13 @@ _LABEL = re.compile(
 )
 
 
+# topic labels that name a treatment: "None" under one is no placeholder (language/cues.py)
+_TREATMENT_LABELS = frozenset(
+    {"biologic therapy", "endocrine therapy", "chemotherapy", "radiotherapy", "surgery"}
+)
+_NONE = re.compile(r"(?i)^\s*(?:none|n/?a|not applicable)\s*[.;]?\s*$")
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One labelled criterion of a run-on bullet: the text to compile and where it starts."""
@@ -66,11 +73,19 @@ def split_run_on(text: str) -> list[Piece] | None:
         return None
     if len(found) == 1 and found[0].group(1).lower() in SUBJECT_LABELS:
         return None  # "Age: 18 and over" reads as it stands
+    if (
+        len(found) == 1
+        and found[0].group(1).lower() in _TREATMENT_LABELS
+        and _NONE.match(text[found[0].end() :])
+    ):
+        return None  # "Chemotherapy: None" reads as it stands (language/cues.py)
     pieces: list[Piece] = []
     for here, after in zip(found, [*found[1:], None], strict=True):
         end = after.start() if after is not None else len(text)
         label = here.group(1).lower()
         start = here.start() if label in SUBJECT_LABELS else here.end()
+        if label in _TREATMENT_LABELS and _NONE.match(text[here.end() : end]):
+            start = here.start()  # "Chemotherapy: None": none allowed? read with its label
         for a, b in _around_placeholders(text, start, end, label in SUBJECT_LABELS):
             for c, d in _sentences(text, a, b, label in SUBJECT_LABELS):
                 body = text[c:d].rstrip()
@@ -90,9 +105,17 @@ _SENTENCE_START = re.compile(
 # a permission or an exception may be about its neighbours ("At least 4 weeks since prior
 # chemotherapy Prior hydroxyurea allowed"): such a piece is not split
 _ABOUT_OTHERS = re.compile(
-    r"(?i)\b(?:allowed|permitted|acceptable|eligible|except|excluding|unless|other than|"
-    r"apart from|however|but)\b"
+    r"(?i)\b(?:allowed|permitted|acceptable|eligible|except|excluding|unless|other|others|"
+    r"additional|further|required|requirements?|must have received|apart from|however|but)\b"
+    # an inner label ("Phase II:", "Arm I:", "Aplastic anemia patients:") scopes what follows it
+    r"|:"
 )
+
+
+_JOINED = re.compile(r"(?i)\b(?:or|and|and/or|nor|with|without|of|for|to)\s*$")
+# a cut piece "No X and receiving Y" / "Not HIV positive AND receiving ART": the negation may be
+# of the pair, not of each: such a run is not cut
+_AND_NEXT = re.compile(r"(?i)(?:no|not)\b[^.;]*\band\b")
 
 
 def _sentences(text: str, start: int, end: int, subject: bool) -> list[tuple[int, int]]:
@@ -106,6 +129,8 @@ def _sentences(text: str, start: int, end: int, subject: bool) -> list[tuple[int
         for m in _SENTENCE_START.finditer(body)
         if body[: m.start()].count("(") == body[: m.start()].count(")")
         and body[: m.start()].count("[") == body[: m.start()].count("]")
+        and not _JOINED.search(body[: m.start()])  # "... or" / "... and": one sentence
+        and not _AND_NEXT.match(body[m.end() :])
     ]
     bounds = [0, *cuts, len(body)]
     return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

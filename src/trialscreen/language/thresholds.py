@@ -146,7 +146,15 @@ def _written_floor(info: analytes.Analyte, band_low: float) -> float:
     one. Lower than the band a bare number is read in ("Vitamin B12 > 200 pg/mL" is under a
     quarter of its 1,600 upper limit, above half its lower limit), which still stops a unit
     error ("Hemoglobin < 12 g/l", a twentieth of the lower limit)."""
+    if info.id in _SUPPRESSED:
+        return info.plausible_low
     return max(info.default_lln / 2, info.plausible_low) if info.default_lln else band_low
+
+
+# hormones whose thresholds are written far below the usual range on purpose: castrate
+# testosterone ("< 50 ng/dL", a fifth of the adult male lower limit), a suppressed cortisol
+# ("< 1.8 ug/dL" after dexamethasone)
+_SUPPRESSED = frozenset({"testosterone", "cortisol"})
 
 
 def _leaf(analyte: str, op: Op, value: MultipleSpec | QuantitySpec, span: Span) -> LabCompare:

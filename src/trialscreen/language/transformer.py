@@ -41,6 +41,7 @@ from trialscreen.language.values import (
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.lexicon.biomarkers import MARKER_NEGATIVE, MARKER_POSITIVE
 from trialscreen.model.predicate import (
+    AGE_UNIT_DAYS,
     LINES_OF_THERAPY,
     AgeCompare,
     AgeUnit,
@@ -463,6 +464,20 @@ def _ages(parts: list[AgeBound], span: Span) -> Predicate:
 _CELLS = re.compile(r"(?i)\b(?:cells|lymphocytes|neutrophils|granulocytes|platelets|blasts)$")
 
 
+def _contradict(parts: list[AgeBound], either: bool) -> str | bool:
+    """Two age bounds that cannot mean what they say: "more than 70 and less than 40" (no age
+    meets both) or "greater than 2 or less than 80" (every age meets one) — a slip for the other
+    connective or the other comparators, so the clause is flagged and does not decide."""
+    days = [(op, v * AGE_UNIT_DAYS[unit]) for op, v, unit in parts]
+    lows = [v for op, v in days if op in (">", ">=")]
+    highs = [v for op, v in days if op in ("<", "<=")]
+    if not lows or not highs:
+        return False
+    if either:
+        return "bounds_contradict" if min(lows) <= max(highs) else False
+    return "bounds_contradict" if max(lows) >= min(highs) else False
+
+
 def _joins_clauses(c: list[Any], joiner: str) -> bool:
     """Does an "and"/"or" written before a comparator (AND_CMP, OR_CMP) join a whole clause
     ("ANC < 1500 and less than 4 weeks since chemotherapy") rather than give the clause before
@@ -830,7 +845,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def age_two_bounds(self, c: list[Any]) -> Predicate:
         """ "aged >= 18 and <= 65 years": the time unit may be written once, at the end; each
         bound keeps its own where both are written ("at least 6 months and less than 6 years")."""
-        return _ages(self._two_bounds(c), span_of(c))
+        parts = self._two_bounds(c)
+        return _flagged(_ages(parts, span_of(c)), _contradict(parts, either=False))
 
     def _two_bounds(self, c: list[Any]) -> list[AgeBound]:
         """Each (comparator, number) of a two-bound age with the time unit right after it, or
@@ -849,8 +865,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def age_either_bound(self, c: list[Any]) -> Predicate:
         """ "age < 35 or > 75 years": outside the band, either bound (the unit written once)."""
-        nodes = [_ages([part], span_of(c)) for part in self._two_bounds(c)]
-        return _any(nodes, span_of(c))
+        parts = self._two_bounds(c)
+        nodes = [_ages([part], span_of(c)) for part in parts]
+        return _flagged(_any(nodes, span_of(c)), _contradict(parts, either=True))
 
     def age_cmp_prefix(self, c: list[Any]) -> Predicate:
         """ "maximum age 65 years"."""

@@ -39,7 +39,12 @@ TreatmentStatus = Literal["active", "completed", "stopped", "planned", "absent",
 
 def _date_written(value: object) -> object:
     """A date in a record is text ("2026-10-28") or a date, never a number: pydantic would
-    read 20261028 as seconds since 1970."""
+    read 20261028 as seconds since 1970, and text of digits alone ("2026") the same way."""
+    if isinstance(value, str) and value.strip().isdigit():
+        raise ValueError(
+            f"{value!r} is not a day: write YYYY-MM-DD (a year or a month is a partial date, "
+            "read only where the README says)"
+        )
     if isinstance(value, (str, dt.date)) or value is None:
         return value
     raise ValueError(f"a date is written as text, YYYY-MM-DD (not {type(value).__name__})")

@@ -1,0 +1,62 @@
+"""A narrower term is its own concept under the broader one, never a synonym of it (review 13:
+"abdominal fistula" read as any fistula excluded a tracheoesophageal one; "gastric ulcer" as
+peptic ulcer excluded a duodenal one). Invented wordings, judged like meaning-suite cases: the
+engine may say unknown where a decision was possible, never the wrong decision."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
+
+from suite import Case, outcome, verdict  # noqa: E402
+
+from trialscreen.lexicon import concepts  # noqa: E402
+
+DATA = json.loads(
+    (Path(__file__).parent / "data" / "review13_variants.json").read_text(encoding="utf-8")
+)
+VARIANTS = [
+    Case(
+        "review13_variants",
+        raw["id"],
+        raw.get("trial") or "",
+        raw.get("source", ""),
+        raw["kind"],
+        raw["text"],
+        raw.get("context"),
+        raw.get("patient") or {},
+        raw["expected"],
+        raw.get("note", ""),
+    )
+    for raw in DATA["cases"]
+]
+
+
+@pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])
+def test_no_wrong_decision_on_a_variant(case: Case) -> None:
+    got, reason = outcome(case)
+    assert verdict(case.expected, got) != "wrong", f"{case.text!r}: {got} ({reason})"
+
+
+@pytest.mark.parametrize(
+    ("narrow", "broad"),
+    [
+        ("abdominal fistula", "fistula"),
+        ("tracheoesophageal fistula", "fistula"),
+        ("gastric ulcer", "peptic_ulcer_disease"),
+        ("pulmonary tuberculosis", "tuberculosis"),
+        ("brain stem tumor", "brain_tumor"),
+        ("multikinase inhibitor", "tyrosine_kinase_inhibitor"),
+        ("sickle cell anemia", "sickle_cell_disease"),
+    ],
+)
+def test_a_narrower_term_is_a_kind_of_the_broader_concept(narrow: str, broad: str) -> None:
+    found: Any = concepts.lookup(narrow)
+    assert found is not None and found.id != broad
+    assert broad in concepts.ancestors(found.id)
