@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from lark import Token, Transformer
 
@@ -488,10 +488,14 @@ def _joins_clauses(c: list[Any], joiner: str) -> bool:
     )
 
 
-def _flagged(node: Any, flag: str | bool) -> Any:
+_N = TypeVar("_N")
+
+
+def _flagged(node: _N, flag: str | bool) -> _N:
+    """The node with the flag added (no flag, or no node: as it is)."""
     if not flag or not hasattr(node, "flags"):
         return node
-    return node.model_copy(update={"flags": (*node.flags, flag)})
+    return node.model_copy(update={"flags": (*node.flags, flag)})  # type: ignore[attr-defined, no-any-return]
 
 
 class CriteriaTransformer(Transformer[Token, Any]):
