@@ -348,6 +348,9 @@ def test_not_a_placeholder_nor_consent_alone(text: str, kind: str) -> None:
             "inclusion",
             ">= 1 prior chemotherapy regimens and <= 3 prior chemotherapy regimens",
         ),
+        # "no older than": at most (review 13: it was read "older than", the opposite)
+        ("No older than 70 years", "inclusion", "age <= 70 years"),
+        ("Not younger than 18 years", "inclusion", "age >= 18 years"),
         # "and a": an article opens the next thing listed, it is no loose connective
         (
             "ECOG performance status of 0 or 1 and a life-expectancy of greater than 6 months.",

@@ -896,8 +896,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return _ages([(">=", c[0].value * k, unit)], span_of(c))
 
     def age_word_cmp(self, c: list[Any]) -> Predicate:
-        """ "older than 65 years", "under the age of 18"."""
-        op: Op = ">" if _tokens(c, "OLDER") else "<"
+        """ "older than 65 years", "under the age of 18", "no older than 70 years"."""
+        words = {t.type for t in c if isinstance(t, Token)}
+        ops: dict[str, Op] = {"OLDER": ">", "YOUNGER": "<", "NOT_OLDER": "<=", "NOT_YOUNGER": ">="}
+        op = next(ops[w] for w in ops if w in words)
         k, unit = self._unit(c)
         return _ages([(op, _of(c, Num)[0].value * k, unit)], span_of(c))
 
