@@ -478,6 +478,8 @@ LOOKAROUND_TERMINALS = {  # regexes whose look-arounds make from_regex reject mo
     "OR_NUM": st.just("or"),
     "TIMES": st.sampled_from(["x", "times", "fold", "-fold"]),
     "VARIANT": st.sampled_from(["L858R", "exon 19 deletion", "V600E mutation", "exon 21 L858R"]),
+    # not lexed: language/measures.py makes it from the words before a comparator
+    "MEASURE": st.sampled_from(["VAS", "IPSS", "pain score", "plasma aldosterone"]),
 }
 KINDS = st.sampled_from(["inclusion", "exclusion"])
 
