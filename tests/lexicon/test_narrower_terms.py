@@ -14,28 +14,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
 
-from suite import Case, outcome, verdict  # noqa: E402
+from suite import Case, case_from, outcome, verdict  # noqa: E402
 
 from trialscreen.lexicon import concepts  # noqa: E402
 
 DATA = json.loads(
     (Path(__file__).parent / "data" / "review13_variants.json").read_text(encoding="utf-8")
 )
-VARIANTS = [
-    Case(
-        "review13_variants",
-        raw["id"],
-        raw.get("trial") or "",
-        raw.get("source", ""),
-        raw["kind"],
-        raw["text"],
-        raw.get("context"),
-        raw.get("patient") or {},
-        raw["expected"],
-        raw.get("note", ""),
-    )
-    for raw in DATA["cases"]
-]
+VARIANTS = [case_from(raw, "review13_variants") for raw in DATA["cases"]]
 
 
 @pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])

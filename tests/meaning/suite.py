@@ -40,27 +40,29 @@ class Case:
     conditions: tuple[str, ...] = ()  # the trial's registry conditions, where they matter
 
 
+def case_from(raw: dict[str, Any], file: str) -> Case:
+    """One case as a case file writes it."""
+    return Case(
+        file,
+        raw["id"],
+        raw.get("trial") or "",
+        raw.get("source", ""),
+        raw["kind"],
+        raw["text"],
+        raw.get("context"),
+        raw.get("patient") or {},
+        raw["expected"],
+        raw.get("note", ""),
+        tuple(raw.get("conditions") or ()),
+    )
+
+
 def load_cases() -> list[Case]:
     """Every case of every file, in file order."""
     out: list[Case] = []
     for path in sorted(CASES.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        for raw in data["cases"]:
-            out.append(
-                Case(
-                    path.stem,
-                    raw["id"],
-                    raw.get("trial", ""),
-                    raw.get("source", ""),
-                    raw["kind"],
-                    raw["text"],
-                    raw.get("context"),
-                    raw.get("patient") or {},
-                    raw["expected"],
-                    raw.get("note", ""),
-                    tuple(raw.get("conditions") or ()),
-                )
-            )
+        out += [case_from(raw, path.stem) for raw in data["cases"]]
     return out
 
 
