@@ -551,7 +551,10 @@ FULL_REGEX_CLAUSES = st.tuples(
         lambda: from_lark(
             get_parser(),
             start="clause",
-            explicit={"MARKER_VALUE": st.sampled_from(MARKER_FORMS["MARKER_VALUE"])},
+            explicit={
+                "MARKER_VALUE": st.sampled_from(MARKER_FORMS["MARKER_VALUE"]),
+                "MEASURE": LOOKAROUND_TERMINALS["MEASURE"],  # declared, not lexed
+            },
         )
     ),
     KINDS,
