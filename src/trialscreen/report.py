@@ -17,7 +17,7 @@ from trialscreen.language.render import render
 from trialscreen.language.structure import read_document
 from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.patient import Patient
-from trialscreen.model.predicate import leaves
+from trialscreen.model.predicate import Predicate, leaves
 from trialscreen.model.trial import Trial
 from trialscreen.screening import TrialResult
 
@@ -172,6 +172,15 @@ def print_audit(out: Console, trial: Trial, compiled: list[CompiledCriterion]) -
         out.print(Text(f"warning: {w}", style="yellow"))
 
 
+def _typed_numeric(leaf: Predicate) -> bool:
+    """A leaf that holds a typed number: a comparison, a window or a grade."""
+    return (
+        leaf.kind in _NUMERIC_KINDS
+        or getattr(leaf, "within_days", None) is not None
+        or getattr(leaf, "grade", None) is not None
+    )
+
+
 def is_numeric_bullet(text: str) -> bool:
     """Does the bullet hold a comparator followed by a number?"""
     return bool(_HAS_COMPARISON.search(text))
@@ -195,27 +204,11 @@ def coverage(trials: list[Trial], top: int) -> dict[str, Any]:
     compiled = read
     status: Counter[str] = Counter(c.status for c in compiled)
     numeric = [c for c in compiled if is_numeric_bullet(c.text)]
-    typed = [
-        c
-        for c in numeric
-        if any(
-            leaf.kind in _NUMERIC_KINDS
-            or getattr(leaf, "within_days", None) is not None
-            or getattr(leaf, "grade", None) is not None
-            for leaf in leaves(c.predicate)
-        )
-    ]
+    typed_leaves = [(c, [x for x in leaves(c.predicate) if _typed_numeric(x)]) for c in numeric]
+    typed = [c for c, found in typed_leaves if found]
     # typed, but only as measurements no lexicon holds (never decided): counted apart
     measure_only = [
-        c
-        for c in typed
-        if all(
-            leaf.kind == "measure_compare"
-            for leaf in leaves(c.predicate)
-            if leaf.kind in _NUMERIC_KINDS
-            or getattr(leaf, "within_days", None) is not None
-            or getattr(leaf, "grade", None) is not None
-        )
+        c for c, found in typed_leaves if found and all(x.kind == "measure_compare" for x in found)
     ]
     # compiled bullets made only of such measurements are read, but can never decide
     never = sum(

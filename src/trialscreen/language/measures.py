@@ -37,7 +37,7 @@ _BOUNDARIES = frozenset({"COLON", "COMMA", "_AND", "_OR", "AND_CMP", "OR_CMP"})
 # what may end the value (after the number, and after its unit): a colon would read a titre
 # ("1:160") as 1, and a word after the unit may be what is measured ("50% ejection fraction")
 _VALUE_ENDS = frozenset({"COMMA", "RPAR", "_AND", "_OR", "OR_NUM", "OR_CMP", "AND_CMP"})
-_VERBS = frozenset({"must be", "should be", "is", "are", "be", "was", "were"})
+_VERBS = frozenset({"must be", "should be", "is", "are", "be"})  # the verbs WORD_LEVEL holds
 _GENERIC = frozenset(
     """score scores level levels value values of class status total result results count
     counts serum plasma blood measured calculated concentration test mean average baseline
