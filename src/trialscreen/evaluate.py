@@ -647,7 +647,8 @@ def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
     if not node.except_concepts:
         return False
     if any(e in concept_ancestors(fact.concept) for e in node.except_concepts):
-        return True
+        # "except adequately treated basal cell carcinoma": was it? the record does not say
+        return None if node.except_qualifier else True
     if any(concepts.overlaps(fact.concept, e) for e in node.except_concepts):
         return None  # broader than an excepted kind, or may be one ("melanoma": of the skin?)
     return False

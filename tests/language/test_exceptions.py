@@ -71,3 +71,63 @@ def test_an_entry_broader_than_the_exception_may_be_it() -> None:
     assert decide(text, "exclusion", conditions=[broad]) == "unknown"
     uveal = {"name": "uveal melanoma", "status": "resolved", "end": "2020-01-01"}
     assert decide("History of skin cancer", "exclusion", conditions=[uveal]) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        (  # "other" before a malignancy: one other than the patient's own
+            "No other prior malignancy within the past 5 years except nonmelanoma skin cancer",
+            "inclusion",
+            "no (second malignancy within 5 years other than non-melanoma skin cancer)",
+        ),
+        ("Other active malignancy", "exclusion", "current second malignancy"),
+        (
+            "History of another primary malignancy within 3 years",
+            "exclusion",
+            "history of second malignancy within 3 years",
+        ),
+        (  # the condition on the excepted kinds is kept; the cell types share "skin cancer"
+            "Any other malignancy within 3 years, except adequately treated basal cell or "
+            "squamous cell skin cancer",
+            "exclusion",
+            "second malignancy within 3 years other than adequately treated basal cell "
+            "carcinoma or cutaneous squamous cell carcinoma",
+        ),
+        (  # an in situ lesion excepted from a cancer is a kind the writer leaves out
+            "Prior history of breast cancer, except LCIS.",
+            "exclusion",
+            "history of breast cancer other than lobular carcinoma in situ",
+        ),
+    ],
+)
+def test_other_malignancies_and_their_exceptions(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients treated with other cancer drugs",  # "other" of no malignancy
+        "Other carcinoma in situ",  # other than which?
+    ],
+)
+def test_other_before_anything_but_a_malignancy_is_not_read(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+def test_a_qualified_exception_may_or_may_not_leave_an_entry_out() -> None:
+    text = "Malignancies, except adequately treated basal cell carcinoma"
+    treated = {"name": "basal cell carcinoma", "status": "resolved", "end": "2025-01-01"}
+    melanoma = {"name": "melanoma", "status": "active"}
+    # adequately treated? the record does not say: unknown, not a pass
+    assert decide(text, "exclusion", conditions=[treated]) == "unknown"
+    assert decide(text, "exclusion", conditions=[treated, melanoma]) == "fail"
+    assert decide(text, "exclusion", conditions=[{"name": "cancer", "status": "absent"}]) == "pass"
+    plain = "Prior malignancy except basal cell carcinoma"
+    second = {"name": "second malignancy", "status": "active"}
+    # a second malignancy of no stated kind may be the excepted one
+    assert decide(plain, "exclusion", conditions=[second]) == "unknown"
+    absent = {"name": "second malignancy", "status": "absent"}
+    assert decide(plain, "exclusion", conditions=[absent]) == "pass"

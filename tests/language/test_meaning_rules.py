@@ -27,7 +27,10 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
     ("text", "word"),
     [
         ("Patients with brain metastases are not permitted unless treated", "not"),
-        ("Any prior malignancy other than adequately treated carcinoma in situ", "other than"),
+        (  # what follows "other than" is no kind of malignancy the lexicon holds
+            "Any prior malignancy other than those treated with curative intent more than 5 years ago",
+            "other than",
+        ),
         ("No prior chemotherapy for the current cancer", "for"),  # which cancer?
         ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
         # "(men)" is read as the sex of the first threshold; the one after "/" is not joined
@@ -379,3 +382,26 @@ def test_a_connective_before_a_comparator_joining_clauses_is_read_as_a_connectiv
 ) -> None:
     compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
     assert compiled.status == "partial" and cue in compiled.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("Women aged 40 to 70", "inclusion", "female and age >= 40 years and age <= 70 years"),
+        ("Female, aged 18 years and above", "inclusion", "female and age >= 18 years"),
+        # an exclusion of both at once, not of every woman and everyone over 75
+        ("Women aged over 75", "exclusion", "female and age > 75 years"),
+    ],
+)
+def test_a_sex_and_an_age_are_both_required(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+def test_a_sex_and_an_age_beside_the_other_sex_are_alternatives() -> None:
+    rows = read_list(
+        "Inclusion Criteria:\n- Men aged 18 to 65 years\n- Women aged 18 to 55 years\n"
+    )
+    assert [c.status for _, _, c in rows] == ["partial", "partial"]
+    alone = read_list("Inclusion Criteria:\n- Women aged 18 to 55 years\n- ECOG 0-1\n")
+    assert alone[0][2].status == "compiled"

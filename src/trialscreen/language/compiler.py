@@ -103,6 +103,7 @@ UNREAD_FLAGS = frozenset(
         "partial_window",
         "bracket_unread",
         "exception_unrelated",
+        "other_unread",
         "indication_unread",
         "therapy_of_condition",
         "needing_list",
@@ -298,7 +299,28 @@ def _keep_sex(
     if len(others) == len(clauses) or not others:
         return clauses
     states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for _, _, n in others)
+    if (
+        isinstance(nodes[0], SexIs)
+        and len(others) == len(clauses) - 1
+        and all(_ages_only(n) for _, _, n in others)
+    ):  # "Women aged 40 to 70", "Males 18-65 years": who the trial takes, sex and age (a
+        # sibling bullet of the other sex makes them alternatives: structure's
+        # _sexes_side_by_side); both at once in either list: "Women aged over 75" excludes
+        # old women, not every woman and everyone over 75
+        items = tuple(
+            n for node in nodes for n in (node.items if isinstance(node, AllOf) else (node,))
+        )
+        span = (nodes[0].span[0], nodes[-1].span[1])
+        both = AllOf(items=items, span=span, flags=("sex_and_age",))
+        return [(clauses[0][0], clauses[-1][1], both)]
     return clauses if (kind == "inclusion" and states_only and nodes) else others
+
+
+def _ages_only(node: Predicate) -> bool:
+    """An age bound, or bounds all of age ("aged 18 to 65")."""
+    if isinstance(node, AllOf):
+        return all(_ages_only(item) for item in node.items)
+    return isinstance(node, AgeCompare)
 
 
 _LIST_GAP = frozenset({"COMMA", "_OR", "_AND", "SLASH"})

@@ -67,6 +67,7 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "DURING_STUDY": "condition",
     "RESULT": "polarity",
     "EXCEPT": "exception",
+    "OTHER_KIND": "scope",  # "other malignancy" that no clause read
 }
 
 # phrases read over the bullet text: group quantifiers change how the clauses combine

@@ -119,6 +119,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1\2ULN",
     ),
+    # "basal or squamous cell skin cancer", "basal and squamous cell carcinoma of the skin": the
+    # cell types share the noun (written out, each is a lexicon phrase); only of the skin, since
+    # "squamous cell carcinoma" alone may be of any organ
+    (
+        re.compile(
+            r"(?i)\b(basal|squamous)(?:\s+cell)?(?:\s*,?\s*(?:and/or|or|and)\s+|\s*/\s*)"
+            r"(squamous|basal)\s+cell\s+(skin\s+(?:cancers?|carcinomas?)"
+            r"|(?:carcinomas?|cancers?)\s+of\s+(?:the\s+)?skin)\b"
+        ),
+        r"\1 cell \3 or \2 cell \3",
+    ),
 )
 
 

@@ -148,7 +148,9 @@ def _render_has_concept(node: HasConcept) -> str:
     if node.within_days is not None:
         words.append(f"within {duration(node.within_days)}")
     if node.except_concepts:
-        words.append("other than " + " or ".join(concept_label(c) for c in node.except_concepts))
+        kinds = " or ".join(concept_label(c) for c in node.except_concepts)
+        qualifier = f"{node.except_qualifier} " if node.except_qualifier else ""
+        words.append(f"other than {qualifier}{kinds}")
     return " ".join(words)
 
 

@@ -326,6 +326,13 @@ def _condition_concepts(name: str) -> tuple[str, ...]:
     return tuple(hit.id for _, _, hit in concepts.find_in(name))
 
 
+# words that say a trial is about a tumour, in its conditions or title
+_CANCER_WORDS = re.compile(
+    r"(?i)\b(?:cancers?|carcinomas?|malignan\w*|neoplasms?|tumou?rs?|leuka?emias?|lymphomas?"
+    r"|myelomas?|sarcomas?|gliomas?|glioblastomas?|melanomas?|blastomas?|metasta\w*|oncolog\w*)\b"
+)
+
+
 def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
     """ "No concurrent active malignancy" in a leukemia trial, "Brain stem tumor is excluded" in
     a glioblastoma trial: a broader class of the trial's own disease, ruled out, most likely
@@ -337,6 +344,10 @@ def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
             own |= concepts.ancestors(concept_id) - {concept_id}
             if concepts.is_a(concept_id, "cancer"):  # a new primary can follow: "prior" is
                 itself.add(concept_id)  # another one (not so for HIV in an HIV vaccine trial)
+    if _CANCER_WORDS.search(" ".join((*trial.conditions, trial.title))):
+        # a trial of a tumour the lexicon does not name ("Carcinoma of Unknown Primary",
+        # "Brain and Central Nervous System Tumors"): "No prior malignancy" is another one
+        own |= concepts.ancestors("cancer")
     if not own and not itself:
         return
     for i, (bullet, c) in enumerate(zip(trial.bullets, out, strict=True)):
@@ -581,8 +592,9 @@ _WOMEN_ONLY = frozenset(
 
 def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
     """ "Male" and "not pregnant female" as two inclusion bullets: alternatives (either sex,
-    a woman not pregnant), not two requirements no one meets. A bullet that is only a sex is
-    then undecided when another inclusion bullet names the other sex."""
+    a woman not pregnant), not two requirements no one meets. A bullet that is only a sex, or a
+    sex and an age ("Men aged 18-65" beside "Women aged 18-55"), is then undecided when another
+    inclusion bullet names the other sex."""
     named: dict[int, set[str]] = {}
     for position, bullet in enumerate(trial.bullets):
         c = out[position]
@@ -595,6 +607,12 @@ def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
             )
     for position in named:
         only = out[position].predicate
+        if (  # "Women aged 40 to 70": a sex and an age, the sex first (compiler._keep_sex)
+            isinstance(only, AllOf)
+            and "sex_and_age" in only.flags
+            and isinstance(only.items[0], SexIs)
+        ):
+            only = only.items[0]
         if isinstance(only, SexIs) and any(
             sexes_there - {only.sex} for p, sexes_there in named.items() if p != position
         ):

@@ -117,6 +117,23 @@ _GERMLINE_WORDS = re.compile(r"(?i)^\s*(?:(?:deleterious|pathogenic)\s+)?(?:germ
 _VARIANT_TAIL = re.compile(r"(?i)[\s-]+(?:mutations?|mutated|mutant|alterations?|substitutions?)$")
 
 
+# the condition an exception may carry (grammar EXCEPT): "adequately treated", "cone biopsied"
+_EXCEPT_QUALIFIER = re.compile(
+    r"(?:(?:adequately|curatively|completely|successfully|definitively|appropriately|surgically"
+    r"|radically)\s+)?(?:treated|resected|excised|removed)\b|cone[\s-]biops\w+(?:[\s-]treated)?"
+)
+
+
+def _other_malignancy(concept: str, marks: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """ "other malignancy", "another primary cancer": a second malignancy, the "other" read.
+    Before anything else "other" stays among the marks (has_concept flags it unread)."""
+    if not any(m.startswith("other:") for m in marks):
+        return concept, marks
+    if concept in ("cancer", "second_malignancy"):
+        return "second_malignancy", tuple(m for m in marks if not m.startswith("other:"))
+    return concept, marks
+
+
 def _germline(tok: Token) -> bool:
     return _GERMLINE_WORDS.match(str(tok)) is not None
 
@@ -1065,8 +1082,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if isinstance(child, Word):
                 pending.append(f"{child.role}:{child.text}")
             elif isinstance(child, ConceptRef):
-                quals = (*pending, *child.qualifiers)
-                out.append(ConceptRef(child.concept, child.span, quals, child.phrase))
+                concept, quals = _other_malignancy(child.concept, (*pending, *child.qualifiers))
+                out.append(ConceptRef(concept, child.span, quals, child.phrase))
                 pending = []
         if "concept_and" in c and out:  # every item carries the mark, for has_concept
             out = [ConceptRef(r.concept, r.span, (*r.qualifiers, "joined:and")) for r in out]
@@ -1094,8 +1111,18 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return WindowSpec(days, span_of(c), op=op)
 
     def exception(self, c: list[Any]) -> ExceptSpec:
+        """ "other than X or Y"; "except adequately treated X": a condition on the kinds left
+        out (grammar EXCEPT), for every kind after it (it only narrows what is excepted)."""
         refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
-        return ExceptSpec(tuple(r.concept for r in refs), span_of(c))
+        written = " ".join(str(_tokens(c, "EXCEPT")[0]).lower().split())
+        found = _EXCEPT_QUALIFIER.search(written)
+        qualifier = " ".join(found.group(0).replace("-", " ").split()) if found else None
+        return ExceptSpec(tuple(r.concept for r in refs), span_of(c), qualifier)
+
+    def other_kind(self, c: list[Token]) -> Word:
+        """ "other", "another primary" before a malignancy: one other than the patient's own
+        (has_concept and concept_list make it a second malignancy)."""
+        return Word("other", " ".join(str(c[0]).lower().split()), span_of(c))
 
     def definition(self, c: list[Any]) -> Any:
         """The bracketed definition; a bound without a subject defines nothing."""
@@ -1120,6 +1147,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         given_for = _of(c, IndicationSpec)
         indication = given_for[0].concept if given_for else None
         concept_refs = [x for x in c if isinstance(x, list)][0]
+        if any(w.role == "other" for w in words):  # "No other active malignancy"
+            first = concept_refs[0]
+            concept, marks = _other_malignancy(first.concept, ("other:other", *first.qualifiers))
+            concept_refs = [ConceptRef(concept, first.span, marks, first.phrase), *concept_refs[1:]]
         span = span_of(c)
         definitions = [
             x
@@ -1227,6 +1258,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     grade=grades[0].grade if grades else None,
                     qualifiers=quals + extra,
                     except_concepts=except_ids,
+                    except_qualifier=excepted[0].qualifier if excepted else None,
                     indication=indication,
                     stages=stages,
                     span=own_span,
@@ -1281,8 +1313,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 if any(leaf.kind in ("lab_compare", "score_compare") for leaf in nyha):
                     # "CHF (NYHA class III or IV heart disease)": a measure among other words
                     inner = inner.model_copy(update={"flags": (*inner.flags, "unread_definition")})
+        if any(q.startswith("other:") for r in concept_refs for q in r.qualifiers):
+            # "other" before something that is no malignancy: other than what? not read
+            inner = inner.model_copy(update={"flags": (*inner.flags, "other_unread")})
         if except_ids and not all(
-            any(r.concept in concepts.ancestors(e) and r.concept != e for r in concept_refs)
+            any(concepts.may_be_kind_of(e, r.concept) for r in concept_refs)
             for e in except_ids
             if concepts.known(e)
         ):  # "malignancy other than HIV": an exception that is no kind of what it excepts from

@@ -89,6 +89,8 @@ class ExceptSpec:
 
     concepts: tuple[str, ...]
     span: Span
+    # a condition on the excepted kinds the record cannot check ("adequately treated")
+    qualifier: str | None = None
 
 
 # the words that open a "requiring ..." qualifier (grammar NEEDING): how bad, not what

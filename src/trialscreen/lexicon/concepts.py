@@ -368,10 +368,41 @@ def descendants(concept_id: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# concepts that are a role, not a kind: a second malignancy is any malignancy (or carcinoma in
+# situ, which criteria list among the malignancies they except) other than the one under study
+ROLES: dict[str, frozenset[str]] = {
+    "second_malignancy": frozenset({"cancer", "carcinoma_in_situ"}),
+}
+# what criteria except from a malignancy as one of its kinds ("No prior cancer except carcinoma
+# in situ of the cervix", "breast cancer, except LCIS"): in situ lesions, which are no cancer in
+# the lexicon, so excepting them leaves the cancers as they were
+_EXCEPTED_AS_CANCER = frozenset({"carcinoma_in_situ"})
+
+
+@functools.cache
+def _kinds(concept_id: str) -> frozenset[str]:
+    """The concept and every kind of it; for a role, every kind of what may fill it."""
+    found = set(descendants(concept_id))
+    for filler in ROLES.get(concept_id, ()):
+        found |= descendants(filler)
+    return frozenset(found)
+
+
 def overlaps(a: str, b: str) -> bool:
     """Can one thing be both? Some concept is a kind of each ("melanoma" and "skin cancer":
-    cutaneous melanoma)."""
-    return not descendants(a).isdisjoint(descendants(b))
+    cutaneous melanoma; "second malignancy" and "basal cell carcinoma": one may be the other)."""
+    return not _kinds(a).isdisjoint(_kinds(b))
+
+
+def may_be_kind_of(kind: str, concept_id: str) -> bool:
+    """Can an exception `kind` be left out of `concept_id` ("malignancy other than basal cell
+    carcinoma")? When it is a narrower concept, or fills a role the concept is ("second
+    malignancy other than carcinoma in situ"), or is an in situ lesion excepted from a cancer."""
+    if kind == concept_id:
+        return False
+    if kind in _kinds(concept_id):
+        return True
+    return is_a(concept_id, "cancer") and not ancestors(kind).isdisjoint(_EXCEPTED_AS_CANCER)
 
 
 def is_a(concept_id: str, ancestor: str) -> bool:

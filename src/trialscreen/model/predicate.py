@@ -127,7 +127,9 @@ class HasConcept(_Node):
     grade; `qualifiers` are words the record cannot check ("uncontrolled"): a present concept
     with such a qualifier is unknown, an absent one is still absent. `except_concepts` are
     kinds of it that do not count ("malignancy other than basal cell carcinoma"): only an entry
-    of another kind is the concept here. `indication` is the condition a treatment was given
+    of another kind is the concept here; `except_qualifier` is a condition on the excepted kinds
+    the record cannot check ("except adequately treated basal cell carcinoma"): an entry of such
+    a kind may be excepted or not. `indication` is the condition a treatment was given
     for ("chemotherapy for metastatic disease"): only a treatment for it (or a kind of it)
     counts.
     """
@@ -140,6 +142,7 @@ class HasConcept(_Node):
     grade: int | None = None
     qualifiers: tuple[str, ...] = ()
     except_concepts: tuple[str, ...] = ()
+    except_qualifier: str | None = None
     indication: str | None = None
     # "stage III or IV NSCLC": the stages the recorded condition must be in ("III" the whole
     # group, "IIIB" one letter; language/stages.py)
