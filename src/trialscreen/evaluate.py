@@ -654,9 +654,32 @@ def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
     return False
 
 
+def concept_facts(node: HasConcept, facts: PatientFacts) -> list[ConceptFact]:
+    """The record entries bearing on the node's concept. A second malignancy in a trial of
+    some cancers (`studied`) is also any cancer of another site on a record that holds one of
+    them: a melanoma beside the breast cancer under study. Only a site-coded kind (ICD-10 C00-
+    C75, C81-C96) that is not one disease with a studied cancer counts: "adenocarcinoma" or
+    "carcinoma" may be the studied cancer itself, a metastasis is of it, a fallopian tube
+    cancer is an ovarian cancer trial's own."""
+    found = facts.concepts.get(node.concept, [])
+    if not node.studied:
+        return found
+    cancers = [f for f in facts.concepts.get("cancer", ()) if f.status != "absent"]
+    if not any(concepts.is_a(f.concept, s) for f in cancers for s in node.studied):
+        return found  # the cancer under study is not on record: which one would be other?
+    others = [
+        f
+        for f in cancers
+        if f.concept != node.concept
+        and concepts.of_a_site(f.concept)
+        and not any(concepts.one_disease(f.concept, s) for s in node.studied)
+    ]
+    return [*found, *others]
+
+
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
-    found = facts.concepts.get(node.concept, [])
+    found = concept_facts(node, facts)
     if not found:
         return Result(None, f"record does not mention {label}", [], [f"{label} status"])
     evidence = [_fact_evidence(f) for f in found]

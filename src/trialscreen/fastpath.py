@@ -23,6 +23,7 @@ from trialscreen.evaluate import (
     began,
     class_left_open,
     compare,
+    concept_facts,
     count_met,
     excepted,
     in_band_gap,
@@ -227,8 +228,10 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
     others = (f"other {label} status",)
     screened = bool(tree_node.except_concepts) or concept in ANTICANCER
 
+    studied = bool(tree_node.studied)
+
     def plan(facts: PatientFacts) -> Outcome:
-        found = facts.concepts.get(concept)
+        found = concept_facts(tree_node, facts) if studied else facts.concepts.get(concept)
         if not found:
             return None, status
         present = [f for f in found if f.status != "absent"]

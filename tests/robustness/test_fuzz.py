@@ -480,6 +480,8 @@ LOOKAROUND_TERMINALS = {  # regexes whose look-arounds make from_regex reject mo
     "VARIANT": st.sampled_from(["L858R", "exon 19 deletion", "V600E mutation", "exon 21 L858R"]),
     # not lexed: language/measures.py makes it from the words before a comparator
     "MEASURE": st.sampled_from(["VAS", "IPSS", "pain score", "plasma aldosterone"]),
+    # only before a malignancy word (the lookahead)
+    "OTHER_KIND": st.sampled_from(["other", "another", "another primary", "additional"]),
 }
 KINDS = st.sampled_from(["inclusion", "exclusion"])
 

@@ -230,7 +230,16 @@ def _connectives(tokens: list[Token], clauses: list[tuple[int, int]], kind: str)
             # the value was reached, not a second requirement
             out.append(Cue(str(opener).lower(), "relation", _tok_span(opener)))
         related = [t for t in gap if _relates(t)]
-        if not any(t.type in ("_AND", "_OR", "AND_CMP", "OR_CMP", "COMMA") for t in gap):
+        sex_then_age = tokens[end - 1].type in ("FEMALE", "MALE") and tokens[start].type in (
+            "AGE",
+            "OLDER",
+            "YOUNGER",
+            "NOT_OLDER",
+            "NOT_YOUNGER",
+        )  # "Male or female patients aged 18 or older": who, then how old
+        if not sex_then_age and not any(
+            t.type in ("_AND", "_OR", "AND_CMP", "OR_CMP", "COMMA") for t in gap
+        ):
             related += [t for t in gap if t.type == "WORD" and str(t).lower() in _SUBJECT_LINKS]
         if related:
             # "hypersensitivity to thymopentin", "metastases with symptoms": one thing said of

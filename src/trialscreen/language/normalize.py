@@ -68,6 +68,14 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bSWOG(?=\s+[0-4](?:\s*(?:-|to|or|,)\s*[0-4])*(?![\d.]))"),
         "SWOG performance status",
     ),
+    # "WHO 0-1", "WHO: 0 or 1": the WHO (= ECOG) performance status, not a WHO grade (which
+    # says "grade") nor a WHO classification year
+    (
+        re.compile(
+            r"\bWHO(?=\s*:?\s+[0-4](?:\s*(?:-|to|or|,)\s*[0-4])*(?![\d.]|\s*(?:glioma|tumou?r)))"
+        ),
+        "WHO performance status",
+    ),
     # a superscript written in brackets: "/mm(3)" is /mm^3
     (re.compile(r"(?i)(?<=/mm)\s*\(\s*3\s*\)"), r"^3"),
     # a superscript lost in copying: "x 109/L" is x 10^9/L, "x 106/L" x 10^6/L
@@ -107,6 +115,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)(?<=[<>]=)\s*to\b"), ""),
     # a multiple glued to its limit: "1.25ULN", "2.5xULN" are "1.25 x ULN", "2.5 x ULN"
     (re.compile(r"(?<=\d)\s*[x×*]?(?=(?:ULN|LLN|uln|lln)\b)"), " x "),
+    # "gm/dL": grams ("gm" is no unit symbol)
+    (re.compile(r"(?i)(?<![a-z])gms?(?=\s*/\s*(?:dl|l|ml|100\s*ml)\b)"), "g"),
     # a tilde between two small numbers is a range: "ECOG 0~1"
     (re.compile(r"(?<=\b\d)\s*~\s*(?=\d\b)"), "-"),
     # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)

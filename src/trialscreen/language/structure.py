@@ -114,6 +114,7 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _scope_descendants(trial, children, by_index, out)
     _contradictions(trial, out)
     _own_disease(trial, out)
+    _second_malignancies(trial, out)
     _required_elsewhere(trial, out)
     _alternative_diagnoses(trial, out)
     _cohort_blocks(trial, children, by_index, out)
@@ -331,6 +332,35 @@ _CANCER_WORDS = re.compile(
     r"(?i)\b(?:cancers?|carcinomas?|malignan\w*|neoplasms?|tumou?rs?|leuka?emias?|lymphomas?"
     r"|myelomas?|sarcomas?|gliomas?|glioblastomas?|melanomas?|blastomas?|metasta\w*|oncolog\w*)\b"
 )
+
+
+def _second_malignancies(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """ "No other malignancy" in a breast cancer trial: any cancer of another site beside the
+    breast cancer on record is one (evaluate.concept_facts), not only an entry that says so."""
+    studied = tuple(
+        sorted(
+            {
+                concept_id
+                for name in trial.conditions
+                for concept_id in _condition_concepts(name)
+                if concepts.is_a(concept_id, "cancer") and concepts.of_a_site(concept_id)
+            }
+        )
+    )
+    if not studied:
+        return
+
+    def beside(leaf: Predicate) -> Predicate:
+        if isinstance(leaf, HasConcept) and leaf.concept == "second_malignancy":
+            return leaf.model_copy(update={"studied": studied})
+        return leaf
+
+    for i, c in enumerate(out):
+        if c.predicate is not None and any(
+            isinstance(n, HasConcept) and n.concept == "second_malignancy"
+            for n in leaves(c.predicate)
+        ):
+            out[i] = c.model_copy(update={"predicate": map_leaves(c.predicate, beside)})
 
 
 def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:

@@ -413,6 +413,9 @@ def _unchecked(words: list[Word]) -> tuple[str, ...]:
     )
 
 
+_DONE = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what is completed at a date
+
+
 def _in(concept: str, categories: frozenset[str]) -> bool:
     return concepts.category(concept) in categories
 
@@ -902,10 +905,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return _ages([(op, _of(c, Num)[0].value, "years")], span_of(c))
 
     def age_between_prefix(self, c: list[Any]) -> Predicate:
-        """ "between the age of 18 and 65"."""
-        low, high = _of(c, Num)
-        k, unit = self._unit(c)
-        return _ages([(">=", low.value * k, unit), ("<=", high.value * k, unit)], span_of(c))
+        """ "between the age of 18 and 65", "between the ages of 18 months and 8 years" (each
+        number in the unit after it, or the last one written)."""
+        (low, low_unit), (high, high_unit) = self._per_number(c)[:2]
+        return _ages([(">=", low, low_unit), ("<=", high, high_unit)], span_of(c))
+
+    def age_up_to(self, c: list[Any]) -> Predicate:
+        """ "Age 3 months up to 100 years": from the first number up to the second."""
+        (low, low_unit), (high, high_unit) = self._per_number(c)[:2]
+        return _ages([(">=", low, low_unit), ("<=", high, high_unit)], span_of(c))
 
     def age_years_or_more(self, c: list[Any]) -> Predicate:
         """ "18 years and older" (a number of years with "or older" is an age)."""
@@ -1678,6 +1686,42 @@ class CriteriaTransformer(Transformer[Token, Any]):
             w.role in ("route", "severity", "needing") for w in _of(c, Word)
         )
         return SinceMore(cmp[0][0] if cmp else None, _days(c), refs, span_of(c), plain)
+
+    def allowed_after(self, c: list[Any]) -> Predicate:
+        """ "Prior radiotherapy allowed if completed at least 4 weeks before registration": each
+        treatment at least that long ago (or never), as "at least 4 weeks since prior X". Only
+        a wait ("at least", "more than") is read; a qualifier before the names ("palliative")
+        or a name that is no treatment is not. An exclusion's reading would be the opposite of
+        its words: flagged inclusion_only."""
+        (op, _) = [x for x in c if isinstance(x, tuple)][0]
+        refs: list[ConceptRef] = [x for x in c if isinstance(x, list)][0]
+        words = _of(c, Word)
+        span = span_of(c)
+        flags: tuple[str, ...] = ("inclusion_only",)
+        if (
+            op not in (">=", ">")
+            or not all(_in(r.concept, _DONE) for r in refs)
+            or any(w.role in ("current", "other") for w in words)
+        ):  # "less than 4 weeks", "allowed if ... " of a disease, "concurrent X allowed if ..."
+            flags += ("wait_unread",)
+        quals = _unchecked(words)  # "systemic": words the record cannot check
+        items: list[Predicate] = [
+            TimeSince(
+                concept=r.concept,
+                op=op,
+                days=_days(c),
+                qualifiers=quals
+                + tuple(
+                    q.split(":", 1)[1]
+                    for q in r.qualifiers
+                    if q.startswith("route:") or q.split(":", 1)[1] in _UNVERIFIABLE
+                ),
+                span=span,
+                flags=flags,
+            )
+            for r in refs
+        ]
+        return items[0] if len(items) == 1 else AllOf(items=tuple(items), span=span, flags=flags)
 
     def time_since(self, c: list[Any]) -> Any:
         """ "at least 2 weeks since prior radiotherapy"; a thing the lexicon does not know
