@@ -28,6 +28,9 @@ from trialscreen.language.compiler import compile_criterion
         ("live expectancy > 12 weeks", "life expectancy > 12 weeks"),
         ("Expected survival period ≥ 12 weeks", "life expectancy >= 12 weeks"),
         ("WHO 0-1", "ECOG <= 1"),
+        ("WHO performance 0-2 (incl.)", "ECOG <= 2"),
+        ("WHO physical status score is 0~1;", "ECOG <= 1"),
+        ("Hemoglobin >= 9 gm/100 ml", "Hemoglobin >= 9 g/dL"),
         ("Hemoglobin >= 10 gm/dL", "Hemoglobin >= 10 g/dL"),
     ],
 )

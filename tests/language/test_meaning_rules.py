@@ -32,7 +32,7 @@ def read_list(text: str) -> list[tuple[str, str, CompiledCriterion]]:
             "other than",
         ),
         ("No prior chemotherapy for the current cancer", "for"),  # which cancer?
-        ("Prior radiotherapy allowed if more than 4 weeks ago", "allowed"),
+        ("Prior radiotherapy allowed if disease free for 2 years", "allowed"),
         # "(men)" is read as the sex of the first threshold; the one after "/" is not joined
         ("creatinine <= 1.4 mg/dL (men) / <= 1.2 mg/dL (women)", "women"),
         ("ECOG 0-2 OR", "or"),
@@ -405,3 +405,56 @@ def test_a_sex_and_an_age_beside_the_other_sex_are_alternatives() -> None:
     assert [c.status for _, _, c in rows] == ["partial", "partial"]
     alone = read_list("Inclusion Criteria:\n- Women aged 18 to 55 years\n- ECOG 0-1\n")
     assert alone[0][2].status == "compiled"
+
+
+def test_an_exclusion_of_one_sex_with_a_thing_excludes_both_at_once() -> None:
+    compiled = compile_criterion("Men with PSA > 4 ng/mL", "exclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", "male and PSA > 4 ng/mL")
+    # pregnancy is a woman's: the sex word adds nothing
+    pregnant = compile_criterion("Women who are pregnant or breastfeeding", "exclusion")
+    assert pregnant.canonical == "pregnancy or else breastfeeding"
+    # in an inclusion "Women with X" may be one sex's rule beside the other's: not read
+    assert compile_criterion("Women with hemoglobin >= 11 g/dL", "inclusion").status == "partial"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Prior radiotherapy allowed if more than 4 weeks ago", "> 4 weeks since radiotherapy"),
+        (
+            "Prior radiation therapy is allowed but must be completed at least 3 weeks prior to "
+            "randomization.",
+            ">= 3 weeks since radiotherapy",
+        ),
+        (
+            "Prior radiotherapy is allowed, provided at least 28 days have elapsed since the "
+            "last treatment",
+            ">= 4 weeks since radiotherapy",
+        ),
+        (
+            "Prior palliative radiotherapy or surgery are allowed if completed at least 4 weeks "
+            "before the randomization;",
+            ">= 4 weeks since palliative radiotherapy and also >= 4 weeks since surgery",
+        ),
+    ],
+)
+def test_a_permission_with_a_wait_is_a_time_since(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # in an exclusion the words describe who is not excluded: not read
+        (
+            "Prior chemotherapy allowed if completed more than 12 months before registration",
+            "exclusion",
+        ),
+        ("Prior corticosteroids allowed if started at least 8 weeks prior to study", "inclusion"),
+        ("Prior radiotherapy allowed if completed less than 4 weeks before entry", "inclusion"),
+        ("Prior brain metastases allowed if treated at least 4 weeks ago", "inclusion"),
+    ],
+)
+def test_a_permission_with_another_condition_is_not_read_as_a_wait(text: str, kind: str) -> None:
+    assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]

@@ -149,12 +149,14 @@ _STOPWORDS = frozenset(
     with who whom which that this these those in on at by as any all each
     patient patients subject subjects participant participants person persons individual
     individuals people adult adults child children eligibility criteria criterion
-    following etc required study inclusive
+    following etc required study inclusive incl
     also than their there they them its it do does e g specified""".split()
 )  # never a word that can change meaning: those are cues (language/cues.py)
 
 
 _SEX_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
+# what only women have: a sex word before them adds nothing
+_FEMALE_STATES = _SEX_STATES | {"pregnancy", "breastfeeding", "childbearing_potential"}
 
 
 @cache
@@ -313,6 +315,20 @@ def _keep_sex(
         span = (nodes[0].span[0], nodes[-1].span[1])
         both = AllOf(items=items, span=span, flags=("sex_and_age",))
         return [(clauses[0][0], clauses[-1][1], both)]
+    if (
+        kind == "exclusion"
+        and isinstance(nodes[0], SexIs)
+        and len(clauses) == 2
+        and not all(  # "Women who are pregnant": the women are the pregnant ones (cues)
+            isinstance(n, HasConcept) and n.concept in _FEMALE_STATES for n in leaves(nodes[1])
+        )
+    ):
+        # "Women with hemoglobin less than 11 g/dL": excluded are the women who have it (a
+        # scope or a requirement, the exclusion is the same); an inclusion's "Women with X"
+        # may be one sex's rule beside the other's, not read
+        span = (nodes[0].span[0], nodes[1].span[1])
+        both = AllOf(items=(nodes[0], nodes[1]), span=span, flags=("sex_and_other",))
+        return [(clauses[0][0], clauses[1][1], both)]
     return clauses if (kind == "inclusion" and states_only and nodes) else others
 
 

@@ -117,6 +117,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\d)\s*[x×*]?(?=(?:ULN|LLN|uln|lln)\b)"), " x "),
     # "gm/dL": grams ("gm" is no unit symbol)
     (re.compile(r"(?i)(?<![a-z])gms?(?=\s*/\s*(?:dl|l|ml|100\s*ml)\b)"), "g"),
+    # "g/100 mL", "mg/100ml": per decilitre
+    (re.compile(r"(?i)(?<![a-z])(g|mg)\s*/\s*100\s*ml\b"), r"\1/dL"),
     # a tilde between two small numbers is a range: "ECOG 0~1"
     (re.compile(r"(?<=\b\d)\s*~\s*(?=\d\b)"), "-"),
     # "transaminases": ALT and AST (in an exclusion, "either?" keeps it unread: compiler)
