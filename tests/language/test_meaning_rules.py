@@ -458,3 +458,44 @@ def test_a_permission_with_a_wait_is_a_time_since(text: str, canonical: str) -> 
 )
 def test_a_permission_with_another_condition_is_not_read_as_a_wait(text: str, kind: str) -> None:
     assert compile_criterion(text, kind).status != "compiled"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        (
+            "History of grade 2 or worse peripheral neuropathy.",
+            "exclusion",
+            "history of peripheral neuropathy grade >= 2",
+        ),
+        ("Grade ≥ 2 peripheral neuropathy", "exclusion", "peripheral neuropathy grade >= 2"),
+        (
+            "No grade 2 or greater peripheral neuropathy",
+            "inclusion",
+            "no (peripheral neuropathy grade >= 2)",
+        ),
+        (  # the class of the disease, ruled out as one
+            "No New York Heart Association class III or IV heart disease",
+            "inclusion",
+            "no (NYHA class >= 3 and NYHA class <= 4 and heart disease)",
+        ),
+    ],
+)
+def test_a_grade_or_class_before_the_disease(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+def test_a_class_after_no_history_of_is_a_past_class_not_read() -> None:
+    text = "No history of NYHA class III or IV heart failure"
+    assert compile_criterion(text, "inclusion").status != "compiled"
+
+
+def test_contraception_during_and_after_the_study_is_the_fertile_rule() -> None:
+    text = (
+        "Fertile patients must use effective contraception during and for 10 weeks after study "
+        "participation"
+    )
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "compiled"
+    assert compiled.canonical.startswith("if childbearing potential: current contraception")

@@ -576,17 +576,28 @@ def _of_class(written: Predicate, disease: Predicate, score: Predicate) -> Predi
 
 
 def _graded_disease(
-    clauses: list[tuple[int, int, Predicate]],
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
 ) -> list[tuple[int, int, Predicate]]:
     """ "NYHA class III or IV heart failure": the disease of that class, one clause (both),
-    not a class and a disease side by side."""
+    not a class and a disease side by side; "No NYHA class III or IV heart disease": none of
+    that class (a "no" right before it, at the start of the bullet or after a boundary)."""
     out: list[tuple[int, int, Predicate]] = []
     for start, end, node in clauses:
         if out and start == out[-1][1] and _graded(out[-1][2], node):
             p_start, _, p_node = out[-1]
             span = (p_node.span[0], node.span[1])
             both = (*(p_node.items if isinstance(p_node, AllOf) else (p_node,)), node)
-            out[-1] = (p_start, end, AllOf(items=both, span=span))
+            graded: Predicate = AllOf(items=both, span=span)
+            neg = p_start - 1
+            if (
+                neg >= 0
+                and tokens[neg].type == "NEG"
+                and " ".join(str(tokens[neg]).lower().split()) in ("no", "without", "not")
+                and (neg == 0 or tokens[neg - 1].type in ("COMMA", "COLON", "LPAR", "_AND"))
+            ):
+                span = (tokens[neg].start_pos or 0, span[1])
+                graded, p_start = Not(item=graded, span=span), neg
+            out[-1] = (p_start, end, graded)
             continue
         if out and start == out[-1][1]:  # "(No) congestive heart failure NYHA class III or IV"
             p_start, _, p_node = out[-1]
@@ -1243,7 +1254,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     either_sex = [c for c in clauses if _both_sexes(c[2])]
     clauses = [c for c in clauses if not _both_sexes(c[2])]
     kept = _repeats(_keep_sex(clauses, kind), tokens)
-    kept = _defined_by_brackets(_graded_disease(kept), tokens, kind)
+    kept = _defined_by_brackets(_graded_disease(kept, tokens), tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
