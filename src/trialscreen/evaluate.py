@@ -654,32 +654,23 @@ def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
     return False
 
 
-def concept_facts(node: HasConcept, facts: PatientFacts) -> list[ConceptFact]:
-    """The record entries bearing on the node's concept. A second malignancy in a trial of
-    some cancers (`studied`) is also any cancer of another site on a record that holds one of
-    them: a melanoma beside the breast cancer under study. Only a site-coded kind (ICD-10 C00-
-    C75, C81-C96) that is not one disease with a studied cancer counts: "adenocarcinoma" or
-    "carcinoma" may be the studied cancer itself, a metastasis is of it, a fallopian tube
-    cancer is an ovarian cancer trial's own."""
-    found = facts.concepts.get(node.concept, [])
-    if not node.studied:
-        return found
-    cancers = [f for f in facts.concepts.get("cancer", ()) if f.status != "absent"]
-    if not any(concepts.is_a(f.concept, s) for f in cancers for s in node.studied):
-        return found  # the cancer under study is not on record: which one would be other?
-    others = [
-        f
-        for f in cancers
-        if f.concept != node.concept
-        and concepts.of_a_site(f.concept)
-        and not any(concepts.one_disease(f.concept, s) for s in node.studied)
-    ]
-    return [*found, *others]
+def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool:
+    """Does a present entry meet every qualifier the node carries? Only "advanced" can be
+    told from a record: a cancer at stage IV, or with metastases on record, is advanced (an
+    earlier stage may have been the stage at diagnosis: not told). Every other qualifier is
+    one the record does not state."""
+    if set(node.qualifiers) != {"advanced"} or not concepts.is_a(fact.concept, "cancer"):
+        return False
+    if fact.stage is not None and fact.stage[0] == 4:
+        return True
+    return any(  # metastases now (not resolved ones)
+        f.status not in ("absent", "resolved") for f in facts.concepts.get("metastatic_disease", ())
+    )
 
 
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
     label = concept_label(node.concept)
-    found = concept_facts(node, facts)
+    found = facts.concepts.get(node.concept, [])
     if not found:
         return Result(None, f"record does not mention {label}", [], [f"{label} status"])
     evidence = [_fact_evidence(f) for f in found]
@@ -696,7 +687,10 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             return Result(None, why, evidence, [f"other {label} status"])
     verdicts = [_fact_matches(node, f, facts) for f in present]
     if True in verdicts:
-        if node.qualifiers:
+        if node.qualifiers and not any(
+            v is True and qualifiers_met(node, f, facts)
+            for f, v in zip(present, verdicts, strict=True)
+        ):
             quals = " ".join(node.qualifiers)
             return Result(
                 None,

@@ -260,7 +260,7 @@ _CHANGES_WHAT_IT_IS = re.compile(
     r"receptor|deficiency|resistance|resistant|family history|risk|screening|test|vaccin\w*|"
     r"exposure|contact|carrier|prevent\w*|prophyla\w*|preventive|preventative|non|staging|"
     r"rule out|suspected|suspicion|possible|probable|evaluation|work-?up|remission|withdrawal|"
-    r"former|benign)\b|[+-]\s*$"
+    r"former|benign|in[\s-]situ)\b|[+-]\s*$"
 )
 
 

@@ -23,7 +23,6 @@ from trialscreen.evaluate import (
     began,
     class_left_open,
     compare,
-    concept_facts,
     count_met,
     excepted,
     in_band_gap,
@@ -33,6 +32,7 @@ from trialscreen.evaluate import (
     narrowed,
     other_use,
     qualified_unknown,
+    qualifiers_met,
     recovery_need,
     regimen_need,
     since_last,
@@ -228,10 +228,8 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
     others = (f"other {label} status",)
     screened = bool(tree_node.except_concepts) or concept in ANTICANCER
 
-    studied = bool(tree_node.studied)
-
     def plan(facts: PatientFacts) -> Outcome:
-        found = concept_facts(tree_node, facts) if studied else facts.concepts.get(concept)
+        found = facts.concepts.get(concept)
         if not found:
             return None, status
         present = [f for f in found if f.status != "absent"]
@@ -246,7 +244,12 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
                 return None, others
         verdicts = [_fact_matches(node, f, facts) for f in present]
         if True in verdicts:
-            return (None, qualified) if qualified else (True, _NONE)
+            if qualified and not any(
+                v is True and qualifiers_met(tree_node, f, facts)
+                for f, v in zip(present, verdicts, strict=True)
+            ):
+                return None, qualified
+            return True, _NONE
         if None in verdicts:
             return None, dated
         if broader or class_left_open(tree_node, present):

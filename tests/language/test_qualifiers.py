@@ -87,3 +87,35 @@ def test_requiring_then_another_clause_is_not_read() -> None:
     # does "or hepatitis" join the infection, or what it requires?
     compiled = compile_criterion("Infection requiring antibiotics or hepatitis", "exclusion")
     assert compiled.status == "partial" and "needing_list" in compiled.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (
+            "Histologically or cytologically confirmed advanced NSCLC",
+            "advanced non-small cell lung cancer",
+        ),
+        ("Relapsed or refractory multiple myeloma", "relapsed or refractory multiple myeloma"),
+        ("Unresectable melanoma", "unresectable melanoma"),
+        ("Locally advanced pancreatic cancer", "locally advanced pancreatic cancer"),
+    ],
+)
+def test_the_course_of_a_cancer_is_a_qualifier(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+def test_advanced_is_told_by_stage_iv_or_metastases_now() -> None:
+    text = "Histologically or cytologically confirmed advanced NSCLC"
+    nsclc = {"name": "non-small cell lung cancer", "status": "active"}
+    assert decide(text, "inclusion", conditions=[{**nsclc, "stage": "IV"}]) == "pass"
+    # the stage on record may be the stage at diagnosis: an earlier one does not say
+    assert decide(text, "inclusion", conditions=[{**nsclc, "stage": "II"}]) == "unknown"
+    brain = {"name": "brain metastases", "status": "active"}
+    assert decide(text, "inclusion", conditions=[nsclc, brain]) == "pass"
+    assert decide(text, "inclusion", conditions=[{**nsclc, "status": "absent"}]) == "fail"
+    # refractory: the record does not say
+    myeloma = {"name": "multiple myeloma", "status": "active", "stage": "III"}
+    refractory = "Relapsed or refractory multiple myeloma"
+    assert decide(refractory, "inclusion", conditions=[myeloma]) == "unknown"

@@ -140,8 +140,6 @@ def _render_has_concept(node: HasConcept) -> str:
     if node.stages:
         words.append(stage_text(node.stages))
     words.append(concept_label(node.concept))
-    if node.studied:
-        words.append(f"(besides {' or '.join(concept_label(c) for c in node.studied)})")
     words += after
     if node.grade is not None and node.grade_op is not None:
         words.append(f"grade {_op(node.grade_op)} {node.grade}")

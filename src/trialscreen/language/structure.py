@@ -114,7 +114,6 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _scope_descendants(trial, children, by_index, out)
     _contradictions(trial, out)
     _own_disease(trial, out)
-    _second_malignancies(trial, out)
     _required_elsewhere(trial, out)
     _alternative_diagnoses(trial, out)
     _cohort_blocks(trial, children, by_index, out)
@@ -332,35 +331,6 @@ _CANCER_WORDS = re.compile(
     r"(?i)\b(?:cancers?|carcinomas?|malignan\w*|neoplasms?|tumou?rs?|leuka?emias?|lymphomas?"
     r"|myelomas?|sarcomas?|gliomas?|glioblastomas?|melanomas?|blastomas?|metasta\w*|oncolog\w*)\b"
 )
-
-
-def _second_malignancies(trial: Trial, out: list[CompiledCriterion]) -> None:
-    """ "No other malignancy" in a breast cancer trial: any cancer of another site beside the
-    breast cancer on record is one (evaluate.concept_facts), not only an entry that says so."""
-    studied = tuple(
-        sorted(
-            {
-                concept_id
-                for name in trial.conditions
-                for concept_id in _condition_concepts(name)
-                if concepts.is_a(concept_id, "cancer") and concepts.of_a_site(concept_id)
-            }
-        )
-    )
-    if not studied:
-        return
-
-    def beside(leaf: Predicate) -> Predicate:
-        if isinstance(leaf, HasConcept) and leaf.concept == "second_malignancy":
-            return leaf.model_copy(update={"studied": studied})
-        return leaf
-
-    for i, c in enumerate(out):
-        if c.predicate is not None and any(
-            isinstance(n, HasConcept) and n.concept == "second_malignancy"
-            for n in leaves(c.predicate)
-        ):
-            out[i] = c.model_copy(update={"predicate": map_leaves(c.predicate, beside)})
 
 
 def _own_disease(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -614,6 +584,10 @@ def _under_lead_in(
 
 
 # states only a woman can be in: a bullet naming one speaks of women ("not pregnant female")
+_SEX_WORDS = {
+    "male": re.compile(r"(?i)\b(?:men|man|males?|boys?)\b"),
+    "female": re.compile(r"(?i)\b(?:women|woman|females?|girls?)\b"),
+}
 _WOMEN_ONLY = frozenset(
     "pregnancy breastfeeding childbearing_potential postmenopausal premenopausal perimenopausal "
     "female_sex".split()
@@ -628,13 +602,18 @@ def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
     named: dict[int, set[str]] = {}
     for position, bullet in enumerate(trial.bullets):
         c = out[position]
-        if bullet.kind == "inclusion" and c.predicate is not None:
-            nodes = list(walk(c.predicate))
+        if bullet.kind == "inclusion":
+            nodes = list(walk(c.predicate)) if c.predicate is not None else []
             named[position] = {n.sex for n in nodes if isinstance(n, SexIs)} | (
                 {"female"}
                 if any(isinstance(n, HasConcept) and n.concept in _WOMEN_ONLY for n in nodes)
                 else set()
             )
+            # a sex written where the tree holds none ("Men with breast cancer are also
+            # eligible": a permission, a cue) names it too (review 18)
+            named[position] |= {
+                sex for sex, words in _SEX_WORDS.items() if words.search(bullet.text)
+            }
     for position in named:
         only = out[position].predicate
         if (  # "Women aged 40 to 70": a sex and an age, the sex first (compiler._keep_sex)
@@ -875,6 +854,11 @@ _SUBGROUP = re.compile(
     rf"volunteers?|controls?|probands?|recipients?|infants?|newborns?|adults?|adolescents?|"
     rf"{_SEX_AGE_GROUPS}|(?:cohort|arm|group|part|stratum)\s+\w+)\b"
 )
+_GROUP_LABEL = re.compile(
+    r"(?i)(?:(?:healthy|normal|adult|pediatric|paediatric|older|young)\s+)?(?:mothers?|fathers?|"
+    r"parents?|children|child|infants?|newborns?|neonates?|adolescents?|adults?|volunteers?|"
+    r"controls?|donors?|recipients?|siblings?|partners?|caregivers?|women|men|boys|girls)"
+)
 _ANOTHER_PERSON = re.compile(
     r"(?i)\b(?:donors?|partners?|spouses?|caregivers?|care\s*givers?|parents?|guardians?|"
     r"siblings?|family\s+members?|relatives?|mothers?|fathers?|household\s+contacts?)\b"
@@ -906,6 +890,13 @@ def _in_sections(trial: Trial, bullet: Criterion, c: CompiledCriterion) -> Compi
         if _KIND_WORDS.search(label) and _SUBGROUP.search(label):
             # "EXCLUSIONS - NORMAL VOLUNTEERS", "Exclusion criteria for donors": another person's
             # list, or a group's: membership unknown
+            unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+            return _flag(c, f"applies to {label}", applies_if=unknown)
+        if _GROUP_LABEL.fullmatch(label.strip().rstrip(":").strip()):
+            # "HEALTHY MOTHERS:", "CHILDREN:": the list of one group of the trial's people,
+            # which the patient may not be in (review 18: a boy failed the mothers' ages)
+            if _ANOTHER_PERSON.search(label):
+                return _undecided(c, f"section '{label}' is about another person")
             unknown = Unparsed(text=label, reason=f"membership of '{label}'")
             return _flag(c, f"applies to {label}", applies_if=unknown)
         what = _label_kind(label)

@@ -106,6 +106,22 @@ _UNVERIFIABLE = frozenset(
         # ("has had acute or chronic pancreatitis")? A present X is unknown, an absent one absent
         "acute or chronic",
         "chronic or acute",
+        # the course of a cancer, which the record names rarely and never as a stage alone
+        # ("advanced NSCLC", "relapsed or refractory myeloma", "unresectable melanoma")
+        "advanced",
+        "locally advanced",
+        "relapsed",
+        "refractory",
+        "recurrent",
+        "unresectable",
+        "nonresectable",
+        "non-resectable",
+        "inoperable",
+        "relapsed or refractory",
+        "relapsed/refractory",
+        "relapsed and/or refractory",
+        "refractory or relapsed",
+        "recurrent or refractory",
     }
 )
 
@@ -414,6 +430,12 @@ def _unchecked(words: list[Word]) -> tuple[str, ...]:
 
 
 _DONE = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what is completed at a date
+# words naming a kind of treatment inside a lexicon phrase, which may reach the next item of a
+# list ("palliative radiotherapy or surgery")
+_KIND_WORDS = frozenset(
+    """palliative adjuvant neoadjuvant neo-adjuvant curative local localized systemic radical
+    definitive prophylactic stereotactic whole major minor diagnostic prior""".split()
+)
 
 
 def _in(concept: str, categories: frozenset[str]) -> bool:
@@ -1702,6 +1724,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             op not in (">=", ">")
             or not all(_in(r.concept, _DONE) for r in refs)
             or any(w.role in ("current", "other") for w in words)
+            or (  # "palliative radiotherapy or surgery": palliative surgery only? not read
+                len(refs) > 1
+                and any(r.phrase.split()[:1] and r.phrase.split()[0] in _KIND_WORDS for r in refs)
+            )
         ):  # "less than 4 weeks", "allowed if ... " of a disease, "concurrent X allowed if ..."
             flags += ("wait_unread",)
         quals = _unchecked(words)  # "systemic": words the record cannot check

@@ -394,38 +394,6 @@ def overlaps(a: str, b: str) -> bool:
     return not _kinds(a).isdisjoint(_kinds(b))
 
 
-@functools.cache
-def of_a_site(concept_id: str) -> bool:
-    """A cancer of one primary site by its ICD-10-CM code, or its nearest coded ancestor's
-    (C00-C75, C81-C96: not C76-C80, ill-defined, secondary or unspecified sites)."""
-    queue = [concept_id]
-    while queue:
-        codes = get(queue[0]).codes.get("icd10", [])
-        if codes:
-            return any(_SITE_CODE.match(code) for code in codes)
-        queue = [*queue[1:], *get(queue[0]).parents]
-    return False
-
-
-# cancers of neighbouring sites that trials treat as one disease (and records may name either
-# way): a fallopian tube cancer in an ovarian cancer trial is no second malignancy
-_ONE_DISEASE = (
-    frozenset({"ovarian_cancer", "fallopian_tube_cancer"}),
-    frozenset({"esophageal_cancer", "gastroesophageal_junction_cancer", "gastric_cancer"}),
-)
-
-
-def one_disease(a: str, b: str) -> bool:
-    """Do two cancers overlap, or belong to sites trials treat as one disease?"""
-    if overlaps(a, b):
-        return True
-    up_a, up_b = ancestors(a), ancestors(b)
-    return any(group & up_a and group & up_b for group in _ONE_DISEASE)
-
-
-_SITE_CODE = re.compile(r"^C(?:[0-6]\d|7[0-5]|8[1-9]|9[0-6])")
-
-
 def may_be_kind_of(kind: str, concept_id: str) -> bool:
     """Can an exception `kind` be left out of `concept_id` ("malignancy other than basal cell
     carcinoma")? When it is a narrower concept, or fills a role the concept is ("second

@@ -147,10 +147,6 @@ class HasConcept(_Node):
     # "stage III or IV NSCLC": the stages the recorded condition must be in ("III" the whole
     # group, "IIIB" one letter; language/stages.py)
     stages: tuple[str, ...] = ()
-    # a second malignancy in a trial of these cancers (the document pass sets them): besides a
-    # "second malignancy" entry, any cancer of another site on a record that holds one of them
-    # (evaluate.concept_facts)
-    studied: tuple[str, ...] = ()
 
     @property
     def by_test(self) -> bool:

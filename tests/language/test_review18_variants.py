@@ -1,0 +1,27 @@
+"""Review 18's adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
+or older" beside "Men with breast cancer are also eligible") or reworded. Judged like
+meaning-suite cases, outside the suite because they are not verbatim: the engine may say unknown
+where a decision was possible, never the wrong decision."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
+
+from suite import Case, case_from, outcome, verdict  # noqa: E402
+
+DATA = json.loads(
+    (Path(__file__).parent / "data" / "review18_variants.json").read_text(encoding="utf-8")
+)
+VARIANTS = [case_from(raw, "review18_variants") for raw in DATA["cases"]]
+
+
+@pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])
+def test_no_wrong_decision_on_a_variant(case: Case) -> None:
+    got, reason = outcome(case)
+    assert verdict(case.expected, got) != "wrong", f"{case.text!r}: {got} ({reason})"
