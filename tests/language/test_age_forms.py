@@ -31,6 +31,7 @@ from trialscreen.language.compiler import compile_criterion
         ("WHO performance 0-2 (incl.)", "ECOG <= 2"),
         ("WHO physical status score is 0~1;", "ECOG <= 1"),
         ("Hemoglobin >= 9 gm/100 ml", "Hemoglobin >= 9 g/dL"),
+        ("Lymphocyte count greater than 700/mm ^3", "Lymphocytes > 700 /mm^3"),
         ("Hemoglobin >= 10 gm/dL", "Hemoglobin >= 10 g/dL"),
     ],
 )

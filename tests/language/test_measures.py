@@ -122,3 +122,11 @@ def test_a_definition_bracket_keeps_the_bullet_from_deciding() -> None:
         ],
     }
     assert decide(text, "inclusion", **record) == "unknown"
+
+
+def test_an_of_between_the_name_and_its_bound_is_read() -> None:
+    compiled = compile_criterion("Roland-Morris Disability Questionnaire score of at least 9")
+    assert (compiled.status, compiled.canonical) == (
+        "compiled",
+        "Roland-Morris Disability Questionnaire score >= 9",
+    )

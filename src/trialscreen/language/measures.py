@@ -83,8 +83,11 @@ def _plain(token: Token) -> bool:
 
 
 def _name_start(tokens: list[Token], k: int) -> int | None:
-    """The first token of a measurement name ending right before tokens[k], or None."""
+    """The first token of a measurement name ending right before tokens[k] (or before an "of"
+    there: "pain score of >= 4"), or None."""
     i = k - 1
+    if i >= 1 and _of_before_bound(tokens, k):
+        i -= 1
     if (
         i >= 2
         and tokens[i].type == "RPAR"
@@ -125,6 +128,11 @@ def _name_start(tokens: list[Token], k: int) -> int | None:
     return start
 
 
+def _of_before_bound(tokens: list[Token], k: int) -> bool:
+    """ "a pain score of >= 4": the "of" between a name and its comparator."""
+    return str(tokens[k - 1]).lower() == "of"
+
+
 def _value_ends(tokens: list[Token], k: int) -> bool:
     """After the comparator at k: a number, then a unit, a multiple of a normal limit, or the
     end of the clause."""
@@ -155,7 +163,9 @@ def merge_measures(tokens: list[Token], text: str) -> list[Token]:
         if start is None or start < taken:
             continue
         first, last = tokens[start], tokens[k - 1]
-        name = text[first.start_pos or 0 : last.end_pos or 0]
+        # the name without an "of" before the bound; the token reaches over it (read)
+        named = tokens[k - 2] if _of_before_bound(tokens, k) else last
+        name = text[first.start_pos or 0 : named.end_pos or 0]
         out.extend(tokens[taken:start])
         out.append(
             Token(

@@ -78,6 +78,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # a superscript written in brackets: "/mm(3)" is /mm^3
     (re.compile(r"(?i)(?<=/mm)\s*\(\s*3\s*\)"), r"^3"),
+    # "/mm ^3", "/mm^ 3": the superscript spaced apart
+    (re.compile(r"(?i)(?<=/mm)\s*\^\s*3\b"), r"^3"),
     # a superscript lost in copying: "x 109/L" is x 10^9/L, "x 106/L" x 10^6/L
     (re.compile(r"(?i)(?<=x)(\s*)10([369])(?=\s*/\s*(?:l|ul|mm\^?3)\b)"), r"\g<1>10^\2"),
     # a decimal comma before a unit or a multiple ("8,5 g/dL", "1,5 x ULN")
