@@ -656,16 +656,26 @@ def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
 
 def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool:
     """Does a present entry meet every qualifier the node carries? Only "advanced" can be
-    told from a record: a cancer at stage IV, or with metastases on record, is advanced (an
-    earlier stage may have been the stage at diagnosis: not told). Every other qualifier is
+    told from a record: a cancer at stage IV, or with active metastases on a record that holds
+    no other cancer, is advanced (an earlier stage may have been the stage at diagnosis: not
+    told). Every other qualifier is
     one the record does not state."""
     if set(node.qualifiers) != {"advanced"} or not concepts.is_a(fact.concept, "cancer"):
         return False
     if fact.stage is not None and fact.stage[0] == 4:
         return True
-    return any(  # metastases now (not resolved ones)
-        f.status not in ("absent", "resolved") for f in facts.concepts.get("metastatic_disease", ())
-    )
+    metastases = [
+        f
+        for f in facts.concepts.get("metastatic_disease", ())
+        if f.status == "active"  # now: not resolved, past or suspected ones
+    ]
+    primaries = {
+        f.concept
+        for f in facts.concepts.get("cancer", ())
+        if f.status != "absent" and not concepts.is_a(f.concept, "metastatic_disease")
+    }
+    # whose metastases? only where this is the one cancer on record (review 20)
+    return bool(metastases) and primaries == {fact.concept}
 
 
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:

@@ -516,3 +516,24 @@ def test_a_sex_named_in_a_permission_makes_the_sex_and_age_an_alternative() -> N
         "- Men with breast cancer are also eligible\n"
     )
     assert rows[0][2].status != "compiled"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Negative pregnancy test in women of childbearing potential",
+        "Women of childbearing potential must have a negative pregnancy test",
+        "Negative pregnancy test required of fertile women",
+    ],
+)
+def test_a_pregnancy_test_is_required_of_those_who_could_be_pregnant(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status == "compiled"
+    assert compiled.canonical.startswith("if childbearing potential: no (current pregnancy)")
+
+
+def test_a_pregnancy_test_with_a_time_or_in_an_exclusion_is_not_read_so() -> None:
+    timed = "Negative pregnancy test within 7 days in women of childbearing potential"
+    assert compile_criterion(timed, "inclusion").status != "compiled"
+    positive = "Positive pregnancy test in women of childbearing potential"
+    assert compile_criterion(positive, "exclusion").status != "compiled"

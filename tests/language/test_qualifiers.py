@@ -119,3 +119,13 @@ def test_advanced_is_told_by_stage_iv_or_metastases_now() -> None:
     myeloma = {"name": "multiple myeloma", "status": "active", "stage": "III"}
     refractory = "Relapsed or refractory multiple myeloma"
     assert decide(refractory, "inclusion", conditions=[myeloma]) == "unknown"
+
+
+def test_metastases_of_another_cancer_do_not_make_this_one_advanced() -> None:
+    text = "Advanced breast cancer"
+    breast = {"name": "breast cancer", "status": "active", "stage": "II"}
+    melanoma = {"name": "melanoma", "status": "active"}
+    brain = {"name": "brain metastases", "status": "active"}
+    assert decide(text, "inclusion", conditions=[breast, melanoma, brain]) == "unknown"
+    past = {"name": "liver metastases", "status": "history"}
+    assert decide(text, "inclusion", conditions=[breast, past]) == "unknown"

@@ -137,7 +137,9 @@ def test_an_allergy_in_a_record_is_to_the_drug_and_its_classes() -> None:
     [
         ("Not pregnant (negative pregnancy test)", "inclusion"),
         ("Pregnant (negative pregnancy test required)", "exclusion"),
-        ("Women of childbearing potential must have a negative pregnancy test", "inclusion"),
+        # (was here: "Women of childbearing potential must have a negative pregnancy test",
+        # read as childbearing potential AND not pregnant, which failed men; it is now read
+        # as a test of those who could be pregnant: the test below)
         ("HIV positive or HIV negative", "inclusion"),
         ("Alzheimer's disease (MMSE >= 18)", "inclusion"),  # a further requirement
         ("No anemia (Hb >= 10 g/dL)", "inclusion"),  # the bracket is the other side
@@ -244,3 +246,13 @@ def test_a_narrower_name_of_a_class_is_not_the_class(
     text: str, kind: str, record: dict[str, Any]
 ) -> None:
     assert decide(text, kind, **record) == "unknown"
+
+
+def test_a_pregnancy_test_of_women_of_childbearing_potential_decides_by_them() -> None:
+    text = "Negative pregnancy test in women of childbearing potential"
+    fertile = {"sex": "female", "childbearing_potential": True}
+    assert decide(text, "inclusion", **fertile, pregnant=False) == "pass"
+    assert decide(text, "inclusion", **fertile, pregnant=True) == "fail"
+    assert decide(text, "inclusion", sex="male") == "pass"  # not required of him
+    assert decide(text, "inclusion", sex="female", menopausal_status="postmenopausal") == "pass"
+    assert decide(text, "inclusion", sex="female") == "unknown"

@@ -575,6 +575,57 @@ def _of_class(written: Predicate, disease: Predicate, score: Predicate) -> Predi
     return Not(item=node, span=span) if isinstance(written, Not) else node
 
 
+_FOR_THE_FERTILE = frozenset(
+    """in for of among required is must have a all women woman females female patients test tests
+    subjects participants""".split()
+)
+
+
+def _test_of_the_fertile(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
+) -> list[tuple[int, int, Predicate]]:
+    """ "Negative pregnancy test in women of childbearing potential", "Women of childbearing
+    potential must have a negative pregnancy test": the test is required of those who could be
+    pregnant, not childbearing potential of everyone. An inclusion's reading: if of
+    childbearing potential, not pregnant; otherwise met (the "otherwise" is true whenever it is
+    taken, as for the fertile rule). Not with a time for the test ("within 7 days"), which a
+    record's pregnancy status does not date."""
+    if kind != "inclusion" or len(clauses) != 2:
+        return clauses
+    nodes = [node for _, _, node in clauses]
+    tests = [
+        n
+        for n in nodes
+        if isinstance(n, Not)
+        and isinstance(n.item, HasConcept)
+        and "test_result" in (*n.flags, *n.item.flags)
+        and n.item.concept == "pregnancy"
+        and n.item.within_days is None
+    ]
+    able = [
+        n
+        for n in nodes
+        if isinstance(n, HasConcept)
+        and n.concept == "childbearing_potential"
+        and n.within_days is None
+        and not n.qualifiers
+    ]
+    if len(tests) != 1 or len(able) != 1:
+        return clauses
+    between = tokens[clauses[0][1] : clauses[1][0]]
+    if any(str(t).lower() not in _FOR_THE_FERTILE for t in between):
+        return clauses
+    span = (min(n.span[0] for n in nodes), max(n.span[1] for n in nodes))
+    able_now = HasConcept(concept="childbearing_potential", span=able[0].span)
+    node = Conditional(
+        condition="childbearing_potential",
+        then=tests[0],
+        otherwise=Not(item=able_now, span=able[0].span),
+        span=span,
+    )
+    return [(clauses[0][0], clauses[1][1], node)]
+
+
 def _graded_disease(
     clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
 ) -> list[tuple[int, int, Predicate]]:
@@ -1255,6 +1306,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     clauses = [c for c in clauses if not _both_sexes(c[2])]
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept, tokens), tokens, kind)
+    kept = _test_of_the_fertile(kept, tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)

@@ -1,4 +1,4 @@
-"""Review 18's adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
+"""Reviews 18 and 20: adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
 or older" beside "Men with breast cancer are also eligible") or reworded. Judged like
 meaning-suite cases, outside the suite because they are not verbatim: the engine may say unknown
 where a decision was possible, never the wrong decision."""
@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
 from suite import Case, case_from, outcome, verdict  # noqa: E402
 
 DATA = json.loads(
-    (Path(__file__).parent / "data" / "review18_variants.json").read_text(encoding="utf-8")
+    (Path(__file__).parent / "data" / "review_variants.json").read_text(encoding="utf-8")
 )
-VARIANTS = [case_from(raw, "review18_variants") for raw in DATA["cases"]]
+VARIANTS = [case_from(raw, "review_variants") for raw in DATA["cases"]]
 
 
 @pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])
