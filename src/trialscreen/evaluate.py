@@ -658,8 +658,7 @@ def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> 
     """Does a present entry meet every qualifier the node carries? Only "advanced" can be
     told from a record: a cancer at stage IV, or with active metastases on a record that holds
     no other cancer, is advanced (an earlier stage may have been the stage at diagnosis: not
-    told). Every other qualifier is
-    one the record does not state."""
+    told). Every other qualifier is one the record does not state."""
     if set(node.qualifiers) != {"advanced"} or not concepts.is_a(fact.concept, "cancer"):
         return False
     if fact.stage is not None and fact.stage[0] == 4:

@@ -5,7 +5,6 @@ engine may say unknown where a decision was possible, never the wrong decision."
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
 
-from suite import Case, case_from, outcome, verdict  # noqa: E402
+from suite import Case, outcome, variant_cases, verdict  # noqa: E402
 
 from trialscreen.lexicon import concepts  # noqa: E402
 
-DATA = json.loads(
-    (Path(__file__).parent / "data" / "review13_variants.json").read_text(encoding="utf-8")
-)
-VARIANTS = [case_from(raw, "review13_variants") for raw in DATA["cases"]]
+VARIANTS = variant_cases(Path(__file__).parent / "data" / "review13_variants.json")
 
 
 @pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])

@@ -57,6 +57,13 @@ def case_from(raw: dict[str, Any], file: str) -> Case:
     )
 
 
+def variant_cases(path: Path) -> list[Case]:
+    """Cases judged like the suite's but kept out of it (invented wordings or contexts): a
+    JSON file of the suite's shape, each case filed under the file's class."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [case_from(raw, data["class"]) for raw in data["cases"]]
+
+
 def load_cases() -> list[Case]:
     """Every case of every file, in file order."""
     out: list[Case] = []
