@@ -69,3 +69,18 @@ def test_case_is_verbatim(case: Case) -> None:
     assert _squash(case.text) in squashed, f"{case.id}: text is not verbatim in {case.trial}"
     for line in (case.context or "").splitlines():
         assert _squash(line) in squashed, f"{case.id}: context line {line!r} not in {case.trial}"
+
+
+# decided right at the last session's end (898): a reading lost on the way shows here, since a
+# case that turns undecided is no failure of its own (a lengthened terminal once made 18 cases
+# undecided by lexing "prior" of "prior to study entry" first). Raise it as readings are added.
+DECIDED_FLOOR = 898
+
+
+def test_no_decision_is_lost() -> None:
+    if len(RESULTS) != len(CASES):
+        pytest.skip("runs after the whole suite (a selection of cases ran)")
+    from suite import summary
+
+    decided = summary(RESULTS)["total"].get("decided_right", 0)
+    assert decided >= DECIDED_FLOOR, f"{decided} cases decided right, fewer than {DECIDED_FLOOR}"
