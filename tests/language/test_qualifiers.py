@@ -129,3 +129,27 @@ def test_metastases_of_another_cancer_do_not_make_this_one_advanced() -> None:
     assert decide(text, "inclusion", conditions=[breast, melanoma, brain]) == "unknown"
     past = {"name": "liver metastases", "status": "history"}
     assert decide(text, "inclusion", conditions=[breast, past]) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "canonical"),
+    [
+        ("Clinical evidence of pneumonitis.", "exclusion", "pneumonitis"),
+        ("No clinical evidence of AIDS", "inclusion", "no (aids)"),
+        ("Radiographic evidence of brain metastases", "exclusion", "brain metastases"),
+        (
+            "Clinical diagnosis of Alzheimer's Disease",
+            "exclusion",
+            "history of alzheimer's disease",
+        ),
+        # a window's reference point still wins over "prior" (REFPOINT before HISTORY)
+        (
+            "Major surgery within 28 days prior to the first dose of study drug.",
+            "exclusion",
+            "major surgery within 4 weeks",
+        ),
+    ],
+)
+def test_how_a_thing_is_known_says_nothing_more(text: str, kind: str, canonical: str) -> None:
+    compiled = compile_criterion(text, kind)  # type: ignore[arg-type]
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)

@@ -1008,7 +1008,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "current", "receiving", ... say now; "treatment with", "exposure to", "use of",
         "evidence of" name the thing without saying when (role "neutral")."""
         text = " ".join(str(c[0]).lower().split())
-        return Word("neutral" if text in _NEUTRAL else "current", text, span_of(c))
+        # "clinical evidence of", "radiographic evidence of": how it is known, as "evidence of"
+        neutral = text in _NEUTRAL or text.endswith("evidence of")
+        return Word("neutral" if neutral else "current", text, span_of(c))
 
     def stage(self, c: list[Token]) -> Word:
         """ "stage III or IV": the stages the condition after it must be in (has_concept)."""
