@@ -659,7 +659,7 @@ def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> 
     told from a record: a cancer at stage IV, or with active metastases on a record that holds
     no other cancer, is advanced (an earlier stage may have been the stage at diagnosis: not
     told). Every other qualifier is one the record does not state."""
-    if set(node.qualifiers) != {"advanced"} or not concepts.is_a(fact.concept, "cancer"):
+    if node.qualifiers != ("advanced",) or "cancer" not in concept_ancestors(fact.concept):
         return False
     if fact.stage is not None and fact.stage[0] == 4:
         return True
@@ -671,10 +671,19 @@ def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> 
     primaries = {
         f.concept
         for f in facts.concepts.get("cancer", ())
-        if f.status != "absent" and not concepts.is_a(f.concept, "metastatic_disease")
+        if f.status != "absent" and "metastatic_disease" not in concept_ancestors(f.concept)
     }
     # whose metastases? only where this is the one cancer on record (review 20)
     return bool(metastases) and primaries == {fact.concept}
+
+
+def qualified_match(
+    node: HasConcept, present: list[ConceptFact], verdicts: list[bool | None], facts: PatientFacts
+) -> bool:
+    """Is some matching entry known to meet the node's qualifiers too (both evaluators)?"""
+    return any(
+        v is True and qualifiers_met(node, f, facts) for f, v in zip(present, verdicts, strict=True)
+    )
 
 
 def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
@@ -696,10 +705,7 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             return Result(None, why, evidence, [f"other {label} status"])
     verdicts = [_fact_matches(node, f, facts) for f in present]
     if True in verdicts:
-        if node.qualifiers and not any(
-            v is True and qualifiers_met(node, f, facts)
-            for f, v in zip(present, verdicts, strict=True)
-        ):
+        if node.qualifiers and not qualified_match(node, present, verdicts, facts):
             quals = " ".join(node.qualifiers)
             return Result(
                 None,

@@ -31,8 +31,8 @@ from trialscreen.evaluate import (
     lasted,
     narrowed,
     other_use,
+    qualified_match,
     qualified_unknown,
-    qualifiers_met,
     recovery_need,
     regimen_need,
     since_last,
@@ -244,10 +244,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
                 return None, others
         verdicts = [_fact_matches(node, f, facts) for f in present]
         if True in verdicts:
-            if qualified and not any(
-                v is True and qualifiers_met(tree_node, f, facts)
-                for f, v in zip(present, verdicts, strict=True)
-            ):
+            if qualified and not qualified_match(tree_node, present, verdicts, facts):
                 return None, qualified
             return True, _NONE
         if None in verdicts:

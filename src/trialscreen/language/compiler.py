@@ -154,11 +154,6 @@ _STOPWORDS = frozenset(
 )  # never a word that can change meaning: those are cues (language/cues.py)
 
 
-_SEX_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
-# what only women have: a sex word before them adds nothing
-_FEMALE_STATES = _SEX_STATES | {"pregnancy", "breastfeeding", "childbearing_potential"}
-
-
 @cache
 def _machinery() -> tuple[Any, Any, frozenset[str]]:
     """The lexer (built once), a fresh interactive parser to copy, and the clause starters."""
@@ -300,7 +295,9 @@ def _keep_sex(
     others = [c for c in clauses if not isinstance(c[2], SexIs)]
     if len(others) == len(clauses) or not others:
         return clauses
-    states_only = all(isinstance(n, HasConcept) and n.concept in _SEX_STATES for _, _, n in others)
+    states_only = all(
+        isinstance(n, HasConcept) and n.concept in concepts.MENOPAUSAL_STATES for _, _, n in others
+    )
     if (
         isinstance(nodes[0], SexIs)
         and len(others) == len(clauses) - 1
@@ -320,7 +317,7 @@ def _keep_sex(
         and isinstance(nodes[0], SexIs)
         and len(clauses) == 2
         and not all(  # "Women who are pregnant": the women are the pregnant ones (cues)
-            isinstance(n, HasConcept) and n.concept in _FEMALE_STATES for n in leaves(nodes[1])
+            isinstance(n, HasConcept) and n.concept in concepts.WOMEN_ONLY for n in leaves(nodes[1])
         )
     ):
         # "Women with hemoglobin less than 11 g/dL": excluded are the women who have it (a

@@ -588,10 +588,6 @@ _SEX_WORDS = {
     "male": re.compile(r"(?i)\b(?:men|man|males?|boys?)\b"),
     "female": re.compile(r"(?i)\b(?:women|woman|females?|girls?)\b"),
 }
-_WOMEN_ONLY = frozenset(
-    "pregnancy breastfeeding childbearing_potential postmenopausal premenopausal perimenopausal "
-    "female_sex".split()
-)
 
 
 def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -606,7 +602,9 @@ def _sexes_side_by_side(trial: Trial, out: list[CompiledCriterion]) -> None:
             nodes = list(walk(c.predicate)) if c.predicate is not None else []
             named[position] = {n.sex for n in nodes if isinstance(n, SexIs)} | (
                 {"female"}
-                if any(isinstance(n, HasConcept) and n.concept in _WOMEN_ONLY for n in nodes)
+                if any(
+                    isinstance(n, HasConcept) and n.concept in concepts.WOMEN_ONLY for n in nodes
+                )
                 else set()
             )
             # a sex written where the tree holds none ("Men with breast cancer are also

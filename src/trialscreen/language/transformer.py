@@ -419,6 +419,16 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
 _EVER_WORDS = re.compile(r"\b(?:prior|previous|past|history|ever|never)\b")
 
 
+def _unchecked_marks(ref: ConceptRef) -> tuple[str, ...]:
+    """The words written with one concept of a list that the record cannot check ("systemic",
+    "uncontrolled")."""
+    return tuple(
+        q.split(":", 1)[1]
+        for q in ref.qualifiers
+        if q.startswith("route:") or q.split(":", 1)[1] in _UNVERIFIABLE
+    )
+
+
 def _unchecked(words: list[Word]) -> tuple[str, ...]:
     """Words of a time since the record cannot check: a route ("systemic"), a severity
     ("major abdominal surgery"), how much of the marrow it reached."""
@@ -432,7 +442,7 @@ def _unchecked(words: list[Word]) -> tuple[str, ...]:
 _DONE = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what is completed at a date
 # words naming a kind of treatment inside a lexicon phrase, which may reach the next item of a
 # list ("palliative radiotherapy or surgery")
-_KIND_WORDS = frozenset(
+_TREATMENT_KINDS = frozenset(
     """palliative adjuvant neoadjuvant neo-adjuvant curative local localized systemic radical
     definitive prophylactic stereotactic whole major minor diagnostic prior""".split()
 )
@@ -1235,12 +1245,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         for ref in concept_refs:
             roles = {q.split(":", 1)[0] for q in ref.qualifiers}
             own = _timing(roles) if roles & {"current", "history", "ever"} else timing
-            texts = [
-                q.split(":", 1)[1]
-                for q in ref.qualifiers
-                if q.split(":", 1)[1] in _UNVERIFIABLE or q.startswith("route:")
-            ]
-            extra = tuple(q for q in texts if q not in quals)
+            extra = tuple(q for q in _unchecked_marks(ref) if q not in quals)
             if (
                 concepts.known(ref.concept) and concepts.ancestors(ref.concept) & _SPREAD_TO_CNS
             ) and any(
@@ -1728,7 +1733,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
             or any(w.role in ("current", "other") for w in words)
             or (  # "palliative radiotherapy or surgery": palliative surgery only? not read
                 len(refs) > 1
-                and any(r.phrase.split()[:1] and r.phrase.split()[0] in _KIND_WORDS for r in refs)
+                and any((r.phrase.split() or [""])[0] in _TREATMENT_KINDS for r in refs)
             )
         ):  # "less than 4 weeks", "allowed if ... " of a disease, "concurrent X allowed if ..."
             flags += ("wait_unread",)
@@ -1738,12 +1743,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 concept=r.concept,
                 op=op,
                 days=_days(c),
-                qualifiers=quals
-                + tuple(
-                    q.split(":", 1)[1]
-                    for q in r.qualifiers
-                    if q.startswith("route:") or q.split(":", 1)[1] in _UNVERIFIABLE
-                ),
+                qualifiers=quals + _unchecked_marks(r),
                 span=span,
                 flags=flags,
             )

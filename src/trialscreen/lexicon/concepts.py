@@ -317,6 +317,14 @@ TREATMENT_CATEGORIES = frozenset({"drug", "drug_class", "treatment"})
 # the state a threshold by sex branches on (language/thresholds.by_sex); the patient's `sex`
 # decides it (facts._add_states), no criterion phrase names it
 FEMALE_SEX = "female_sex"
+# the menopausal states; and everything only a woman can be (a sex word before it adds nothing)
+MENOPAUSAL_STATES = frozenset({"postmenopausal", "premenopausal", "perimenopausal"})
+WOMEN_ONLY = MENOPAUSAL_STATES | {
+    "pregnancy",
+    "breastfeeding",
+    "childbearing_potential",
+    FEMALE_SEX,
+}
 
 
 # what a NYHA class grades ("heart failure (NYHA class III or IV)": the disease of that class)
