@@ -480,6 +480,8 @@ LOOKAROUND_TERMINALS = {  # regexes whose look-arounds make from_regex reject mo
     "VARIANT": st.sampled_from(["L858R", "exon 19 deletion", "V600E mutation", "exon 21 L858R"]),
     # not lexed: language/measures.py makes it from the words before a comparator
     "MEASURE": st.sampled_from(["VAS", "IPSS", "pain score", "plasma aldosterone"]),
+    # not lexed: language/unnamed.py makes it from a class's words before its examples
+    "UNNAMED": st.sampled_from(["unnamed_drug_class", "unnamed_condition", "unnamed_procedure"]),
     # only before a malignancy word (the lookahead)
     "OTHER_KIND": st.sampled_from(["other", "another", "another primary", "additional"]),
 }
@@ -556,6 +558,7 @@ FULL_REGEX_CLAUSES = st.tuples(
             explicit={
                 "MARKER_VALUE": st.sampled_from(MARKER_FORMS["MARKER_VALUE"]),
                 "MEASURE": LOOKAROUND_TERMINALS["MEASURE"],  # declared, not lexed
+                "UNNAMED": LOOKAROUND_TERMINALS["UNNAMED"],
             },
         )
     ),

@@ -41,6 +41,7 @@ from trialscreen.language.regimens import counted_under, limit_as_exclusion, lin
 from trialscreen.language.render import render
 from trialscreen.language.runon import Piece, split_run_on
 from trialscreen.language.transformer import _all, _any
+from trialscreen.language.unnamed import UNNAMED_REASON, example_intro, member_of, merge_unnamed
 from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import concepts
 from trialscreen.model.compiled import CompiledCriterion, Status
@@ -731,23 +732,6 @@ def _defined_by_brackets(
     return out
 
 
-def _intro(tokens: list[Token], i: int) -> int | None:
-    """Where the words introducing examples at token i end ("e.g.", "eg", "such as", "for
-    example", "including"), or None. "i.e." is not one: it defines, and may narrow."""
-    words = [str(t).lower() for t in tokens[i : i + 4]]
-    if words[:4] == ["e", ".", "g", "."] or words[:3] == ["e", ".", "g"]:
-        end = i + (4 if words[3:4] == ["."] else 3)
-    elif words[:1] in (["eg"], ["including"]):
-        end = i + 1
-    elif words[:2] in (["such", "as"], ["for", "example"], ["for", "instance"]):
-        end = i + 2
-    else:
-        return None
-    while end < len(tokens) and tokens[end].type in ("COMMA", "COLON"):
-        end += 1
-    return end
-
-
 _EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND"})  # not "/": "carboplatin/paclitaxel" is one
 
 
@@ -758,6 +742,8 @@ def _kind_of(example: str, head: str) -> bool:
     corticosteroids such as hydrocortisone": hydrocortisone is mostly not topical), a relation
     made of a concept ("hypersensitivity to azoles"), or a condition that is not a kind of it
     ("terminal illness such as cancer", "hepatic failure (e.g., ascites)")."""
+    if concepts.unnamed(head):  # "Immunomodulating agents (e.g., interferon)"
+        return member_of(example, head)
     if not concepts.known(example) or not concepts.known(head) or ":" in head:
         return False
     if head in concepts.ancestors(example):
@@ -770,7 +756,7 @@ def _kind_of(example: str, head: str) -> bool:
 
 
 def _examples(
-    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind, text: str
 ) -> tuple[list[tuple[int, int, Predicate]], set[int]]:
     """ "Autoimmune disease (e.g., rheumatoid arthritis, lupus)", "CYP3A4 inhibitors such as
     ketoconazole": the examples are kinds of the concept before them, whatever the lexicon
@@ -795,13 +781,22 @@ def _examples(
             i += 1
             continue
         last, stop, items, words = merged
+        assert isinstance(head, HasConcept)  # _examples_after reads only a concept's examples
+        timed = _window_after(clauses[i], stop, tokens, head)
+        if timed is not None:  # "CYP3A4 inhibitors (e.g., ketoconazole) within 3 days"
+            head, stop = timed
+            update = {"within_days": head.within_days, "timing": head.timing}
+            items = [x.model_copy(update=update) for x in items]
         # every example was the concept's own name: the concept's phrase runs over them
-        reach = (head.span[0], clauses[last][2].span[1])
+        reach = (head.span[0], max(clauses[last][2].span[1], head.span[1]))
         new: Predicate = head.model_copy(update={"span": reach})
         if isinstance(node, Not):
             new = Not(item=new, span=(node.span[0], reach[1]))
         if items:
-            either = AnyOf(items=(head, *items), span=(head.span[0], items[-1].span[1]))
+            first: Predicate = head
+            if concepts.unnamed(head.concept):  # the class itself: not read, never decided
+                first = _class_unread(head, tokens, text)
+            either = AnyOf(items=(first, *items), span=(head.span[0], items[-1].span[1]))
             either = either.model_copy(update={"flags": ("examples",)})
             new = either
             if isinstance(node, Not):
@@ -810,6 +805,56 @@ def _examples(
         read |= words
         i = last + 1
     return out, read
+
+
+def _class_unread(leaf: Predicate, tokens: list[Token], text: str) -> Unparsed:
+    """The Unparsed leaf for a class no lexicon holds: its words (the UNNAMED token in the
+    leaf's span), its span the leaf's."""
+    a, b = leaf.span
+    named = [t for t in tokens if t.type == "UNNAMED" and a <= (t.start_pos or 0) < b]
+    words = text[named[0].start_pos : named[0].end_pos] if named else text[a:b]
+    return Unparsed(text=words, reason=UNNAMED_REASON, span=leaf.span)
+
+
+def _unnamed_unread(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], text: str
+) -> list[tuple[int, int, Predicate]]:
+    """A class no lexicon holds that no examples clause took ("At least 4 weeks since prior
+    cytokine therapy (e.g., filgrastim)"): not read, never decided (an Unparsed leaf)."""
+
+    def change(leaf: Predicate) -> Predicate:
+        concept = getattr(leaf, "concept", None)
+        if not (isinstance(concept, str) and concepts.unnamed(concept.split(":")[-1])):
+            return leaf
+        return _class_unread(leaf, tokens, text)
+
+    return [(start, end, map_leaves(node, change)) for start, end, node in clauses]
+
+
+_WINDOW_STARTS = frozenset({"WITHIN", "DURING_STUDY", "NUMBER"})
+
+
+def _window_after(
+    clause: tuple[int, int, Predicate], stop: int, tokens: list[Token], head: HasConcept
+) -> tuple[HasConcept, int] | None:
+    """A window after the examples' closing bracket, which the class and its examples share
+    ("Immunosuppressive drugs (e.g., tacrolimus) within 2 weeks"): the class read again with the
+    window in place of the bracket, as (the head with its window, end token), or None."""
+    if stop >= len(tokens) or tokens[stop].type not in _WINDOW_STARTS or head.within_days:
+        return None
+    start, end, _ = clause
+    joined = tokens[start:end] + tokens[stop:]
+    found = _longest_clause(_machinery()[1], joined, 0)
+    if found is None or found[0] <= end - start:
+        return None
+    node = found[1]
+    timed = node.item if isinstance(node, Not) else node
+    if not isinstance(timed, HasConcept) or timed.within_days is None:
+        return None
+    same = {"span", "within_days", "timing"}
+    if timed.model_dump(exclude=same) != head.model_dump(exclude=same):
+        return None  # the words after the bracket changed more than the window
+    return timed, stop + found[0] - (end - start)
 
 
 def _examples_after(
@@ -825,7 +870,7 @@ def _examples_after(
     opened = pos + 1 if bracket else pos
     if not bracket and opened < len(tokens) and tokens[opened].type == "COMMA":
         opened += 1
-    intro = _intro(tokens, opened) if opened < len(tokens) else None
+    intro = example_intro(tokens, opened) if opened < len(tokens) else None
     including = intro is not None and str(tokens[opened]).lower() == "including"
     # "including" where the concept is required ("Prior endocrine therapy, including aromatase
     # inhibitors") may require the examples: not read
@@ -1292,7 +1337,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         return _compile_run_on(text, pieces, kind, flags)
     norm = normalize(source)
     try:
-        tokens = merge_measures(_lex(norm.text), norm.text)
+        tokens = merge_unnamed(merge_measures(_lex(norm.text), norm.text))
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
     budget = _Budget()
@@ -1304,7 +1349,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept, tokens), tokens, kind)
     kept = _test_of_the_fertile(kept, tokens, kind)
-    kept, exemplified = _examples(kept, tokens, kind)
+    kept, exemplified = _examples(kept, tokens, kind, norm.text)
+    kept = _unnamed_unread(kept, tokens, norm.text)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
     kept = _edema_of_the_brain(kept, norm.text)
@@ -1442,14 +1488,20 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         wrong_join = "and_clauses" if kind == "exclusion" else "or_clauses"
         if wrong_join in node_flags:
             flags.append(f"cue:{wrong_join.split('_')[0]}")
-        unread = (
+        other_unread = (
             any(f != "disqualifying_frame" for f in flags)
             or (kind == "exclusion" and "inclusion_only" in node_flags)
             or any(f in UNREAD_FLAGS for f in node_flags)
-            or _has_unparsed(node)
             or _and_unread(node, kind)
         )
-        status = "partial" if uncovered or unread else "compiled"
+        holes = [n for n in walk(node) if isinstance(n, Unparsed)]
+        status = "partial" if uncovered or other_unread or holes else "compiled"
+        if (
+            not (uncovered or other_unread)
+            and holes
+            and all(h.reason == UNNAMED_REASON for h in holes)
+        ):  # only classes no lexicon holds are not read: their Kleene value is sound
+            flags.append("sound_partial")
         if isinstance(node, Unparsed):  # "<= ULN or <= 0": bounds without a subject
             status = "unparsed"
         tail = _trailing_requirement(kind, norm, tokens, kept, cues, flags, node_flags)

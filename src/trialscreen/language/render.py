@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from trialscreen.language.stages import stage_text
+from trialscreen.language.unnamed import UNNAMED_REASON
 from trialscreen.language.values import AFTER_CONCEPT
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.model.predicate import (
@@ -277,6 +278,8 @@ def _render_no_constraint(node: NoConstraint) -> str:
 
 
 def _render_unparsed(node: Unparsed) -> str:
+    if node.reason == UNNAMED_REASON:  # "[vascular disease: a class no lexicon holds, ...]"
+        return f"[{' '.join(node.text.split())}: {node.reason}]"
     return f"unparsed: {node.reason}"
 
 

@@ -992,7 +992,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def concept(self, c: list[Token]) -> ConceptRef:
         """A concept and the name in brackets after it ("zidovudine (AZT)"); a name of another
         concept ("cancer (melanoma)") narrows or changes it: marked, and the clause unread."""
-        ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT")}
+        ids = {thresholds.concept_id(str(t)) for t in _tokens(c, "CONCEPT", "UNNAMED")}
         marks: tuple[str, ...] = ("alias_mismatch:",) if len(ids) > 1 else ()
         # the words as written, with "therapy"/"treatments" after the name
         phrase = " ".join(" ".join(str(t) for t in [c[0], *_tokens(c, "THERAPY")]).lower().split())

@@ -285,9 +285,31 @@ def hypersensitivity_to(concept_id: str) -> str:
     return HYPERSENSITIVITY_TO + concept_id
 
 
+# the stand-in for a class no lexicon holds, named by examples of one family ("Immunomodulating
+# agents (e.g., interferon)": language/unnamed.py); never a record's concept, never decided
+UNNAMED_PREFIX = "unnamed_"
+_UNNAMED_FAMILIES: dict[str, Category] = {
+    "drug_class": "drug_class",
+    "treatment": "treatment",
+    "condition": "condition",
+    "procedure": "procedure",
+}
+
+
+def unnamed(concept_id: str) -> bool:
+    """Is this the stand-in for a class no lexicon holds?"""
+    return concept_id.removeprefix(UNNAMED_PREFIX) in _UNNAMED_FAMILIES and concept_id.startswith(
+        UNNAMED_PREFIX
+    )
+
+
 @functools.cache
 def _made(concept_id: str) -> Concept | None:
-    """A concept made from another: the hypersensitivity to a drug or a class of drugs."""
+    """A concept made from another: the hypersensitivity to a drug or a class of drugs; or the
+    stand-in for a class no lexicon holds."""
+    if unnamed(concept_id):
+        family = _UNNAMED_FAMILIES[concept_id.removeprefix(UNNAMED_PREFIX)]
+        return Concept(id=concept_id, name="a class no lexicon holds", category=family)
     if not concept_id.startswith(HYPERSENSITIVITY_TO):
         return None
     by_id = _lexicon().by_id

@@ -1,0 +1,180 @@
+"""A class no lexicon holds, named by the examples after it: "Immunomodulating agents (e.g.,
+interferon, interleukin-2)", "Autoimmune disorders such as lupus".
+
+The trial gives the examples as members of the class, so a patient who has one has the class;
+a patient who has none may still have another member, which the record cannot rule out. The
+plain words of the class become one UNNAMED token whose value is the id of a stand-in concept of
+the examples' family (`concepts.UNNAMED_PREFIX`), so the grammar reads negation, timing and
+windows around it as for any concept; the compiler then makes the clause "the class (not read)
+or any example", and a stand-in left anywhere else is not read (compiler._unnamed_unread).
+
+Only where the class is unmistakably the examples' class:
+- the words are one to five plain words, the last a word for a class ("agents", "disorders",
+  "conditions", ...), none a cue word, a stop word or a word that narrows what the patient has
+  ("recent", "significant", "uncontrolled", "major": the examples would have to be narrowed too);
+- before them stand only the start of the bullet, a colon or full stop, a negation or a
+  qualifier token ("No", "History of", "concurrent"): never a relation ("pleurodesis with
+  cytotoxic drugs (e.g., bleomycin)" is about pleurodesis; "medications to promote weight gain");
+- the examples are concepts of one family (drugs, conditions, procedures or treatments).
+"""
+
+from __future__ import annotations
+
+from lark import Token
+
+from trialscreen.language.cues import CUE_WORDS
+from trialscreen.lexicon import concepts
+
+# the word that ends the class's name: what it is a class of
+CLASS_NOUNS = frozenset(
+    """agent agents drug drugs medication medications medicine medicines compound compounds
+    inhibitor inhibitors inducer inducers substrate substrates antibiotics antagonists agonists
+    blockers products supplements preparations therapies treatments disease diseases disorder
+    disorders condition conditions illness illnesses comorbidity comorbidities co-morbidities
+    syndromes abnormalities infections malignancies cancers tumors tumours procedures
+    surgeries""".split()
+)
+# words that narrow what the patient has, not the class ("recent cardiac events (e.g. MI)": an
+# MI long ago is not one): with such a word the examples would be narrowed too, which is not read
+_NARROWING = frozenset(
+    """recent recently new newly old current currently ongoing active unstable symptomatic
+    asymptomatic severe significant serious major minor clinically relevant important advanced
+    untreated treated progressive progressing persistent acute chronic frequent recurrent
+    poorly well controlled uncontrolled mild moderate high low large small long short prolonged
+    excessive heavy daily regular past previous prior history known suspected documented
+    confirmed diagnosed pre-existing preexisting existing underlying concomitant concurrent
+    simultaneous certain some similar related associated induced caused secondary specific
+    particular possible potential likely first second third last multiple several various
+    unknown significant medically""".split()
+)
+_STOP = frozenset(
+    """a an the to in on at by as any all each this that these those which than also there
+    they them its it do does was were been will may can from for into per over under within
+    since after before during between with without of or and not no due""".split()
+)
+# what may stand right before the class's words: the grammar reads these around a concept
+_BEFORE = frozenset({"NEG", "HISTORY", "CURRENT", "EVER", "ROUTE", "SEVERITY", "COLON"})
+MAX_WORDS = 5
+UNNAMED_REASON = "a class no lexicon holds, named by its examples"
+# a concept's category -> the family of a class of such concepts
+_FAMILY = {
+    "drug": "drug_class",
+    "drug_class": "drug_class",
+    "treatment": "treatment",
+    "condition": "condition",
+    "finding": "condition",
+    "procedure": "procedure",
+}
+
+
+def member_of(example: str, unnamed_id: str) -> bool:
+    """Is the concept of the stand-in's family (a drug of a class of drugs)?"""
+    if not concepts.known(example) or ":" in example or concepts.unnamed(example):
+        return False
+    family = _FAMILY.get(concepts.get(example).category)
+    return family is not None and unnamed_id == concepts.UNNAMED_PREFIX + family
+
+
+def example_intro(tokens: list[Token], i: int) -> int | None:
+    """Where the words introducing examples at token i end ("e.g.", "eg", "such as", "for
+    example", "including"), or None. "i.e." is not one: it defines, and may narrow."""
+    words = [str(t).lower() for t in tokens[i : i + 4]]
+    if words[:4] == ["e", ".", "g", "."] or words[:3] == ["e", ".", "g"]:
+        end = i + (4 if words[3:4] == ["."] else 3)
+    elif words[:1] in (["eg"], ["including"]):
+        end = i + 1
+    elif words[:2] in (["such", "as"], ["for", "example"], ["for", "instance"]):
+        end = i + 2
+    else:
+        return None
+    while end < len(tokens) and tokens[end].type in ("COMMA", "COLON"):
+        end += 1
+    return end
+
+
+def _plain(token: Token) -> bool:
+    word = str(token).lower()
+    return (
+        token.type == "WORD"
+        and word not in _STOP
+        and word not in _NARROWING
+        and word not in CUE_WORDS
+        and word.split("-", 1)[0] not in CUE_WORDS
+        and any(c.isalpha() for c in word)
+    )
+
+
+def _family(tokens: list[Token], start: int) -> str | None:
+    """The one family of the concepts listed from tokens[start] to the closing bracket or the
+    end, or None (none listed, an unknown one, or several families)."""
+    found: set[str | None] = set()
+    for token in tokens[start:]:
+        if token.type == "RPAR":
+            break
+        if token.type == "CONCEPT":
+            concept = concepts.lookup(" ".join(str(token).split()))
+            found.add(_FAMILY.get(concept.category) if concept else None)
+    if len(found) != 1 or None in found:
+        return None
+    return found.pop()
+
+
+def _class_start(tokens: list[Token], end: int) -> int | None:
+    """The first token of a class's name ending at tokens[end], or None."""
+    if end < 0 or tokens[end].type != "WORD" or str(tokens[end]).lower() not in CLASS_NOUNS:
+        return None
+    i = end
+    while i >= 0 and end - i < MAX_WORDS and _plain(tokens[i]):
+        i -= 1
+    start = i + 1
+    if start > end:
+        return None
+    name = tokens[start : end + 1]
+    if any(  # "... the study Autoimmune disorders": two sentences run together
+        str(b)[:1].isupper() and str(a).islower() for a, b in zip(name, name[1:], strict=False)
+    ):
+        return None
+    before = tokens[start - 1] if start else None
+    if before is not None and not (
+        before.type in _BEFORE or (before.type == "OTHER" and str(before) in ".;")
+    ):
+        return None
+    return start
+
+
+def merge_unnamed(tokens: list[Token]) -> list[Token]:
+    """The tokens with each class name that examples follow made one UNNAMED token (its value
+    the stand-in concept's id)."""
+    out: list[Token] = []
+    taken = 0
+    for k in range(1, len(tokens)):
+        bracket = tokens[k].type == "LPAR"
+        opened = k + 1 if bracket else k
+        intro = example_intro(tokens, opened) if opened < len(tokens) else None
+        if intro is None or intro >= len(tokens) or tokens[intro].type != "CONCEPT":
+            continue
+        end = k - 1
+        if not bracket and tokens[end].type == "COMMA":
+            end -= 1  # "Immunomodulating agents, such as ..."
+        start = _class_start(tokens, end)
+        family = _family(tokens, intro)
+        if start is None or start < taken or family is None:
+            continue
+        first, last = tokens[start], tokens[end]
+        out.extend(tokens[taken:start])
+        out.append(
+            Token(
+                "UNNAMED",
+                concepts.UNNAMED_PREFIX + family,
+                start_pos=first.start_pos,
+                line=first.line,
+                column=first.column,
+                end_line=last.end_line,
+                end_column=last.end_column,
+                end_pos=last.end_pos,
+            )
+        )
+        taken = end + 1
+    if not out:
+        return tokens
+    return out + tokens[taken:]
