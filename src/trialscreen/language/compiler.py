@@ -732,6 +732,72 @@ def _defined_by_brackets(
     return out
 
 
+def _definition_words(gap: list[Token]) -> bool:
+    """Are these the words that open a definition: "(i.e.,", ", defined as", "(defined by",
+    "as defined by"? (An optional bracket or comma first, an optional comma last.)"""
+    words = [str(t).lower() for t in gap]
+    if words[:1] in (["("], ["["], [","]):
+        words = words[1:]
+    if words[-1:] == [","]:
+        words = words[:-1]
+    if words[:1] == ["as"]:  # "as defined by"
+        words = words[1:]
+    return words in (
+        ["i", ".", "e", "."],
+        ["i", ".", "e"],
+        ["ie"],
+        ["defined", "as"],
+        ["defined", "by"],
+    )
+
+
+def _defined_as(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], kind: CriterionKind
+) -> tuple[list[tuple[int, int, Predicate]], set[int]]:
+    """ "No uncontrolled hypertension (i.e., blood pressure >= 150/100 mm Hg)", "Renal
+    impairment defined as eGFR <= 30 mL/min": the text defines the condition by the
+    measurements that follow, which then decide in its place. Only a condition that such
+    measurements define (`_DEFINED_BY`), now or at any time, the definition closed by its
+    bracket or ending the bullet. Returns the clauses and the definition's words (read)."""
+    out: list[tuple[int, int, Predicate]] = []
+    read: set[int] = set()
+    for start, end, node in clauses:
+        if not out:
+            out.append((start, end, node))
+            continue
+        p_start, p_end, p_node = out[-1]
+        gap = tokens[p_end:start]
+        concept = p_node.item if isinstance(p_node, Not) else p_node
+        bracket = bool(gap) and gap[0].type == "LPAR"
+        closes = end < len(tokens) and tokens[end].type == "RPAR"
+        rest = [t for t in tokens[end + 1 if bracket else end :] if str(t) not in ".;"]
+        measured = {leaf.kind for leaf in leaves(node)}
+        analytes = {getattr(leaf, "analyte", "") for leaf in leaves(node)}
+        if not (
+            gap
+            and _definition_words(gap)
+            and (closes if bracket else not rest)
+            and measured
+            and measured <= MEASUREMENTS
+            and not isinstance(node, Not)
+            and isinstance(concept, HasConcept)
+            and concept.timing in _NOW_OR_ANY
+            and not concept.except_concepts
+            and analytes <= _DEFINED_BY.get(concept.concept, frozenset())
+        ):
+            out.append((start, end, node))
+            continue
+        stop = end + 1 if bracket else end
+        span = (p_node.span[0], node.span[1])
+        flags = (*node.flags, "defined_by_bracket")
+        defined: Predicate = node.model_copy(update={"span": span, "flags": flags})
+        if isinstance(p_node, Not):  # "No uncontrolled hypertension (i.e., ...)"
+            defined = Not(item=defined, span=span)
+        out[-1] = (p_start, stop, defined)
+        read |= set(range(p_end, start)) | set(range(end, stop))
+    return out, read
+
+
 _EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND"})  # not "/": "carboplatin/paclitaxel" is one
 
 
@@ -939,6 +1005,12 @@ _DEFINED_BY: dict[str, frozenset[str]] = {
     "congestive_heart_failure": frozenset({"lvef"}),
     "renal_disease": _KIDNEY,
     "renal_failure": _KIDNEY,
+    "diabetes": frozenset({"hba1c", "glucose", "fasting_glucose"}),
+    "hyperglycemia": frozenset({"glucose", "fasting_glucose"}),
+    "qt_prolongation": frozenset({"qtc"}),
+    "hypokalemia": frozenset({"potassium"}),
+    "hypercalcemia": frozenset({"calcium"}),
+    "obesity": frozenset({"bmi"}),
 }
 
 
@@ -1349,7 +1421,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept = _repeats(_keep_sex(clauses, kind), tokens)
     kept = _defined_by_brackets(_graded_disease(kept, tokens), tokens, kind)
     kept = _test_of_the_fertile(kept, tokens, kind)
+    kept, defined = _defined_as(kept, tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind, norm.text)
+    exemplified |= defined
     kept = _unnamed_unread(kept, tokens, norm.text)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)

@@ -30,13 +30,13 @@ from lark import Token
 from trialscreen.language.cues import CUE_WORDS
 
 _COMPARATORS = frozenset({"GE", "GT", "LE", "LT"})
-_NAME_TYPES = frozenset({"WORD", "CLASS", "WORD_LEVEL"})
+_NAME_TYPES = frozenset({"WORD", "CLASS", "WORD_LEVEL", "_BASELINE"})
 # an opening bracket is a boundary only at the start: after a condition it defines it
 # ("hepatic dysfunction (liver function tests > 2 x ULN)"), which a measure must not read
 _BOUNDARIES = frozenset({"COLON", "COMMA", "_AND", "_OR", "AND_CMP", "OR_CMP"})
 # what may end the value (after the number, and after its unit): a colon would read a titre
 # ("1:160") as 1, and a word after the unit may be what is measured ("50% ejection fraction")
-_VALUE_ENDS = frozenset({"COMMA", "RPAR", "_AND", "_OR", "OR_NUM", "OR_CMP", "AND_CMP"})
+_VALUE_ENDS = frozenset({"COMMA", "RPAR", "_AND", "_OR", "OR_NUM", "OR_CMP", "AND_CMP", "_AT_NOW"})
 _VERBS = frozenset({"must be", "should be", "is", "are", "be"})  # the verbs WORD_LEVEL holds
 _GENERIC = frozenset(
     """score scores level levels value values of class status total result results count

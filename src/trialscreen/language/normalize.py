@@ -144,6 +144,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1 cell \3 or \2 cell \3",
     ),
+    # "hepatitis B or C", "chronic hepatitis B and/or C": the letters share "hepatitis" and the
+    # word before it
+    (
+        re.compile(
+            r"(?i)\b((?:chronic|active|acute)\s+)?(hepatitis)\s+(B|C)"
+            r"(\s*(?:,?\s*(?:and/or|or|and)\s+|/\s*))(C|B)(?![\w-])"
+        ),
+        r"\1\2 \3\4\1\2 \5",
+    ),
 )
 
 
