@@ -61,6 +61,13 @@ def test_a_condition_defined_by_a_measurement_is_the_measurement(
         "Hypertension (i.e., systolic BP > 140 mm Hg despite antihypertensive medication)",
         "Diabetes mellitus or glucose intolerance defined as a fasting glucose > 6 mmol/L",
         "Alzheimer's disease (i.e., MMSE >= 18)",  # no measurement the lexicon says defines it
+        # review 23: the other side of the threshold (who is free of it), a normal value (a
+        # subtype), a further requirement on the condition
+        "No anemia (i.e., hemoglobin ≥ 10 g/dL)",
+        "No renal impairment, defined as creatinine clearance ≥ 60 mL/min",
+        "Heart failure (i.e., LVEF ≥ 45%)",
+        "Diabetes requiring insulin (i.e., HbA1c > 8%)",
+        "Renal impairment (i.e., creatinine clearance < 60 mL/min) in the past",
     ],
 )
 def test_a_definition_not_read(text: str) -> None:
@@ -184,3 +191,16 @@ def test_long_transaminase_names_decide_from_the_patients_range() -> None:
     )
     labs = [_lab("AST", 130, "U/L", high=40), _lab("ALT", 30, "U/L", high=45)]
     assert decide(text, "inclusion", observations=labs) == "fail"  # 130 > 2.5 x 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["QTc > 500 ms in the past", "Creatinine > 2 mg/dL within the past"],
+)
+def test_in_the_past_after_a_value_is_not_read_as_now(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status != "compiled"  # review 23
+
+
+def test_no_baseline_condition_keeps_its_negation() -> None:
+    compiled = compile_criterion("No baseline neuropathy", "inclusion")
+    assert compiled.canonical == "no (current peripheral neuropathy)"

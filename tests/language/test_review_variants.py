@@ -1,4 +1,4 @@
-"""Reviews 18 and 20: adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
+"""Reviews 18, 20 and 23: adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
 or older" beside "Men with breast cancer are also eligible") or reworded. Judged like
 meaning-suite cases, outside the suite because they are not verbatim: the engine may say unknown
 where a decision was possible, never the wrong decision."""
@@ -14,7 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "meaning"))
 
 from suite import Case, outcome, variant_cases, verdict  # noqa: E402
 
-VARIANTS = variant_cases(Path(__file__).parent / "data" / "review_variants.json")
+DATA = Path(__file__).parent / "data"
+VARIANTS = [
+    case
+    for name in ("review_variants.json", "review23_variants.json")
+    for case in variant_cases(DATA / name)
+]
 
 
 @pytest.mark.parametrize("case", VARIANTS, ids=[c.id for c in VARIANTS])

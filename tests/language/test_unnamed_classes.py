@@ -45,6 +45,12 @@ def test_a_class_before_examples_of_one_family_is_one_token(text: str, family: s
         "Cardiac glycosides",  # no examples
         "Immunomodulating agents (e.g., interferon, myocardial infarction)",  # two families
         "Back pain due to damage to adjacent structures (e.g., arachnoiditis)",  # "due to"
+        # review 23: words that narrow how, why or from what (the example's name does not say)
+        "Topical medications (e.g., corticosteroids, tacrolimus) within 2 weeks",
+        "Prophylactic agents (e.g., fluconazole)",
+        "Alcohol-related medical conditions (e.g., pancreatitis, cirrhosis)",
+        "Childhood diseases (e.g., asthma)",
+        "Intra-articular medications (e.g., corticosteroids)",
     ],
 )
 def test_no_class_token_where_the_examples_may_not_be_its_members(text: str) -> None:
@@ -114,3 +120,11 @@ def test_a_window_after_the_examples_bracket_dates_every_example(ended: str, exp
 def test_words_after_the_bracket_that_change_more_than_a_window_are_not_read() -> None:
     text = "Immunosuppressive drugs (e.g. tacrolimus) within the past 2 weeks or planned"
     assert compile_criterion(text, "exclusion").status == "partial"
+
+
+def test_a_negation_before_a_class_whose_examples_are_not_read_stays_with_the_examples() -> None:
+    # review 23: the class reading undone, "no" still covers what follows it
+    text = "no concurrent medications including aspirin or nonsteroidal anti-inflammatory drugs"
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.canonical.startswith("no (")
+    assert "unnamed_" not in compiled.canonical

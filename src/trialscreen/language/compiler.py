@@ -74,6 +74,7 @@ from trialscreen.units import analytes
 # node flags that say some written text was read past without meaning: never `compiled`
 UNREAD_FLAGS = frozenset(
     {
+        "method_unread",
         "bounds_contradict",
         "unread_definition",
         "recovery_unread",
@@ -254,7 +255,12 @@ def _read_past(token: Token) -> bool:
     )
 
 
+_PAST_WORDS = re.compile(r"(?i)\b(?:past|last|previous|preceding|prior)\b")
+
+
 def _is_content(token: Token) -> bool:
+    if token.type == "WITHIN" and _PAST_WORDS.search(str(token)):
+        return True  # "Creatinine > 2 mg/dL within the past": when, which no clause read
     if token.type in _NOISE_TYPES:
         return False
     if token.type in ("WORD", "NEG"):
@@ -714,6 +720,7 @@ def _defined_by_brackets(
                     and not isinstance(p_node, Not)
                     and concept.timing in _NOW_OR_ANY
                     and analytes <= _DEFINED_BY.get(concept.concept, frozenset())
+                    and _on_its_side(concept.concept, node)
                 ):
                     flags = (*node.flags, "defined_by_bracket")
                     out[-1] = (p_start, end, node.model_copy(update={"span": span, "flags": flags}))
@@ -730,6 +737,36 @@ def _defined_by_brackets(
                 continue
         out.append((start, end, node))
     return out
+
+
+# the side of its measurement a condition lies on ("anemia": a low hemoglobin); a definition
+# that states the other side ("No anemia (i.e., Hb >= 10)") describes the patient who is free of
+# it, and one stating a normal value ("Heart failure (i.e., LVEF >= 45%)") names a subtype: not
+# read (review 23)
+_LOW_SIDE = frozenset(
+    {"hemoglobin", "hematocrit", "platelets", "anc", "lvef", "creatinine_clearance", "egfr"}
+    | {"potassium"}
+)
+_LOW_CONDITIONS = frozenset({"hypotension"})
+# words on a defined condition that the definition states ("uncontrolled hypertension (i.e., BP
+# >= 160/100)"); any other ("requiring insulin") is a further requirement: not read
+_DEFINED_WORDS = re.compile(
+    r"(?i)^(?:uncontrolled|(?:poorly|inadequately)\s+controlled|severe|(?:clinically\s+)?"
+    r"significant|serious)$"
+)
+
+
+def _on_its_side(concept: str, node: Predicate) -> bool:
+    """Does every bound of the measurement lie on the condition's side?"""
+    for leaf in leaves(node):
+        if not isinstance(leaf, LabCompare):
+            return False
+        low = concept in _LOW_CONDITIONS or (
+            leaf.analyte in _LOW_SIDE and concept not in ("hypertension",)
+        )
+        if leaf.op not in (("<", "<=") if low else (">", ">=")):
+            return False
+    return True
 
 
 def _definition_words(gap: list[Token]) -> bool:
@@ -783,7 +820,10 @@ def _defined_as(
             and isinstance(concept, HasConcept)
             and concept.timing in _NOW_OR_ANY
             and not concept.except_concepts
+            and not concept.indication
+            and all(_DEFINED_WORDS.match(q) for q in concept.qualifiers)
             and analytes <= _DEFINED_BY.get(concept.concept, frozenset())
+            and _on_its_side(concept.concept, node)
         ):
             out.append((start, end, node))
             continue
@@ -880,21 +920,6 @@ def _class_unread(leaf: Predicate, tokens: list[Token], text: str) -> Unparsed:
     named = [t for t in tokens if t.type == "UNNAMED" and a <= (t.start_pos or 0) < b]
     words = text[named[0].start_pos : named[0].end_pos] if named else text[a:b]
     return Unparsed(text=words, reason=UNNAMED_REASON, span=leaf.span)
-
-
-def _unnamed_unread(
-    clauses: list[tuple[int, int, Predicate]], tokens: list[Token], text: str
-) -> list[tuple[int, int, Predicate]]:
-    """A class no lexicon holds that no examples clause took ("At least 4 weeks since prior
-    cytokine therapy (e.g., filgrastim)"): not read, never decided (an Unparsed leaf)."""
-
-    def change(leaf: Predicate) -> Predicate:
-        concept = getattr(leaf, "concept", None)
-        if not (isinstance(concept, str) and concepts.unnamed(concept.split(":")[-1])):
-            return leaf
-        return _class_unread(leaf, tokens, text)
-
-    return [(start, end, map_leaves(node, change)) for start, end, node in clauses]
 
 
 _WINDOW_STARTS = frozenset({"WITHIN", "DURING_STUDY", "NUMBER"})
@@ -1393,12 +1418,25 @@ def _flag_value_first(node: Predicate) -> Predicate:
     return node
 
 
+class _ClassNotRead(Exception):
+    """A class no lexicon holds that no examples clause took: the bullet is read again without
+    it (its words stay words), so no clause stands on it."""
+
+
 @lru_cache(maxsize=65536)
 def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledCriterion:
     """Compile one bullet. Total: any text gives a CompiledCriterion, never an exception."""
     primed = _PRIMED.get((text, kind))
     if primed is not None:
         return primed
+    try:
+        return _compile(text, kind, classes=True)
+    except _ClassNotRead:
+        return _compile(text, kind, classes=False)
+
+
+def _compile(text: str, kind: CriterionKind, classes: bool) -> CompiledCriterion:
+    """Compile one bullet; `classes`: read a class no lexicon holds before its examples."""
     flags: list[str] = []
     source = text
     if len(source) > MAX_BULLET_CHARS:
@@ -1409,7 +1447,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         return _compile_run_on(text, pieces, kind, flags)
     norm = normalize(source)
     try:
-        tokens = merge_unnamed(merge_measures(_lex(norm.text), norm.text))
+        tokens = merge_measures(_lex(norm.text), norm.text)
+        tokens = merge_unnamed(tokens) if classes else tokens
     except LarkError:  # pragma: no cover - OTHER matches any character
         tokens = []
     budget = _Budget()
@@ -1424,7 +1463,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     kept, defined = _defined_as(kept, tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind, norm.text)
     exemplified |= defined
-    kept = _unnamed_unread(kept, tokens, norm.text)
+    if any(
+        concepts.unnamed(str(getattr(leaf, "concept", "")))
+        for _, _, node in kept
+        for leaf in leaves(node)
+    ):
+        raise _ClassNotRead
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
     kept = _edema_of_the_brain(kept, norm.text)

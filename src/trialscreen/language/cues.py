@@ -70,9 +70,11 @@ _OUTSIDE_TYPES: dict[str, str] = {
     "OTHER_KIND": "scope",  # "other malignancy" that no clause read
 }
 
-# phrases read over the bullet text: group quantifiers change how the clauses combine
+# phrases read over the bullet text: group quantifiers change how the clauses combine ("by
+# either echocardiogram or MUGA" names the means, which a rule reads or leaves unread)
 _GROUP_PHRASES = re.compile(
-    r"(?i)\b(?:(?:at least|any|one|either|none|all|each|both)\s+of\b|either\b|neither\b)"
+    r"(?i)\b(?:(?:at least|any|one|either|none|all|each|both)\s+of\b|(?<!\bby )either\b|neither\b"
+    r"|(?:\d+|two|three|four|five)\s+(?:or\s+more\s+)?of\s+(?:the\s+)?(?:following|these)\b)"
 )
 
 

@@ -116,7 +116,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "> or = to 21 years": the "to" after a comparator symbol says nothing more
     (re.compile(r"(?i)(?<=[<>]=)\s*to\b"), ""),
     # a multiple glued to its limit: "1.25ULN", "2.5xULN" are "1.25 x ULN", "2.5 x ULN"
-    (re.compile(r"(?<=\d)\s*[x×*]?(?=(?:ULN|LLN|uln|lln)\b)"), " x "),
+    (re.compile(r"(?<=\d)\s*[x×*]?(?=(?:ULN|LLN|UNL|uln|lln|unl)\b)"), " x "),
     # "gm/dL": grams ("gm" is no unit symbol)
     (re.compile(r"(?i)(?<![a-z])gms?(?=\s*/\s*(?:dl|l|ml|100\s*ml)\b)"), "g"),
     # "g/100 mL", "mg/100ml": per decilitre

@@ -41,6 +41,17 @@ TOPIC_LABELS = (
     "patient characteristics",
     "disease characteristics",
     "prior concurrent therapy",
+    # "Liver function: total bilirubin <= 1.5 x ULN": what the values show
+    "liver function",
+    "hepatic function",
+    "renal function",
+    "kidney function",
+    "bone marrow function",
+    "marrow function",
+    "hematologic function",
+    "hematological function",
+    "haematological function",
+    "cardiac function",
 )
 _LABEL = re.compile(
     r"(?i)(?:^|(?<=[\s.;]))("

@@ -25,6 +25,7 @@ from trialscreen.language.values import (
     IndicationSpec,
     LastingSpec,
     MarkerItem,
+    Moment,
     MultipleSpec,
     Num,
     QuantitySpec,
@@ -706,6 +707,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
         node = _all(per_subject, span)
         if windows and windows[0].after:
             node = node.model_copy(update={"flags": (*node.flags, "window_after")})
+        if _tokens(c, "LV_METHOD") and any(s.analyte != "lvef" for s in subjects):
+            node = node.model_copy(update={"flags": (*node.flags, "method_unread")})
         return node
 
     def measure_compare(self, c: list[Any]) -> Predicate:
@@ -1003,11 +1006,21 @@ class CriteriaTransformer(Transformer[Token, Any]):
             marks += ("therapy:",)  # "irinotecan and fluorouracil therapy": one regimen?
         return ConceptRef(concept_id, span_of(c), marks, phrase)
 
+    def in_the_past(self, c: list[Token]) -> Word:
+        """ "in the past" after a concept, with no time: ever, as "history of" says."""
+        return Word("history", " ".join(str(c[0]).lower().split()), span_of(c))
+
+    def at_now(self, c: list[Token]) -> Moment:
+        """ "at screening", "at the time of signing informed consent" after a concept."""
+        return Moment()
+
     def history(self, c: list[Token]) -> Word:
         """ "prior", "history of": when. "known", "documented", "confirmed": how it is known,
         not when (role "neutral")."""
         text = " ".join(str(c[0]).lower().split())
-        known = text in ("known", "documented") or text.startswith(("histolog", "cytolog"))
+        # "pre-existing" says it was there before the study, as the bare name does
+        known = text in ("known", "documented", "pre-existing", "preexisting", "pre existing")
+        known = known or text.startswith(("histolog", "cytolog"))
         return Word("neutral" if known else "history", text, span_of(c))
 
     def ever(self, c: list[Token]) -> Word:
@@ -1173,6 +1186,9 @@ class CriteriaTransformer(Transformer[Token, Any]):
 
     def has_concept(self, c: list[Any]) -> Predicate:
         words = _of(c, Word)
+        if _of(c, Moment) and not any(w.role in ("history", "ever") for w in words):
+            # "pregnant at the time of enrollment": now ("history of X at enrollment": ever)
+            words = [*words, Word("current", "at screening", span_of(c))]
         negated = any(w.role == "negation" for w in words)
         # "no history of X" is one negation word that says when: ever
         ever_had = any(w.role == "negation" and "history" in w.text for w in words)
@@ -1200,7 +1216,17 @@ class CriteriaTransformer(Transformer[Token, Any]):
             if x is not None
             and not isinstance(
                 x,
-                (Token, Word, GradeSpec, WindowSpec, ExceptSpec, IndicationSpec, LastingSpec, list),
+                (
+                    Token,
+                    Word,
+                    GradeSpec,
+                    WindowSpec,
+                    ExceptSpec,
+                    IndicationSpec,
+                    LastingSpec,
+                    Moment,
+                    list,
+                ),
             )
         ]
         lasting = _of(c, LastingSpec)

@@ -10,8 +10,10 @@ or any example", and a stand-in left anywhere else is not read (compiler._unname
 
 Only where the class is unmistakably the examples' class:
 - the words are one to five plain words, the last a word for a class ("agents", "disorders",
-  "conditions", ...), none a cue word, a stop word or a word that narrows what the patient has
-  ("recent", "significant", "uncontrolled", "major": the examples would have to be narrowed too);
+  "conditions", ...), the others saying what kind of thing it is (an organ or a system,
+  "vascular", "autoimmune"; what a drug does, "immunomodulating", "anti-inflammatory"): never a
+  word that narrows how, why, when or from what ("topical", "prophylactic", "alcohol-related",
+  "childhood", "recent", "significant": the examples would have to be narrowed too);
 - before them stand only the start of the bullet, a colon or full stop, a negation or a
   qualifier token ("No", "History of", "concurrent"): never a relation ("pleurodesis with
   cytotoxic drugs (e.g., bleomycin)" is about pleurodesis; "medications to promote weight gain");
@@ -19,6 +21,8 @@ Only where the class is unmistakably the examples' class:
 """
 
 from __future__ import annotations
+
+import re
 
 from lark import Token
 
@@ -33,6 +37,26 @@ CLASS_NOUNS = frozenset(
     disorders condition conditions illness illnesses comorbidity comorbidities co-morbidities
     syndromes abnormalities infections malignancies cancers tumors tumours procedures
     surgeries""".split()
+)
+# the words before the class noun that say what kind of thing the class is (an organ, a system,
+# what a drug does), which every example the trial names is: "vascular disease (e.g., aortic
+# aneurysm)", "immunomodulating agents (e.g., interferon)". Any other word may narrow how, why,
+# when or from what ("topical", "prophylactic", "alcohol-related", "childhood": review 23), which
+# the example's name does not say: no class is read
+_KIND_WORDS = frozenset(
+    """cardiac heart cardiovascular vascular coronary cerebrovascular pulmonary lung respiratory
+    renal kidney hepatic liver biliary gastrointestinal bowel intestinal neurologic neurological
+    neuromuscular neurodegenerative nervous central system cns brain psychiatric mental
+    psychotic mood metabolic endocrine autoimmune immune immunologic immunological infectious
+    viral bacterial fungal hematologic hematological haematological blood bone marrow muscular
+    musculoskeletal skin connective tissue thyroid rheumatologic rheumatic inflammatory
+    demyelinating sleep eating substance""".split()
+)
+# what a drug does: "immunosuppressive", "anti-inflammatory", "myelosuppressive", "cytotoxic"
+_DRUG_KIND = re.compile(
+    r"(?i)^(?:anti-?[a-z]+|[a-z]*(?:suppressive|suppressant|modulating|modulatory|modulators?|"
+    r"toxic|tropic|active|lytic|static|cidal)|chemotherapeutic|antineoplastic|anticancer|"
+    r"hormonal|neuroleptic|psychoactive|psychotropic|cytokine|monoclonal|antibody)$"
 )
 # words that narrow what the patient has, not the class ("recent cardiac events (e.g. MI)": an
 # MI long ago is not one): with such a word the examples would be narrowed too, which is not read
@@ -104,6 +128,12 @@ def _plain(token: Token) -> bool:
     )
 
 
+def _kind_word(word: str) -> bool:
+    """Does the word before a class noun say what kind of thing the class is?"""
+    lower = word.lower()
+    return lower in _KIND_WORDS or bool(_DRUG_KIND.match(lower))
+
+
 def _family(tokens: list[Token], start: int) -> str | None:
     """The one family of the concepts listed from tokens[start] to the closing bracket or the
     end, or None (none listed, an unknown one, or several families)."""
@@ -130,6 +160,8 @@ def _class_start(tokens: list[Token], end: int) -> int | None:
     if start > end:
         return None
     name = tokens[start : end + 1]
+    if not all(_kind_word(str(t)) for t in name[:-1]):
+        return None
     if any(  # "... the study Autoimmune disorders": two sentences run together
         str(b)[:1].isupper() and str(a).islower() for a, b in zip(name, name[1:], strict=False)
     ):

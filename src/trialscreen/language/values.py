@@ -209,6 +209,11 @@ class GradeSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Moment:
+    """ "at screening", "at the time of enrollment" after a concept: now (grammar `at_now`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Word:
     """A qualifier or connective kept for its meaning ("prior", "uncontrolled", "no")."""
 
