@@ -237,3 +237,60 @@ def test_a_washout_in_an_exclusion_is_not_read() -> None:
     a requirement of ART, not a washout (review 3)."""
     text = "Patients who have not been on antiretroviral therapy for at least 3 months"
     assert compile_criterion(text, "exclusion").status != "compiled"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (
+            "Participants with low back pain for a duration of at least six months",
+            "current low back pain for >= 6 months",
+        ),
+        (
+            "Chronic low back pain for at least the past 6 months",
+            "chronic current low back pain for >= 6 months",
+        ),
+        (
+            "Type 2 diabetes for a minimum of 6 months",
+            "current type 2 diabetes mellitus for >= 6 months",
+        ),
+        (
+            "Type 2 diabetes of at least 6 months' duration",
+            "current type 2 diabetes mellitus for >= 6 months",
+        ),
+        ("Diabetes duration of at least 1 year", "current diabetes mellitus for >= 1 year"),
+        (
+            "Receiving metformin for at least 3 months prior to screening",
+            "current metformin for >= 3 months",
+        ),
+    ],
+)
+def test_more_wordings_of_how_long(text: str, canonical: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert (compiled.status, compiled.canonical) == ("compiled", canonical)
+
+
+@pytest.mark.parametrize(("onset", "expected"), [("2020-01-01", "pass"), ("2026-08-01", "fail")])
+def test_a_duration_of_at_least_decides_from_the_onset(onset: str, expected: str) -> None:
+    text = "Type 2 diabetes of at least 6 months' duration"
+    had = [{"name": "type 2 diabetes mellitus", "status": "active", "onset": onset}]
+    assert decide(text, "inclusion", conditions=had) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "QRS duration > 99 msec",  # a measurement's name, not how long
+        "Radiation therapy within 6 weeks prior to study drug administration.",
+        "Severe infection within 4 weeks before the first dose of medication;",
+        "HIV infected",
+        "Pleural/pericardial effusions",
+    ],
+)
+def test_names_and_reference_points_read(text: str) -> None:
+    assert compile_criterion(text, "exclusion").status == "compiled"
+
+
+def test_a_minimum_of_years_of_age_stays_an_age() -> None:
+    text = "All participants must be a minimum of 21 years of age."
+    assert compile_criterion(text, "inclusion").canonical == "age >= 21 years"

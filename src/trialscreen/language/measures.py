@@ -30,7 +30,7 @@ from lark import Token
 from trialscreen.language.cues import CUE_WORDS
 
 _COMPARATORS = frozenset({"GE", "GT", "LE", "LT"})
-_NAME_TYPES = frozenset({"WORD", "CLASS", "WORD_LEVEL", "_BASELINE"})
+_NAME_TYPES = frozenset({"WORD", "CLASS", "WORD_LEVEL", "_BASELINE", "_DURATION"})
 # an opening bracket is a boundary only at the start: after a condition it defines it
 # ("hepatic dysfunction (liver function tests > 2 x ULN)"), which a measure must not read
 _BOUNDARIES = frozenset({"COLON", "COMMA", "_AND", "_OR", "AND_CMP", "OR_CMP"})

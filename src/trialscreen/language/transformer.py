@@ -1052,7 +1052,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def lasting(self, c: list[Any]) -> LastingSpec:
         op = [x for x in c if isinstance(x, tuple)][0][0]
         days = _days(c)
-        intro = " ".join(str(_tokens(c, "COND_INTRO")[0]).lower().split())
+        intro_tokens = _tokens(c, "COND_INTRO")  # "of at least 6 months duration": for
+        intro = " ".join(str(intro_tokens[0]).lower().split()) if intro_tokens else "for"
         return LastingSpec(op, days, intro, span_of(c))
 
     def lasting_or_more(self, c: list[Any]) -> LastingSpec:
