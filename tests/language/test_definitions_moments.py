@@ -6,6 +6,7 @@ or C"; transaminases under their long names."""
 from __future__ import annotations
 
 import pytest
+from test_meaning_rules import read_list
 from test_results import decide
 
 from trialscreen.language.compiler import compile_criterion
@@ -204,3 +205,27 @@ def test_in_the_past_after_a_value_is_not_read_as_now(text: str) -> None:
 def test_no_baseline_condition_keeps_its_negation() -> None:
     compiled = compile_criterion("No baseline neuropathy", "inclusion")
     assert compiled.canonical == "no (current peripheral neuropathy)"
+
+
+GROUPS = """Inclusion Criteria for Group 1:
+
+  -  HIV infected
+
+Inclusion Criteria for Group 3:
+
+  -  HIV uninfected
+
+Exclusion Criteria for All Groups:
+
+  -  Kidney disease
+"""
+
+
+def test_bullets_under_a_groups_major_heading_apply_to_that_group() -> None:
+    rows = read_list(GROUPS)  # review 25: "HIV infected" failed Group 3's volunteers
+    assert [c.applies_if is not None for _, _, c in rows] == [True, True, False]
+
+
+def test_a_word_before_two_sites_goes_to_both() -> None:
+    compiled = compile_criterion("Malignant pleural/pericardial effusion", "exclusion")
+    assert compiled.status != "compiled"  # "malignant pericardial effusion": not a concept

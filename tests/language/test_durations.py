@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_meaning_rules import read_list
 from test_results import decide
 
 from trialscreen.facts import build_facts
@@ -294,3 +295,36 @@ def test_names_and_reference_points_read(text: str) -> None:
 def test_a_minimum_of_years_of_age_stays_an_age() -> None:
     text = "All participants must be a minimum of 21 years of age."
     assert compile_criterion(text, "inclusion").canonical == "age >= 21 years"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review 25: the course up to entry, or any course that long?
+        "Have been on antiretroviral therapy for at least 7 days prior to study entry.",
+        "AZT for at least 1 year prior to study entry.",
+        # this course (which may go on), this episode (persistent AF)?
+        "Metformin treatment duration of at least 3 months",
+        "Atrial fibrillation of at least 7 days duration",
+        "Steroid therapy of more than 6 weeks duration",
+    ],
+)
+def test_a_duration_whose_course_is_not_said_is_not_read(text: str) -> None:
+    compiled = compile_criterion(text, "inclusion")
+    assert compiled.status != "compiled" and "duration_unread" in compiled.flags
+
+
+def test_for_at_least_the_past_months_is_up_to_now() -> None:
+    text = "Metformin for at least the past 3 months"
+    ended = [{"name": "metformin", "start": "2010-01-01", "end": "2012-01-01"}]
+    assert decide(text, "inclusion", treatments=ended) == "fail"
+    going = [{"name": "metformin", "start": "2025-01-01", "status": "active"}]
+    assert decide(text, "inclusion", treatments=going) == "pass"
+
+
+def test_a_course_under_concurrent_medication_is_not_timed() -> None:
+    rows = read_list(
+        "Exclusion Criteria:\n\nConcurrent Medication:\n\nExcluded:\n\n"
+        "  -  Acyclovir therapy of more than 21 days duration.\n"
+    )
+    assert [c.status for _, _, c in rows] != ["compiled"]

@@ -1,4 +1,4 @@
-"""Reviews 18, 20 and 23: adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
+"""Reviews 18, 20, 23 and 25: adversarial variants: verbatim bullets in invented contexts ("Women aged 18 years
 or older" beside "Men with breast cancer are also eligible") or reworded. Judged like
 meaning-suite cases, outside the suite because they are not verbatim: the engine may say unknown
 where a decision was possible, never the wrong decision."""
@@ -17,7 +17,7 @@ from suite import Case, outcome, variant_cases, verdict  # noqa: E402
 DATA = Path(__file__).parent / "data"
 VARIANTS = [
     case
-    for name in ("review_variants.json", "review23_variants.json")
+    for name in ("review_variants.json", "review23_variants.json", "review25_variants.json")
     for case in variant_cases(DATA / name)
 ]
 

@@ -144,13 +144,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1 cell \3 or \2 cell \3",
     ),
-    # "pleural/pericardial effusion", "pleural or pericardial effusions": the sites share the noun
+    # "pleural/pericardial effusion", "malignant pleural or pericardial effusions": the sites
+    # share the noun and the word before
     (
         re.compile(
-            r"(?i)\b(pleural|pericardial|peritoneal)(\s*(?:/|,?\s*(?:and/or|or|and)\s+)\s*)"
+            r"(?i)\b((?:malignant|symptomatic|uncontrolled|recurrent|significant|large)\s+)?"
+            r"(pleural|pericardial|peritoneal)(\s*(?:/|,?\s*(?:and/or|or|and)\s+)\s*)"
             r"(pleural|pericardial|peritoneal)\s+(effusions?)\b"
         ),
-        r"\1 \4\2\3 \4",
+        r"\1\2 \5\3\1\4 \5",
     ),
     # "hepatitis B or C", "chronic hepatitis B and/or C": the letters share "hepatitis" and the
     # word before it

@@ -36,6 +36,7 @@ from trialscreen.model.compiled import CompiledCriterion
 from trialscreen.model.predicate import (
     AllOf,
     AnyOf,
+    ConceptDuration,
     HasConcept,
     LabCompare,
     Not,
@@ -107,6 +108,7 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
         _apply_parent(trial.bullets[p], p, rows, out)
     _headings(trial, out)
     _person_labels(trial, out)
+    _group_majors(trial, out)
     _lines_of_one(trial, out)
     _sexes_side_by_side(trial, out)
     _lost_lists(trial, children, out)
@@ -479,6 +481,35 @@ _PERSON_LABEL = re.compile(
     r"(?:\(\s*(?:any|all|none|each|one)\s+of\s+(?:the\s+)?following\s*\))?\s*[:.]?\s*$"
 )
 _OWN_PERSON = re.compile(r"(?i)^(?:patients?|recipients?|subjects?|participants?)$")
+
+
+# "Inclusion Criteria for Group 1", "Exclusion criteria for healthy volunteers": a major heading
+# naming a group, one of several in its list
+_GROUP_MAJOR = re.compile(
+    r"(?im)^[ \t]*(?:key\s+)?(?P<kind>inclusion|exclusion)\s+criteria\s+(?:for|in)\s+"
+    r"(?P<group>[^\n:]{1,80}?)\s*:?[ \t]*$"
+)
+
+
+_EVERY_GROUP = re.compile(r"(?i)\s*(?:all|both|every|each)\b")
+
+
+def _group_majors(trial: Trial, out: list[CompiledCriterion]) -> None:
+    """Bullets under "Inclusion Criteria for Group 1" where the list has headings for several
+    groups apply to that group only, and membership is not known (review 25: "HIV infected"
+    under Group 1 and 2, "HIV uninfected" under Group 3)."""
+    text = trial.criteria_text or ""
+    found = list(_GROUP_MAJOR.finditer(text))
+    for position, bullet in enumerate(trial.bullets):
+        before = [m for m in found if m.end() <= bullet.span[0]]
+        if not before or _EVERY_GROUP.match(before[-1]["group"]):
+            continue  # "Exclusion Criteria for All Groups": everyone
+        kind = before[-1]["kind"].lower()
+        if len({m["group"].strip().lower() for m in found if m["kind"].lower() == kind}) < 2:
+            continue
+        label = before[-1]["group"].strip()
+        unknown = Unparsed(text=label, reason=f"membership of '{label}'")
+        out[position] = _flag(out[position], f"applies to {label}", applies_if=unknown)
 
 
 def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -1024,6 +1055,10 @@ def _timed_by(label: str, c: CompiledCriterion) -> CompiledCriterion:
     says when itself); "Prior Concurrent Therapy" says both, which is any time."""
     if not _NOW.search(label) or _BEFORE.search(label) or c.status == "no_constraint":
         return c
+    if any(isinstance(leaf, ConceptDuration) for leaf in leaves(c.predicate)):
+        # "Acyclovir therapy of more than 21 days duration" under "Concurrent Medication": how
+        # long a course now going on will last (review 25): not read
+        return _undecided(c, f"'{label}': how long a concurrent course will last")
     node = _now(c.predicate)
     if node is c.predicate:
         return c

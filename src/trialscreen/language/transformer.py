@@ -411,7 +411,7 @@ def _lasting_read(spec: LastingSpec, refs: list[ConceptRef]) -> bool:
     lasted. Not a bound that asks for a short course ("for less than 2 weeks": all courses, or
     one?), not after a procedure, not "if ... for"."""
     return (
-        spec.intro == "for"
+        spec.intro in ("for", "duration")
         and spec.op in (">", ">=")
         and all(concepts.category(r.concept) in _LASTS for r in refs)
     )
@@ -463,6 +463,11 @@ _BEGAN_ON_A_DATE = frozenset({"condition", "finding", "procedure"})
 _SPREAD_TO_CNS = frozenset({"brain_metastases", "cns_involvement", "leptomeningeal_disease"})
 ACTIVE_METASTASES = "active"  # untreated or progressing
 _REGIMEN = frozenset({"drug_class", "treatment"})
+
+
+# conditions that come and go in episodes, whose "duration" is the episode's, not the
+# diagnosis's ("atrial fibrillation of at least 7 days duration": persistent AF)
+_EPISODIC = frozenset({"cardiac_arrhythmia"})
 
 
 def _timing(roles: set[str]) -> Timing:
@@ -1052,9 +1057,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def lasting(self, c: list[Any]) -> LastingSpec:
         op = [x for x in c if isinstance(x, tuple)][0][0]
         days = _days(c)
-        intro_tokens = _tokens(c, "COND_INTRO")  # "of at least 6 months duration": for
-        intro = " ".join(str(intro_tokens[0]).lower().split()) if intro_tokens else "for"
-        return LastingSpec(op, days, intro, span_of(c))
+        intro_tokens = _tokens(c, "COND_INTRO")  # "of at least 6 months duration": duration
+        intro = " ".join(str(intro_tokens[0]).lower().split()) if intro_tokens else "duration"
+        until_now = True if _tokens(c, "THE_PAST") else None if _tokens(c, "REFPOINT") else False
+        return LastingSpec(op, days, intro, span_of(c), until_now)
 
     def lasting_or_more(self, c: list[Any]) -> LastingSpec:
         days = _days(c)
@@ -1250,6 +1256,20 @@ class CriteriaTransformer(Transformer[Token, Any]):
         )
         if lasts and (negated or grades or windows or given_for or excepted or definitions):
             lasts = None  # "for 6 months within the past year": not read
+        if lasts and lasts.until_now is None and "current" not in roles:
+            lasts = None  # "AZT for at least 1 year prior to study entry": the course up to now?
+        if (
+            lasts
+            and lasts.intro == "duration"
+            and "current" not in roles
+            and any(
+                _in(r.concept, concepts.TREATMENT_CATEGORIES)
+                or (concepts.known(r.concept) and concepts.ancestors(r.concept) & _EPISODIC)
+                for r in concept_refs
+            )
+        ):  # "Steroid therapy of more than 6 weeks duration": this course (which may go on)
+            # or any? "Atrial fibrillation of at least 7 days duration": this episode (review 25)
+            lasts = None
         if lasts and any(_in(r.concept, _REGIMEN) for r in concept_refs) and "current" in roles:
             lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
         # "Insomnia for more than 1 month" is insomnia now; "a history of X for 5 years" may be
@@ -1296,6 +1316,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                 continue
             if lasts is not None:  # "type 2 diabetes for at least 6 months"
                 current = own == "current" or (_in(ref.concept, _HAD) and not past)
+                current = current or bool(lasts.until_now)  # "for at least the past 6 months"
                 items.append(
                     ConceptDuration(
                         concept=ref.concept,

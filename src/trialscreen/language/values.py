@@ -161,6 +161,10 @@ class LastingSpec:
     days: float
     intro: str
     span: Span
+    # "for at least the past 6 months": up to now (the episode goes on); "for at least 3 months
+    # prior to screening" without a word that says now: any course, or the one up to now? (None:
+    # not read)
+    until_now: bool | None = False
 
 
 @dataclass(frozen=True, slots=True)
