@@ -151,6 +151,20 @@ def _value_ends(tokens: list[Token], k: int) -> bool:
     return after.type in _VALUE_ENDS or (after.type == "OTHER" and str(after) in ".;")
 
 
+def spanning_token(kind: str, value: str, first: Token, last: Token) -> Token:
+    """One token of type `kind` in place of the tokens from `first` to `last`."""
+    return Token(
+        kind,
+        value,
+        start_pos=first.start_pos,
+        line=first.line,
+        column=first.column,
+        end_line=last.end_line,
+        end_column=last.end_column,
+        end_pos=last.end_pos,
+    )
+
+
 def merge_measures(tokens: list[Token], text: str) -> list[Token]:
     """The tokens (lexed from `text`) with each unmistakable measurement name made one MEASURE
     token."""
@@ -167,18 +181,7 @@ def merge_measures(tokens: list[Token], text: str) -> list[Token]:
         named = tokens[k - 2] if _of_before_bound(tokens, k) else last
         name = text[first.start_pos or 0 : named.end_pos or 0]
         out.extend(tokens[taken:start])
-        out.append(
-            Token(
-                "MEASURE",
-                name,
-                start_pos=first.start_pos,
-                line=first.line,
-                column=first.column,
-                end_line=last.end_line,
-                end_column=last.end_column,
-                end_pos=last.end_pos,
-            )
-        )
+        out.append(spanning_token("MEASURE", name, first, last))
         taken = k
     if not out:
         return tokens

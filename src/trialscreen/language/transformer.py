@@ -1256,20 +1256,25 @@ class CriteriaTransformer(Transformer[Token, Any]):
         )
         if lasts and (negated or grades or windows or given_for or excepted or definitions):
             lasts = None  # "for 6 months within the past year": not read
-        if lasts and lasts.until_now is None and "current" not in roles:
-            lasts = None  # "AZT for at least 1 year prior to study entry": the course up to now?
-        if (
-            lasts
-            and lasts.intro == "duration"
+        # read as written but not trusted (flag `duration_unread`): "AZT for at least 1 year
+        # prior to study entry" (the course up to now, or any?); "Steroid therapy of more than 6
+        # weeks duration" (this course, which may go on?); "Atrial fibrillation of at least 7
+        # days duration" (this episode?) (review 25)
+        doubtful = (
+            lasts is not None
             and "current" not in roles
-            and any(
-                _in(r.concept, concepts.TREATMENT_CATEGORIES)
-                or (concepts.known(r.concept) and concepts.ancestors(r.concept) & _EPISODIC)
-                for r in concept_refs
+            and (
+                lasts.until_now is None
+                or (
+                    lasts.intro == "duration"
+                    and any(
+                        _in(r.concept, concepts.TREATMENT_CATEGORIES)
+                        or (concepts.known(r.concept) and concepts.ancestors(r.concept) & _EPISODIC)
+                        for r in concept_refs
+                    )
+                )
             )
-        ):  # "Steroid therapy of more than 6 weeks duration": this course (which may go on)
-            # or any? "Atrial fibrillation of at least 7 days duration": this episode (review 25)
-            lasts = None
+        )
         if lasts and any(_in(r.concept, _REGIMEN) for r in concept_refs) and "current" in roles:
             lasts = None  # "on their current HAART for 6 weeks": the regimen's time, not a drug's
         # "Insomnia for more than 1 month" is insomnia now; "a history of X for 5 years" may be
@@ -1363,7 +1368,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if washout is not None:  # in an exclusion ("who have not been on ART for 3 months"
             # are excluded: a requirement of ART) not read (compiler: inclusion_only)
             inner = inner.model_copy(update={"flags": (*inner.flags, "inclusion_only")})
-        if lasting and lasts is None and washout is None:  # "for less than 2 weeks"
+        if (lasting and lasts is None and washout is None) or doubtful:  # "for < 2 weeks"
             inner = inner.model_copy(update={"flags": (*inner.flags, "duration_unread")})
         if windows and any(
             {q.split(":", 1)[0] for q in ref.qualifiers} & {"history", "current"}

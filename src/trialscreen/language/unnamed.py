@@ -27,6 +27,7 @@ import re
 from lark import Token
 
 from trialscreen.language.cues import CUE_WORDS
+from trialscreen.language.measures import spanning_token
 from trialscreen.lexicon import concepts
 
 # the word that ends the class's name: what it is a class of
@@ -194,18 +195,7 @@ def merge_unnamed(tokens: list[Token]) -> list[Token]:
             continue
         first, last = tokens[start], tokens[end]
         out.extend(tokens[taken:start])
-        out.append(
-            Token(
-                "UNNAMED",
-                concepts.UNNAMED_PREFIX + family,
-                start_pos=first.start_pos,
-                line=first.line,
-                column=first.column,
-                end_line=last.end_line,
-                end_column=last.end_column,
-                end_pos=last.end_pos,
-            )
-        )
+        out.append(spanning_token("UNNAMED", concepts.UNNAMED_PREFIX + family, first, last))
         taken = end + 1
     if not out:
         return tokens
