@@ -6,7 +6,8 @@ a patient who has none may still have another member, which the record cannot ru
 plain words of the class become one UNNAMED token whose value is the id of a stand-in concept of
 the examples' family (`concepts.UNNAMED_PREFIX`), so the grammar reads negation, timing and
 windows around it as for any concept; the compiler then makes the clause "the class (not read)
-or any example", and a stand-in left anywhere else is not read (compiler._unnamed_unread).
+or any example", and where no examples clause took the stand-in, reads the bullet again without
+it (compiler._ClassNotRead), so its words stay words and no clause stands on it.
 
 Only where the class is unmistakably the examples' class:
 - the words are one to five plain words, the last a word for a class ("agents", "disorders",
