@@ -744,8 +744,16 @@ def _defined_by_brackets(
 # it, and one stating a normal value ("Heart failure (i.e., LVEF >= 45%)") names a subtype: not
 # read (review 23)
 _LOW_SIDE = frozenset(
-    {"hemoglobin", "hematocrit", "platelets", "anc", "lvef", "creatinine_clearance", "egfr"}
-    | {"potassium"}
+    {
+        "hemoglobin",
+        "hematocrit",
+        "platelets",
+        "anc",
+        "lvef",
+        "creatinine_clearance",
+        "egfr",
+        "potassium",
+    }
 )
 _LOW_CONDITIONS = frozenset({"hypotension"})
 # words on a defined condition that the definition states ("uncontrolled hypertension (i.e., BP
@@ -761,9 +769,7 @@ def _on_its_side(concept: str, node: Predicate) -> bool:
     for leaf in leaves(node):
         if not isinstance(leaf, LabCompare):
             return False
-        low = concept in _LOW_CONDITIONS or (
-            leaf.analyte in _LOW_SIDE and concept not in ("hypertension",)
-        )
+        low = concept in _LOW_CONDITIONS or leaf.analyte in _LOW_SIDE
         if leaf.op not in (("<", "<=") if low else (">", ">=")):
             return False
     return True
@@ -1463,7 +1469,7 @@ def _compile(text: str, kind: CriterionKind, classes: bool) -> CompiledCriterion
     kept, defined = _defined_as(kept, tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind, norm.text)
     exemplified |= defined
-    if any(
+    if any(t.type == "UNNAMED" for t in tokens) and any(
         concepts.unnamed(str(getattr(leaf, "concept", "")))
         for _, _, node in kept
         for leaf in leaves(node)

@@ -483,31 +483,28 @@ _PERSON_LABEL = re.compile(
 _OWN_PERSON = re.compile(r"(?i)^(?:patients?|recipients?|subjects?|participants?)$")
 
 
-# "Inclusion Criteria for Group 1", "Exclusion criteria for healthy volunteers": a major heading
-# naming a group, one of several in its list
-_GROUP_MAJOR = re.compile(
-    r"(?im)^[ \t]*(?:key\s+)?(?P<kind>inclusion|exclusion)\s+criteria\s+(?:for|in)\s+"
-    r"(?P<group>[^\n:]{1,80}?)\s*:?[ \t]*$"
-)
-
-
+# "Inclusion Criteria for Group 1", "Exclusion criteria for healthy volunteers": the group a major
+# heading names
+_GROUP_OF_MAJOR = re.compile(r"(?i)\bcriteria\s+(?:for|in)\s+(?P<group>[^:]{1,80}?)\s*:?\s*$")
 _EVERY_GROUP = re.compile(r"(?i)\s*(?:all|both|every|each)\b")
 
 
 def _group_majors(trial: Trial, out: list[CompiledCriterion]) -> None:
-    """Bullets under "Inclusion Criteria for Group 1" where the list has headings for several
-    groups apply to that group only, and membership is not known (review 25: "HIV infected"
-    under Group 1 and 2, "HIV uninfected" under Group 3)."""
-    text = trial.criteria_text or ""
-    found = list(_GROUP_MAJOR.finditer(text))
+    """Bullets under "Inclusion Criteria for Group 1" where the list has such headings for
+    several groups apply to that group only, and membership is not known (review 25: "HIV
+    infected" under Group 1 and 2, "HIV uninfected" under Group 3)."""
+    majors = [
+        (h, m["group"].strip() if (m := _GROUP_OF_MAJOR.search(h.text)) else "")
+        for h in sorted(trial.headings, key=lambda h: h.span)
+        if h.kind is not None
+    ]
     for position, bullet in enumerate(trial.bullets):
-        before = [m for m in found if m.end() <= bullet.span[0]]
-        if not before or _EVERY_GROUP.match(before[-1]["group"]):
-            continue  # "Exclusion Criteria for All Groups": everyone
-        kind = before[-1]["kind"].lower()
-        if len({m["group"].strip().lower() for m in found if m["kind"].lower() == kind}) < 2:
+        before = [(h, g) for h, g in majors if h.span[1] <= bullet.span[0]]
+        if not before or not before[-1][1] or _EVERY_GROUP.match(before[-1][1]):
+            continue  # a plain major heading, or "... for All Groups": everyone
+        heading, label = before[-1]
+        if len({g.lower() for h, g in majors if g and h.kind == heading.kind}) < 2:
             continue
-        label = before[-1]["group"].strip()
         unknown = Unparsed(text=label, reason=f"membership of '{label}'")
         out[position] = _flag(out[position], f"applies to {label}", applies_if=unknown)
 

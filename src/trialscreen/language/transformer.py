@@ -467,7 +467,7 @@ _REGIMEN = frozenset({"drug_class", "treatment"})
 
 # conditions that come and go in episodes, whose "duration" is the episode's, not the
 # diagnosis's ("atrial fibrillation of at least 7 days duration": persistent AF)
-_EPISODIC = frozenset({"cardiac_arrhythmia"})
+_EPISODIC = "cardiac_arrhythmia"
 
 
 def _timing(roles: set[str]) -> Timing:
@@ -1269,7 +1269,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
                     lasts.intro == "duration"
                     and any(
                         _in(r.concept, concepts.TREATMENT_CATEGORIES)
-                        or (concepts.known(r.concept) and concepts.ancestors(r.concept) & _EPISODIC)
+                        or (concepts.known(r.concept) and concepts.is_a(r.concept, _EPISODIC))
                         for r in concept_refs
                     )
                 )

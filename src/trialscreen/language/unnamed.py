@@ -57,26 +57,8 @@ _KIND_WORDS = frozenset(
 # what a drug does: "immunosuppressive", "anti-inflammatory", "myelosuppressive", "cytotoxic"
 _DRUG_KIND = re.compile(
     r"(?i)^(?:anti-?[a-z]+|[a-z]*(?:suppressive|suppressant|modulating|modulatory|modulators?|"
-    r"toxic|tropic|active|lytic|static|cidal)|chemotherapeutic|antineoplastic|anticancer|"
+    r"toxic|tropic|lytic|static|cidal)|[a-z]+active|chemotherapeutic|antineoplastic|anticancer|"
     r"hormonal|neuroleptic|psychoactive|psychotropic|cytokine|monoclonal|antibody)$"
-)
-# words that narrow what the patient has, not the class ("recent cardiac events (e.g. MI)": an
-# MI long ago is not one): with such a word the examples would be narrowed too, which is not read
-_NARROWING = frozenset(
-    """recent recently new newly old current currently ongoing active unstable symptomatic
-    asymptomatic severe significant serious major minor clinically relevant important advanced
-    untreated treated progressive progressing persistent acute chronic frequent recurrent
-    poorly well controlled uncontrolled mild moderate high low large small long short prolonged
-    excessive heavy daily regular past previous prior history known suspected documented
-    confirmed diagnosed pre-existing preexisting existing underlying concomitant concurrent
-    simultaneous certain some similar related associated induced caused secondary specific
-    particular possible potential likely first second third last multiple several various
-    unknown significant medically""".split()
-)
-_STOP = frozenset(
-    """a an the to in on at by as any all each this that these those which than also there
-    they them its it do does was were been will may can from for into per over under within
-    since after before during between with without of or and not no due""".split()
 )
 # what may stand right before the class's words: the grammar reads these around a concept
 _BEFORE = frozenset({"NEG", "HISTORY", "CURRENT", "EVER", "ROUTE", "SEVERITY", "COLON"})
@@ -118,22 +100,15 @@ def example_intro(tokens: list[Token], i: int) -> int | None:
     return end
 
 
-def _plain(token: Token) -> bool:
-    word = str(token).lower()
+def _kind_word(token: Token) -> bool:
+    """Does the word before a class noun say what kind of thing the class is? (Never a cue
+    word: "reactive" is a result.)"""
+    lower = str(token).lower()
     return (
         token.type == "WORD"
-        and word not in _STOP
-        and word not in _NARROWING
-        and word not in CUE_WORDS
-        and word.split("-", 1)[0] not in CUE_WORDS
-        and any(c.isalpha() for c in word)
+        and lower not in CUE_WORDS
+        and (lower in _KIND_WORDS or bool(_DRUG_KIND.match(lower)))
     )
-
-
-def _kind_word(word: str) -> bool:
-    """Does the word before a class noun say what kind of thing the class is?"""
-    lower = word.lower()
-    return lower in _KIND_WORDS or bool(_DRUG_KIND.match(lower))
 
 
 def _family(tokens: list[Token], start: int) -> str | None:
@@ -155,15 +130,11 @@ def _class_start(tokens: list[Token], end: int) -> int | None:
     """The first token of a class's name ending at tokens[end], or None."""
     if end < 0 or tokens[end].type != "WORD" or str(tokens[end]).lower() not in CLASS_NOUNS:
         return None
-    i = end
-    while i >= 0 and end - i < MAX_WORDS and _plain(tokens[i]):
+    i = end - 1
+    while i >= 0 and end - i < MAX_WORDS and _kind_word(tokens[i]):
         i -= 1
     start = i + 1
-    if start > end:
-        return None
     name = tokens[start : end + 1]
-    if not all(_kind_word(str(t)) for t in name[:-1]):
-        return None
     if any(  # "... the study Autoimmune disorders": two sentences run together
         str(b)[:1].isupper() and str(a).islower() for a, b in zip(name, name[1:], strict=False)
     ):
