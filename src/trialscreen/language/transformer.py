@@ -72,6 +72,9 @@ from trialscreen.model.predicate import (
 )
 from trialscreen.units.registry import UnitError, parse_unit
 
+# the complement of a bound: "not more than N" is "<= N" (a negated life expectancy)
+_OTHER_SIDE: dict[Op, Op] = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+
 _TREATED = concepts.TREATMENT_CATEGORIES | {"procedure"}  # what one recovers from, if had
 _GENERIC_TAIL = frozenset({"cancer", "tumor", "tumour", "malignancy", "disease", "carcinoma"})
 _NEUTRAL = frozenset({"treatment with", "therapy with", "exposure to", "use of", "evidence of"})
@@ -993,6 +996,13 @@ class CriteriaTransformer(Transformer[Token, Any]):
         span = span_of([*[x for x in c if not isinstance(x, tuple)], (op, bound)])
         return LifeExpectancy(op=op, months=round(months, 9), span=span)
 
+    def life_expectancy_not(self, c: list[Any]) -> Predicate:
+        """ "Unlikely to survive more than 2 weeks", "Not expected to survive 12 weeks": the
+        other side of the bound."""
+        read = self.life_expectancy(c)
+        assert isinstance(read, LifeExpectancy)
+        return read.model_copy(update={"op": _OTHER_SIDE[read.op]})
+
     def sex_is(self, c: list[Token]) -> Predicate:
         return SexIs(sex="female" if c[0].type == "FEMALE" else "male", span=span_of(c))
 
@@ -1171,6 +1181,15 @@ class CriteriaTransformer(Transformer[Token, Any]):
         op = [x for x in c if isinstance(x, tuple)][0][0]
         days = _days(c)
         return WindowSpec(days, span_of(c), op=op)
+
+    def window_within(self, c: list[Any]) -> WindowSpec:
+        """ "within <= 2 weeks before randomization": within 2 weeks (LE or LT only)."""
+        op = _CMP[[t for t in c if isinstance(t, Token) and t.type in ("LE", "LT")][0].type]
+        return WindowSpec(_days(c), span_of(c), op=op)
+
+    def window_or_less(self, c: list[Any]) -> WindowSpec:
+        """ "14 days or less before study entry": within 14 days, the day itself counted."""
+        return WindowSpec(_days(c), span_of(c), op="<=")
 
     def exception(self, c: list[Any]) -> ExceptSpec:
         """ "other than X or Y"; "except adequately treated X": a condition on the kinds left
