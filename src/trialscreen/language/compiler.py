@@ -844,6 +844,33 @@ def _defined_as(
     return out, read
 
 
+# values whose reading is the latest one on record, which is the value at screening
+_VALUE_KINDS = frozenset(
+    {"lab_compare", "score_compare", "age_compare", "life_expectancy", "measure_compare"}
+)
+
+
+def _moment_after_values(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> set[int]:
+    """ "Age 22 to 75 years (inclusive) at the time of enrollment", ">= 18 years of age
+    inclusive, at the time of signing the informed consent": the moment of screening after a
+    value, past the word "inclusive", says what the value's reading already is. The tokens read
+    (the moment and the words before it), or none."""
+    read: set[int] = set()
+    for k, (_, end, node) in enumerate(clauses):
+        if not all(leaf.kind in _VALUE_KINDS for leaf in leaves(node)):
+            continue
+        stop = clauses[k + 1][0] if k + 1 < len(clauses) else len(tokens)
+        i = end
+        while i < stop and (
+            tokens[i].type in ("COMMA", "LPAR", "RPAR")
+            or (tokens[i].type == "WORD" and str(tokens[i]).lower() == "inclusive")
+        ):
+            i += 1
+        if i > end and i < stop and tokens[i].type == "_AT_NOW":
+            read |= set(range(end, i + 1))
+    return read
+
+
 _EXAMPLE_GAP = frozenset({"COMMA", "_OR", "_AND"})  # not "/": "carboplatin/paclitaxel" is one
 
 
@@ -1468,7 +1495,7 @@ def _compile(text: str, kind: CriterionKind, classes: bool) -> CompiledCriterion
     kept = _test_of_the_fertile(kept, tokens, kind)
     kept, defined = _defined_as(kept, tokens, kind)
     kept, exemplified = _examples(kept, tokens, kind, norm.text)
-    exemplified |= defined
+    exemplified |= defined | _moment_after_values(kept, tokens)
     if any(t.type == "UNNAMED" for t in tokens) and any(
         concepts.unnamed(str(getattr(leaf, "concept", "")))
         for _, _, node in kept

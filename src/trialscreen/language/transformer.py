@@ -1054,6 +1054,11 @@ class CriteriaTransformer(Transformer[Token, Any]):
         """ "stage III or IV": the stages the condition after it must be in (has_concept)."""
         return Word("stage", " ".join(str(c[0]).split()), span_of(c))
 
+    def recent(self, c: list[Token]) -> Word:
+        """ "recent": how recent is the window beside it (has_concept); with none, a qualifier
+        the record cannot check."""
+        return Word("recent", "recent", span_of(c))
+
     def severity(self, c: list[Token]) -> Word:
         text = " ".join(str(c[0]).lower().split())
         return Word("current" if text == "clinically active" else "severity", text, span_of(c))
@@ -1226,6 +1231,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
             quals += ("active",)
         grades = _of(c, GradeSpec)
         windows = _of(c, WindowSpec)
+        if "recent" in roles and not windows:  # "recent myocardial infarction": how recent?
+            quals += ("recent",)
         excepted = _of(c, ExceptSpec)
         except_ids = excepted[0].concepts if excepted else ()
         given_for = _of(c, IndicationSpec)
