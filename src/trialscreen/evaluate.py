@@ -373,7 +373,8 @@ def _age_rule(age: float, op: str, bound: float) -> bool | None:
     """Age in a unit against a bound in that unit. A whole bound compares completed units
     ("<= 65 years" includes 65 years and 11 months); "older than 18" is open for a patient of
     18 completed years (it is written both for "18 and over" and for "over 18")."""
-    if abs(bound - round(bound)) > 1e-9:
+    # the bound is kept in years (to 9 places), so "119 months" comes back as 119.000000004
+    if abs(bound - round(bound)) > 1e-6 * max(1.0, abs(bound)):
         return compare(age, op, bound)
     completed, whole = math.floor(age + 1e-9), round(bound)
     if op == ">" and completed == whole:
@@ -487,10 +488,30 @@ class ConceptWant(Protocol):
     def by_test(self) -> bool: ...
     @property
     def stages(self) -> tuple[str, ...]: ...
+    @property
+    def concept(self) -> str: ...
+
+
+# "No active infection", "systemic infection": whether a chronic viral infection under care
+# (HIV on treatment, hepatitis B carriage) is meant is not told (review 27); the named ones are
+_GENERIC_INFECTION = frozenset({"infection", "systemic_infection"})
+_CHRONIC_VIRAL = ("hiv_infection", "hepatitis_b", "hepatitis_c", "htlv_infection")
+
+
+def chronic_under_generic(node: ConceptWant, fact: ConceptFact) -> bool:
+    """Is the entry a chronic viral infection matched only through a generic "infection"?"""
+    return (
+        node.concept in _GENERIC_INFECTION
+        and fact.concept not in _GENERIC_INFECTION
+        and concepts.known(fact.concept)
+        and any(concepts.is_a(fact.concept, v) for v in _CHRONIC_VIRAL)
+    )
 
 
 def _fact_matches(node: ConceptWant, fact: ConceptFact, facts: PatientFacts) -> bool | None:
     """Does one record entry satisfy the node's timing, window and grade? None if undecidable."""
+    if chronic_under_generic(node, fact):
+        return None
     if (
         fact.status in _ENDED
         and _is_infection(fact.concept)
@@ -732,6 +753,13 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
                 f"{label} present; the record does not tell whether it is {stage_text(node.stages)}"
             )
             return Result(None, why, evidence, [f"{label} stage"])
+        chronic = [f for f in present if chronic_under_generic(node, f)]
+        if chronic and all(v is None for v in verdicts):
+            why = (
+                f"{chronic[0].label} on record, a chronic viral infection: whether '{label}' "
+                "here means it is not told"
+            )
+            return Result(None, why, evidence, [f"whether {chronic[0].label} counts as {label}"])
         return Result(
             None,
             f"{label} present but its date or grade is not recorded",

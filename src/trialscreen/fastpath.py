@@ -18,6 +18,7 @@ from trialscreen.evaluate import (
     ANTICANCER,
     BLOCKING_FLAGS,
     _fact_matches,
+    chronic_under_generic,
     _score,
     age_met,
     began,
@@ -202,6 +203,7 @@ class _Want:
     indication: str | None
     stages: tuple[str, ...]
     by_test: bool
+    concept: str
 
 
 def _plan_has_concept(tree_node: HasConcept) -> Plan:
@@ -213,6 +215,7 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
         tree_node.indication,
         tree_node.stages,
         tree_node.by_test,
+        tree_node.concept,
     )
     label = concept_label(tree_node.concept)
     qualifiers = tree_node.qualifiers
@@ -248,6 +251,9 @@ def _plan_has_concept(tree_node: HasConcept) -> Plan:
                 return None, qualified
             return True, _NONE
         if None in verdicts:
+            chronic = [f for f in present if chronic_under_generic(node, f)]
+            if chronic and all(v is None for v in verdicts):
+                return None, (f"whether {chronic[0].label} counts as {label}",)
             return None, dated
         if broader or class_left_open(tree_node, present):
             return None, others

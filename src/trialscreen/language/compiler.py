@@ -408,6 +408,49 @@ def _no_x_allowed(text: str, clauses: list[tuple[int, int, Predicate]], cues: li
 _REPEAT_GAP = frozenset({"LPAR", "RPAR", "_OR", "_AND", "COMMA", "SLASH"})
 
 
+def _other_than_the_study(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> list[tuple[int, int, Predicate]]:
+    """ "Other antifungal agents within the past 3 days", "No other concurrent chemotherapy":
+    other than the study's own treatment, which a patient may already take (nystatin in a
+    nystatin trial, zidovudine in an AZT trial; review 27). The treatment is marked "other": an
+    entry of it on record cannot tell which it is (unknown), none still decides. Not after "or"
+    ("prednisone or other corticosteroids": any of them), and not for investigational agents
+    (the study's own is not given before enrolment)."""
+    marks = [
+        (tokens[i].start_pos or 0)
+        for i in range(len(tokens))
+        if other_treatment(tokens, i) and not (i > 0 and tokens[i - 1].type in ("_OR", "COMMA"))
+    ]
+    if not marks:
+        return clauses
+    out = []
+    taken: set[int] = set()
+    for start, end, node in clauses:
+        stop = tokens[end - 1].end_pos or 0 if end > start else 0
+        mine = [m for m in marks if m not in taken and m < stop]
+        taken |= set(mine)
+        if not mine:
+            out.append((start, end, node))
+            continue
+        first = min(mine)
+
+        def mark(leaf: Predicate, first: int = first) -> Predicate:
+            if (
+                not isinstance(leaf, HasConcept)
+                or leaf.span[1] <= first
+                or leaf.concept == "investigational_agent"
+                or "other" in leaf.qualifiers
+                or not concepts.known(leaf.concept)
+                or concepts.get(leaf.concept).category not in concepts.TREATMENT_CATEGORIES
+            ):
+                return leaf
+            return leaf.model_copy(update={"qualifiers": ("other", *leaf.qualifiers)})
+
+        out.append((start, end, map_leaves(node, mark)))
+    return out
+
+
 def _repeats(
     clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
 ) -> list[tuple[int, int, Predicate]]:
@@ -1502,6 +1545,7 @@ def _compile(text: str, kind: CriterionKind, classes: bool) -> CompiledCriterion
         for leaf in leaves(node)
     ):
         raise _ClassNotRead
+    kept = _other_than_the_study(kept, tokens)
     kept = or_between_measures(marker_of_disease(kept, tokens), tokens)
     kept = _value_first_guard(kept, tokens, norm.text)
     kept = _edema_of_the_brain(kept, norm.text)

@@ -120,7 +120,66 @@ def read_document(trial: Trial, compiled: Sequence[CompiledCriterion]) -> list[C
     _alternative_diagnoses(trial, out)
     _cohort_blocks(trial, children, by_index, out)
     _permitted_elsewhere(trial, out)
+    _waived(trial, children, by_index, out)
     return out
+
+
+# a sub-item or a line under a heading that lets a patient off the bullet's bound ("Greater
+# than 3 times normal if ... due to biliary obstruction from tumor", "(unless histologic
+# evidence of bone marrow involvement by tumor)"), and blocks an amendment replaced (review 26)
+_WAIVER = re.compile(
+    r"(?i)\b(?:allowed|permitted|acceptable|eligible|unless|except|as long as|provided|if)\b"
+)
+_UNLESS_LINE = re.compile(r"(?i)^\W*unless\b")
+_ORIGINAL = re.compile(r"(?i)\boriginal\b")
+_AMENDED = re.compile(r"(?i)\bamend")
+
+
+def _waived(
+    trial: Trial,
+    children: dict[int, list[int]],
+    by_index: dict[int, int],
+    out: list[CompiledCriterion],
+) -> None:
+    """A bullet another line may waive can pass, and never fail: its reading, or the waiver
+    (not read). A waiver is a sub-item that allows otherwise, an "(unless ...)" line before the
+    bullets of its section, or an amendment of the block the bullet sits in."""
+    for parent, kids in children.items():
+        p = by_index.get(parent)
+        texts = [trial.bullets[by_index[k]].text for k in kids if k in by_index]
+        waiver = next((t for t in texts if _WAIVER.search(t)), None)
+        if p is not None and waiver is not None:
+            out[p] = _unless_waived(out[p], waiver, "a sub-item may allow otherwise")
+    amended = any(_AMENDED.search(b.section or "") for b in trial.bullets) or any(
+        _AMENDED.search(h.text) for h in trial.headings
+    )
+    unless: tuple[str | None, str] | None = None
+    for i, bullet in enumerate(trial.bullets):
+        if unless is not None and (bullet.section, bullet.kind) != (unless[0], trial.bullets[i - 1].kind):
+            unless = None
+        if _UNLESS_LINE.match(bullet.text):
+            unless = (bullet.section, bullet.text)
+            continue
+        if unless is not None:
+            out[i] = _unless_waived(out[i], unless[1], "a line of its section may waive it")
+        if amended and _ORIGINAL.search(bullet.section or ""):
+            out[i] = _unless_waived(out[i], bullet.section or "", "an amendment may replace it")
+
+
+def _unless_waived(c: CompiledCriterion, waiver: str, why: str) -> CompiledCriterion:
+    if c.status in ("no_constraint", "unparsed"):
+        return c
+    span = c.predicate.span
+    doubt = Unparsed(text=waiver, reason=why, span=span)
+    # an inclusion met, or waived; an exclusion met and not waived: a waiver can only spare
+    either: Predicate = (
+        AnyOf(items=(c.predicate, doubt), span=span)
+        if c.kind == "inclusion"
+        else AllOf(items=(c.predicate, doubt), span=span)
+    )
+    flags = tuple(f for f in c.flags if f != "sound_partial")
+    c = c.model_copy(update={"predicate": either, "flags": flags})
+    return _flag(c, why, status="partial")
 
 
 def _permitted_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:

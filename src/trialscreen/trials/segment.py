@@ -178,6 +178,13 @@ class _Builder:
             found = self._label_before_list(line, after, body)
         if found is None:
             return False
+        if found.level == MAJOR and bare and self._continues(line) and not self._fresh(line):
+            # a wrapped line of the open bullet ("... within 1 month prior to" / "inclusion.",
+            # "... is" / "an absolute donor exclusion"; review 27) is not a major heading
+            # unless it says so: "criteria", or a colon after the kind word
+            written = body[found.start : found.end]
+            if ":" not in written and "criteri" not in written.lower():
+                return False
         start = pending.start if pending else line.start
         self._heading(start, content + found.end, found, content + found.start)
         if self.state.override is not None:
