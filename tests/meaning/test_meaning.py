@@ -74,7 +74,7 @@ def test_case_is_verbatim(case: Case) -> None:
 # decided right at the last session's end (1065): a reading lost on the way shows here, since a
 # case that turns undecided is no failure of its own (a lengthened terminal once made 18 cases
 # undecided by lexing "prior" of "prior to study entry" first). Raise it as readings are added.
-DECIDED_FLOOR = 1065
+DECIDED_FLOOR = 1305
 
 
 def test_no_decision_is_lost() -> None:

@@ -177,7 +177,9 @@ def _unless_waived(c: CompiledCriterion, waiver: str, why: str) -> CompiledCrite
         if c.kind == "inclusion"
         else AllOf(items=(c.predicate, doubt), span=span)
     )
-    flags = tuple(f for f in c.flags if f != "sound_partial")
+    # the waiver stands as an unknown beside the reading: sound where the reading was
+    sound = c.status == "compiled" or "sound_partial" in c.flags
+    flags = (*(f for f in c.flags if f != "sound_partial"), *(("sound_partial",) if sound else ()))
     c = c.model_copy(update={"predicate": either, "flags": flags})
     return _flag(c, why, status="partial")
 
