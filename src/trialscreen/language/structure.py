@@ -542,6 +542,11 @@ _PERSON_LABEL = re.compile(
     r"(?:\(\s*(?:any|all|none|each|one)\s+of\s+(?:the\s+)?following\s*\))?\s*[:.]?\s*$"
 )
 _OWN_PERSON = re.compile(r"(?i)^(?:patients?|recipients?|subjects?|participants?)$")
+_OWN_PERSON_WORD = re.compile(r"(?i)\b(?:patients?|recipients?)\b")
+_PERSON_PREFIX = re.compile(
+    r"(?i)^\s*(?:for\s+(?:the\s+)?)?(?P<who>donors?|partners?|spouses?|caregivers?|siblings?|"
+    r"parents?|guardians?)\s*:"
+)
 
 
 # "Inclusion Criteria for Group 1", "Exclusion criteria for healthy volunteers": the group a major
@@ -593,6 +598,22 @@ def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
                 continue
         if who is not None:
             out[position] = _undecided(out[position], f"under '{who}': about another person")
+    # "Donor Inclusion Criteria", "Exclusion criteria for donors": a major heading naming
+    # another person; "DONOR: Age less than 12 years": a label at the bullet's start (review 27)
+    majors = [h for h in sorted(trial.headings, key=lambda h: h.span) if h.kind is not None]
+    for position, bullet in enumerate(trial.bullets):
+        before = [h for h in majors if h.span[1] <= bullet.span[0]]
+        heading = before[-1].text if before else ""
+        named = _ANOTHER_PERSON.search(heading.split(":")[0])
+        inline = _PERSON_PREFIX.match(bullet.text)
+        if inline is not None and _OWN_PERSON.match(inline["who"].strip()):
+            inline = None
+        if (named is None or _OWN_PERSON_WORD.search(heading)) and inline is None:
+            continue
+        who = named.group(0) if named is not None else inline["who"].strip() if inline else ""
+        why = f"under '{who}': about another person"
+        if not any(f.endswith(why) for f in out[position].flags):
+            out[position] = _undecided(out[position], why)
 
 
 _CUT_END = re.compile(r"(?i)(?:[,(/-]|\b(?:or|and|with|of|to|than|the|a|an|for|by|from|in))\s*$")
