@@ -17,8 +17,13 @@ from suite import Case, outcome, variant_cases, verdict  # noqa: E402
 DATA = Path(__file__).parent / "data"
 VARIANTS = [
     case
-    for name in ("review_variants.json", "review23_variants.json", "review25_variants.json",
-                 "review26_variants.json", "review27_variants.json")
+    for name in (
+        "review_variants.json",
+        "review23_variants.json",
+        "review25_variants.json",
+        "review26_variants.json",
+        "review27_variants.json",
+    )
     for case in variant_cases(DATA / name)
 ]
 

@@ -893,7 +893,9 @@ _VALUE_KINDS = frozenset(
 )
 
 
-def _moment_after_values(clauses: list[tuple[int, int, Predicate]], tokens: list[Token]) -> set[int]:
+def _moment_after_values(
+    clauses: list[tuple[int, int, Predicate]], tokens: list[Token]
+) -> set[int]:
     """ "Age 22 to 75 years (inclusive) at the time of enrollment", ">= 18 years of age
     inclusive, at the time of signing the informed consent": the moment of screening after a
     value, past the word "inclusive", says what the value's reading already is. The tokens read

@@ -155,7 +155,10 @@ def _waived(
     )
     unless: tuple[str | None, str] | None = None
     for i, bullet in enumerate(trial.bullets):
-        if unless is not None and (bullet.section, bullet.kind) != (unless[0], trial.bullets[i - 1].kind):
+        if unless is not None and (bullet.section, bullet.kind) != (
+            unless[0],
+            trial.bullets[i - 1].kind,
+        ):
             unless = None
         if _UNLESS_LINE.match(bullet.text):
             unless = (bullet.section, bullet.text)

@@ -573,6 +573,8 @@ class CriteriaTransformer(Transformer[Token, Any]):
     def cmp(self, c: list[Token]) -> tuple[Op, Span]:
         return (_CMP[c[0].type], span_of(c))
 
+    side_cmp = cmp  # a comparator with a side (no "="): a negated life expectancy's bound
+
     def quantity(self, c: list[Any]) -> QuantitySpec:
         units = _tokens(c, "UNIT")
         return QuantitySpec(c[0].value, str(units[0]) if units else None, span_of(c))
