@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from trialscreen.language.compiler import (
@@ -153,18 +154,15 @@ def _waived(
     amended = any(_AMENDED.search(b.section or "") for b in trial.bullets) or any(
         _AMENDED.search(h.text) for h in trial.headings
     )
-    unless: tuple[str | None, str] | None = None
+    unless: Criterion | None = None  # an "(unless ...)" line, over the rest of its section
     for i, bullet in enumerate(trial.bullets):
-        if unless is not None and (bullet.section, bullet.kind) != (
-            unless[0],
-            trial.bullets[i - 1].kind,
-        ):
+        if unless is not None and (bullet.section, bullet.kind) != (unless.section, unless.kind):
             unless = None
         if _UNLESS_LINE.match(bullet.text):
-            unless = (bullet.section, bullet.text)
+            unless = bullet
             continue
         if unless is not None:
-            out[i] = _unless_waived(out[i], unless[1], "a line of its section may waive it")
+            out[i] = _unless_waived(out[i], unless.text, "a line of its section may waive it")
         if amended and _ORIGINAL.search(bullet.section or ""):
             out[i] = _unless_waived(out[i], bullet.section or "", "an amendment may replace it")
 
@@ -562,20 +560,30 @@ def _group_majors(trial: Trial, out: list[CompiledCriterion]) -> None:
     """Bullets under "Inclusion Criteria for Group 1" where the list has such headings for
     several groups apply to that group only, and membership is not known (review 25: "HIV
     infected" under Group 1 and 2, "HIV uninfected" under Group 3)."""
-    majors = [
-        (h, m["group"].strip() if (m := _GROUP_OF_MAJOR.search(h.text)) else "")
-        for h in sorted(trial.headings, key=lambda h: h.span)
+    groups = {
+        h.span: m["group"].strip() if (m := _GROUP_OF_MAJOR.search(h.text)) else ""
+        for h in trial.headings
         if h.kind is not None
-    ]
-    for position, bullet in enumerate(trial.bullets):
-        before = [(h, g) for h, g in majors if h.span[1] <= bullet.span[0]]
-        if not before or not before[-1][1] or _EVERY_GROUP.match(before[-1][1]):
+    }
+    kinds = {h.span: h.kind for h in trial.headings}
+    for position, heading in enumerate(_major_above(trial)):
+        label = groups[heading.span] if heading is not None else ""
+        if heading is None or not label or _EVERY_GROUP.match(label):
             continue  # a plain major heading, or "... for All Groups": everyone
-        heading, label = before[-1]
-        if len({g.lower() for h, g in majors if g and h.kind == heading.kind}) < 2:
+        if len({g.lower() for span, g in groups.items() if g and kinds[span] == heading.kind}) < 2:
             continue
         unknown = Unparsed(text=label, reason=f"membership of '{label}'")
         out[position] = _flag(out[position], f"applies to {label}", applies_if=unknown)
+
+
+def _major_above(trial: Trial) -> list[Heading | None]:
+    """For each bullet, the last major heading (one that sets the kind) before it, or None."""
+    majors = sorted((h for h in trial.headings if h.kind is not None), key=lambda h: h.span)
+    ends = [h.span[1] for h in majors]
+    return [
+        majors[k - 1] if (k := bisect_right(ends, bullet.span[0])) else None
+        for bullet in trial.bullets
+    ]
 
 
 def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
@@ -603,14 +611,12 @@ def _person_labels(trial: Trial, out: list[CompiledCriterion]) -> None:
             out[position] = _undecided(out[position], f"under '{who}': about another person")
     # "Donor Inclusion Criteria", "Exclusion criteria for donors": a major heading naming
     # another person; "DONOR: Age less than 12 years": a label at the bullet's start (review 27)
-    majors = [h for h in sorted(trial.headings, key=lambda h: h.span) if h.kind is not None]
-    for position, bullet in enumerate(trial.bullets):
-        before = [h for h in majors if h.span[1] <= bullet.span[0]]
-        heading = before[-1].text if before else ""
+    for position, (bullet, above) in enumerate(
+        zip(trial.bullets, _major_above(trial), strict=True)
+    ):
+        heading = above.text if above is not None else ""
         named = _ANOTHER_PERSON.search(heading.split(":")[0])
         inline = _PERSON_PREFIX.match(bullet.text)
-        if inline is not None and _OWN_PERSON.match(inline["who"].strip()):
-            inline = None
         if (named is None or _OWN_PERSON_WORD.search(heading)) and inline is None:
             continue
         who = named.group(0) if named is not None else inline["who"].strip() if inline else ""

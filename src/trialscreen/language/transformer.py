@@ -574,6 +574,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return (_CMP[c[0].type], span_of(c))
 
     side_cmp = cmp  # a comparator with a side (no "="): a negated life expectancy's bound
+    upper_cmp = cmp  # "within <= 2 weeks", "Recent (less than 6 months)": a window's bound
 
     def quantity(self, c: list[Any]) -> QuantitySpec:
         units = _tokens(c, "UNIT")
@@ -1188,15 +1189,6 @@ class CriteriaTransformer(Transformer[Token, Any]):
         op = [x for x in c if isinstance(x, tuple)][0][0]
         days = _days(c)
         return WindowSpec(days, span_of(c), op=op)
-
-    def window_within(self, c: list[Any]) -> WindowSpec:
-        """ "within <= 2 weeks before randomization": within 2 weeks (LE or LT only)."""
-        op = _CMP[[t for t in c if isinstance(t, Token) and t.type in ("LE", "LT")][0].type]
-        return WindowSpec(_days(c), span_of(c), op=op)
-
-    def window_or_less(self, c: list[Any]) -> WindowSpec:
-        """ "14 days or less before study entry": within 14 days, the day itself counted."""
-        return WindowSpec(_days(c), span_of(c), op="<=")
 
     def exception(self, c: list[Any]) -> ExceptSpec:
         """ "other than X or Y"; "except adequately treated X": a condition on the kinds left
