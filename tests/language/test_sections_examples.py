@@ -32,7 +32,7 @@ from trialscreen.screening import judge
         (
             "Autoimmune disease (eg, lupus, etc.)",
             "exclusion",
-            "autoimmune disease or else systemic lupus erythematosus",
+            "autoimmune disease or else lupus erythematosus",
         ),
     ],
 )
