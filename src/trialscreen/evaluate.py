@@ -494,7 +494,7 @@ class ConceptWant(Protocol):
 
 # "No active infection", "systemic infection": whether a chronic viral infection under care
 # (HIV on treatment, hepatitis B carriage) is meant is not told (review 27); the named ones are
-_GENERIC_INFECTION = frozenset({"infection", "systemic_infection"})
+_GENERIC_INFECTION = frozenset({"infection", "systemic_infection", "viral_infection"})
 _CHRONIC_VIRAL = ("hiv_infection", "hepatitis_b", "hepatitis_c", "htlv_infection")
 
 

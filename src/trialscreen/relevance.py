@@ -61,6 +61,7 @@ BROAD = frozenset(
     {
         "cancer",
         "solid_tumor",
+        "carcinoma",  # most solid tumours are carcinomas
         "hematologic_malignancy",
         "metastatic_disease",
         "stage_iv_disease",  # metastatic disease is a kind of it
