@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -675,11 +676,34 @@ def excepted(node: HasConcept, fact: ConceptFact) -> bool | None:
     return False
 
 
+# qualifiers a record entry's own name can state ("acute pancreatitis", "uncontrolled
+# hypertension"); never a judgement ("significant", "serious", "major") or a time ("recent")
+_STATED = frozenset(
+    "acute chronic severe moderate uncontrolled symptomatic unstable untreated intractable "
+    "progressive refractory relapsed recurrent unresectable inoperable".split()
+    + ["poorly controlled"]
+)
+_NOT_STATED = re.compile(r"(?i)\b(?:not|non|no|without|never|rule[ds]? out|suspected)\b")
+
+
+def _named_in(qualifier: str, label: str) -> bool:
+    """Does the entry's name say the qualifier ("acute or chronic": either word)?"""
+    parts = [p.strip() for p in re.split(r"\s+(?:or|to|and/or)\s+|/", qualifier)]
+    return all(p in _STATED for p in parts) and any(
+        re.search(rf"(?i)(?<![\w-]){re.escape(p)}(?![\w-])", label) for p in parts
+    )
+
+
 def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool:
-    """Does a present entry meet every qualifier the node carries? Only "advanced" can be
-    told from a record: a cancer at stage IV, or with active metastases on a record that holds
-    no other cancer, is advanced (an earlier stage may have been the stage at diagnosis: not
-    told). Every other qualifier is one the record does not state."""
+    """Does a present entry meet every qualifier the node carries? A record states one in the
+    entry's own name ("acute pancreatitis" is acute; "non-severe asthma" says nothing). Besides,
+    only "advanced" can be told from a record: a cancer at stage IV, or with active metastases
+    on a record that holds no other cancer, is advanced (an earlier stage may have been the
+    stage at diagnosis: not told). Every other qualifier is one the record does not state."""
+    if not _NOT_STATED.search(fact.label) and all(
+        _named_in(q, fact.label) for q in node.qualifiers
+    ):
+        return True
     if node.qualifiers != ("advanced",) or "cancer" not in concept_ancestors(fact.concept):
         return False
     if fact.stage is not None and fact.stage[0] == 4:

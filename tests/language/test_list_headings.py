@@ -37,6 +37,31 @@ from trialscreen.screening import judge
         # ALL is acute lymphoblastic leukaemia: a group, not "all"
         ("Patients with ALL must have:", "inclusion", False),
         ("Patients with ALL are not eligible if they have:", "exclusion", False),
+        # frames said of every bullet (corpus headings)
+        ("In order to be eligible to participate in this study, an individual must meet all of "
+         "the following criteria:", "inclusion", True),
+        ("An individual who meets any of the following criteria will be excluded from "
+         "participation in this study:", "exclusion", True),
+        ("A participant will be eligible for entry into the study if all of the following "
+         "criteria are met:", "inclusion", True),
+        ("A participant will not be eligible for study entry if any of the following criteria "
+         "are met:", "exclusion", True),
+        ("Patients will be excluded from the study if they meet any of the following criteria:",
+         "exclusion", True),
+        ("Patients must meet the following criteria for study entry:", "inclusion", True),
+        ("Subjects eligible for enrollment in the study must meet all of the following criteria:",
+         "inclusion", True),
+        ("Patients with any one of the following criteria are excluded:", "exclusion", True),
+        ("Other exclusion criteria:", "exclusion", True),
+        # ... but not a group, an OR in an inclusion list, or another kind of thing
+        ("A participant will be eligible for entry into the study if any of the following "
+         "criteria are met:", "inclusion", False),  # an OR
+        ("Patients who meet any of the following criteria are eligible:", "inclusion", False),
+        ("A participant will not be eligible for study entry if all of the following criteria "
+         "are met:", "exclusion", False),  # all together
+        ("Patients with the following complications are excluded:", "exclusion", False),
+        ("Women will not be eligible for this study if they:", "exclusion", False),  # a group
+        ("Other: patients must have", "inclusion", False),
     ],
 )  # fmt: skip
 def test_headings_that_restate_the_kind(text: str, kind: str, expected: bool) -> None:

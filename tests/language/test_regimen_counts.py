@@ -43,7 +43,7 @@ from trialscreen.records import load_patient
             "Patient has received greater than 3 prior cytotoxic regimens for metastatic disease.",
             "> 3 prior chemotherapy regimens for metastatic disease",
         ),
-        ("No more than 1 prior biologic therapy", "<= 1 prior biologic response modifier regimens"),
+        ("No more than 1 prior biologic therapy", "<= 1 prior biologic therapy regimens"),
     ],
 )
 def test_counts_of_prior_regimens_are_read(text: str, canonical: str) -> None:

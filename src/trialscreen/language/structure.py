@@ -1410,6 +1410,28 @@ _EXCLUDING = re.compile(
 )
 # ("Diseases to be included:" lists alternatives: not a requirement of each)
 _REQUIRING = re.compile(r"(?i)\b(?:must|should|required)\b")
+# "... eligible for entry into the study if all of the following criteria are met:": a
+# requirement of each bullet said without "must"
+_ELIGIBLE_IF = re.compile(
+    r"(?i)\b(?:eligible|included)\b.*\b(?:all|each)\s+(?:of\s+)?(?:the\s+)?following\b"
+)
+# the words of a heading that frame the list as the section's own ("who meet any of the
+# following criteria", "if all of the following criteria are met", "in order to be eligible",
+# "PROTOCOL ENTRY CRITERIA", "Major Eligibility Criteria", "Other exclusion criteria"): said
+# of every bullet, they name no group of patients ("who", "if", "with" otherwise may)
+_FRAME = re.compile(
+    r"(?i)\b(?:who|that)\s+(?:meets?|show|shows|fulfil+s?|satisf(?:y|ies))\s+(?:any|each|all)"
+    r"\s+(?:one\s+)?of\s+(?:the\s+)?following(?:\s+(?:inclusion|exclusion|eligibility))?"
+    r"(?:\s+criteria)?|"
+    r"\b(?:if|when)\s+(?:they\s+meet\s+)?(?:any|all|each)\s+(?:one\s+)?of\s+(?:the\s+)?"
+    r"following(?:\s+(?:inclusion|exclusion|eligibility))?\s+criteria"
+    r"(?:\s+(?:are|is)\s+(?:met|present|fulfil+ed|satisfied)|\s+apply|\s+applies)?|"
+    r"\bwith\s+any\s+(?:one\s+)?of\s+(?:the\s+)?following\s+criteria\b|"
+    r"\bin\s+order\s+to\b|\bprotocol\s+entry\b|^\s*major\b|"
+    r"\bfor\s+(?:study\s+)?(?:entry|enrol+ment|participation)"
+    r"(?:\s+in(?:to)?\s+(?:the|this)\s+(?:study|trial))?|"
+    r"^\s*other\s+(?=(?:inclusion|exclusion|eligibility)\s+criteria\s*:?\s*$)"
+)
 
 
 def restates_kind(text: str, kind: str) -> bool:
@@ -1420,13 +1442,14 @@ def restates_kind(text: str, kind: str) -> bool:
     group word that changes how the bullets combine ("one of the following" in an inclusion)."""
     if _DIGIT.search(text) or _SUBGROUP.search(text) or _ANOTHER_PERSON.search(text):
         return False
-    if _FOR_SOME.search(text):
+    framed = _FRAME.sub(" ", text)
+    if _FOR_SOME.search(framed):
         return False
-    if _DEFINED_BELOW.sub(" ", _NEG_PHRASE.sub(" ", text)).strip():
+    if _DEFINED_BELOW.sub(" ", _NEG_PHRASE.sub(" ", framed)).strip():
         return False
     if kind == "inclusion":
         return (
-            _REQUIRING.search(text) is not None
+            (_REQUIRING.search(text) is not None or _ELIGIBLE_IF.search(text) is not None)
             and _EXCLUDING.search(text) is None
             and _NEGATING.search(text) is None
             and _ANY.search(text) is None
@@ -1437,7 +1460,7 @@ def restates_kind(text: str, kind: str) -> bool:
 def _says_only(text: str) -> bool:
     """A negating parent with nothing but the negation, group words and a subject noun: no
     window, no number, no other person ("Patient or her household contacts must not have")."""
-    return not _DIGIT.search(text) and not _NEG_PHRASE.sub(" ", text).strip()
+    return not _DIGIT.search(text) and not _NEG_PHRASE.sub(" ", _FRAME.sub(" ", text)).strip()
 
 
 def _group(

@@ -15,7 +15,6 @@ from trialscreen.language import thresholds
 from trialscreen.language.stages import stage_set
 from trialscreen.language.values import (
     AFTER_CONCEPT,
-    NUMBER_WORDS,
     ROMAN,
     BoundSpec,
     ConceptRef,
@@ -38,6 +37,7 @@ from trialscreen.language.values import (
     WindowSpec,
     Word,
     days_per,
+    number_word,
 )
 from trialscreen.lexicon import biomarkers, concepts
 from trialscreen.lexicon.biomarkers import MARKER_NEGATIVE, MARKER_POSITIVE
@@ -486,6 +486,15 @@ def _timing(roles: set[str]) -> Timing:
 AgeBound = tuple[Op, float, AgeUnit]
 
 
+def _unit_after(c: list[Any]) -> Any:
+    """The value of "N UNIT or more", or of "N or more UNIT" ("4 or more pounds"): the unit
+    written after "or more" is the number's."""
+    units = _tokens(c, "UNIT")
+    if units and isinstance(c[0], Num):
+        return QuantitySpec(c[0].value, str(units[0]), span_of(c))
+    return c[0]
+
+
 class AgeBounds(list[AgeBound]):
     """Age bounds with the span of the words they were read from."""
 
@@ -565,9 +574,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
     # ---- numbers, comparators, quantities ----
     def number(self, c: list[Token]) -> Num:
         text = str(c[0])
-        value = (
-            NUMBER_WORDS[text.lower()] if c[0].type == "NUMWORD" else float(text.replace(",", ""))
-        )
+        value = number_word(text) if c[0].type == "NUMWORD" else float(text.replace(",", ""))
         return Num(value, span_of(c))
 
     def cmp(self, c: list[Token]) -> tuple[Op, Span]:
@@ -599,10 +606,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
         return BoundSpec((("<=", c[1]),), span_of(c))
 
     def compare_or_more(self, c: list[Any]) -> BoundSpec:
-        return BoundSpec(((">=", c[0]),), span_of(c))
+        return BoundSpec(((">=", _unit_after(c)),), span_of(c))
 
     def compare_or_less(self, c: list[Any]) -> BoundSpec:
-        return BoundSpec((("<=", c[0]),), span_of(c))
+        return BoundSpec((("<=", _unit_after(c)),), span_of(c))
 
     def range(self, c: list[Any]) -> BoundSpec:
         """ "10-16 g/dL", "between 1.5 - 3 x ULN" (both ends multiples), "120 lbs. to 250 lbs.";
@@ -826,7 +833,7 @@ class CriteriaTransformer(Transformer[Token, Any]):
         if tok.type == "ROMAN":
             return Num(ROMAN[str(tok).lower()], span_of(c))
         if tok.type == "NUMWORD":
-            return Num(NUMBER_WORDS[str(tok).lower()], span_of(c))
+            return Num(number_word(str(tok)), span_of(c))
         return Num(float(str(tok).replace(",", "")), span_of(c))
 
     roman_value = score_value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from trialscreen.lexicon.biomarkers import Alteration
@@ -15,6 +16,8 @@ TIME_UNIT_DAYS: dict[str, float] = {
     "d": 1.0,
     "h": 1 / 24,
 }
+# numbers in words; "twenty-one" and "twenty one" are one number (a hyphenated tens word is never
+# read as its first part)
 NUMBER_WORDS: dict[str, float] = {
     "one": 1,
     "two": 2,
@@ -28,10 +31,34 @@ NUMBER_WORDS: dict[str, float] = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
 }
+NUMBER_WORDS.update(
+    {
+        f"{tens}-{unit}": NUMBER_WORDS[tens] + NUMBER_WORDS[unit]
+        for tens in ("twenty", "thirty", "forty", "fifty", "sixty")
+        for unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    }
+)
+
+
+def number_word(text: str) -> float:
+    """The value of a number in words as written ("Twenty one", "three (3)")."""
+    word = re.sub(r"[\s-]+", "-", text.split("(")[0].strip().lower())
+    return NUMBER_WORDS[word]
+
+
 ROMAN: dict[str, float] = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 
 

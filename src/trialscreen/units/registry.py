@@ -126,6 +126,8 @@ _RULES: tuple[_Rule, ...] = (
     (re.compile(r"[µμ]"), "u"),  # both micro signs
     (re.compile(r"[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+"), lambda m: "^" + m.group().translate(_SUPERSCRIPT)),
     (re.compile(r"\s+per\s+", re.I), "/"),
+    # "kilograms per square meter", "kg per meter squared" (BMI)
+    (re.compile(r"\bsquare\s+met(?:er|re)s?\b|\bmet(?:er|re)s?\s+squared\b", re.I), "m^2"),
     (re.compile(r"\{[^{}]*\}"), ""),  # UCUM annotations: {cells}/uL, {ratio}
     # "/1.73 m²" is a label (see module docstring)
     (re.compile(r"\s*/\s*\(?\s*1[.,]73\s*(?:_?(?:m\^?2|sq\.?\s*m|qm))?\s*\)?", re.I), ""),
