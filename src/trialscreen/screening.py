@@ -177,6 +177,7 @@ _UNREAD = {
     "noncontiguous_set": "a set of scores with a gap (often a slip for a range)",
     "subject_or": "analytes joined by 'or' (either of them, or each?)",
     "truncated": "the text past the length limit",
+    "test_window_unread": "a test to be done in a window before entry (no record shows it done)",
 }
 
 

@@ -118,6 +118,7 @@ UNREAD_FLAGS = frozenset(
         "label_unread",
         "budget",  # the compile budget was spent: the rest of the bullet is not read
         "target_unread",
+        "test_window_unread",
     }
 )
 MAX_BULLET_CHARS = 5000  # longer text is compiled only up to here and flagged

@@ -315,8 +315,15 @@ def _sex_scope(tokens: list[Token], inside: list[bool]) -> list[Cue]:
     women of a bullet only about pregnancy or breastfeeding ("pregnant or nursing women")."""
     out: list[Cue] = []
     text = " ".join(str(t) for t in tokens)
+    # a number of a value ("women: Hb >= 12") makes the sex a scope; a number of days ("a
+    # negative pregnancy test within 7 days") does not
     female_only = bool(_FEMALE_ONLY.search(text)) and not any(
-        t.type in ("NUMBER", "NUMWORD", "MALE") for t in tokens
+        t.type == "MALE"
+        or (
+            t.type in ("NUMBER", "NUMWORD")
+            and not (i + 1 < len(tokens) and tokens[i + 1].type == "TIME_UNIT")
+        )
+        for i, t in enumerate(tokens)
     )
     for i, token in enumerate(tokens):
         if inside[i] or token.type not in ("FEMALE", "MALE"):
@@ -459,7 +466,8 @@ _TAIL = re.compile(
 # "cannot take / receive / use / undergo X" is as often "is unable to" (intolerance, a
 # contraindication: "Cannot take ZDV or 3TC") as "must not": only "cannot have / be" is a frame
 _HEAD = re.compile(
-    r"(?i)^\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?|women|men|females?|males?)"
+    r"(?i)^\s*(?:(?:the\s+)?(?:female\s+(?=patients?|subjects?|participants?))?"
+    r"(?:patients?|subjects?|participants?|women|men|females?|males?)"
     r"\s+)?(?:(?:must|should|may|will)\s*not\s+(?:currently\s+)?"
     r"(?:have|be|receive|take|use|undergo)|(?:can\s*not|cannot|can't)\s+(?:currently\s+)?"
     r"(?:have|be))(?:\s+(?:had|been|received))?\b"

@@ -495,6 +495,7 @@ def _unit_after(c: list[Any]) -> Any:
     return c[0]
 
 
+
 class AgeBounds(list[AgeBound]):
     """Age bounds with the span of the words they were read from."""
 
@@ -1503,6 +1504,10 @@ class CriteriaTransformer(Transformer[Token, Any]):
             flags = ("result_of_untested",)
         elif len(items) > 1 and not negative:  # "HIV and HBV positive": both, or either?
             flags = ("result_list",)
+        if _of(c, WindowSpec):
+            # "negative pregnancy test within 7 days prior to registration": a test to be done
+            # in that window, which no record shows done (review 21: pending, not met)
+            flags = (*flags, "test_window_unread")
         node = Not(item=inner, span=span) if negative else inner.model_copy(update={"span": span})
         return node.model_copy(update={"flags": (*node.flags, *flags)}) if flags else node
 
