@@ -495,7 +495,6 @@ def _unit_after(c: list[Any]) -> Any:
     return c[0]
 
 
-
 class AgeBounds(list[AgeBound]):
     """Age bounds with the span of the words they were read from."""
 
