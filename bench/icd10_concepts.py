@@ -18,7 +18,9 @@ coded by an ancestor when that ancestor names the category itself, the entry's o
 and the entry is no lesser form (suspect, benign, latent, in remission): I21 "Acute myocardial
 infarction" makes NSTEMI a myocardial infarction, while G24 "Dystonia" does not make tardive
 dyskinesia a dystonia. Never the curated concept a name merely ends with. An inclusion term is a
-kind the code includes, so it is its own concept under the code, never a synonym of it.
+kind the code includes, so it is its own concept under the code, never a synonym of it. A few
+curated classes are given by hand (CLASSES: the AIDS-defining forms of toxoplasmosis and
+cryptococcosis).
 
 Run: python bench/icd10_concepts.py
 """
@@ -84,6 +86,16 @@ SYNONYMS = {
 }
 KINDS = {
     "E22.0": ["acromegaly"],
+}
+# curated classes every entry of a code is a kind of, where ICD-10-CM files it under no code of
+# theirs: the AIDS-defining forms (CDC 1993: toxoplasmosis of the brain, extrapulmonary
+# cryptococcosis), since toxoplasmosis and cryptococcosis as such are not AIDS-defining
+CLASSES = {
+    "B58.2": ["cerebral_toxoplasmosis"],  # Toxoplasma meningoencephalitis
+    "B45.1": ["extrapulmonary_cryptococcosis"],  # cerebral
+    "B45.2": ["extrapulmonary_cryptococcosis"],  # cutaneous
+    "B45.3": ["extrapulmonary_cryptococcosis"],  # osseous
+    "B45.7": ["extrapulmonary_cryptococcosis"],  # disseminated
 }
 
 
@@ -225,7 +237,7 @@ def main() -> int:
         # an entry named as less than its category (a trait, a carrier, a suspect, a latent
         # form) stands alone: "beta thalassemia trait" is no thalassemia for a criterion
         own_lesser = any(set(concepts._key(n).split()) & LESSER for n in names)  # noqa: SLF001
-        return [] if own_lesser else list(dict.fromkeys(found))
+        return [] if own_lesser else list(dict.fromkeys([*found, *CLASSES.get(code, [])]))
 
     out = []
     for code in sorted(built):

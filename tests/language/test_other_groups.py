@@ -1,6 +1,7 @@
-"""Found by the second review: "other" ruling out a class that holds what the trial asks for
-elsewhere means "other than that one"; a section for another person or a group ("EXCLUSIONS -
-NORMAL VOLUNTEERS", "Donor criteria") applies only to them; "No A and other B" is not read."""
+"""Found by the second review: "other" ruling out a class that holds (or may hold) what the
+trial asks for elsewhere means "other than that one"; a section for another person or a group
+("EXCLUSIONS - NORMAL VOLUNTEERS", "Donor criteria") applies only to them; "No A and other B" is
+not read."""
 
 from __future__ import annotations
 
@@ -66,6 +67,21 @@ def test_other_than_what_the_trial_asks_for() -> None:
     megestrol = read["No concurrent megestrol or other hormonal agents"][1]
     assert megestrol.status == "partial"  # type: ignore[attr-defined]
     assert any("asks for" in f for f in megestrol.flags)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "ruled"),
+    [  # classes that only hold some targeted therapies (not intravitreal aflibercept, not
+        # sirolimus after a transplant): "other" may still mean the one the trial wants
+        ("Anti-VEGF therapy continues during study", "No concurrent other targeted agents"),
+        ("mTOR inhibitor therapy continues during study", "No concurrent other targeted therapy"),
+    ],
+)
+def test_other_than_a_class_that_may_be_what_the_trial_asks_for(wanted: str, ruled: str) -> None:
+    text = f"Inclusion Criteria:\n\n  -  {wanted}\n\n  -  {ruled}\n"
+    compiled = by_text(text)[ruled][1]
+    assert compiled.status == "partial"  # type: ignore[attr-defined]
+    assert any("asks for" in f for f in compiled.flags)  # type: ignore[attr-defined]
 
 
 def test_other_agents_in_a_trial_that_wants_one_of_them() -> None:

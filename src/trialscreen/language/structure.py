@@ -348,7 +348,8 @@ def _required_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
     """ "No concurrent megestrol or other hormonal agents" in a trial whose inclusion bullets
     want androgen suppression to go on: "other" ruling out a class of treatment that holds what
     another bullet asks for most likely means the others ("other than the one required"). Not
-    decided."""
+    decided. A class that may hold it counts too ("anti-VEGF therapy" and "targeted therapy":
+    bevacizumab is both, intravitreal aflibercept only the first)."""
     wanted: set[str] = set()
     for bullet, c in zip(trial.bullets, out, strict=True):
         if bullet.kind == "inclusion" and c.status != "no_constraint":
@@ -361,7 +362,7 @@ def _required_elsewhere(trial: Trial, out: list[CompiledCriterion]) -> None:
         if not _OTHER.search(bullet.text):  # "other" says: other than something of the trial
             continue
         ruled = {n for n, out_ in _named_now(c.predicate, bullet.kind == "exclusion") if out_}
-        if any(r != w and concepts.is_a(w, r) for r in ruled for w in wanted):
+        if any(r != w and concepts.overlaps(w, r) for r in ruled for w in wanted):
             out[i] = _undecided(c, "rules out a class that holds what another bullet asks for")
 
 
