@@ -493,19 +493,33 @@ class ConceptWant(Protocol):
     def concept(self) -> str: ...
 
 
-# "No active infection", "systemic infection": whether a chronic viral infection under care
-# (HIV on treatment, hepatitis B carriage) is meant is not told (review 27); the named ones are
-_GENERIC_INFECTION = frozenset({"infection", "systemic_infection", "viral_infection"})
-_CHRONIC_VIRAL = ("hiv_infection", "hepatitis_b", "hepatitis_c", "htlv_infection")
+# A generic class met only by a kind the trial may not mean is untold (unknown), never decided:
+# "No active infection" by HIV on treatment or hepatitis B carriage (review 27), by latent EBV or
+# CMV (review 28); "biologic therapy" by a growth factor given as supportive care (G-CSF, ESA),
+# which old NCI lists count and most trials do not (review 28)
+_UNTOLD_KINDS: dict[str, tuple[str, ...]] = {
+    "infection": ("hiv_infection", "hepatitis_b", "hepatitis_c", "htlv_infection"),
+    "biologic_therapy": ("hematopoietic_growth_factor",),
+}
+_UNTOLD_KINDS["systemic_infection"] = _UNTOLD_KINDS["infection"]
+_UNTOLD_KINDS["viral_infection"] = (
+    *_UNTOLD_KINDS["infection"],
+    "ebv_infection",
+    "cytomegalovirus_infection",
+)
+_UNTOLD_KINDS["infection"] = _UNTOLD_KINDS["viral_infection"]
+_UNTOLD_KINDS["systemic_infection"] = _UNTOLD_KINDS["viral_infection"]
 
 
 def chronic_under_generic(node: ConceptWant, fact: ConceptFact) -> bool:
-    """Is the entry a chronic viral infection matched only through a generic "infection"?"""
+    """Is the entry a kind the generic class may not mean (a chronic or latent viral infection
+    under "infection", a growth factor under "biologic therapy"), matched only through it?"""
+    kinds = _UNTOLD_KINDS.get(node.concept)
     return (
-        node.concept in _GENERIC_INFECTION
-        and fact.concept not in _GENERIC_INFECTION
+        kinds is not None
+        and fact.concept not in _UNTOLD_KINDS
         and concepts.known(fact.concept)
-        and any(concepts.is_a(fact.concept, v) for v in _CHRONIC_VIRAL)
+        and any(concepts.is_a(fact.concept, k) for k in kinds)
     )
 
 
@@ -683,15 +697,37 @@ _STATED = frozenset(
     "progressive refractory relapsed recurrent unresectable inoperable".split()
     + ["poorly controlled"]
 )
-_NOT_STATED = re.compile(r"(?i)\b(?:not|non|no|without|never|rule[ds]? out|suspected)\b")
+_WORDS = "|".join(sorted((re.escape(w) for w in _STATED), key=len, reverse=True))
+_RUN = rf"(?:{_WORDS})(?:\s+(?:on\s+)?(?:{_WORDS}))*"
+# "acute pancreatitis", "acute on chronic pancreatitis", "pancreatitis, acute": the qualifier
+# words and the rest of the name
+_QUALIFIED_NAME = re.compile(
+    rf"(?i)^(?P<run>{_RUN})\s+(?P<rest>.+)$|^(?P<rest2>.+?),\s*(?P<run2>{_RUN})$"
+)
 
 
-def _named_in(qualifier: str, label: str) -> bool:
+@lru_cache(maxsize=4096)
+def _stated(label: str, concept_id: str) -> frozenset[str]:
+    """The qualifiers an entry's own name states: only a name that is qualifier words and the
+    entry's concept ("acute pancreatitis", "pancreatitis, acute"), nothing else. "history of
+    acute pancreatitis", "uncontrolled hypertension, now controlled", "type 2 diabetes with
+    uncontrolled hypertension", "moderately severe ...", "severe acute respiratory syndrome
+    coronavirus 2 infection", "r/o acute pancreatitis" state nothing (review 28)."""
+    found = _QUALIFIED_NAME.match(" ".join(label.split()).rstrip(".;"))
+    if found is None:
+        return frozenset()
+    run = found.group("run") or found.group("run2")
+    rest = found.group("rest") or found.group("rest2")
+    named = concepts.lookup(rest)
+    if named is None or named.id != concept_id:
+        return frozenset()
+    return frozenset(w for w in _STATED if re.search(rf"(?i)\b{re.escape(w)}\b", run))
+
+
+def _named_in(qualifier: str, stated: frozenset[str]) -> bool:
     """Does the entry's name say the qualifier ("acute or chronic": either word)?"""
     parts = [p.strip() for p in re.split(r"\s+(?:or|to|and/or)\s+|/", qualifier)]
-    return all(p in _STATED for p in parts) and any(
-        re.search(rf"(?i)(?<![\w-]){re.escape(p)}(?![\w-])", label) for p in parts
-    )
+    return all(p in _STATED for p in parts) and any(p in stated for p in parts)
 
 
 def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool:
@@ -700,9 +736,8 @@ def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> 
     only "advanced" can be told from a record: a cancer at stage IV, or with active metastases
     on a record that holds no other cancer, is advanced (an earlier stage may have been the
     stage at diagnosis: not told). Every other qualifier is one the record does not state."""
-    if not _NOT_STATED.search(fact.label) and all(
-        _named_in(q, fact.label) for q in node.qualifiers
-    ):
+    stated = _stated(fact.label, fact.concept)
+    if stated and all(_named_in(q, stated) for q in node.qualifiers):
         return True
     if node.qualifiers != ("advanced",) or "cancer" not in concept_ancestors(fact.concept):
         return False
@@ -779,10 +814,7 @@ def _eval_has_concept(node: HasConcept, facts: PatientFacts) -> Result:
             return Result(None, why, evidence, [f"{label} stage"])
         chronic = [f for f in present if chronic_under_generic(node, f)]
         if chronic and all(v is None for v in verdicts):
-            why = (
-                f"{chronic[0].label} on record, a chronic viral infection: whether '{label}' "
-                "here means it is not told"
-            )
+            why = f"{chronic[0].label} on record: whether '{label}' here means it is not told"
             return Result(None, why, evidence, [f"whether {chronic[0].label} counts as {label}"])
         return Result(
             None,

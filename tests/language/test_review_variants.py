@@ -23,6 +23,7 @@ VARIANTS = [
         "review25_variants.json",
         "review26_variants.json",
         "review27_variants.json",
+        "review28_variants.json",
     )
     for case in variant_cases(DATA / name)
 ]

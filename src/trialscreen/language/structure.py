@@ -527,9 +527,15 @@ def _headings(trial: Trial, out: list[CompiledCriterion]) -> None:
         name = f"heading '{heading.text[:40]}'"
         if heading.kind is not None:  # "Must not have:" already set the kind (segmenter)
             neutral = (
-                _says_only(heading.text) or restates_kind(heading.text, heading.kind)
-            ) and not (  # "must not have all of the following:": all of them together
-                _ALL.search(heading.text) and _NEGATING.search(heading.text)
+                (_says_only(heading.text) or restates_kind(heading.text, heading.kind))
+                and not (  # "must not have all of the following:": all of them together
+                    _ALL.search(heading.text) and _NEGATING.search(heading.text)
+                )
+                # "Patients who meet any of the following are eligible:" (alternatives),
+                # "... are excluded if all of the following are met:" (together): review 28
+                and not (heading.kind == "inclusion" and _ANY.search(heading.text))
+                and not (heading.kind == "exclusion" and _ALL.search(heading.text))
+                and not _NOT_EXCLUDED.search(heading.text)
             )
             if not neutral or _names_a_group(heading):
                 _scope(rows, out, name)
@@ -1411,6 +1417,8 @@ _EXCLUDING = re.compile(
 )
 # ("Diseases to be included:" lists alternatives: not a requirement of each)
 _REQUIRING = re.compile(r"(?i)\b(?:must|should|required)\b")
+# "Subjects who meet any of the following criteria will not be excluded:": exceptions
+_NOT_EXCLUDED = re.compile(r"(?i)\bnot\s+(?:be\s+)?(?:excluded|ineligible)\b")
 # "... eligible for entry into the study if all of the following criteria are met:": a
 # requirement of each bullet said without "must"
 _ELIGIBLE_IF = re.compile(
@@ -1418,7 +1426,8 @@ _ELIGIBLE_IF = re.compile(
 )
 # the words of a heading that frame the list as the section's own ("who meet any of the
 # following criteria", "if all of the following criteria are met", "in order to be eligible",
-# "PROTOCOL ENTRY CRITERIA", "Major Eligibility Criteria", "Other exclusion criteria"): said
+# "Other exclusion criteria"; never "Major ..." beside minor criteria, or PDQ's "PROTOCOL ENTRY
+# CRITERIA" over several populations: review 28): said
 # of every bullet, they name no group of patients ("who", "if", "with" otherwise may)
 _FRAME = re.compile(
     r"(?i)\b(?:who|that)\s+(?:meets?|show|shows|fulfil+s?|satisf(?:y|ies))\s+(?:any|each|all)"
@@ -1428,7 +1437,7 @@ _FRAME = re.compile(
     r"following(?:\s+(?:inclusion|exclusion|eligibility))?\s+criteria"
     r"(?:\s+(?:are|is)\s+(?:met|present|fulfil+ed|satisfied)|\s+apply|\s+applies)?|"
     r"\bwith\s+any\s+(?:one\s+)?of\s+(?:the\s+)?following\s+criteria\b|"
-    r"\bin\s+order\s+to\b|\bprotocol\s+entry\b|^\s*major\b|"
+    r"\bin\s+order\s+to\b|"
     r"\bfor\s+(?:study\s+)?(?:entry|enrol+ment|participation)"
     r"(?:\s+in(?:to)?\s+(?:the|this)\s+(?:study|trial))?|"
     r"^\s*other\s+(?=(?:inclusion|exclusion|eligibility)\s+criteria\s*:?\s*$)"
@@ -1455,13 +1464,17 @@ def restates_kind(text: str, kind: str) -> bool:
             and _NEGATING.search(text) is None
             and _ANY.search(text) is None
         )
-    return _EXCLUDING.search(text) is not None and _ALL.search(text) is None
+    return (
+        _EXCLUDING.search(text) is not None
+        and _ALL.search(text) is None
+        and _NOT_EXCLUDED.search(text) is None
+    )
 
 
 def _says_only(text: str) -> bool:
     """A negating parent with nothing but the negation, group words and a subject noun: no
     window, no number, no other person ("Patient or her household contacts must not have")."""
-    return not _DIGIT.search(text) and not _NEG_PHRASE.sub(" ", _FRAME.sub(" ", text)).strip()
+    return not _DIGIT.search(text) and not _NEG_PHRASE.sub(" ", text).strip()
 
 
 def _group(
