@@ -497,20 +497,18 @@ class ConceptWant(Protocol):
 # "No active infection" by HIV on treatment or hepatitis B carriage (review 27), by latent EBV or
 # CMV (review 28); "biologic therapy" by a growth factor given as supportive care (G-CSF, ESA),
 # which old NCI lists count and most trials do not (review 28)
-_CARRIED_VIRUSES = (
-    "hiv_infection",
-    "hepatitis_b",
-    "hepatitis_c",
-    "htlv_infection",
+_UNTOLD_KINDS: dict[str, tuple[str, ...]] = {
+    "infection": ("hiv_infection", "hepatitis_b", "hepatitis_c", "htlv_infection"),
+    "biologic_therapy": ("hematopoietic_growth_factor",),
+}
+_UNTOLD_KINDS["systemic_infection"] = _UNTOLD_KINDS["infection"]
+_UNTOLD_KINDS["viral_infection"] = (
+    *_UNTOLD_KINDS["infection"],
     "ebv_infection",
     "cytomegalovirus_infection",
 )
-_UNTOLD_KINDS: dict[str, tuple[str, ...]] = {
-    "infection": _CARRIED_VIRUSES,
-    "systemic_infection": _CARRIED_VIRUSES,
-    "viral_infection": _CARRIED_VIRUSES,
-    "biologic_therapy": ("hematopoietic_growth_factor",),
-}
+_UNTOLD_KINDS["infection"] = _UNTOLD_KINDS["viral_infection"]
+_UNTOLD_KINDS["systemic_infection"] = _UNTOLD_KINDS["viral_infection"]
 
 
 def chronic_under_generic(node: ConceptWant, fact: ConceptFact) -> bool:
@@ -726,18 +724,10 @@ def _stated(label: str, concept_id: str) -> frozenset[str]:
     return frozenset(w for w in _STATED if re.search(rf"(?i)\b{re.escape(w)}\b", run))
 
 
-@lru_cache(maxsize=512)
-def _qualifier_words(qualifier: str) -> frozenset[str] | None:
-    """The words of a qualifier a name can state ("acute or chronic": either), or None when
-    some part of it is one a name never states; split once per qualifier, not per entry."""
-    parts = frozenset(p.strip() for p in re.split(r"\s+(?:or|to|and/or)\s+|/", qualifier))
-    return parts if parts <= _STATED else None
-
-
 def _named_in(qualifier: str, stated: frozenset[str]) -> bool:
     """Does the entry's name say the qualifier ("acute or chronic": either word)?"""
-    words = _qualifier_words(qualifier)
-    return words is not None and not words.isdisjoint(stated)
+    parts = [p.strip() for p in re.split(r"\s+(?:or|to|and/or)\s+|/", qualifier)]
+    return all(p in _STATED for p in parts) and any(p in stated for p in parts)
 
 
 def qualifiers_met(node: HasConcept, fact: ConceptFact, facts: PatientFacts) -> bool:

@@ -184,23 +184,10 @@ def marker_terminals() -> str:
     )
 
 
-def number_terminal() -> str:
-    """NUMWORD: a number in words ("twenty-one" or "twenty one", never its first word alone),
-    with the same number in digits after it where written ("three (3)": only where they agree)."""
-    from trialscreen.language.values import NUMBER_WORDS
-
-    words = sorted(NUMBER_WORDS.items(), key=lambda item: -len(item[0]))
-    alternatives = "|".join(
-        f"{word.replace('-', '[- ]')}(?:\\s*\\(\\s*{int(value)}\\s*\\))?" for word, value in words
-    )
-    return f"NUMWORD.2: /(?i:\\b(?:{alternatives})(?![\\w(-]))/"
-
-
 def grammar_text() -> str:
-    """The whole grammar: the .lark files, then the generated terminals."""
+    """The whole grammar: the .lark files, then the generated lexicon terminals."""
     folder = grammar_dir()
     parts = [(folder / name).read_text(encoding="utf-8") for name in GRAMMAR_FILES]
-    parts.append(number_terminal())
     parts.append(lexicon_terminals())
     parts.append(marker_terminals())
     return "\n".join(parts)
